@@ -1,0 +1,57 @@
+// Guards against Pod templates the API server rejects for controllers that keep Pods running.
+import { LONG_RUNNING_KINDS, podTemplate } from '../src/k8s/workloads.js';
+import type { Rule } from '../src/types.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'restart-policy',
+    severity: 'error',
+    description: 'A DaemonSet, Deployment, ReplicaSet or StatefulSet template must use restartPolicy Always and no activeDeadlineSeconds.',
+    rationale:
+      'Controllers that keep Pods running only accept `restartPolicy: Always`; the API server rejects any other value. A DaemonSet template may not set `activeDeadlineSeconds` either: a daemon has no deadline.',
+    remediation: 'Remove `restartPolicy` (it defaults to Always) or set it to Always; remove `activeDeadlineSeconds` from a DaemonSet template.',
+    kinds: LONG_RUNNING_KINDS,
+    tags: ['correctness', 'api-rejects'],
+    fixable: true,
+    docs: `Controllers that keep Pods running (DaemonSet, Deployment, ReplicaSet, StatefulSet) restart their containers
+forever, so the API server only accepts \`restartPolicy: Always\` in their Pod template (an unset value is
+defaulted to Always). Jobs, CronJobs and bare Pods may use \`OnFailure\` or \`Never\`.
+
+A DaemonSet template may not set \`activeDeadlineSeconds\`: the API server rejects it ("not supported").
+
+Invalid:
+
+\`\`\`yaml
+kind: DaemonSet
+spec:
+  template:
+    spec:
+      restartPolicy: OnFailure
+\`\`\`
+
+Valid: leave \`restartPolicy\` out, or set it to \`Always\`.
+
+Fix: \`--fix\` sets the value to Always and removes \`activeDeadlineSeconds\`.`,
+  },
+  check(ctx) {
+    const t = podTemplate(ctx.manifest);
+    if (!t) return;
+    const kind = ctx.manifest.ref.kind;
+    const rp = t.spec.restartPolicy;
+    if (rp !== undefined && rp !== null && rp !== 'Always') {
+      ctx.report({
+        path: [...t.specPath, 'restartPolicy'],
+        message: `restartPolicy ${JSON.stringify(rp)} is not allowed in a ${kind} template: the API server only accepts Always for controllers that keep Pods running. Remove the field or set it to Always.`,
+        fix: { description: 'Set restartPolicy to Always', edits: [{ op: 'set', path: [...t.specPath, 'restartPolicy'], value: 'Always' }] },
+      });
+    }
+    if (kind === 'DaemonSet' && t.spec.activeDeadlineSeconds !== undefined) {
+      ctx.report({
+        path: [...t.specPath, 'activeDeadlineSeconds'],
+        message: `activeDeadlineSeconds is forbidden in a DaemonSet template: daemon Pods run until their node goes away, and the API server rejects the field. Remove it.`,
+        fix: { description: 'Remove activeDeadlineSeconds', edits: [{ op: 'delete', path: [...t.specPath, 'activeDeadlineSeconds'] }] },
+      });
+    }
+  },
+};
+export default rule;

@@ -1,0 +1,131 @@
+/**
+ * Runs rules over loaded files and turns their path-based reports into positioned findings.
+ */
+import { formatPath } from '../load/positions.js';
+import type {
+  Finding,
+  Manifest,
+  NodeInfo,
+  RelatedLocation,
+  Report,
+  Rule,
+  RunContext,
+  Severity,
+  SourceFile,
+} from '../types.js';
+
+export type SeveritySetting = Severity | 'off';
+
+export interface LintOptions {
+  rules: readonly Rule[];
+  /** Per-rule severity overrides (`off` disables). Looked up by rule id, then by file when given a function. */
+  severity?: (ruleId: string, file: SourceFile) => SeveritySetting | undefined;
+  /** Per-rule options. */
+  options?: (ruleId: string, file: SourceFile) => Record<string, unknown> | undefined;
+  nodes?: readonly NodeInfo[];
+  kubeVersion?: string;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  /** Rules that threw: a bug, reported as an internal error. */
+  internalErrors: { ruleId: string; file: string; error: unknown }[];
+}
+
+export const DEFAULT_KUBE_VERSION = '1.35';
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+
+function appliesTo(rule: Rule, kind: string): boolean {
+  const kinds = rule.meta.kinds;
+  return kinds === '*' || kinds.includes(kind);
+}
+
+/** Build a finding for a report made on a manifest. */
+export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Report): Finding {
+  const range = m.file.locate(m.docIndex, [...m.base, ...r.path], r.at);
+  const f: Finding = {
+    ruleId: rule.meta.id,
+    severity: r.severity && severity === rule.meta.severity ? r.severity : severity,
+    message: r.message,
+    file: m.file.path,
+    ...range,
+    path: formatPath(r.path),
+    object: { ...m.ref },
+  };
+  if (r.related?.length) {
+    f.related = r.related.map((rel): RelatedLocation => {
+      const rr = rel.manifest.file.locate(rel.manifest.docIndex, [...rel.manifest.base, ...rel.path], rel.at);
+      return { file: rel.manifest.file.path, line: rr.line, column: rr.column, endLine: rr.endLine, endColumn: rr.endColumn, message: rel.message };
+    });
+  }
+  if (r.fix) f.fix = r.fix;
+  return f;
+}
+
+/** Lint already-parsed files as one run (cross-resource rules see every object of every file). */
+export function lint(files: readonly SourceFile[], opts: LintOptions): LintResult {
+  const manifests = files.flatMap((f) => f.manifests);
+  const run: RunContext = {
+    manifests,
+    files,
+    nodes: opts.nodes,
+    kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    cache: new Map(),
+  };
+  const findings: Finding[] = [];
+  const internalErrors: LintResult['internalErrors'] = [];
+
+  const severityOf = (rule: Rule, file: SourceFile): SeveritySetting => opts.severity?.(rule.meta.id, file) ?? rule.meta.severity;
+  const optionsOf = (rule: Rule, file: SourceFile) => opts.options?.(rule.meta.id, file) ?? {};
+
+  for (const file of files) {
+    for (const rule of opts.rules) {
+      if (!rule.checkFile) continue;
+      const sev = severityOf(rule, file);
+      if (sev === 'off') continue;
+      try {
+        rule.checkFile({
+          file,
+          run,
+          options: optionsOf(rule, file),
+          report: (p) => {
+            findings.push({
+              ruleId: rule.meta.id,
+              severity: p.severity && sev === rule.meta.severity ? p.severity : sev,
+              message: p.message,
+              file: file.path,
+              ...p.range,
+              path: '',
+            });
+          },
+        });
+      } catch (error) {
+        internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
+      }
+    }
+    for (const m of file.manifests) {
+      for (const rule of opts.rules) {
+        if (!rule.check || !appliesTo(rule, m.ref.kind)) continue;
+        const sev = severityOf(rule, file);
+        if (sev === 'off') continue;
+        try {
+          rule.check({
+            manifest: m,
+            object: m.object,
+            run,
+            options: optionsOf(rule, file),
+            report: (r) => findings.push(findingFor(rule, sev, m, r)),
+          });
+        } catch (error) {
+          internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
+        }
+      }
+    }
+  }
+  findings.sort(compareFindings);
+  return { findings, internalErrors };
+}

@@ -1,0 +1,172 @@
+/**
+ * Turns the text of one file into Kubernetes objects with a position map.
+ * YAML is decoded with YAML 1.1 scalar rules, the way kubectl decodes manifests
+ * (unquoted yes/no/on/off are booleans; timestamps stay strings).
+ */
+import { LineCounter, parseAllDocuments, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import type { LoadProblem, Manifest, ObjectRef, Path, Range, SourceFile } from '../types.js';
+import { locateInDocument } from './positions.js';
+
+/** Largest alias expansion allowed when turning a document into an object. */
+export const MAX_ALIAS_COUNT = 1000;
+
+type TagLike = { tag?: string; format?: string };
+
+const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  uniqueKeys: true,
+  prettyErrors: false,
+  strict: false,
+  // kubectl's YAML 1.1 decoder has no sexagesimal numbers and keeps timestamps as strings.
+  customTags: (tags) =>
+    (tags as TagLike[]).filter((t) => t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME') as typeof tags,
+};
+
+const TO_JS: ToJSOptions = { maxAliasCount: MAX_ALIAS_COUNT };
+
+/** Lines that only make sense in an unrendered Helm/Go template. */
+const TEMPLATE_MARKER = /\{\{-?\s*(?:if|else|end|range|with|define|include|template|toYaml|tpl|\.Values|\.Release|\.Chart|\.Capabilities|\$\.Values|-?\s*\/\*)\b/;
+
+function emptyRange(): Range {
+  return { line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
+function firstLine(message: string): string {
+  const line = message.split('\n')[0] ?? message;
+  return line.replace(/ at line \d+, column \d+:?\s*$/, '').trim();
+}
+
+function isObjectLike(v: unknown): v is Record<string, any> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function refOf(obj: Record<string, any>): ObjectRef | undefined {
+  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return undefined;
+  const md = isObjectLike(obj.metadata) ? obj.metadata : {};
+  const ref: ObjectRef = { apiVersion: obj.apiVersion, kind: obj.kind };
+  if (typeof md.namespace === 'string') ref.namespace = md.namespace;
+  if (typeof md.name === 'string') ref.name = md.name;
+  return ref;
+}
+
+function countLines(text: string): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  // A trailing newline does not start a new line an editor would show.
+  return text.endsWith('\n') ? n - 1 || 1 : n;
+}
+
+export interface ParseInput {
+  /** Display path. */
+  path: string;
+  absPath?: string;
+  text: string;
+}
+
+/** Parse a file's text into a SourceFile. Never throws on bad input. */
+export function parseSource(input: ParseInput): SourceFile {
+  let text = input.text;
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lc = new LineCounter();
+  const problems: LoadProblem[] = [];
+  const manifests: Manifest[] = [];
+  const docs: Document[] = [];
+
+  const file: SourceFile = {
+    path: input.path,
+    absPath: input.absPath,
+    text,
+    manifests,
+    problems,
+    lineCount: countLines(text),
+    locate(docIndex: number, path: Path, at) {
+      const doc = docs[docIndex];
+      if (!doc) return emptyRange();
+      return locateInDocument(doc, lc, path, at);
+    },
+  };
+
+  const toRange = (start: number, end: number): Range => {
+    const s = lc.linePos(start);
+    const e = lc.linePos(Math.max(start, end));
+    return { line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
+  };
+
+  if (TEMPLATE_MARKER.test(text)) {
+    const idx = text.search(TEMPLATE_MARKER);
+    // Positions need the line table even though nothing is parsed.
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+    lc.addNewLine(0);
+    const end = text.indexOf('\n', idx);
+    problems.push({
+      ruleId: 'unrendered-template',
+      message:
+        'This file contains Go template directives ({{ … }}) and is a chart template, not a manifest; it was not linted. Render it first, e.g. `helm template RELEASE CHART | daemonlint -`.',
+      range: toRange(idx, end === -1 ? text.length : end),
+    });
+    return file;
+  }
+
+  let parsed: Document[];
+  try {
+    parsed = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lc }) as unknown as Document[];
+  } catch (err) {
+    problems.push({ ruleId: 'yaml-syntax', message: `The file could not be parsed as YAML: ${firstLine(String((err as Error).message ?? err))}`, range: emptyRange() });
+    return file;
+  }
+  if (!Array.isArray(parsed)) parsed = [];
+
+  parsed.forEach((doc, docIndex) => {
+    docs.push(doc);
+    let fatal = false;
+    for (const err of doc.errors) {
+      if (err.code !== 'DUPLICATE_KEY') fatal = true;
+      const [start, end] = err.pos;
+      const detail =
+        err.code === 'DUPLICATE_KEY'
+          ? 'Duplicate key: the same key appears twice in one mapping; kubectl rejects the object and, at best, one value silently wins. Keep one.'
+          : `YAML syntax error: ${firstLine(err.message)}.`;
+      problems.push({ ruleId: 'yaml-syntax', message: detail, range: toRange(start, end) });
+    }
+    if (fatal) return;
+    let value: unknown;
+    try {
+      value = doc.toJS(TO_JS);
+    } catch (err) {
+      const msg = String((err as Error).message ?? err);
+      const start = doc.range?.[0] ?? 0;
+      problems.push({
+        ruleId: 'yaml-syntax',
+        message: /alias/i.test(msg)
+          ? `The document expands aliases more than ${MAX_ALIAS_COUNT} times (an alias bomb?); it was not linted. Write the repeated values out or use fewer aliases.`
+          : `The document could not be decoded: ${firstLine(msg)}.`,
+        range: toRange(start, start),
+      });
+      return;
+    }
+    if (!isObjectLike(value)) return;
+    addObject(value, [], docIndex);
+  });
+
+  function addObject(obj: Record<string, any>, base: Path, docIndex: number): void {
+    const ref = refOf(obj);
+    if (!ref) return; // Not a Kubernetes object (CI workflow, Helm values, kustomization …): skipped silently.
+    const isList = (ref.kind === 'List' || ref.kind.endsWith('List')) && Array.isArray(obj.items);
+    if (isList) {
+      obj.items.forEach((item: unknown, i: number) => {
+        if (isObjectLike(item)) addObject(item, [...base, 'items', i], docIndex);
+      });
+      return;
+    }
+    manifests.push({
+      file,
+      docIndex,
+      base,
+      object: obj,
+      ref,
+      namespace: ref.namespace && ref.namespace !== '' ? ref.namespace : 'default',
+    });
+  }
+
+  return file;
+}

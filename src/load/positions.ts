@@ -1,0 +1,108 @@
+/**
+ * The one place where object paths become source positions. Rules report paths;
+ * this module walks the `yaml` node tree to the deepest existing node on the path
+ * and returns its 1-based range.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import type { Anchor, Path, Range } from '../types.js';
+
+type Located = { node?: Node | null; pair?: Pair<unknown, unknown> };
+
+/** Format a path the way findings show it: `spec.template.spec.containers[0].ports[1]`, `labels["app.kubernetes.io/name"]`. */
+export function formatPath(path: Path): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+function keyOf(pair: Pair<unknown, unknown>): unknown {
+  const k = pair.key;
+  return isScalar(k) ? k.value : k;
+}
+
+function deref(doc: Document, node: unknown): unknown {
+  if (isAlias(node)) {
+    try {
+      return node.resolve(doc) ?? node;
+    } catch {
+      return node;
+    }
+  }
+  return node;
+}
+
+function findPair(doc: Document, map: unknown, key: string, depth = 0): Pair<unknown, unknown> | undefined {
+  if (!isMap(map) || depth > 8) return undefined;
+  let merged: Pair<unknown, unknown> | undefined;
+  for (const item of map.items) {
+    if (!isPair(item)) continue;
+    const k = keyOf(item);
+    if (k !== null && k !== undefined && String(k) === key) return item;
+    if (k === '<<' && !merged) {
+      // YAML 1.1 merge keys: look into the merged mapping(s).
+      const src = deref(doc, item.value);
+      const sources = isSeq(src) ? src.items.map((i) => deref(doc, i)) : [src];
+      for (const s of sources) {
+        const found = findPair(doc, s, key, depth + 1);
+        if (found) {
+          merged = found;
+          break;
+        }
+      }
+    }
+  }
+  return merged;
+}
+
+/** Walk `path` from the document root; returns the deepest existing pair/node. */
+function walk(doc: Document, path: Path): Located {
+  let current: unknown = doc.contents;
+  let located: Located = { node: doc.contents as Node | null };
+  for (const seg of path) {
+    const container = deref(doc, current);
+    if (typeof seg === 'number') {
+      if (!isSeq(container) || seg < 0 || seg >= container.items.length) break;
+      current = container.items[seg];
+      located = { node: current as Node };
+    } else {
+      const pair = findPair(doc, container, seg);
+      if (!pair) break;
+      current = pair.value;
+      located = { pair, node: pair.value as Node | null };
+    }
+  }
+  return located;
+}
+
+function rangeOf(lc: LineCounter, start: number, end: number): Range {
+  const s = lc.linePos(start);
+  const e = lc.linePos(Math.max(start, end));
+  return { line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
+}
+
+function nodeSpan(node: unknown): [number, number] | undefined {
+  const r = (node as { range?: [number, number, number] } | null)?.range;
+  return r ? [r[0], r[1]] : undefined;
+}
+
+/** Resolve an object path inside a parsed document to a 1-based range. */
+export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at: Anchor = 'key'): Range {
+  const { pair, node } = walk(doc, path);
+  const keySpan = pair ? nodeSpan(pair.key) : undefined;
+  const valueSpan = nodeSpan(node);
+  let span: [number, number] | undefined;
+  if (at === 'key') span = keySpan ?? valueSpan;
+  else if (at === 'value') span = valueSpan ?? keySpan;
+  else span = keySpan && valueSpan ? [keySpan[0], valueSpan[1]] : (keySpan ?? valueSpan);
+  if (!span) {
+    const start = doc.range?.[0] ?? 0;
+    const docSpan = nodeSpan(doc.contents) ?? ([start, start] as [number, number]);
+    span = docSpan;
+  }
+  // A block collection's span runs to the end of its last item; keep ranges to the first line for readability.
+  return rangeOf(lc, span[0], span[1]);
+}

@@ -1,0 +1,200 @@
+/**
+ * Core types shared by the loader, the rules, the engine and the reporters.
+ * Rules never compute line numbers: they report a path inside the object and the
+ * positions module turns it into a source range.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** One step into a parsed object: a mapping key or a sequence index. */
+export type PathSegment = string | number;
+export type Path = readonly PathSegment[];
+
+/** A 1-based source range. `endColumn` is exclusive, as in SARIF. */
+export interface Range {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** The identity of a Kubernetes object in reports. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface RelatedLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  message: string;
+}
+
+/** A change to a YAML document, expressed on object paths (relative to the object root). */
+export type FixEdit =
+  | { op: 'set'; path: Path; value: unknown }
+  | { op: 'delete'; path: Path }
+  | { op: 'move'; from: Path; to: Path };
+
+export interface Fix {
+  /** What applying the fix does, in one short sentence. */
+  description: string;
+  edits: FixEdit[];
+}
+
+/** How a finding was waived (kept in SARIF, dropped from text output). */
+export interface Suppression {
+  kind: 'inSource' | 'external';
+  /** Where the waiver came from, e.g. `annotation`, `comment`, `config`, `baseline`. */
+  source: string;
+  justification?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  /** Relative to the working directory, forward slashes. */
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Dotted path inside the object, e.g. `spec.template.spec.containers[0].image`; empty for file-level findings. */
+  path: string;
+  object?: ObjectRef;
+  related?: RelatedLocation[];
+  fix?: Fix;
+  suppressions?: Suppression[];
+}
+
+/** Where a finding should land on the YAML node found at its path. */
+export type Anchor = 'key' | 'value' | 'node';
+
+export interface RelatedReport {
+  manifest: Manifest;
+  path: Path;
+  message: string;
+  at?: Anchor;
+}
+
+/** What a rule passes to `ctx.report`. */
+export interface Report {
+  /** Path inside the object; a missing field resolves to its nearest existing parent. */
+  path: Path;
+  message: string;
+  /** `key` (default): the key of a mapping entry; `value`: its value; `node`: key through value. */
+  at?: Anchor;
+  /** Overrides the rule's configured severity for this one finding (e.g. info for a weaker variant). */
+  severity?: Severity;
+  related?: RelatedReport[];
+  fix?: Fix;
+}
+
+/** A Kubernetes object found in a source file. */
+export interface Manifest {
+  file: SourceFile;
+  /** Index of the YAML document inside the file. */
+  docIndex: number;
+  /** Path of the object inside its document: `[]`, or `['items', i]` for an item of a List. */
+  base: Path;
+  /** The object as kubectl would decode it (YAML 1.1 scalars). */
+  object: Record<string, any>;
+  ref: ObjectRef;
+  /** `namespace` or `default`. */
+  namespace: string;
+}
+
+/** A problem found while reading a file (not tied to an object). */
+export interface LoadProblem {
+  ruleId: string;
+  severity?: Severity;
+  message: string;
+  range: Range;
+}
+
+export interface SourceFile {
+  /** Display path: relative to cwd, forward slashes (or the --stdin-filename). */
+  path: string;
+  /** Absolute path on disk; absent for stdin. */
+  absPath?: string;
+  text: string;
+  manifests: Manifest[];
+  problems: LoadProblem[];
+  /** Resolve an object path (inside document `docIndex`) to a source range. */
+  locate(docIndex: number, path: Path, at?: Anchor): Range;
+  /** Number of lines in the file. */
+  lineCount: number;
+}
+
+/** A node of the cluster, from a `--nodes` inventory. */
+export interface NodeInfo {
+  name: string;
+  labels: Record<string, string>;
+  taints: { key: string; value?: string; effect: string }[];
+  /** Where the node was defined (for related locations). */
+  manifest?: Manifest;
+}
+
+export interface RunContext {
+  manifests: readonly Manifest[];
+  files: readonly SourceFile[];
+  /** Node inventory, when `--nodes` was given. */
+  nodes?: readonly NodeInfo[];
+  kubeVersion: string;
+  /** Scratch space for cross-resource rules to cache per-run indexes. */
+  cache: Map<string, unknown>;
+}
+
+export interface RuleContext {
+  manifest: Manifest;
+  object: Record<string, any>;
+  run: RunContext;
+  options: Record<string, unknown>;
+  report(r: Report): void;
+}
+
+export interface FileRuleContext {
+  file: SourceFile;
+  run: RunContext;
+  options: Record<string, unknown>;
+  report(p: { message: string; range: Range; severity?: Severity }): void;
+}
+
+export interface RuleMeta {
+  /** kebab-case; equals the file name, the fixture folder and the docs anchor. */
+  id: string;
+  severity: Severity;
+  /** One line, shown by `daemonlint rules`. */
+  description: string;
+  /** Why it matters. */
+  rationale: string;
+  /** How to fix it, one sentence. */
+  remediation: string;
+  /** Kinds the rule applies to, or `*` for every object. */
+  kinds: readonly string[] | '*';
+  tags: readonly string[];
+  /** 0.0–10.0 for security rules (GitHub code scanning's security-severity). */
+  securitySeverity?: number;
+  /** Markdown documentation printed by `daemonlint explain`. */
+  docs: string;
+  /** True when the rule can offer a fix. */
+  fixable?: boolean;
+  /** JSON schema for the rule's options object. */
+  optionsSchema?: Record<string, unknown>;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  /** Called once per object whose kind is in `meta.kinds`. */
+  check?(ctx: RuleContext): void;
+  /** Called once per file (for rules about the file itself, such as YAML syntax). */
+  checkFile?(ctx: FileRuleContext): void;
+}
