@@ -193,6 +193,8 @@ export interface RuleMeta {
 
 export interface Rule {
   meta: RuleMeta;
+  /** Called once per run before any check, e.g. to load what the run's objects need (lazily, asynchronously). */
+  prepare?(run: RunContext): Promise<void> | void;
   /** Called once per object whose kind is in `meta.kinds`. */
   check?(ctx: RuleContext): void;
   /** Called once per file (for rules about the file itself, such as YAML syntax). */

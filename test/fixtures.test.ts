@@ -17,9 +17,9 @@ describe('rule fixtures', () => {
       });
       if (!existsSync(join(FIXTURES, id))) return;
       for (const c of fixtureCases(id)) {
-        it(`${c.name}: exactly the marked findings`, () => {
+        it(`${c.name}: exactly the marked findings`, async () => {
           const nodes = c.inventory ? loadFixtureInventory(c.inventory) : undefined;
-          const findings = lintCase(c, nodes);
+          const findings = await lintCase(c, nodes);
           const expected = expectedKeys(c, id);
           if (c.name.startsWith('valid')) expect(expected).toEqual([]);
           else expect(expected.length, 'an invalid fixture marks at least one finding').toBeGreaterThan(0);

@@ -66,16 +66,25 @@ export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Repor
   return f;
 }
 
-/** Lint already-parsed files as one run (cross-resource rules see every object of every file). */
-export function lint(files: readonly SourceFile[], opts: LintOptions): LintResult {
-  const manifests = files.flatMap((f) => f.manifests);
-  const run: RunContext = {
-    manifests,
+export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion'>): RunContext {
+  return {
+    manifests: files.flatMap((f) => f.manifests),
     files,
     nodes: opts.nodes,
     kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
     cache: new Map(),
   };
+}
+
+/** Lint a run, first awaiting every rule's `prepare` (which may load code lazily). */
+export async function lintAsync(files: readonly SourceFile[], opts: LintOptions): Promise<LintResult> {
+  const run = createRun(files, opts);
+  for (const rule of opts.rules) if (rule.prepare) await rule.prepare(run);
+  return lint(files, opts, run);
+}
+
+/** Lint already-parsed files as one run (cross-resource rules see every object of every file). */
+export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunContext = createRun(files, opts)): LintResult {
   const findings: Finding[] = [];
   const internalErrors: LintResult['internalErrors'] = [];
 

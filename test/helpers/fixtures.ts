@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseSource } from '../../src/load/parse.js';
-import { lint } from '../../src/engine/lint.js';
+import { lintAsync } from '../../src/engine/lint.js';
 import { allRules } from '../../rules/index.js';
 import type { Finding, NodeInfo, SourceFile } from '../../src/types.js';
 
@@ -59,9 +59,9 @@ export function expectedKeys(c: FixtureCase, ruleId: string): string[] {
   return keys.sort();
 }
 
-export function lintCase(c: FixtureCase, nodes?: readonly NodeInfo[]): Finding[] {
+export async function lintCase(c: FixtureCase, nodes?: readonly NodeInfo[]): Promise<Finding[]> {
   const files: SourceFile[] = c.files.map((f) => parseSource({ path: f.path, text: f.text }));
-  const { findings, internalErrors } = lint(files, { rules: allRules, nodes });
+  const { findings, internalErrors } = await lintAsync(files, { rules: allRules, nodes });
   if (internalErrors.length) throw internalErrors[0]!.error;
   return findings;
 }
