@@ -95,8 +95,8 @@ export function parseSource(input: ParseInput): SourceFile {
   if (TEMPLATE_MARKER.test(text)) {
     const idx = text.search(TEMPLATE_MARKER);
     // Positions need the line table even though nothing is parsed.
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
     lc.addNewLine(0);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
     const end = text.indexOf('\n', idx);
     problems.push({
       ruleId: 'unrendered-template',
@@ -124,7 +124,7 @@ export function parseSource(input: ParseInput): SourceFile {
       const [start, end] = err.pos;
       const detail =
         err.code === 'DUPLICATE_KEY'
-          ? 'Duplicate key: the same key appears twice in one mapping; kubectl rejects the object and, at best, one value silently wins. Keep one.'
+          ? `Duplicate key ${JSON.stringify(text.slice(start, end).trim())}: the same key appears twice in one mapping; kubectl rejects the object and, at best, one value silently wins. Keep one.`
           : `YAML syntax error: ${firstLine(err.message)}.`;
       problems.push({ ruleId: 'yaml-syntax', message: detail, range: toRange(start, end) });
     }
@@ -137,7 +137,7 @@ export function parseSource(input: ParseInput): SourceFile {
       const start = doc.range?.[0] ?? 0;
       problems.push({
         ruleId: 'yaml-syntax',
-        message: /alias/i.test(msg)
+        message: /excessive alias/i.test(msg)
           ? `The document expands aliases more than ${MAX_ALIAS_COUNT} times (an alias bomb?); it was not linted. Write the repeated values out or use fewer aliases.`
           : `The document could not be decoded: ${firstLine(msg)}.`,
         range: toRange(start, start),

@@ -1,0 +1,250 @@
+/**
+ * The `daemonlint` command line: parse options, load files, run rules, write a report, pick the exit code.
+ * Exit codes: 0 = no finding at or above --fail-on; 1 = such findings; 2 = usage error, unreadable path, internal error.
+ */
+import { writeFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { allRules } from '../rules/index.js';
+import { lintAsync } from './engine/lint.js';
+import { PathError, expandPaths, fromBuffer, loadFile, readStdin } from './load/files.js';
+import { SEVERITY_RANK, type Finding, type NodeInfo, type Severity, type SourceFile } from './types.js';
+import { VERSION } from './version.js';
+
+export class UsageError extends Error {}
+
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof FORMATS)[number];
+const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+export const SUPPORTED_KUBE_VERSIONS_FALLBACK = ['1.35'];
+
+const HELP = `daemonlint ${VERSION} — lint Kubernetes manifests, centred on DaemonSets and the Services in front of them
+
+Usage:
+  daemonlint [options] [paths...]     lint files, directories (recursive), globs; "-" reads stdin
+  daemonlint rules                    list every rule (id, default severity, description)
+  daemonlint explain RULE             print a rule's documentation
+  daemonlint coverage [options] [paths...]
+                                      show which nodes each DaemonSet runs on (with --nodes)
+
+Options:
+  -f, --format FORMAT       text (default), json, sarif or github (coverage: text, json, html)
+  -o, --output FILE         write the report to FILE instead of stdout
+      --fail-on SEVERITY    exit 1 when a finding is at least: error (default), warning or info
+      --quiet               report errors only
+      --stdin-filename NAME name to use for stdin in reports (with "-")
+      --nodes FILE          node inventory (kubectl get nodes -o yaml|json); repeatable
+      --kube-version X.Y    Kubernetes version of the schemas (default 1.35)
+      --no-color            no colours (also NO_COLOR=1); colour is used only on a terminal
+      --debug               print stack traces for internal errors
+  -v, --version             print the version
+  -h, --help                print this help
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage error, unreadable path or internal error.
+`;
+
+const OPTIONS = {
+  format: { type: 'string', short: 'f' },
+  output: { type: 'string', short: 'o' },
+  'fail-on': { type: 'string' },
+  quiet: { type: 'boolean' },
+  'stdin-filename': { type: 'string' },
+  nodes: { type: 'string', multiple: true },
+  'kube-version': { type: 'string' },
+  color: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  debug: { type: 'boolean' },
+  version: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies ParseArgsConfig['options'];
+
+export interface CliIO {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  isTTY: boolean;
+  readStdin: () => Promise<Buffer>;
+}
+
+const defaultIO = (): CliIO => ({
+  stdout: (s) => process.stdout.write(s),
+  stderr: (s) => process.stderr.write(s),
+  cwd: process.cwd(),
+  env: process.env,
+  isTTY: Boolean(process.stdout.isTTY),
+  readStdin,
+});
+
+type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+function parse(argv: string[]): { values: Values; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return { values: values as Values, positionals };
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (see daemonlint --help)`);
+  }
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+function useColor(values: Values, io: CliIO): boolean {
+  if (values['no-color'] || values.output) return false;
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (values.color) return true;
+  return io.isTTY;
+}
+
+async function kubeVersionOf(values: Values): Promise<string> {
+  const { SUPPORTED_KUBE_VERSIONS } = await import('./schema/index.js').catch(() => ({ SUPPORTED_KUBE_VERSIONS: SUPPORTED_KUBE_VERSIONS_FALLBACK }));
+  const v = values['kube-version'] ?? SUPPORTED_KUBE_VERSIONS[SUPPORTED_KUBE_VERSIONS.length - 1]!;
+  const normalized = v.replace(/^v/, '').split('.').slice(0, 2).join('.');
+  if (!SUPPORTED_KUBE_VERSIONS.includes(normalized))
+    throw new UsageError(`--kube-version ${v} is not bundled; supported: ${SUPPORTED_KUBE_VERSIONS.join(', ')}`);
+  return normalized;
+}
+
+/** Load every path (and stdin) into SourceFiles. Unreadable files are reported and counted. */
+export async function loadInputs(
+  positionals: string[],
+  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer> },
+): Promise<{ files: SourceFile[]; readErrors: string[] }> {
+  const targets = expandPaths(positionals, opts.cwd);
+  const files: SourceFile[] = [];
+  const readErrors: string[] = [];
+  for (const t of targets) {
+    if (t === '-') {
+      const buf = await opts.readStdin();
+      files.push(fromBuffer(buf, opts.stdinFilename ?? '<stdin>'));
+      continue;
+    }
+    try {
+      files.push(loadFile(t, opts.cwd));
+    } catch (err) {
+      if (err instanceof PathError) readErrors.push(err.message);
+      else throw err;
+    }
+  }
+  return { files, readErrors };
+}
+
+async function loadNodes(paths: string[] | undefined, cwd: string): Promise<NodeInfo[] | undefined> {
+  if (!paths?.length) return undefined;
+  const { loadInventory, InventoryError } = await import('./load/inventory.js');
+  try {
+    return loadInventory(paths, cwd);
+  } catch (err) {
+    if (err instanceof InventoryError || err instanceof PathError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+async function render(format: Format, findings: Finding[], files: SourceFile[], color: boolean, cwd: string): Promise<string> {
+  const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color };
+  switch (format) {
+    case 'text':
+      return (await import('./report/text.js')).formatText(findings, ctx);
+    case 'json':
+      return (await import('./report/json.js')).formatJson(findings, ctx);
+    case 'sarif':
+      return (await import('./report/sarif.js')).formatSarif(findings, { rules: allRules, cwd });
+    case 'github':
+      return (await import('./report/github.js')).formatGithub(findings);
+  }
+}
+
+function listRules(): string {
+  const width = Math.max(...allRules.map((r) => r.meta.id.length));
+  return allRules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}`).join('\n') + '\n';
+}
+
+function explainRule(id: string | undefined): string {
+  if (!id) throw new UsageError('explain needs a rule id: daemonlint explain RULE (see daemonlint rules)');
+  const rule = allRules.find((r) => r.meta.id === id);
+  if (!rule) {
+    const near = allRules.map((r) => r.meta.id).filter((x) => x.includes(id) || id.includes(x));
+    throw new UsageError(`unknown rule "${id}"${near.length ? `; did you mean ${near.join(', ')}?` : ''} (see daemonlint rules)`);
+  }
+  const m = rule.meta;
+  const kinds = m.kinds === '*' ? 'every kind' : m.kinds.join(', ');
+  return `# ${m.id}\n\nDefault severity: ${m.severity}. Applies to: ${kinds}.${m.fixable ? ' Fixable.' : ''}\n\n${m.description}\n\nWhy: ${m.rationale}\n\nFix: ${m.remediation}\n\n${m.docs}\n`;
+}
+
+function writeOut(out: string, values: Values, io: CliIO): void {
+  if (values.output) {
+    try {
+      writeFileSync(values.output, out);
+    } catch (err) {
+      throw new UsageError(`cannot write ${values.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  } else io.stdout(out);
+}
+
+async function lintCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
+  const format = oneOf('format', values.format, FORMATS, 'text');
+  const failOn = oneOf('fail-on', values['fail-on'], SEVERITIES, 'error');
+  const kubeVersion = await kubeVersionOf(values);
+  const nodes = await loadNodes(values.nodes, io.cwd);
+  const { files, readErrors } = await loadInputs(positionals, { cwd: io.cwd, stdinFilename: values['stdin-filename'], readStdin: io.readStdin });
+  const { findings, internalErrors } = await lintAsync(files, { rules: allRules, nodes, kubeVersion });
+  const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
+  writeOut(await render(format, shown, files, useColor(values, io), io.cwd), values, io);
+  for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+  for (const e of internalErrors) {
+    io.stderr(`daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${(e.error as Error)?.message ?? e.error}; please report it\n`);
+    if (values.debug) io.stderr(`${(e.error as Error)?.stack ?? ''}\n`);
+  }
+  if (readErrors.length || internalErrors.length) return 2;
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+}
+
+async function coverageCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
+  const format = oneOf('format', values.format, ['text', 'json', 'html'] as const, 'text');
+  const nodes = await loadNodes(values.nodes, io.cwd);
+  const { files, readErrors } = await loadInputs(positionals, { cwd: io.cwd, stdinFilename: values['stdin-filename'], readStdin: io.readStdin });
+  const { renderCoverage } = await import('./coverage/index.js');
+  writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io) }), values, io);
+  for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+  return readErrors.length ? 2 : 0;
+}
+
+/** Run the CLI; returns the exit code. Never throws. */
+export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
+  let debug = argv.includes('--debug');
+  try {
+    const { values, positionals } = parse(argv);
+    debug = Boolean(values.debug);
+    if (values.help) {
+      io.stdout(HELP);
+      return 0;
+    }
+    if (values.version) {
+      io.stdout(`${VERSION}\n`);
+      return 0;
+    }
+    const [command, ...rest] = positionals;
+    if (command === 'rules' && argv[0] === 'rules') {
+      io.stdout(listRules());
+      return 0;
+    }
+    if (command === 'explain' && argv[0] === 'explain') {
+      io.stdout(explainRule(rest[0]));
+      return 0;
+    }
+    if (command === 'coverage' && argv[0] === 'coverage') return await coverageCommand(values, rest, io);
+    if (values['stdin-filename'] !== undefined && !positionals.includes('-')) positionals.push('-');
+    return await lintCommand(values, positionals, io);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof PathError) {
+      io.stderr(`daemonlint: ${err.message}\n`);
+    } else {
+      io.stderr(`daemonlint: internal error: ${(err as Error)?.message ?? err}; rerun with --debug for details and please report it\n`);
+    }
+    if (debug) io.stderr(`${(err as Error)?.stack ?? ''}\n`);
+    return 2;
+  }
+}

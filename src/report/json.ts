@@ -1,0 +1,29 @@
+/** Machine output: a stable JSON document. */
+import type { Finding } from '../types.js';
+import { VERSION } from '../version.js';
+import { summarize, type ReportContext } from './summary.js';
+
+export function formatJson(findings: readonly Finding[], ctx: ReportContext): string {
+  const out = {
+    version: VERSION,
+    findings: findings.map((f) => {
+      const o: Record<string, unknown> = {
+        ruleId: f.ruleId,
+        severity: f.severity,
+        message: f.message,
+        file: f.file,
+        line: f.line,
+        column: f.column,
+        endLine: f.endLine,
+        endColumn: f.endColumn,
+        path: f.path,
+      };
+      if (f.object) o.object = f.object;
+      if (f.related?.length) o.related = f.related;
+      if (f.fix) o.fix = { description: f.fix.description };
+      return o;
+    }),
+    summary: summarize(findings, ctx),
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}

@@ -1,0 +1,118 @@
+/** SARIF 2.1.0 for GitHub code scanning and other viewers. */
+import { pathToFileURL } from 'node:url';
+import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { Finding, Rule, Severity } from '../types.js';
+import { INFORMATION_URI, VERSION, ruleHelpUri } from '../version.js';
+import { fingerprints } from './fingerprint.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+export interface SarifContext {
+  rules: readonly Rule[];
+  /** Absolute working directory: relative paths are resolved against it. */
+  cwd: string;
+  /** Findings that were waived; reported with `suppressions`. */
+  suppressed?: readonly Finding[];
+}
+
+function ruleName(id: string): string {
+  return id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}
+
+function descriptor(rule: Rule): ReportingDescriptor {
+  const m = rule.meta;
+  const props: Record<string, unknown> = { tags: [...m.tags], precision: 'high' };
+  if (m.securitySeverity !== undefined) {
+    props['security-severity'] = m.securitySeverity.toFixed(1);
+    if (!m.tags.includes('security')) (props.tags as string[]).push('security');
+  }
+  return {
+    id: m.id,
+    name: ruleName(m.id),
+    shortDescription: { text: m.description },
+    fullDescription: { text: `${m.rationale} ${m.remediation}` },
+    help: { text: `${m.rationale}\n\nHow to fix: ${m.remediation}`, markdown: m.docs },
+    helpUri: ruleHelpUri(m.id),
+    defaultConfiguration: { level: LEVEL[m.severity] },
+    properties: props,
+  };
+}
+
+/** A file's artifact location: relative to %SRCROOT% when inside cwd, else an absolute file URI. */
+function artifact(file: string, cwd: string) {
+  const escapes = file === '..' || file.startsWith('../') || file.startsWith('/');
+  if (escapes) return { uri: pathToFileURL(file.startsWith('/') ? file : `${cwd}/${file}`).href };
+  return { uri: encodeURI(file), uriBaseId: '%SRCROOT%' };
+}
+
+export function formatSarif(findings: readonly Finding[], ctx: SarifContext): string {
+  const index = new Map(ctx.rules.map((r, i) => [r.meta.id, i]));
+  const all = [...findings, ...(ctx.suppressed ?? [])];
+  const prints = fingerprints(all);
+  const results: Result[] = all.map((f, i) => {
+    const region = { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn };
+    const result: Result = {
+      ruleId: f.ruleId,
+      level: LEVEL[f.severity],
+      message: { text: f.message },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: artifact(f.file, ctx.cwd), region },
+          ...(f.object
+            ? {
+                logicalLocations: [
+                  {
+                    fullyQualifiedName: [f.object.kind, f.object.namespace, f.object.name, f.path].filter(Boolean).join('/'),
+                    kind: 'object',
+                  },
+                ],
+              }
+            : {}),
+        },
+      ],
+      partialFingerprints: { 'daemonlint/v1': prints[i]! },
+    };
+    const ri = index.get(f.ruleId);
+    if (ri !== undefined) result.ruleIndex = ri;
+    if (f.related?.length) {
+      result.relatedLocations = f.related.map((r, id) => ({
+        id,
+        message: { text: r.message },
+        physicalLocation: {
+          artifactLocation: artifact(r.file, ctx.cwd),
+          region: { startLine: r.line, startColumn: r.column, ...(r.endLine ? { endLine: r.endLine, endColumn: r.endColumn } : {}) },
+        },
+      }));
+    }
+    if (f.suppressions?.length) {
+      result.suppressions = f.suppressions.map((s) => ({
+        kind: s.kind,
+        status: 'accepted',
+        ...(s.justification ? { justification: s.justification } : {}),
+        properties: { source: s.source },
+      }));
+    }
+    return result;
+  });
+  const log: Log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'daemonlint',
+            version: VERSION,
+            semanticVersion: VERSION,
+            informationUri: INFORMATION_URI,
+            rules: ctx.rules.map(descriptor),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(ctx.cwd.endsWith('/') ? ctx.cwd : ctx.cwd + '/').href } },
+        results,
+        columnKind: 'utf16CodeUnits',
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}

@@ -1,0 +1,36 @@
+import type { Finding } from '../types.js';
+
+export interface ReportContext {
+  /** Number of files read in the run. */
+  files: number;
+  /** Number of Kubernetes objects found. */
+  objects: number;
+  /** Findings waived by a suppression (they are not in the findings list of text/json output). */
+  suppressed?: Finding[];
+  color?: boolean;
+}
+
+export interface Summary {
+  files: number;
+  objects: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  suppressed: number;
+}
+
+export function summarize(findings: readonly Finding[], ctx: ReportContext): Summary {
+  let errors = 0,
+    warnings = 0,
+    infos = 0;
+  for (const f of findings) {
+    if (f.severity === 'error') errors++;
+    else if (f.severity === 'warning') warnings++;
+    else infos++;
+  }
+  return { files: ctx.files, objects: ctx.objects, errors, warnings, infos, suppressed: ctx.suppressed?.length ?? 0 };
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
