@@ -1,0 +1,1 @@
+declare module '*/gen-rule-index.mjs' { export function ruleIndexSource(): string; }
