@@ -1,0 +1,57 @@
+// Catches hostPorts that differ from their containerPort on a hostNetwork Pod: the API server rejects them.
+import { containerLabel } from '../src/k8s/capabilities.js';
+import { POD_KINDS, containersOf, isRecord, podTemplate } from '../src/k8s/workloads.js';
+import type { Rule } from '../src/types.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'host-network-port-mismatch',
+    severity: 'error',
+    description: 'A hostNetwork Pod declares a hostPort different from its containerPort.',
+    rationale:
+      'With hostNetwork the container binds the node port directly; there is no port mapping, so the API server rejects a hostPort that differs from containerPort.',
+    remediation: 'Remove the hostPort (it is implied by hostNetwork) or make it equal to containerPort.',
+    kinds: POD_KINDS,
+    tags: ['correctness', 'api-rejects', 'network'],
+    docs: `In a Pod with \`hostNetwork: true\` a process listening on \`containerPort\` listens on the node itself:
+nothing translates ports. The API server therefore rejects any non-zero \`hostPort\` that differs from its
+\`containerPort\` ("must match \`containerPort\` when \`hostNetwork\` is true").
+
+Invalid:
+
+\`\`\`yaml
+spec:
+  hostNetwork: true
+  containers:
+    - name: exporter
+      ports: [{containerPort: 9100, hostPort: 19100}]
+\`\`\`
+
+Valid:
+
+\`\`\`yaml
+spec:
+  hostNetwork: true
+  containers:
+    - name: exporter
+      ports: [{containerPort: 9100}]
+\`\`\``,
+  },
+  check(ctx) {
+    const t = podTemplate(ctx.manifest);
+    if (!t || t.spec.hostNetwork !== true) return;
+    for (const ref of containersOf(t)) {
+      const ports = ref.container.ports;
+      if (!Array.isArray(ports)) continue;
+      ports.forEach((p: unknown, j: number) => {
+        if (!isRecord(p) || typeof p.hostPort !== 'number' || typeof p.containerPort !== 'number') return;
+        if (p.hostPort === 0 || p.hostPort === p.containerPort) return;
+        ctx.report({
+          path: [...ref.path, 'ports', j, 'hostPort'],
+          message: `${containerLabel(ref, true)} declares hostPort ${p.hostPort} for containerPort ${p.containerPort}, but with hostNetwork there is no port mapping and the API server rejects a hostPort that differs. Remove hostPort or set it to ${p.containerPort}.`,
+        });
+      });
+    }
+  },
+};
+export default rule;

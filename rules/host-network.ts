@@ -1,0 +1,80 @@
+// Flags Pods that share the node's network namespace.
+import { POD_KINDS, containersOf, isRecord, podTemplate } from '../src/k8s/workloads.js';
+import type { Rule } from '../src/types.js';
+
+/** `9100/TCP, 53/UDP` from the containers' declared ports. */
+function declaredPorts(containers: Record<string, any>[]): string[] {
+  const out: string[] = [];
+  for (const c of containers) {
+    if (!Array.isArray(c.ports)) continue;
+    for (const p of c.ports) {
+      if (!isRecord(p) || (typeof p.containerPort !== 'number' && typeof p.containerPort !== 'string')) continue;
+      const proto = typeof p.protocol === 'string' ? p.protocol : 'TCP';
+      const s = `${p.containerPort}/${proto}`;
+      if (!out.includes(s)) out.push(s);
+    }
+  }
+  return out;
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'host-network',
+    severity: 'warning',
+    description: 'A Pod template sets hostNetwork: true and shares the node network namespace.',
+    rationale:
+      "A Pod in the node's network namespace can bind any port on the node, so a compromised Pod can intercept traffic meant for other services (man-in-the-middle); its ports are reachable from outside the cluster, and NetworkPolicies do not isolate it.",
+    remediation:
+      'Remove `hostNetwork: true`. For clients on the same node use a Service with `internalTrafficPolicy: Local`; to expose one port on the node use a `hostPort`. Keep hostNetwork only for agents that manage the node network (CNI, kube-proxy).',
+    kinds: POD_KINDS,
+    tags: ['security', 'network'],
+    securitySeverity: 6.5,
+    docs: `\`hostNetwork: true\` puts the Pod in the node's network namespace. It can bind **any** port on the node (and
+so intercept traffic meant for other services on that node), it sees every interface, it is reachable from outside
+the cluster on the node's addresses, and NetworkPolicies do not apply to it.
+
+Network agents (CNI plugins, kube-proxy) need it. Most other daemons only need clients on the same node to reach
+them; safer ways:
+
+- a Service in front of the daemon with \`internalTrafficPolicy: Local\` (each client reaches its own node's Pod);
+- a \`hostPort\` on the one port that must be reachable at the node's IP.
+
+See also \`host-network-dns-policy\` and \`host-network-port-mismatch\`.
+
+Invalid:
+
+\`\`\`yaml
+kind: DaemonSet
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers:
+        - name: agent
+          ports: [{containerPort: 8126}]
+\`\`\`
+
+Valid:
+
+\`\`\`yaml
+kind: DaemonSet
+spec:
+  template:
+    spec:
+      containers:
+        - name: agent
+          ports: [{containerPort: 8126, hostPort: 8126}]
+\`\`\``,
+  },
+  check(ctx) {
+    const t = podTemplate(ctx.manifest);
+    if (!t || t.spec.hostNetwork !== true) return;
+    const ports = declaredPorts(containersOf(t).filter((c) => !c.init).map((c) => c.container));
+    const bound = ports.length ? ` (it declares ${ports.join(', ')})` : '';
+    ctx.report({
+      path: [...t.specPath, 'hostNetwork'],
+      message: `hostNetwork: true puts the Pod in the node's network namespace${bound}: it can bind any node port, intercept traffic meant for other services and is reachable from outside the cluster. Unless it manages the node network, remove it and use a Service with internalTrafficPolicy: Local, or a hostPort for a single port.`,
+    });
+  },
+};
+export default rule;

@@ -1,0 +1,63 @@
+// Catches securityContext combinations that the API server rejects outright.
+import { capabilityEntries, containerLabel, isPrivileged, securityContextOf } from '../src/k8s/capabilities.js';
+import { POD_KINDS, containersOf, podTemplate } from '../src/k8s/workloads.js';
+import type { Rule } from '../src/types.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'privilege-escalation-conflict',
+    severity: 'error',
+    description: 'allowPrivilegeEscalation: false together with privileged: true (or with CAP_SYS_ADMIN), which the API server rejects.',
+    rationale:
+      'A privileged container (or one holding SYS_ADMIN) can always escalate, so the API server refuses `allowPrivilegeEscalation: false` next to `privileged: true` or a literal `CAP_SYS_ADMIN` capability: the object is never created.',
+    remediation: 'Decide which one you mean: remove `privileged: true` (preferred) or remove `allowPrivilegeEscalation: false`.',
+    kinds: POD_KINDS,
+    tags: ['correctness', 'api-rejects', 'security'],
+    securitySeverity: 3.0,
+    docs: `\`allowPrivilegeEscalation: false\` sets the \`no_new_privs\` flag on the container's processes. A privileged
+container can undo that at will, so the API server rejects the pair with
+"cannot set \`allowPrivilegeEscalation\` to false and \`privileged\` to true". It also rejects
+\`allowPrivilegeEscalation: false\` together with a capability written literally as \`CAP_SYS_ADMIN\` (the
+unprefixed \`SYS_ADMIN\` is not checked, see \`unknown-capability\`).
+
+Invalid:
+
+\`\`\`yaml
+securityContext:
+  privileged: true
+  allowPrivilegeEscalation: false
+\`\`\`
+
+Valid:
+
+\`\`\`yaml
+securityContext:
+  allowPrivilegeEscalation: false
+  capabilities:
+    add: [NET_ADMIN]
+\`\`\``,
+  },
+  check(ctx) {
+    const t = podTemplate(ctx.manifest);
+    if (!t) return;
+    for (const ref of containersOf(t)) {
+      const sc = securityContextOf(ref.container);
+      if (!sc || sc.allowPrivilegeEscalation !== false) continue;
+      const who = containerLabel(ref, true);
+      if (isPrivileged(ref.container)) {
+        ctx.report({
+          path: [...ref.path, 'securityContext', 'allowPrivilegeEscalation'],
+          message: `${who} sets allowPrivilegeEscalation: false and privileged: true; the API server rejects the pair because a privileged process can always escalate. Remove privileged: true (preferred) or allowPrivilegeEscalation: false.`,
+        });
+      }
+      for (const e of capabilityEntries(ref, 'add')) {
+        if (e.name !== 'CAP_SYS_ADMIN') continue;
+        ctx.report({
+          path: e.path,
+          message: `${who} sets allowPrivilegeEscalation: false and adds CAP_SYS_ADMIN; the API server rejects the pair because SYS_ADMIN allows escalation. Remove the capability or allowPrivilegeEscalation: false.`,
+        });
+      }
+    }
+  },
+};
+export default rule;

@@ -1,0 +1,58 @@
+// Flags capability lists that a privileged container makes meaningless: usually the author meant the list.
+import { capabilityEntries, containerLabel, isPrivileged } from '../src/k8s/capabilities.js';
+import { POD_KINDS, containersOf, podTemplate } from '../src/k8s/workloads.js';
+import type { Rule } from '../src/types.js';
+
+const rule: Rule = {
+  meta: {
+    id: 'privileged-with-capabilities',
+    severity: 'warning',
+    description: 'A privileged container also lists capabilities.add, which then grants nothing extra.',
+    rationale:
+      'A privileged container already has every capability, so `capabilities.add` changes nothing. The list usually says what the container really needs, and `privileged: true` was left in by mistake (or added while debugging).',
+    remediation: 'Remove `privileged: true` and keep the `capabilities.add` list, or remove the list if the container truly needs full privilege.',
+    kinds: POD_KINDS,
+    tags: ['security'],
+    securitySeverity: 6.0,
+    fixable: true,
+    docs: `With \`securityContext.privileged: true\` a container holds every Linux capability, so a
+\`capabilities.add\` list next to it grants nothing. Both together usually mean the author worked out which
+capabilities the container needs and forgot to drop \`privileged\`: the list is the better setting.
+
+The fix removes \`privileged\` (check that the container still works: a privileged container also sees every
+host device and runs without seccomp/AppArmor).
+
+Invalid:
+
+\`\`\`yaml
+securityContext:
+  privileged: true
+  capabilities:
+    add: [NET_ADMIN, NET_RAW]
+\`\`\`
+
+Valid:
+
+\`\`\`yaml
+securityContext:
+  capabilities:
+    add: [NET_ADMIN, NET_RAW]
+\`\`\``,
+  },
+  check(ctx) {
+    const t = podTemplate(ctx.manifest);
+    if (!t) return;
+    for (const ref of containersOf(t)) {
+      if (!isPrivileged(ref.container)) continue;
+      const added = capabilityEntries(ref, 'add');
+      if (added.length === 0) continue;
+      const names = added.map((e) => e.name).join(', ');
+      ctx.report({
+        path: [...ref.path, 'securityContext', 'capabilities', 'add'],
+        message: `${containerLabel(ref, true)} is privileged, so capabilities.add (${names}) grants nothing extra. If ${added.length === 1 ? 'that capability is' : 'those capabilities are'} all it needs, remove privileged: true.`,
+        fix: { description: 'Remove privileged: true and keep the capability list', edits: [{ op: 'delete', path: [...ref.path, 'securityContext', 'privileged'] }] },
+      });
+    }
+  },
+};
+export default rule;

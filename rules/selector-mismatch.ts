@@ -1,0 +1,184 @@
+// Catches controllers whose selector does not select their own Pod template: the API server rejects them.
+import { describeRequirement, failedRequirements, parseLabelSelector, type Requirement } from '../src/k8s/selectors.js';
+import { LONG_RUNNING_KINDS, isRecord, labelsOf, podTemplate, templatePathOf } from '../src/k8s/workloads.js';
+import type { Fix, Path, RelatedReport, Rule } from '../src/types.js';
+
+/** API groups that defaulted a missing selector to the template labels (long removed). */
+const DEFAULTING_GROUPS = new Set(['extensions/v1beta1', 'apps/v1beta1']);
+
+function describeLabels(labels: Record<string, string>): string {
+  const entries = Object.entries(labels);
+  return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(', ') : 'no labels';
+}
+
+/** Why one requirement fails on the template labels, e.g. "the template has app=node-agnet". */
+function whyFails(r: Requirement, labels: Record<string, string>): string {
+  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const actual = has ? `the template has ${r.key}=${labels[r.key]}` : `the template has no ${r.key} label`;
+  switch (r.operator) {
+    case 'In':
+      return `selector requires ${describeRequirement(r)} but ${actual}`;
+    case 'NotIn':
+      return `selector requires ${describeRequirement(r)} but ${actual}`;
+    case 'Exists':
+      return `selector requires a label ${r.key} but ${actual}`;
+    case 'DoesNotExist':
+      return `selector requires that there be no ${r.key} label but ${actual}`;
+  }
+}
+
+/** Path of a requirement inside the object. */
+function requirementPath(r: Requirement): Path {
+  if (r.source === 'matchLabels') return ['spec', 'selector', 'matchLabels', r.key];
+  const m = /^matchExpressions\[(\d+)\]$/.exec(r.source);
+  return m ? ['spec', 'selector', 'matchExpressions', Number(m[1])] : ['spec', 'selector'];
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'selector-mismatch',
+    severity: 'error',
+    description: "A DaemonSet, Deployment, ReplicaSet or StatefulSet selector is missing, empty, or does not select the Pod template's labels.",
+    rationale:
+      'The controller finds its Pods through spec.selector. The API server rejects a workload whose selector is missing (apps/v1), empty, or does not match its own template labels, so the manifest never applies; the usual cause is a typo in one label.',
+    remediation: 'Make spec.selector.matchLabels (and matchExpressions) agree with spec.template.metadata.labels; the selector is immutable, so fix the template labels if the workload already exists.',
+    kinds: LONG_RUNNING_KINDS,
+    tags: ['correctness', 'api-rejects'],
+    fixable: true,
+    docs: `Controllers find their Pods through \`spec.selector\`. In \`apps/v1\` the selector is required, may not be empty
+(\`{}\` would select every Pod in the namespace) and must select the template's own labels
+(\`spec.template.metadata.labels\`). \`matchLabels\` entries and \`matchExpressions\` (\`In\`, \`NotIn\`, \`Exists\`,
+\`DoesNotExist\`) are all AND-ed. The API server rejects the object otherwise.
+
+The finding is on the failing \`matchLabels\` entry or expression and names the label that differs; the template
+labels are a related location. When the template only lacks labels that \`matchLabels\` names, the fix adds them to
+the template (the selector is immutable on a live object, so the template is the side to change).
+
+A Service-style selector (\`selector: {app: x}\` without \`matchLabels\`) is reported as an empty selector, with a
+fix that moves the labels under \`matchLabels\`.
+
+Invalid:
+
+\`\`\`yaml
+kind: DaemonSet
+spec:
+  selector:
+    matchLabels: {app: node-agent}
+  template:
+    metadata:
+      labels: {app: node-agnet}
+\`\`\`
+
+Valid:
+
+\`\`\`yaml
+kind: DaemonSet
+spec:
+  selector:
+    matchLabels: {app: node-agent}
+    matchExpressions:
+      - {key: tier, operator: NotIn, values: [test]}
+  template:
+    metadata:
+      labels: {app: node-agent, tier: node}
+\`\`\``,
+  },
+  check(ctx) {
+    const { object, manifest } = ctx;
+    const kind = manifest.ref.kind;
+    const who = manifest.ref.name ? `${kind} "${manifest.ref.name}"` : kind;
+    if (!isRecord(object.spec)) return;
+    const spec = object.spec;
+    const tp = templatePathOf(kind) ?? ['spec', 'template'];
+    const t = podTemplate(manifest);
+    const template = spec.template;
+    const metadata = t?.metadata ?? (isRecord(template) && isRecord(template.metadata) ? template.metadata : {});
+    const metadataPath: Path = [...tp, 'metadata'];
+    const labels = labelsOf(metadata);
+    const labelsPath: Path = isRecord(metadata.labels) ? [...metadataPath, 'labels'] : isRecord(template) && isRecord(template.metadata) ? metadataPath : tp;
+    const related: RelatedReport[] = [{ manifest, path: labelsPath, message: `template labels: ${describeLabels(labels)}` }];
+    const matchLabelsFix = (description: string): Fix | undefined =>
+      Object.keys(labels).length ? { description, edits: [{ op: 'set', path: ['spec', 'selector'], value: { matchLabels: { ...labels } } }] } : undefined;
+
+    const sel = spec.selector;
+    if (sel === undefined || sel === null) {
+      if (DEFAULTING_GROUPS.has(manifest.ref.apiVersion)) return;
+      ctx.report({
+        path: ['spec', 'selector'],
+        message: `${who} has no spec.selector: ${manifest.ref.apiVersion} requires one that selects the template labels (${describeLabels(labels)}), and the API server rejects the object without it.`,
+        related,
+        fix: matchLabelsFix('Add a selector matching the template labels'),
+      });
+      return;
+    }
+    if (!isRecord(sel)) {
+      ctx.report({
+        path: ['spec', 'selector'],
+        at: 'value',
+        message: `spec.selector must be a mapping with matchLabels and/or matchExpressions, not ${Array.isArray(sel) ? 'a list' : JSON.stringify(sel)}; the API server rejects it. Select the template labels (${describeLabels(labels)}) under matchLabels.`,
+        related,
+        fix: matchLabelsFix('Replace the selector with matchLabels of the template labels'),
+      });
+      return;
+    }
+    const parsed = parseLabelSelector(sel);
+    if (parsed.empty) {
+      const stray = Object.entries(sel).filter(([k, v]) => k !== 'matchLabels' && k !== 'matchExpressions' && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'));
+      if (stray.length) {
+        const moved = Object.fromEntries(stray.map(([k, v]) => [k, String(v)]));
+        ctx.report({
+          path: ['spec', 'selector'],
+          message: `spec.selector lists labels (${stray.map(([k, v]) => `${k}=${v}`).join(', ')}) directly, Service-style; a ${kind} selector needs them under matchLabels, so as written it is empty and the API server rejects it.`,
+          related,
+          fix: { description: 'Move the labels under matchLabels', edits: [{ op: 'set', path: ['spec', 'selector'], value: { matchLabels: moved } }] },
+        });
+      } else {
+        ctx.report({
+          path: ['spec', 'selector'],
+          message: `spec.selector is empty: it would select every Pod in the namespace, and the API server rejects an empty selector for a ${kind}. Select the template labels (${describeLabels(labels)}) under matchLabels.`,
+          related,
+          fix: matchLabelsFix('Select the template labels with matchLabels'),
+        });
+      }
+      return;
+    }
+    // Expressions the API rejects outright (unknown operator, no key, In/NotIn without values …).
+    const broken = new Set<string>();
+    if (Array.isArray(sel.matchExpressions)) {
+      (sel.matchExpressions as unknown[]).forEach((e, i) => {
+        const path: Path = ['spec', 'selector', 'matchExpressions', i];
+        if (!isRecord(e) || typeof e.key !== 'string') {
+          ctx.report({ path, message: `matchExpressions[${i}] has no key; the API server rejects the selector. Give it a key, an operator and (for In/NotIn) values.` });
+          return;
+        }
+        const op = e.operator;
+        const hasValues = Array.isArray(e.values) && e.values.length > 0;
+        let problem: string | undefined;
+        if (op !== 'In' && op !== 'NotIn' && op !== 'Exists' && op !== 'DoesNotExist') problem = `has operator ${JSON.stringify(op)}; use In, NotIn, Exists or DoesNotExist`;
+        else if ((op === 'In' || op === 'NotIn') && !hasValues) problem = `uses ${op} without values; list at least one value`;
+        else if ((op === 'Exists' || op === 'DoesNotExist') && hasValues) problem = `uses ${op} with values; remove the values`;
+        if (problem) broken.add(`matchExpressions[${i}]`);
+        if (problem) ctx.report({ path, message: `matchExpressions[${i}] (${e.key}) ${problem}. The API server rejects the selector otherwise.` });
+      });
+    }
+
+    // A broken expression is reported above; do not also report it as a mismatch.
+    const failed = failedRequirements(parsed, labels).filter((r) => !broken.has(r.source));
+    if (failed.length === 0) return;
+    // The fix only applies when the template merely lacks labels that matchLabels names.
+    const onlyMissing = failed.every((r) => r.source === 'matchLabels' && !Object.prototype.hasOwnProperty.call(labels, r.key));
+    for (const r of failed) {
+      let fix: Fix | undefined;
+      if (onlyMissing) {
+        fix = { description: `Add ${r.key}=${r.values[0]} to the template labels`, edits: [{ op: 'set', path: [...metadataPath, 'labels', r.key], value: r.values[0] }] };
+      }
+      ctx.report({
+        path: requirementPath(r),
+        message: `${who} does not select its own Pods: ${whyFails(r, labels)}. The API server rejects the object; make the selector and spec.template.metadata.labels agree.`,
+        related,
+        fix,
+      });
+    }
+  },
+};
+export default rule;

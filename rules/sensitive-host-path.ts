@@ -1,0 +1,204 @@
+// Flags hostPath volumes that give a container the means to take over its node.
+import { containerLabel } from '../src/k8s/capabilities.js';
+import { POD_KINDS, containersOf, isRecord, podTemplate, type ContainerRef } from '../src/k8s/workloads.js';
+import type { Path, RelatedReport, Rule } from '../src/types.js';
+
+const RUNTIME_SOCKETS = new Set(['docker.sock', 'containerd.sock', 'crio.sock', 'cri-dockerd.sock', 'dockershim.sock', 'podman.sock']);
+const RUNTIME_DIRS = ['containerd', 'crio', 'docker', 'cri-dockerd', 'podman', 'k3s/containerd'];
+const BINARY_DIRS = ['/bin', '/sbin', '/lib', '/lib64', '/usr', '/usr/bin', '/usr/sbin', '/usr/lib', '/usr/lib64', '/usr/local/bin', '/usr/local/sbin'];
+
+/** Directories whose writable mount hands over the node (the directory itself, not what is under it). */
+const EXACT: ReadonlyMap<string, string> = new Map<string, string>([
+  ['/', "the node's whole filesystem"],
+  ['/etc', 'node configuration, including users, sudoers, cron jobs and the kubelet settings'],
+  ['/proc', 'the kernel and process control files of the whole node'],
+  ['/sys', 'kernel settings and device controls'],
+  ['/dev', 'every device of the node, including its disks'],
+  ['/dev/mem', 'physical memory of the node'],
+  ['/dev/kmem', 'kernel memory of the node'],
+  ['/boot', "the node's kernel and boot loader"],
+  ['/root', "root's home on the node (SSH keys, shell start-up files)"],
+  ['/root/.ssh', "root's SSH keys and authorized_keys"],
+  ['/var/lib/kubelet', 'the kubelet state, including the volumes and Secrets of every Pod on the node'],
+  ['/var/lib/kubelet/pki', 'the kubelet client and serving certificates'],
+  ['/var/lib/docker', 'the images and container layers of every container on the node'],
+  ['/var/lib/containerd', 'the images and container layers of every container on the node'],
+  ['/var/lib/containers', 'the images and container layers of every container on the node'],
+  ...BINARY_DIRS.map((d): [string, string] => [d, 'programs the node runs as root']),
+]);
+
+/** Trees whose every path is sensitive. */
+const TREES: ReadonlyMap<string, string> = new Map([
+  ['/etc/kubernetes', 'kubelet credentials, cluster certificates and static Pod manifests (a file written there runs as a Pod)'],
+]);
+
+type Hit = { kind: 'socket' | 'runtime-dir' | 'system'; why: string };
+
+/** Collapse `//`, `.` and a trailing `/`. */
+function normalizeHostPath(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.split('/')) if (seg && seg !== '.') parts.push(seg);
+  return '/' + parts.join('/');
+}
+
+function under(path: string, root: string): boolean {
+  return path === root || path.startsWith(root === '/' ? '/' : root + '/');
+}
+
+/** Classify a host path. `inside`: the mount is somewhere below `path` (a subPathExpr), not `path` itself. */
+function classify(path: string, inside: boolean, extra: readonly string[]): Hit | undefined {
+  const inRun = under(path, '/run') || under(path, '/var/run');
+  if (!inside) {
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    if (inRun && RUNTIME_SOCKETS.has(base)) return { kind: 'socket', why: 'the container runtime API' };
+    if (path === '/run' || path === '/var/run' || RUNTIME_DIRS.some((d) => path === `/run/${d}` || path === `/var/run/${d}`))
+      return { kind: 'runtime-dir', why: 'the container runtime sockets' };
+    const exact = EXACT.get(path);
+    if (exact) return { kind: 'system', why: exact };
+  }
+  for (const [root, why] of TREES) if (under(path, root)) return { kind: 'system', why };
+  for (const root of extra) if (under(path, root)) return { kind: 'system', why: 'a path this project marks as sensitive (extraPaths)' };
+  return undefined;
+}
+
+interface Use {
+  ref: ContainerRef;
+  mountIndex: number;
+  readOnly: boolean;
+  mountPath: string;
+  hostPath: string;
+  hit: Hit;
+}
+
+const rule: Rule = {
+  meta: {
+    id: 'sensitive-host-path',
+    severity: 'warning',
+    description: 'A hostPath volume mounts a node path that hands over the node (/, /etc, /var/lib/kubelet, a container runtime socket …) writable into a container.',
+    rationale:
+      "Write access to the node's system directories, the kubelet's state or the container runtime socket lets a compromised container plant binaries, read every Pod's Secrets or start privileged containers: it owns the node.",
+    remediation: 'Mount the path `readOnly: true`, or mount only the specific subdirectory or file the daemon needs; never mount the container runtime socket into a workload that does not manage containers.',
+    kinds: POD_KINDS,
+    tags: ['security'],
+    securitySeverity: 8.0,
+    optionsSchema: {
+      type: 'object',
+      properties: {
+        extraPaths: {
+          type: 'array',
+          items: { type: 'string', pattern: '^/' },
+          description: 'More absolute host paths to treat as sensitive when mounted writable; each covers the path and everything under it.',
+        },
+      },
+      additionalProperties: false,
+    },
+    docs: `A \`hostPath\` volume is writable unless **every** \`volumeMount\` of it says \`readOnly: true\`. This rule reports
+a writable mount (through \`subPath\` too) of a node path that hands over the node:
+
+| Path | What it holds |
+|---|---|
+| \`/\`, \`/etc\`, \`/proc\`, \`/sys\`, \`/dev\`, \`/boot\`, \`/root\` | the node's filesystem, configuration, kernel controls, devices |
+| \`/bin\`, \`/sbin\`, \`/lib\`, \`/usr\`, \`/usr/bin\`, … | programs the node runs as root |
+| \`/var/lib/kubelet\` | the volumes and Secrets of every Pod on the node |
+| \`/etc/kubernetes\` and everything under it | kubelet credentials, certificates, static Pod manifests |
+| \`/var/lib/docker\`, \`/var/lib/containerd\`, \`/var/lib/containers\` | every container's image layers |
+
+Only the directories themselves are reported (except \`/etc/kubernetes\`): agents legitimately write below them,
+for example CNI plugins to \`/etc/cni/net.d\`, Cilium to \`/sys/fs/bpf\`, device plugins to
+\`/var/lib/kubelet/device-plugins\`, log shippers keep positions under \`/var/log\`.
+
+**Container runtime sockets** (\`docker.sock\`, \`containerd.sock\`, \`crio.sock\`, \`cri-dockerd.sock\`,
+\`podman.sock\` anywhere under \`/run\` or \`/var/run\`) and the directories that hold them (\`/run\`, \`/var/run\`,
+\`/run/containerd\`, \`/var/run/crio\`, \`/var/run/docker\` …) are reported **even when mounted read-only**: a
+read-only mount does not stop a process from connecting to a Unix socket, and whoever talks to the runtime can
+start a privileged container.
+
+A read-only mount of \`/\` is not reported (node-exporter needs one); it still exposes the runtime sockets to a
+container running as root, so run such containers as a non-root user.
+
+The finding is on the volume's \`hostPath.path\`; the mounting containers are related locations.
+
+Options: \`extraPaths\` (string array) adds paths of your own; each covers the path and everything under it.
+
+\`\`\`json
+{ "rules": { "sensitive-host-path": ["warning", { "extraPaths": ["/opt/secrets"] }] } }
+\`\`\`
+
+Invalid:
+
+\`\`\`yaml
+spec:
+  containers:
+    - name: agent
+      volumeMounts: [{name: docker, mountPath: /var/run/docker.sock}]
+  volumes:
+    - name: docker
+      hostPath: {path: /var/run/docker.sock}
+\`\`\`
+
+Valid:
+
+\`\`\`yaml
+spec:
+  containers:
+    - name: agent
+      volumeMounts: [{name: logs, mountPath: /var/log, readOnly: true}]
+  volumes:
+    - name: logs
+      hostPath: {path: /var/log}
+\`\`\``,
+  },
+  check(ctx) {
+    const t = podTemplate(ctx.manifest);
+    if (!t || !Array.isArray(t.spec.volumes)) return;
+    const extra = Array.isArray(ctx.options.extraPaths)
+      ? (ctx.options.extraPaths as unknown[]).filter((p): p is string => typeof p === 'string' && p.startsWith('/')).map(normalizeHostPath)
+      : [];
+    const containers = containersOf(t);
+    (t.spec.volumes as unknown[]).forEach((vol, vi) => {
+      if (!isRecord(vol) || typeof vol.name !== 'string' || !isRecord(vol.hostPath) || typeof vol.hostPath.path !== 'string') return;
+      const volPath = normalizeHostPath(vol.hostPath.path);
+      const uses: Use[] = [];
+      for (const ref of containers) {
+        const mounts = ref.container.volumeMounts;
+        if (!Array.isArray(mounts)) continue;
+        mounts.forEach((m: unknown, mi: number) => {
+          if (!isRecord(m) || m.name !== vol.name) return;
+          let hostPath = volPath;
+          let inside = false;
+          if (typeof m.subPath === 'string' && m.subPath) hostPath = normalizeHostPath(`${volPath}/${m.subPath}`);
+          else if (typeof m.subPathExpr === 'string' && m.subPathExpr) inside = true;
+          const hit = classify(hostPath, inside, extra);
+          if (!hit) return;
+          const readOnly = m.readOnly === true;
+          if (readOnly && hit.kind === 'system') return;
+          uses.push({ ref, mountIndex: mi, readOnly, mountPath: typeof m.mountPath === 'string' ? m.mountPath : '?', hostPath, hit });
+        });
+      }
+      if (uses.length === 0) return;
+      // One finding per distinct host path reached (usually one; subPath mounts can reach several).
+      const byPath = new Map<string, Use[]>();
+      for (const u of uses) byPath.set(u.hostPath, [...(byPath.get(u.hostPath) ?? []), u]);
+      const reportPath: Path = [...t.specPath, 'volumes', vi, 'hostPath', 'path'];
+      for (const [hostPath, group] of byPath) {
+        const hit = group[0]!.hit;
+        const names = [...new Set(group.map((u) => containerLabel(u.ref)))].join(', ');
+        const shown = hostPath === volPath ? hostPath : `${hostPath} (through subPath)`;
+        const related: RelatedReport[] = group.map((u) => ({
+          manifest: ctx.manifest,
+          path: [...u.ref.path, 'volumeMounts', u.mountIndex],
+          message: `mounted ${u.readOnly ? 'read-only' : 'writable'} by ${containerLabel(u.ref)} at ${u.mountPath}`,
+        }));
+        let message: string;
+        if (hit.kind === 'socket')
+          message = `hostPath volume "${vol.name}" exposes the container runtime socket ${shown} to ${names}: whoever can connect to it can start privileged containers and owns the node, and readOnly: true does not prevent connecting. Remove the mount unless this daemon must manage containers.`;
+        else if (hit.kind === 'runtime-dir')
+          message = `hostPath volume "${vol.name}" exposes ${shown}, which holds ${hit.why}, to ${names}: connecting to them starts privileged containers, and readOnly: true does not prevent connecting. Mount only the specific file or subdirectory the daemon needs.`;
+        else
+          message = `hostPath volume "${vol.name}" gives ${names} write access to ${shown} on the node (${hit.why}): a compromised container can take over the node. Mount it readOnly: true, or only the subdirectory the daemon needs.`;
+        ctx.report({ path: reportPath, at: 'value', message, related });
+      }
+    });
+  },
+};
+export default rule;
