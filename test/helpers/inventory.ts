@@ -1,6 +1,8 @@
+import { dirname } from 'node:path';
+import { loadInventory } from '../../src/load/inventory.js';
 import type { NodeInfo } from '../../src/types.js';
 
-/** Loads a fixture's node inventory. Replaced by the real inventory loader once node coverage lands. */
-export function loadFixtureInventory(_file: string): NodeInfo[] | undefined {
-  throw new Error('node inventories are not supported yet');
+/** Loads a fixture case's node inventory with the real loader (throws InventoryError on a broken fixture). */
+export function loadFixtureInventory(file: string): NodeInfo[] | undefined {
+  return loadInventory([file], dirname(file));
 }
