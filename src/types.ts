@@ -47,6 +47,11 @@ export interface Fix {
   /** What applying the fix does, in one short sentence. */
   description: string;
   edits: FixEdit[];
+  /**
+   * `false` when the fix is one of several reasonable changes (the author may have meant another): editors offer it
+   * as a quick fix, but `--fix` never applies it. Default: safe.
+   */
+  safe?: boolean;
 }
 
 /** How a finding was waived (kept in SARIF, dropped from text output). */
@@ -73,6 +78,10 @@ export interface Finding {
   related?: RelatedLocation[];
   fix?: Fix;
   suppressions?: Suppression[];
+  /** Index of the YAML document holding the object (set for object findings; lets a fix find its document). */
+  docIndex?: number;
+  /** Path of the object inside its document (`[]`, or `['items', i]` in a List); fix paths are relative to it. */
+  base?: Path;
 }
 
 /** Where a finding should land on the YAML node found at its path. */

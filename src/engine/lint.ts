@@ -55,6 +55,8 @@ export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Repor
     ...range,
     path: formatPath(r.path),
     object: { ...m.ref },
+    docIndex: m.docIndex,
+    base: m.base,
   };
   if (r.related?.length) {
     f.related = r.related.map((rel): RelatedLocation => {
