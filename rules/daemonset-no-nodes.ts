@@ -46,17 +46,23 @@ Valid: \`nodeSelector: {kubernetes.io/os: linux}\`.`,
     if (!w) return;
     const placements = placementsOf(ctx.run, w)!;
     if (placements.some((p) => p.runs)) return;
-    // Point at the restriction kind that excludes the most nodes.
-    const counts = new Map<ExclusionReason['kind'], { n: number; path: Path }>();
-    for (const p of placements) {
-      for (const kind of new Set(p.reasons.map((r) => r.kind))) {
-        const r = p.reasons.find((x) => x.kind === kind)!;
-        const c = counts.get(kind) ?? { n: 0, path: kind === 'taint' ? w.constraints.tolerationsPath : kind === 'nodeSelector' ? w.constraints.nodeSelector!.path : r.path };
-        c.n++;
-        counts.set(kind, c);
+    // Nodes that pass the label restrictions and are only kept off by taints: the tolerations are what is missing.
+    // Otherwise point at the label restriction that excludes the most nodes.
+    const onlyTainted = placements.some((p) => p.reasons.every((r) => r.kind === 'taint'));
+    let path: Path = w.constraints.tolerationsPath;
+    if (!onlyTainted) {
+      const counts = new Map<ExclusionReason['kind'], { n: number; path: Path }>();
+      for (const p of placements) {
+        for (const r of p.reasons) {
+          if (r.kind === 'taint' || p.reasons.find((x) => x.kind === r.kind) !== r) continue;
+          const c = counts.get(r.kind) ?? { n: 0, path: r.kind === 'nodeSelector' ? w.constraints.nodeSelector!.path : r.path };
+          c.n++;
+          counts.set(r.kind, c);
+        }
       }
+      const best = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || ORDER.indexOf(a[0]) - ORDER.indexOf(b[0]))[0];
+      if (best) path = best[1].path;
     }
-    const best = [...counts.entries()].sort((a, b) => b[1].n - a[1].n || ORDER.indexOf(a[0]) - ORDER.indexOf(b[0]))[0];
     const listed = placements.slice(0, LISTED).map((p) => `${p.node.name} (${p.reasons.map(describeReason).join('; ')})`);
     const more = placements.length > LISTED ? ` and ${placements.length - LISTED} more` : '';
     const related: RelatedReport[] = placements
@@ -64,7 +70,7 @@ Valid: \`nodeSelector: {kubernetes.io/os: linux}\`.`,
       .slice(0, 3)
       .map((p) => ({ manifest: p.node.manifest!, path: ['metadata', 'name'], message: `node ${p.node.name}: ${p.reasons.map(describeReason).join('; ')}` }));
     ctx.report({
-      path: best ? best[1].path : w.template.specPath,
+      path,
       message: `DaemonSet ${displayName(ctx.manifest)} runs on none of the ${nodes.length} node${nodes.length === 1 ? '' : 's'} in the inventory, so it creates no Pod: ${listed.join(', ')}${more}. Fix the node restriction or add tolerations for the nodes it should cover.`,
       related,
     });

@@ -38,23 +38,29 @@ Valid: \`selector: {app: node-agent}\`.`,
     const inNs = runWorkloads(ctx.run).filter((w) => w.namespace === ctx.manifest.namespace);
     if (!inNs.length) return;
     if (inNs.some((w) => selectorMatches(sel, w.labels))) return;
-    let closest: { w: Workload; hits: number } | undefined;
+    // Closest workload: most requirements met, then most selector keys present with another value.
+    let closest: { w: Workload; score: number } | undefined;
     for (const w of inNs) {
-      const hits = sel.requirements.length - failedRequirements(sel, w.labels).length;
-      if (hits > 0 && (!closest || hits > closest.hits)) closest = { w, hits };
+      const failed = failedRequirements(sel, w.labels);
+      const score = (sel.requirements.length - failed.length) * 2 + failed.filter((r) => w.labels[r.key] !== undefined).length;
+      if (score > 0 && (!closest || score > closest.score)) closest = { w, score };
     }
     const want = sel.requirements.map(describeRequirement).join(', ');
     let hint = '';
-    if (closest) {
+    const elsewhere = runWorkloads(ctx.run).find((w) => w.namespace !== ctx.manifest.namespace && selectorMatches(sel, w.labels));
+    if (elsewhere) {
+      hint = ` ${elsewhere.kind} ${elsewhere.manifest.ref.name ?? '(unnamed)'} in namespace ${elsewhere.namespace} matches: is the Service in the wrong namespace?`;
+    } else if (closest) {
       const misses = failedRequirements(sel, closest.w.labels).map((r) =>
         closest!.w.labels[r.key] === undefined ? `no ${r.key} label` : `${r.key}=${closest!.w.labels[r.key]}`,
       );
       hint = ` The closest is ${closest.w.kind} ${closest.w.manifest.ref.name ?? '(unnamed)'}, whose Pods have ${misses.join(', ')}.`;
     }
+    const near = elsewhere ?? closest?.w;
     ctx.report({
       path: ['spec', 'selector'],
       message: `Service ${displayName(ctx.manifest)} selects ${want}, but no Pod template in namespace ${ctx.manifest.namespace} has these labels: the Service has no endpoints and every connection to it fails.${hint} Fix the selector or the template labels.`,
-      related: closest ? [{ manifest: closest.w.manifest, path: closest.w.template.metadataPath.concat('labels'), message: `Pod template labels of ${closest.w.kind} ${closest.w.manifest.ref.name ?? ''}` }] : undefined,
+      related: near ? [{ manifest: near.manifest, path: near.template.metadataPath.concat('labels'), message: `Pod template labels of ${near.kind} ${near.manifest.ref.name ?? ''}` }] : undefined,
     });
   },
 };

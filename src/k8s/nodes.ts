@@ -254,6 +254,11 @@ export function placeOnNodes(t: PodTemplate, nodes: readonly NodeInfo[], daemon 
 
 // ---------------------------------------------------------------- descriptions
 
+/** `key=value`, with an empty value shown as `""`. */
+export function keyValue(key: string, value: string): string {
+  return `${key}=${value === '' ? '""' : value}`;
+}
+
 export function describeTaint(t: Taint): string {
   return `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`;
 }
@@ -262,7 +267,7 @@ export function describeTaint(t: Taint): string {
 export function describeNodeRequirement(r: NodeRequirement): string {
   switch (r.operator) {
     case 'In':
-      return r.values.length === 1 ? `${r.key}=${r.values[0]}` : `${r.key} in (${r.values.join(', ')})`;
+      return r.values.length === 1 ? keyValue(r.key, r.values[0]!) : `${r.key} in (${r.values.join(', ')})`;
     case 'NotIn':
       return `${r.key} notin (${r.values.join(', ')})`;
     case 'Exists':
@@ -287,7 +292,7 @@ function describeTerm(term: { errors: string[] }, reqs: readonly NodeRequirement
 export function describeReasonShort(r: ExclusionReason): string {
   switch (r.kind) {
     case 'nodeSelector':
-      return `nodeSelector ${r.key}=${r.expected}`;
+      return `nodeSelector ${keyValue(r.key, r.expected)}`;
     case 'nodeName':
       return `nodeName ${r.expected}`;
     case 'taint':
@@ -304,8 +309,8 @@ export function describeReason(r: ExclusionReason): string {
   switch (r.kind) {
     case 'nodeSelector':
       return r.actual === undefined
-        ? `nodeSelector ${r.key}=${r.expected}: the node has no ${r.key} label`
-        : `nodeSelector ${r.key}=${r.expected}: the node has ${r.key}=${r.actual}`;
+        ? `nodeSelector ${keyValue(r.key, r.expected)}: the node has no ${r.key} label`
+        : `nodeSelector ${keyValue(r.key, r.expected)}: the node has ${keyValue(r.key, r.actual)}`;
     case 'nodeName':
       return `nodeName pins the Pods to ${r.expected}`;
     case 'taint':
@@ -372,7 +377,7 @@ export function analyzeTemplate(t: PodTemplate): TemplateAnalysis {
     restrictions.push({
       kind: 'nodeSelector',
       path: c.nodeSelector.path,
-      summary: `nodeSelector ${Object.entries(c.nodeSelector.labels).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+      summary: `nodeSelector ${Object.entries(c.nodeSelector.labels).map(([k, v]) => keyValue(k, v)).join(', ')}`,
     });
   }
   if (c.affinity) {
