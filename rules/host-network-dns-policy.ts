@@ -1,5 +1,6 @@
 // Catches hostNetwork Pods that silently lose cluster DNS.
-import { POD_KINDS, podTemplate } from '../src/k8s/workloads.js';
+import { looksLikeNetworkAgent } from '../src/k8s/capabilities.js';
+import { POD_KINDS, containersOf, podTemplate } from '../src/k8s/workloads.js';
 import type { Rule } from '../src/types.js';
 
 const rule: Rule = {
@@ -17,6 +18,10 @@ const rule: Rule = {
 resolve cluster Service names. The API server accepts it; the agent then fails to reach the API or its backend by
 name. \`ClusterFirstWithHostNet\` gives it the cluster resolver. If the Pod really wants the node resolver, write
 \`dnsPolicy: Default\` so the intent is visible.
+
+Network agents (CNI plugins such as Calico, Flannel, Cilium, Multus, and kube-proxy, kube-router, recognised by
+container name or image) are not reported: they must work before cluster DNS does, reach the API server by IP, and
+are right to use the node's resolver.
 
 Fix: \`--fix\` sets \`dnsPolicy: ClusterFirstWithHostNet\`.
 
@@ -42,6 +47,10 @@ spec:
     if (!t || t.spec.hostNetwork !== true) return;
     const dns = t.spec.dnsPolicy;
     if (dns !== undefined && dns !== null && dns !== 'ClusterFirst') return;
+    // CNI plugins and kube-proxy start before cluster DNS can work and reach the API server by IP:
+    // the node resolver is what they should use.
+    const names = containersOf(t).filter((c) => !c.init).flatMap((c) => [c.container.name, c.container.image]);
+    if (looksLikeNetworkAgent([...names, ctx.manifest.ref.name])) return;
     const set = dns === 'ClusterFirst';
     ctx.report({
       path: [...t.specPath, set ? 'dnsPolicy' : 'hostNetwork'],

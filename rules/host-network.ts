@@ -1,4 +1,5 @@
 // Flags Pods that share the node's network namespace.
+import { looksLikeNetworkAgent } from '../src/k8s/capabilities.js';
 import { POD_KINDS, containersOf, isRecord, podTemplate } from '../src/k8s/workloads.js';
 import type { Rule } from '../src/types.js';
 
@@ -39,6 +40,9 @@ them; safer ways:
 - a Service in front of the daemon with \`internalTrafficPolicy: Local\` (each client reaches its own node's Pod);
 - a \`hostPort\` on the one port that must be reachable at the node's IP.
 
+Network agents (CNI plugins, kube-proxy, kube-router …, recognised by container name or image) are reported at
+\`info\` severity: for them hostNetwork is expected, and the finding only records the exposure.
+
 See also \`host-network-dns-policy\` and \`host-network-port-mismatch\`.
 
 Invalid:
@@ -69,11 +73,21 @@ spec:
   check(ctx) {
     const t = podTemplate(ctx.manifest);
     if (!t || t.spec.hostNetwork !== true) return;
-    const ports = declaredPorts(containersOf(t).filter((c) => !c.init).map((c) => c.container));
+    const regular = containersOf(t).filter((c) => !c.init);
+    const ports = declaredPorts(regular.map((c) => c.container));
     const bound = ports.length ? ` (it declares ${ports.join(', ')})` : '';
+    const risk = `hostNetwork: true puts the Pod in the node's network namespace${bound}: it can bind any node port, intercept traffic meant for other services and is reachable from outside the cluster.`;
+    if (looksLikeNetworkAgent([...regular.flatMap((c) => [c.container.name, c.container.image]), ctx.manifest.ref.name])) {
+      ctx.report({
+        path: [...t.specPath, 'hostNetwork'],
+        severity: 'info',
+        message: `${risk} A network agent needs it; keep the rest of its access minimal (capabilities instead of privileged, read-only host mounts).`,
+      });
+      return;
+    }
     ctx.report({
       path: [...t.specPath, 'hostNetwork'],
-      message: `hostNetwork: true puts the Pod in the node's network namespace${bound}: it can bind any node port, intercept traffic meant for other services and is reachable from outside the cluster. Unless it manages the node network, remove it and use a Service with internalTrafficPolicy: Local, or a hostPort for a single port.`,
+      message: `${risk} Unless it manages the node network, remove it and use a Service with internalTrafficPolicy: Local, or a hostPort for a single port.`,
     });
   },
 };

@@ -1,14 +1,7 @@
 // Guards against containers that run with the whole kernel at their disposal.
-import { containerLabel, isPrivileged, roleAdvice } from '../src/k8s/capabilities.js';
-import { POD_KINDS, containersOf, isRecord, podTemplate } from '../src/k8s/workloads.js';
+import { bidirectionalMount, containerLabel, isPrivileged, roleAdvice } from '../src/k8s/capabilities.js';
+import { POD_KINDS, containersOf, podTemplate } from '../src/k8s/workloads.js';
 import type { Rule } from '../src/types.js';
-
-/** Whether a container mounts a volume with Bidirectional propagation, which the API only allows when privileged. */
-function needsPrivilegedForPropagation(c: Record<string, any>): string | undefined {
-  if (!Array.isArray(c.volumeMounts)) return undefined;
-  for (const m of c.volumeMounts) if (isRecord(m) && m.mountPropagation === 'Bidirectional') return typeof m.mountPath === 'string' ? m.mountPath : String(m.name);
-  return undefined;
-}
 
 const rule: Rule = {
   meta: {
@@ -79,7 +72,7 @@ spec:
       const who = containerLabel(ref, true);
       const path = [...ref.path, 'securityContext', 'privileged'];
       const risk = `${who} runs privileged: it gets every capability and every host device, with no seccomp or AppArmor confinement.`;
-      const propagation = needsPrivilegedForPropagation(ref.container);
+      const propagation = bidirectionalMount(ref.container);
       if (propagation !== undefined) {
         ctx.report({
           path,
@@ -89,10 +82,7 @@ spec:
         continue;
       }
       const role = roleAdvice([ref.container.name, ref.container.image, ctx.manifest.ref.name], hostNetwork);
-      let fix: string;
-      if (!role) fix = 'Remove privileged and add only the capabilities it needs under securityContext.capabilities.add.';
-      else if (role.capabilities.length === 0) fix = `${role.advice}; remove privileged.`;
-      else fix = `${role.advice}: remove privileged and add ${role.capabilities.join(', ')} under securityContext.capabilities.add.`;
+      const fix = role ? role.advice : 'Remove privileged and add only the capabilities it needs under securityContext.capabilities.add.';
       ctx.report({ path, message: `${risk} ${fix}` });
     }
   },

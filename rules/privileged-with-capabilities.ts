@@ -1,5 +1,5 @@
 // Flags capability lists that a privileged container makes meaningless: usually the author meant the list.
-import { capabilityEntries, containerLabel, isPrivileged } from '../src/k8s/capabilities.js';
+import { bidirectionalMount, capabilityEntries, containerLabel, isPrivileged } from '../src/k8s/capabilities.js';
 import { POD_KINDS, containersOf, podTemplate } from '../src/k8s/workloads.js';
 import type { Rule } from '../src/types.js';
 
@@ -18,6 +18,9 @@ const rule: Rule = {
     docs: `With \`securityContext.privileged: true\` a container holds every Linux capability, so a
 \`capabilities.add\` list next to it grants nothing. Both together usually mean the author worked out which
 capabilities the container needs and forgot to drop \`privileged\`: the list is the better setting.
+
+A container with a \`mountPropagation: Bidirectional\` volume mount must stay privileged (the API server requires
+it); there the list is the redundant part and the fix removes the list instead.
 
 The fix removes \`privileged\` (check that the container still works: a privileged container also sees every
 host device and runs without seccomp/AppArmor).
@@ -47,9 +50,21 @@ securityContext:
       const added = capabilityEntries(ref, 'add');
       if (added.length === 0) continue;
       const names = added.map((e) => e.name).join(', ');
+      const who = containerLabel(ref, true);
+      const addPath = [...ref.path, 'securityContext', 'capabilities', 'add'];
+      const propagation = bidirectionalMount(ref.container);
+      if (propagation !== undefined) {
+        // Bidirectional mount propagation requires privileged: here the list is the redundant part.
+        ctx.report({
+          path: addPath,
+          message: `${who} must stay privileged for its Bidirectional mount propagation (${propagation}), so capabilities.add (${names}) grants nothing extra. Remove the list to make that visible.`,
+          fix: { description: 'Remove the redundant capabilities.add list', edits: [{ op: 'delete', path: addPath }] },
+        });
+        continue;
+      }
       ctx.report({
-        path: [...ref.path, 'securityContext', 'capabilities', 'add'],
-        message: `${containerLabel(ref, true)} is privileged, so capabilities.add (${names}) grants nothing extra. If ${added.length === 1 ? 'that capability is' : 'those capabilities are'} all it needs, remove privileged: true.`,
+        path: addPath,
+        message: `${who} is privileged, so capabilities.add (${names}) grants nothing extra. If ${added.length === 1 ? 'that capability is' : 'those capabilities are'} all it needs, remove privileged: true.`,
         fix: { description: 'Remove privileged: true and keep the capability list', edits: [{ op: 'delete', path: [...ref.path, 'securityContext', 'privileged'] }] },
       });
     }

@@ -105,7 +105,9 @@ spec:
       if (DEFAULTING_GROUPS.has(manifest.ref.apiVersion)) return;
       ctx.report({
         path: ['spec', 'selector'],
-        message: `${who} has no spec.selector: ${manifest.ref.apiVersion} requires one that selects the template labels (${describeLabels(labels)}), and the API server rejects the object without it.`,
+        message: Object.keys(labels).length
+          ? `${who} has no spec.selector: ${manifest.ref.apiVersion} requires one that selects the template labels (${describeLabels(labels)}), and the API server rejects the object without it.`
+          : `${who} has no spec.selector and its template has no labels: ${manifest.ref.apiVersion} requires a selector that matches the template labels, and the API server rejects the object. Label the template and select those labels under spec.selector.matchLabels.`,
         related,
         fix: matchLabelsFix('Add a selector matching the template labels'),
       });

@@ -7,6 +7,8 @@ const RUNTIME_SOCKETS = new Set(['docker.sock', 'containerd.sock', 'crio.sock', 
 const RUNTIME_DIRS = ['containerd', 'crio', 'docker', 'cri-dockerd', 'podman', 'k3s/containerd'];
 const BINARY_DIRS = ['/bin', '/sbin', '/lib', '/lib64', '/usr', '/usr/bin', '/usr/sbin', '/usr/lib', '/usr/lib64', '/usr/local/bin', '/usr/local/sbin'];
 
+const KUBERNETES_CONFIG = 'kubelet credentials, cluster certificates and static Pod manifests (a file written there runs as a Pod)';
+
 /** Directories whose writable mount hands over the node (the directory itself, not what is under it). */
 const EXACT: ReadonlyMap<string, string> = new Map<string, string>([
   ['/', "the node's whole filesystem"],
@@ -21,15 +23,20 @@ const EXACT: ReadonlyMap<string, string> = new Map<string, string>([
   ['/root/.ssh', "root's SSH keys and authorized_keys"],
   ['/var/lib/kubelet', 'the kubelet state, including the volumes and Secrets of every Pod on the node'],
   ['/var/lib/kubelet/pki', 'the kubelet client and serving certificates'],
+  ['/etc/kubernetes', KUBERNETES_CONFIG],
+  ...['admin.conf', 'super-admin.conf', 'kubelet.conf', 'bootstrap-kubelet.conf', 'controller-manager.conf', 'scheduler.conf'].map(
+    (f): [string, string] => [`/etc/kubernetes/${f}`, 'a kubeconfig with cluster credentials'],
+  ),
   ['/var/lib/docker', 'the images and container layers of every container on the node'],
   ['/var/lib/containerd', 'the images and container layers of every container on the node'],
   ['/var/lib/containers', 'the images and container layers of every container on the node'],
   ...BINARY_DIRS.map((d): [string, string] => [d, 'programs the node runs as root']),
 ]);
 
-/** Trees whose every path is sensitive. */
+/** Trees whose every path is sensitive (other paths under /etc/kubernetes, such as provider or feature directories, are not). */
 const TREES: ReadonlyMap<string, string> = new Map([
-  ['/etc/kubernetes', 'kubelet credentials, cluster certificates and static Pod manifests (a file written there runs as a Pod)'],
+  ['/etc/kubernetes/manifests', 'static Pod manifests: a file written there runs as a Pod on the node'],
+  ['/etc/kubernetes/pki', 'the cluster and kubelet certificates and keys'],
 ]);
 
 type Hit = { kind: 'socket' | 'runtime-dir' | 'system'; why: string };
@@ -100,12 +107,12 @@ a writable mount (through \`subPath\` too) of a node path that hands over the no
 | \`/\`, \`/etc\`, \`/proc\`, \`/sys\`, \`/dev\`, \`/boot\`, \`/root\` | the node's filesystem, configuration, kernel controls, devices |
 | \`/bin\`, \`/sbin\`, \`/lib\`, \`/usr\`, \`/usr/bin\`, … | programs the node runs as root |
 | \`/var/lib/kubelet\` | the volumes and Secrets of every Pod on the node |
-| \`/etc/kubernetes\` and everything under it | kubelet credentials, certificates, static Pod manifests |
+| \`/etc/kubernetes\`, its kubeconfig files, and everything under \`/etc/kubernetes/manifests\` and \`/etc/kubernetes/pki\` | kubelet credentials, certificates, static Pod manifests |
 | \`/var/lib/docker\`, \`/var/lib/containerd\`, \`/var/lib/containers\` | every container's image layers |
 
-Only the directories themselves are reported (except \`/etc/kubernetes\`): agents legitimately write below them,
+Only the directories themselves are reported (except the static Pod and PKI trees): agents legitimately write below them,
 for example CNI plugins to \`/etc/cni/net.d\`, Cilium to \`/sys/fs/bpf\`, device plugins to
-\`/var/lib/kubelet/device-plugins\`, log shippers keep positions under \`/var/log\`.
+\`/var/lib/kubelet/device-plugins\`, node-feature-discovery to \`/etc/kubernetes/node-feature-discovery\`, log shippers keep positions under \`/var/log\`.
 
 **Container runtime sockets** (\`docker.sock\`, \`containerd.sock\`, \`crio.sock\`, \`cri-dockerd.sock\`,
 \`podman.sock\` anywhere under \`/run\` or \`/var/run\`) and the directories that hold them (\`/run\`, \`/var/run\`,

@@ -100,6 +100,8 @@ export function dangerOf(name: string): string | undefined {
 /** The valid capability closest to a misspelt one (the name may carry a `CAP_` prefix). */
 export function suggestCapability(name: string): string | undefined {
   const c = canonicalCapability(name).replace(/^CAP_/, '');
+  // Shell-style wildcards are not understood by runtimes; ALL is.
+  if (c === '*' || c === 'ANY' || c === 'EVERYTHING') return ALL_CAPABILITIES;
   if (isKnownCapability(c)) return c;
   return closest(c, [...LINUX_CAPABILITIES, ALL_CAPABILITIES]);
 }
@@ -114,6 +116,18 @@ export function securityContextOf(c: Record<string, any>): Record<string, any> |
 /** True only for a literal `privileged: true`. */
 export function isPrivileged(c: Record<string, any>): boolean {
   return securityContextOf(c)?.privileged === true;
+}
+
+/**
+ * The mount path (or volume name) of a volume mount with `mountPropagation: Bidirectional`, which the
+ * API server only allows in a privileged container; undefined when there is none.
+ */
+export function bidirectionalMount(c: Record<string, any>): string | undefined {
+  if (!Array.isArray(c.volumeMounts)) return undefined;
+  for (const m of c.volumeMounts) {
+    if (isRecord(m) && m.mountPropagation === 'Bidirectional') return typeof m.mountPath === 'string' ? m.mountPath : String(m.name);
+  }
+  return undefined;
 }
 
 export interface CapabilityEntry {
@@ -149,60 +163,115 @@ export interface RoleAdvice {
   role: string;
   /** Capabilities the role usually needs (possibly none). */
   capabilities: string[];
-  /** The sentence for the message, starting with the role. */
+  /** A full sentence saying what such a container usually needs instead of privilege. */
   advice: string;
 }
 
 const word = (...names: string[]) => new RegExp(`(?:^|[^a-z0-9])(?:${names.join('|')})(?:[^a-z0-9]|$)`);
 
+const NETWORK: RoleAdvice = {
+  role: 'network agent',
+  capabilities: ['NET_ADMIN', 'NET_RAW'],
+  advice: 'A network agent usually needs only NET_ADMIN and NET_RAW: remove privileged and add those under securityContext.capabilities.add.',
+};
+
+/** Checked in order; the first match wins. */
 const ROLES: { test: RegExp; advice: RoleAdvice }[] = [
   {
-    test: /falco|tetragon|tracee|sysdig|pixie|parca|ebpf|inspektor-gadget|deepflow|beyla/,
+    test: /driver-installer|driver-loader|installer|installation|modprobe|kmod/,
     advice: {
-      role: 'eBPF security/observability agent',
-      capabilities: ['BPF', 'PERFMON', 'SYS_RESOURCE', 'SYS_PTRACE'],
-      advice: 'An eBPF agent usually needs only BPF, PERFMON and SYS_RESOURCE (kernel 5.8 or later), plus SYS_PTRACE to inspect other processes',
+      role: 'node installer',
+      capabilities: ['SYS_MODULE', 'SYS_ADMIN'],
+      advice:
+        'A node installer that loads kernel modules or mounts host filesystems usually needs SYS_MODULE or SYS_ADMIN, which are close to privileged anyway: keep it an init container, and grant just those capabilities if that is all it does.',
     },
   },
   {
-    test: /calico|cilium|flannel|kube-proxy|kube-router|weave|multus|iptables|antrea|canal|kindnet|aws-node|amazon-k8s-cni|vpc-cni|ovn|openvswitch|istio-cni|linkerd-cni|whereabouts|metallb|kube-vip|keepalived|nodelocaldns|node-local-dns/,
-    advice: { role: 'network agent', capabilities: ['NET_ADMIN', 'NET_RAW'], advice: 'A network agent usually needs only NET_ADMIN and NET_RAW' },
+    test: /sysctl/,
+    advice: {
+      role: 'sysctl setter',
+      capabilities: [],
+      advice: 'Namespaced kernel parameters need no privilege: set them in the Pod securityContext.sysctls instead; only node-wide parameters need a privileged container.',
+    },
   },
   {
-    test: word('cni', 'ovs'),
-    advice: { role: 'network agent', capabilities: ['NET_ADMIN', 'NET_RAW'], advice: 'A network agent usually needs only NET_ADMIN and NET_RAW' },
+    test: /driver-registrar|livenessprobe|liveness-probe/,
+    advice: {
+      role: 'CSI sidecar',
+      capabilities: [],
+      advice: 'A CSI sidecar such as node-driver-registrar or livenessprobe needs no added capability: it only talks to Unix sockets. Remove privileged.',
+    },
   },
   {
-    test: /node-exporter|cadvisor|kube-state|metrics|prometheus|telegraf|datadog|newrelic|dynatrace|otel|opentelemetry|netdata|collectd/,
+    test: /falco|tetragon|tracee|sysdig|pixie|parca|ebpf|inspektor-gadget|deepflow|beyla/,
+    advice: {
+      role: 'eBPF agent',
+      capabilities: ['BPF', 'PERFMON', 'SYS_RESOURCE', 'SYS_PTRACE'],
+      advice:
+        'An eBPF agent usually needs only BPF, PERFMON and SYS_RESOURCE (kernel 5.8 or later), plus SYS_PTRACE to inspect other processes: remove privileged and add those under securityContext.capabilities.add.',
+    },
+  },
+  {
+    test: /csi|longhorn|ceph|rbd|rook|portworx|openebs|gluster|iscsi|nfs|storage|provisioner|driver-registrar|lvm|zfs/,
+    advice: {
+      role: 'storage node plugin',
+      capabilities: ['SYS_ADMIN'],
+      advice: 'A storage node plugin usually needs SYS_ADMIN for mounts rather than full privilege: remove privileged and add SYS_ADMIN (unless it needs Bidirectional mount propagation).',
+    },
+  },
+  {
+    test: /node-exporter|cadvisor|kube-state|metrics|prometheus|telegraf|datadog|newrelic|dynatrace|otel|opentelemetry|netdata|collectd|problem-detector|weaveworks\/scope|scope-agent/,
     advice: {
       role: 'monitoring agent',
       capabilities: [],
-      advice: 'A monitoring agent usually needs no added capability: read-only hostPath mounts of /proc and /sys are enough (add SYS_PTRACE only for per-process inspection)',
+      advice:
+        'A monitoring agent usually needs no added capability: read-only hostPath mounts of /proc and /sys are enough (add SYS_PTRACE only for per-process inspection). Remove privileged.',
     },
   },
   {
     test: /fluent|filebeat|promtail|vector|logstash|logspout|rsyslog|splunk|loki/,
-    advice: { role: 'log shipper', capabilities: [], advice: 'A log shipper usually needs no added capability: a read-only hostPath mount of /var/log (and the container log directory) is enough' },
+    advice: {
+      role: 'log shipper',
+      capabilities: [],
+      advice: 'A log shipper usually needs no added capability: a read-only hostPath mount of /var/log (and the container log directory) is enough. Remove privileged.',
+    },
   },
   {
-    test: /csi|longhorn|ceph|rbd|rook|portworx|openebs|gluster|iscsi|nfs|storage|driver-registrar|lvm|zfs/,
-    advice: { role: 'storage (CSI) node plugin', capabilities: ['SYS_ADMIN'], advice: 'A storage node plugin usually needs SYS_ADMIN for mounts rather than full privilege' },
+    test: /calico|cilium|flannel|kube-proxy|kube-router|weave|multus|iptables|antrea|canal|kindnet|aws-node|amazon-k8s-cni|vpc-cni|ovn|openvswitch|istio-cni|linkerd-cni|whereabouts|metallb|kube-vip|keepalived|nodelocaldns|node-local-dns/,
+    advice: NETWORK,
   },
+  { test: word('cni', 'ovs'), advice: NETWORK },
   {
-    test: /device-plugin|nvidia|gpu|dcgm|rdma|sriov|intel-/,
+    test: /device-plugin|nvidia|gpu|dcgm|rdma|sriov/,
     advice: {
       role: 'device plugin',
       capabilities: [],
-      advice: 'A device plugin usually needs no added capability: the kubelet device-plugin socket directory is a hostPath mount and devices reach Pods through the runtime',
+      advice:
+        'A device plugin usually needs no added capability: the kubelet device-plugin socket directory is a hostPath mount and devices reach Pods through the runtime. Remove privileged.',
     },
   },
 ];
 
-const NETWORK_FALLBACK: RoleAdvice = { role: 'host-network agent', capabilities: ['NET_ADMIN', 'NET_RAW'], advice: 'A host-network agent usually needs only NET_ADMIN and NET_RAW' };
+const HOST_NETWORK: RoleAdvice = {
+  role: 'host-network agent',
+  capabilities: ['NET_ADMIN', 'NET_RAW'],
+  advice: 'As a host-network Pod it usually needs only NET_ADMIN and NET_RAW: remove privileged and add those under securityContext.capabilities.add.',
+};
 
-/** Guess what a privileged container is for from its name, image and workload name, and what it usually needs. */
+/**
+ * Guess what a privileged container is for and what it usually needs. `names` are tried in order
+ * (container name, then image, then workload name), so the most specific source decides.
+ */
 export function roleAdvice(names: readonly unknown[], hostNetwork: boolean): RoleAdvice | undefined {
-  const text = names.filter((n): n is string => typeof n === 'string').join(' ').toLowerCase();
-  for (const r of ROLES) if (r.test.test(text)) return r.advice;
-  return hostNetwork ? NETWORK_FALLBACK : undefined;
+  for (const n of names) {
+    if (typeof n !== 'string') continue;
+    const text = n.toLowerCase();
+    for (const r of ROLES) if (r.test.test(text)) return r.advice;
+  }
+  return hostNetwork ? HOST_NETWORK : undefined;
+}
+
+/** Whether any of the names (container names, images, workload name) looks like a network agent (CNI, kube-proxy …). */
+export function looksLikeNetworkAgent(names: readonly unknown[]): boolean {
+  return roleAdvice(names, false)?.role === 'network agent';
 }
