@@ -78,7 +78,7 @@ Fix: sets \`maxSurge\` to 0 and, when \`maxUnavailable\` is 0, sets it to 1 (bot
     const ports = claims.slice(0, 3).map(describeClaim).join(', ') + (claims.length > 3 ? ` and ${claims.length - 3} more` : '');
     ctx.report({
       path: [...ruPath, 'maxSurge'],
-      message: `DaemonSet ${displayName(ctx.manifest)} surges (maxSurge: ${surge}) but its Pods bind host port ${ports}: during a rollout the new Pod starts next to the old one on the same node, cannot bind the port, and the rollout stalls. Set maxSurge to 0 and roll with maxUnavailable instead.`,
+      message: `DaemonSet ${displayName(ctx.manifest)} surges (maxSurge: ${surge}) but its Pods bind host port${claims.length > 1 ? "s" : ""} ${ports}: during a rollout the new Pod starts next to the old one on the same node, cannot bind the port, and the rollout stalls. Set maxSurge to 0 and roll with maxUnavailable instead.`,
       related: claims.map((c) => ({ manifest: ctx.manifest, path: c.path, message: `host port ${c.port}/${c.protocol}` })),
       fix: { description: 'Set maxSurge to 0 (and maxUnavailable to 1 if it was 0)', edits },
     });
