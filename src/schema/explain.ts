@@ -284,7 +284,8 @@ export class Explainer {
     } else {
       message += '.';
     }
-    this.issues.push({ kind: 'type', path, at: 'value', message });
+    // A block mapping or list starts on the line after its key: point from the key through the value.
+    this.issues.push({ kind: 'type', path, at: found === 'object' || found === 'array' ? 'node' : 'value', message });
   }
 
   private patternIssue(value: string, r: Resolved, path: Path): void {
