@@ -2,6 +2,7 @@
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
 import { formatPath } from '../load/positions.js';
+import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.js';
 import type {
   Finding,
   Manifest,
@@ -24,10 +25,16 @@ export interface LintOptions {
   options?: (ruleId: string, file: SourceFile) => Record<string, unknown> | undefined;
   nodes?: readonly NodeInfo[];
   kubeVersion?: string;
+  /** Rules that annotations and comments may not suppress (config `strict`), per file. */
+  strict?: (ruleId: string, file: SourceFile) => boolean;
+  /** Config waivers that apply to a file. */
+  waivers?: (file: SourceFile) => readonly Waiver[];
 }
 
 export interface LintResult {
   findings: Finding[];
+  /** Findings waived by a comment, an annotation or a config waiver, each with its `suppressions`. */
+  suppressed: Finding[];
   /** Rules that threw: a bug, reported as an internal error. */
   internalErrors: { ruleId: string; file: string; error: unknown }[];
 }
@@ -137,6 +144,14 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
       }
     }
   }
-  findings.sort(compareFindings);
-  return { findings, internalErrors };
+  const unusedRule = opts.rules.find((r) => r.meta.id === UNUSED_SUPPRESSION);
+  const result = applySuppressions(findings, files, {
+    ruleIds: opts.rules.map((r) => r.meta.id),
+    unusedSeverity: (file) => (!unusedRule ? undefined : file ? severityOf(unusedRule, file) : unusedRule.meta.severity),
+    strict: opts.strict,
+    waivers: opts.waivers,
+  });
+  result.findings.sort(compareFindings);
+  result.suppressed.sort(compareFindings);
+  return { findings: result.findings, suppressed: result.suppressed, internalErrors };
 }

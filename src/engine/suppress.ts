@@ -1,0 +1,378 @@
+/**
+ * Suppressions: waivers written next to the YAML (comments, annotations) or in the config (waivers), applied to a
+ * run's findings after every rule has reported. Each waiver must name the rules it silences; one that silences
+ * nothing is reported under `unused-suppression`, so stale waivers get cleaned up.
+ *
+ * Forms:
+ * - `# daemonlint-disable-next-line rule-a, rule-b -- reason` (the next line that is not blank or a comment);
+ * - `# daemonlint-disable-line rule-a -- reason` (as a trailing comment: its own line);
+ * - `# daemonlint-disable rule-a -- reason` … `# daemonlint-enable rule-a` (to the end of the YAML document at most);
+ * - annotation `daemonlint.io/ignore: "rule-a,rule-b"` (and `daemonlint.io/ignore-reason`) on the object or on its
+ *   Pod template: the whole object;
+ * - config waivers `{kind, name, namespace, rules, reason}` (see src/config).
+ */
+import { Parser } from 'yaml';
+import { Minimatch } from 'minimatch';
+import { podTemplate, isRecord } from '../k8s/workloads.js';
+import { closest } from '../util/suggest.js';
+import type { Finding, Manifest, Path, Range, Severity, SourceFile, Suppression } from '../types.js';
+
+/** Rule id under which unused and useless suppressions are reported. */
+export const UNUSED_SUPPRESSION = 'unused-suppression';
+export const IGNORE_ANNOTATION = 'daemonlint.io/ignore';
+export const IGNORE_REASON_ANNOTATION = 'daemonlint.io/ignore-reason';
+
+export type DirectiveKind = 'disable-next-line' | 'disable-line' | 'disable' | 'enable';
+
+/** A `# daemonlint-…` comment. */
+export interface CommentDirective {
+  kind: DirectiveKind;
+  rules: string[];
+  reason?: string;
+  /** The comment's range. */
+  range: Range;
+  /** Lines (1-based, inclusive) whose findings it covers; unset for `enable`. */
+  from?: number;
+  to?: number;
+}
+
+const DIRECTIVE = /^#\s*daemonlint-(disable-next-line|disable-line|disable|enable)(?=\s|$)(.*)$/;
+
+/** Split `rule-a, rule-b -- reason` into rule ids and a reason. */
+export function parseRuleList(text: string): { rules: string[]; reason?: string } {
+  const dash = text.search(/(^|\s)--(\s|$)/);
+  // Without a `--` reason, a later ` # remark` is not part of the rule list.
+  const hash = text.search(/(^|\s)#/);
+  const listEnd = dash === -1 ? (hash === -1 ? text.length : hash) : hash === -1 ? dash : Math.min(dash, hash);
+  const list = text.slice(0, listEnd);
+  const reason = dash === -1 ? undefined : text.slice(dash).replace(/^\s*--\s*/, '').trim() || undefined;
+  const rules = list
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return { rules, reason };
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line of an offset. */
+function lineOf(starts: readonly number[], offset: number): number {
+  let lo = 0,
+    hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+interface CstComment {
+  offset: number;
+  source: string;
+}
+
+function collectComments(token: unknown, out: CstComment[], depth = 0): void {
+  if (!token || typeof token !== 'object' || depth > 200) return;
+  if (Array.isArray(token)) {
+    for (const t of token) collectComments(t, out, depth + 1);
+    return;
+  }
+  const t = token as Record<string, unknown>;
+  if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
+    out.push({ offset: t.offset, source: t.source });
+    return;
+  }
+  for (const [k, v] of Object.entries(t)) if (k !== 'source' && typeof v === 'object') collectComments(v, out, depth + 1);
+}
+
+const directiveCache = new WeakMap<SourceFile, CommentDirective[]>();
+
+/**
+ * The suppression comments of a file, with the lines each covers. Only real YAML comments count (not text inside a
+ * block scalar or a quoted string). Cached per file.
+ */
+export function commentDirectives(file: SourceFile): CommentDirective[] {
+  const cached = directiveCache.get(file);
+  if (cached) return cached;
+  const text = file.text;
+  const out: CommentDirective[] = [];
+  if (!text.includes('daemonlint-') || file.problems.some((p) => p.ruleId === 'unrendered-template')) {
+    directiveCache.set(file, out);
+    return out;
+  }
+  const starts = lineStarts(text);
+  const comments: CstComment[] = [];
+  const docStarts: number[] = [];
+  try {
+    for (const token of new Parser().parse(text)) {
+      if (token.type === 'document') docStarts.push(token.offset);
+      collectComments(token, comments);
+    }
+  } catch {
+    directiveCache.set(file, out);
+    return out;
+  }
+  const lastLine = starts.length;
+  // A directive's scope ends with its YAML document: the line before the next document's start.
+  const docEndLine = (offset: number): number => {
+    const next = docStarts.find((s) => s > offset);
+    return next === undefined ? lastLine : Math.max(lineOf(starts, next) - 1, lineOf(starts, offset));
+  };
+  // Lines holding only a comment or nothing are skipped by disable-next-line.
+  const isBlankOrComment = (line: number): boolean => {
+    const s = starts[line - 1]!;
+    const e = line < starts.length ? starts[line]! - 1 : text.length;
+    const t = text.slice(s, e).trim();
+    return t === '' || t.startsWith('#');
+  };
+  comments.sort((a, b) => a.offset - b.offset);
+  for (const c of comments) {
+    const m = DIRECTIVE.exec(c.source.trimEnd());
+    if (!m) continue;
+    const kind = m[1] as DirectiveKind;
+    const { rules, reason } = parseRuleList(m[2] ?? '');
+    const line = lineOf(starts, c.offset);
+    const col = c.offset - starts[line - 1]! + 1;
+    const d: CommentDirective = { kind, rules, range: { line, column: col, endLine: line, endColumn: col + c.source.trimEnd().length } };
+    if (reason) d.reason = reason;
+    if (kind === 'disable-line') {
+      d.from = d.to = line;
+    } else if (kind === 'disable-next-line') {
+      let next = line + 1;
+      while (next <= lastLine && isBlankOrComment(next)) next++;
+      d.from = d.to = Math.min(next, lastLine);
+    } else if (kind === 'disable') {
+      d.from = line + 1;
+      d.to = docEndLine(c.offset);
+    }
+    out.push(d);
+  }
+  // Close each disable at the first later enable of the same rule inside its scope.
+  for (const d of out) {
+    if (d.kind !== 'disable') continue;
+    for (const e of out) {
+      if (e.kind !== 'enable' || e.range.line <= d.range.line || e.range.line > d.to!) continue;
+      if (d.rules.some((r) => e.rules.includes(r))) {
+        d.to = e.range.line - 1;
+        break;
+      }
+    }
+  }
+  directiveCache.set(file, out);
+  return out;
+}
+
+/** An ignore annotation found on an object or its Pod template. */
+export interface AnnotationDirective {
+  manifest: Manifest;
+  rules: string[];
+  reason?: string;
+  /** Path of the annotation inside the object (for its location). */
+  path: Path;
+  /** The annotation value is not a string (reported as malformed). */
+  malformed?: string;
+}
+
+/** The `daemonlint.io/ignore` annotations of an object: on its own metadata and on its Pod template's. */
+export function annotationDirectives(m: Manifest): AnnotationDirective[] {
+  const out: AnnotationDirective[] = [];
+  const places: { metadata: unknown; path: Path }[] = [{ metadata: m.object.metadata, path: ['metadata'] }];
+  const t = podTemplate(m);
+  if (t && !(t.metadataPath.length === 1 && t.metadataPath[0] === 'metadata')) places.push({ metadata: t.metadata, path: t.metadataPath });
+  for (const { metadata, path } of places) {
+    if (!isRecord(metadata) || !isRecord(metadata.annotations)) continue;
+    const ann = metadata.annotations;
+    if (!(IGNORE_ANNOTATION in ann)) continue;
+    const value = ann[IGNORE_ANNOTATION];
+    const reason = typeof ann[IGNORE_REASON_ANNOTATION] === 'string' ? ann[IGNORE_REASON_ANNOTATION].trim() || undefined : undefined;
+    const at: Path = [...path, 'annotations', IGNORE_ANNOTATION];
+    if (typeof value !== 'string') {
+      out.push({ manifest: m, rules: [], path: at, malformed: `must be a string of comma-separated rule ids, not ${JSON.stringify(value)}` });
+      continue;
+    }
+    const { rules } = parseRuleList(value);
+    out.push({ manifest: m, rules, reason, path: at });
+  }
+  return out;
+}
+
+/** A per-object waiver from a config file. */
+export interface Waiver {
+  /** Object kind, name and namespace to match; each may be a glob (`fluent-*`); an unset field matches anything. */
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  rules: string[];
+  reason?: string;
+  /** Where the waiver is written, for unused-waiver reports (`file` as it should be displayed). */
+  origin: { file: string; range: Range };
+}
+
+export interface SuppressOptions {
+  /** Every rule id of the run (unknown ids in waivers are reported). */
+  ruleIds: readonly string[];
+  /** Severity of `unused-suppression` for a file, or `off`; undefined when the rule is not part of the run. */
+  unusedSeverity: (file: SourceFile | undefined) => Severity | 'off' | undefined;
+  /** Rules that annotations and comments may not suppress, for a file. */
+  strict?: (ruleId: string, file: SourceFile) => boolean;
+  /** Config waivers that apply to a file. */
+  waivers?: (file: SourceFile) => readonly Waiver[];
+}
+
+export interface SuppressResult {
+  findings: Finding[];
+  suppressed: Finding[];
+}
+
+function sameBase(a: Path | undefined, b: Path): boolean {
+  return a !== undefined && a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
+const globCache = new Map<string, Minimatch>();
+function globMatch(pattern: string | undefined, value: string | undefined): boolean {
+  if (pattern === undefined) return true;
+  if (value === undefined) return false;
+  let mm = globCache.get(pattern);
+  if (!mm) globCache.set(pattern, (mm = new Minimatch(pattern, { dot: true, nocomment: true, nonegate: true })));
+  return mm.match(value);
+}
+
+/** True when a config waiver names an object (ignoring its rule list). */
+export function waiverMatchesObject(w: Waiver, ref: { kind: string; name?: string }, namespace: string): boolean {
+  return globMatch(w.kind, ref.kind) && globMatch(w.name, ref.name) && globMatch(w.namespace, namespace);
+}
+
+function describeRules(rules: readonly string[]): string {
+  return rules.length === 1 ? rules[0]! : rules.join(', ');
+}
+
+/**
+ * Split a run's findings into reported and suppressed ones, and report unused suppressions (as findings of
+ * `unused-suppression`, which are never suppressed themselves).
+ */
+export function applySuppressions(findings: readonly Finding[], files: readonly SourceFile[], opts: SuppressOptions): SuppressResult {
+  const kept: Finding[] = [];
+  const suppressed: Finding[] = [];
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const known = new Set(opts.ruleIds);
+
+  // Per file: comment directives and annotations, each with a per-rule "used" record.
+  interface Entry {
+    rules: string[];
+    used: Set<string>;
+    /** Rules named but strict for this file. */
+    strictHit: Set<string>;
+  }
+  const comments = new Map<SourceFile, { d: CommentDirective; e: Entry }[]>();
+  const annotations = new Map<SourceFile, { a: AnnotationDirective; e: Entry }[]>();
+  const entry = (rules: string[]): Entry => ({ rules, used: new Set(), strictHit: new Set() });
+  for (const file of files) {
+    comments.set(
+      file,
+      commentDirectives(file)
+        .filter((d) => d.kind !== 'enable')
+        .map((d) => ({ d, e: entry(d.rules) })),
+    );
+    annotations.set(
+      file,
+      file.manifests.flatMap(annotationDirectives).map((a) => ({ a, e: entry(a.rules) })),
+    );
+  }
+  const waiverUse = new Map<Waiver, { used: Set<string>; objectSeen: boolean; file?: SourceFile }>();
+  for (const file of files) {
+    for (const w of opts.waivers?.(file) ?? []) {
+      let u = waiverUse.get(w);
+      if (!u) waiverUse.set(w, (u = { used: new Set(), objectSeen: false, file }));
+      if (file.manifests.some((m) => waiverMatchesObject(w, m.ref, m.namespace))) u.objectSeen = true;
+    }
+  }
+
+  for (const f of findings) {
+    const file = byPath.get(f.file);
+    if (!file || f.ruleId === UNUSED_SUPPRESSION) {
+      kept.push(f);
+      continue;
+    }
+    const strict = opts.strict?.(f.ruleId, file) ?? false;
+    const waived: Suppression[] = [];
+    for (const { d, e } of comments.get(file) ?? []) {
+      if (!d.rules.includes(f.ruleId) || f.line < d.from! || f.line > d.to!) continue;
+      if (strict) e.strictHit.add(f.ruleId);
+      else {
+        e.used.add(f.ruleId);
+        waived.push({ kind: 'inSource', source: 'comment', ...(d.reason ? { justification: d.reason } : {}) });
+      }
+    }
+    if (f.docIndex !== undefined) {
+      for (const { a, e } of annotations.get(file) ?? []) {
+        if (!a.rules.includes(f.ruleId) || a.manifest.docIndex !== f.docIndex || !sameBase(f.base, a.manifest.base)) continue;
+        if (strict) e.strictHit.add(f.ruleId);
+        else {
+          e.used.add(f.ruleId);
+          waived.push({ kind: 'inSource', source: 'annotation', ...(a.reason ? { justification: a.reason } : {}) });
+        }
+      }
+      const m = file.manifests.find((x) => x.docIndex === f.docIndex && sameBase(f.base, x.base));
+      for (const w of m ? (opts.waivers?.(file) ?? []) : []) {
+        if (!w.rules.includes(f.ruleId) || !waiverMatchesObject(w, m!.ref, m!.namespace)) continue;
+        waiverUse.get(w)?.used.add(f.ruleId);
+        waived.push({ kind: 'external', source: 'config', ...(w.reason ? { justification: w.reason } : {}) });
+      }
+    }
+    if (waived.length) suppressed.push({ ...f, suppressions: [...(f.suppressions ?? []), ...waived] });
+    else kept.push(f);
+  }
+
+  // Unused suppressions.
+  const report = (file: SourceFile | undefined, displayFile: string, range: Range, message: string) => {
+    const sev = opts.unusedSeverity(file);
+    if (sev === undefined || sev === 'off') return;
+    kept.push({ ruleId: UNUSED_SUPPRESSION, severity: sev, message, file: displayFile, ...range, path: '' });
+  };
+  const unknownNote = (id: string): string => {
+    const near = closest(id, known);
+    return `"${id}" is not a daemonlint rule${near ? ` (did you mean ${near}?)` : ''}`;
+  };
+  const explain = (e: Entry, what: string, strictOf: (r: string) => boolean): string | undefined => {
+    const unknown = e.rules.filter((r) => !known.has(r));
+    const strictNamed = e.rules.filter((r) => known.has(r) && strictOf(r));
+    const idle = e.rules.filter((r) => known.has(r) && !strictOf(r) && !e.used.has(r) && r !== UNUSED_SUPPRESSION);
+    const parts: string[] = [];
+    if (unknown.length) parts.push(unknown.map(unknownNote).join('; '));
+    if (strictNamed.length)
+      parts.push(
+        `${describeRules(strictNamed)} ${strictNamed.length === 1 ? 'is' : 'are'} strict in the configuration and cannot be suppressed by a comment or annotation${e.strictHit.size ? ' (the finding is still reported)' : ''}`,
+      );
+    if (idle.length) parts.push(`no ${describeRules(idle)} finding here to suppress`);
+    if (!parts.length) return undefined;
+    return `This ${what} has no effect: ${parts.join('; ')}. Remove it${unknown.length ? ' or fix the rule id' : ''}.`;
+  };
+  for (const file of files) {
+    const strictOf = (r: string) => opts.strict?.(r, file) ?? false;
+    for (const { d, e } of comments.get(file) ?? []) {
+      if (!e.rules.length) continue; // Malformed: reported by the rule's file check.
+      const msg = explain(e, `daemonlint-${d.kind} comment`, strictOf);
+      if (msg) report(file, file.path, d.range, msg);
+    }
+    for (const { a, e } of annotations.get(file) ?? []) {
+      if (!e.rules.length) continue;
+      const msg = explain(e, `${IGNORE_ANNOTATION} annotation`, strictOf);
+      if (msg) report(file, file.path, file.locate(a.manifest.docIndex, [...a.manifest.base, ...a.path], 'node'), msg);
+    }
+  }
+  for (const [w, u] of waiverUse) {
+    const unknown = w.rules.filter((r) => !known.has(r));
+    // A waiver for an object this run did not see may be for files outside it: only stale ones are reported.
+    const idle = u.objectSeen ? w.rules.filter((r) => known.has(r) && !u.used.has(r)) : [];
+    const parts: string[] = [];
+    if (unknown.length) parts.push(unknown.map(unknownNote).join('; '));
+    if (idle.length) parts.push(`no ${describeRules(idle)} finding on the objects it names`);
+    if (parts.length) report(u.file, w.origin.file, w.origin.range, `This waiver has no effect: ${parts.join('; ')}. Remove it${unknown.length ? ' or fix the rule id' : ''}.`);
+  }
+  return { findings: kept, suppressed };
+}
