@@ -24,7 +24,14 @@ spec:
   hostIPC: true
 \`\`\`
 
-Valid: leave \`hostIPC\` out (it defaults to false).`,
+Valid: leave \`hostIPC\` out (it defaults to false).
+
+\`\`\`yaml
+spec:
+  containers:
+    - name: agent
+      image: example/agent:1.0
+\`\`\``,
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);

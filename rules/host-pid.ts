@@ -25,7 +25,14 @@ spec:
   hostPID: true
 \`\`\`
 
-Valid: leave \`hostPID\` out (it defaults to false).`,
+Valid: leave \`hostPID\` out (it defaults to false).
+
+\`\`\`yaml
+spec:
+  containers:
+    - name: agent
+      image: example/agent:1.0
+\`\`\``,
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);

@@ -25,7 +25,8 @@ import serviceTargetPort from './service-target-port.js';
 import surgeHostPort from './surge-host-port.js';
 import unknownCapability from './unknown-capability.js';
 import unrenderedTemplate from './unrendered-template.js';
+import unusedSuppression from './unused-suppression.js';
 import yamlSyntax from './yaml-syntax.js';
 
 /** Every rule, sorted by id. */
-export const allRules: readonly Rule[] = [daemonsetNoNodes, dangerousCapabilities, hostIpc, hostNetwork, hostNetworkDnsPolicy, hostNetworkPortMismatch, hostPid, hostPort, hostPortConflict, localTrafficGap, missingPriorityClass, nodeNamePinned, overlappingSelectors, privilegeEscalationConflict, privilegedContainer, privilegedWithCapabilities, restartPolicy, schema, selectorMismatch, sensitiveHostPath, serviceSelectsNothing, serviceTargetPort, surgeHostPort, unknownCapability, unrenderedTemplate, yamlSyntax];
+export const allRules: readonly Rule[] = [daemonsetNoNodes, dangerousCapabilities, hostIpc, hostNetwork, hostNetworkDnsPolicy, hostNetworkPortMismatch, hostPid, hostPort, hostPortConflict, localTrafficGap, missingPriorityClass, nodeNamePinned, overlappingSelectors, privilegeEscalationConflict, privilegedContainer, privilegedWithCapabilities, restartPolicy, schema, selectorMismatch, sensitiveHostPath, serviceSelectsNothing, serviceTargetPort, surgeHostPort, unknownCapability, unrenderedTemplate, unusedSuppression, yamlSyntax];

@@ -22,7 +22,7 @@ capabilities the container needs and forgot to drop \`privileged\`: the list is 
 A container with a \`mountPropagation: Bidirectional\` volume mount must stay privileged (the API server requires
 it); there the list is the redundant part and the fix removes the list instead.
 
-The fix removes \`privileged\` (check that the container still works: a privileged container also sees every
+The fix removes \`privileged\`; it is offered in editors but not applied by \`--fix\` (check that the container still works: a privileged container also sees every
 host device and runs without seccomp/AppArmor).
 
 Invalid:
@@ -65,7 +65,8 @@ securityContext:
       ctx.report({
         path: addPath,
         message: `${who} is privileged, so capabilities.add (${names}) grants nothing extra. If ${added.length === 1 ? 'that capability is' : 'those capabilities are'} all it needs, remove privileged: true.`,
-        fix: { description: 'Remove privileged: true and keep the capability list', edits: [{ op: 'delete', path: [...ref.path, 'securityContext', 'privileged'] }] },
+        // Not applied by --fix: without privilege the container also loses host devices and runs confined.
+        fix: { description: 'Remove privileged: true and keep the capability list', safe: false, edits: [{ op: 'delete', path: [...ref.path, 'securityContext', 'privileged'] }] },
       });
     }
   },

@@ -11,6 +11,13 @@ function describeLabels(labels: Record<string, string>): string {
   return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(', ') : 'no labels';
 }
 
+/** The closing advice for a missing or unusable selector. */
+function selectAdvice(labels: Record<string, string>): string {
+  return Object.keys(labels).length
+    ? `Select the template labels (${describeLabels(labels)}) under matchLabels.`
+    : 'Label the template (spec.template.metadata.labels) and select those labels under matchLabels.';
+}
+
 /** Why one requirement fails on the template labels, e.g. "the template has app=node-agnet". */
 function whyFails(r: Requirement, labels: Record<string, string>): string {
   const has = Object.prototype.hasOwnProperty.call(labels, r.key);
@@ -52,7 +59,9 @@ const rule: Rule = {
 
 The finding is on the failing \`matchLabels\` entry or expression and names the label that differs; the template
 labels are a related location. When the template only lacks labels that \`matchLabels\` names, the fix adds them to
-the template (the selector is immutable on a live object, so the template is the side to change).
+the template (the selector is immutable on a live object, so the template is the side to change). That fix and the
+one that builds a missing selector from the template labels are offered in editors but not applied by \`--fix\`:
+the author may have meant the other side.
 
 A Service-style selector (\`selector: {app: x}\` without \`matchLabels\`) is reported as an empty selector, with a
 fix that moves the labels under \`matchLabels\`.
@@ -98,7 +107,8 @@ spec:
     const labelsPath: Path = isRecord(metadata.labels) ? [...metadataPath, 'labels'] : isRecord(template) && isRecord(template.metadata) ? metadataPath : tp;
     const related: RelatedReport[] = [{ manifest, path: labelsPath, message: `template labels: ${describeLabels(labels)}` }];
     const matchLabelsFix = (description: string): Fix | undefined =>
-      Object.keys(labels).length ? { description, edits: [{ op: 'set', path: ['spec', 'selector'], value: { matchLabels: { ...labels } } }] } : undefined;
+      // Not applied by --fix: selecting every template label may be more than the author wants in an immutable selector.
+      Object.keys(labels).length ? { description, safe: false, edits: [{ op: 'set', path: ['spec', 'selector'], value: { matchLabels: { ...labels } } }] } : undefined;
 
     const sel = spec.selector;
     if (sel === undefined || sel === null) {
@@ -117,7 +127,7 @@ spec:
       ctx.report({
         path: ['spec', 'selector'],
         at: 'value',
-        message: `spec.selector must be a mapping with matchLabels and/or matchExpressions, not ${Array.isArray(sel) ? 'a list' : JSON.stringify(sel)}; the API server rejects it. Select the template labels (${describeLabels(labels)}) under matchLabels.`,
+        message: `spec.selector must be a mapping with matchLabels and/or matchExpressions, not ${Array.isArray(sel) ? 'a list' : JSON.stringify(sel)}; the API server rejects it. ${selectAdvice(labels)}`,
         related,
         fix: matchLabelsFix('Replace the selector with matchLabels of the template labels'),
       });
@@ -137,7 +147,7 @@ spec:
       } else {
         ctx.report({
           path: ['spec', 'selector'],
-          message: `spec.selector is empty: it would select every Pod in the namespace, and the API server rejects an empty selector for a ${kind}. Select the template labels (${describeLabels(labels)}) under matchLabels.`,
+          message: `spec.selector is empty: it would select every Pod in the namespace, and the API server rejects an empty selector for a ${kind}. ${selectAdvice(labels)}`,
           related,
           fix: matchLabelsFix('Select the template labels with matchLabels'),
         });
@@ -172,7 +182,8 @@ spec:
     for (const r of failed) {
       let fix: Fix | undefined;
       if (onlyMissing) {
-        fix = { description: `Add ${r.key}=${r.values[0]} to the template labels`, edits: [{ op: 'set', path: [...metadataPath, 'labels', r.key], value: r.values[0] }] };
+        // Not applied by --fix: the author may have meant to change the selector instead.
+        fix = { description: `Add ${r.key}=${r.values[0]} to the template labels`, safe: false, edits: [{ op: 'set', path: [...metadataPath, 'labels', r.key], value: r.values[0] }] };
       }
       ctx.report({
         path: requirementPath(r),

@@ -39,7 +39,7 @@ const TREES: ReadonlyMap<string, string> = new Map([
   ['/etc/kubernetes/pki', 'the cluster and kubelet certificates and keys'],
 ]);
 
-type Hit = { kind: 'socket' | 'runtime-dir' | 'system'; why: string };
+type Hit = { kind: 'socket' | 'runtime-dir' | 'system' | 'extra'; why: string };
 
 /** Collapse `//`, `.` and a trailing `/`. */
 function normalizeHostPath(p: string): string {
@@ -64,7 +64,7 @@ function classify(path: string, inside: boolean, extra: readonly string[]): Hit 
     if (exact) return { kind: 'system', why: exact };
   }
   for (const [root, why] of TREES) if (under(path, root)) return { kind: 'system', why };
-  for (const root of extra) if (under(path, root)) return { kind: 'system', why: 'a path this project marks as sensitive (extraPaths)' };
+  for (const root of extra) if (under(path, root)) return { kind: 'extra', why: 'marked sensitive by the extraPaths option' };
   return undefined;
 }
 
@@ -178,7 +178,7 @@ spec:
           const hit = classify(hostPath, inside, extra);
           if (!hit) return;
           const readOnly = m.readOnly === true;
-          if (readOnly && hit.kind === 'system') return;
+          if (readOnly && (hit.kind === 'system' || hit.kind === 'extra')) return;
           uses.push({ ref, mountIndex: mi, readOnly, mountPath: typeof m.mountPath === 'string' ? m.mountPath : '?', hostPath, hit });
         });
       }
@@ -201,6 +201,8 @@ spec:
           message = `hostPath volume "${vol.name}" exposes the container runtime socket ${shown} to ${names}: whoever can connect to it can start privileged containers and owns the node, and readOnly: true does not prevent connecting. Remove the mount unless this daemon must manage containers.`;
         else if (hit.kind === 'runtime-dir')
           message = `hostPath volume "${vol.name}" exposes ${shown}, which holds ${hit.why}, to ${names}: connecting to them starts privileged containers, and readOnly: true does not prevent connecting. Mount only the specific file or subdirectory the daemon needs.`;
+        else if (hit.kind === 'extra')
+          message = `hostPath volume "${vol.name}" gives ${names} write access to ${shown} on the node, ${hit.why}. Mount it readOnly: true, or only the subdirectory the daemon needs.`;
         else
           message = `hostPath volume "${vol.name}" gives ${names} write access to ${shown} on the node (${hit.why}): a compromised container can take over the node. Mount it readOnly: true, or only the subdirectory the daemon needs.`;
         ctx.report({ path: reportPath, at: 'value', message, related });
