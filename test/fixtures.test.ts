@@ -19,7 +19,7 @@ describe('rule fixtures', () => {
       for (const c of fixtureCases(id)) {
         it(`${c.name}: exactly the marked findings`, async () => {
           const nodes = c.inventory ? loadFixtureInventory(c.inventory) : undefined;
-          const findings = await lintCase(c, nodes);
+          const findings = await lintCase(c, nodes, id);
           const expected = expectedKeys(c, id);
           if (c.name.startsWith('valid')) expect(expected).toEqual([]);
           else expect(expected.length, 'an invalid fixture marks at least one finding').toBeGreaterThan(0);

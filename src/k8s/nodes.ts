@@ -288,6 +288,12 @@ function describeTerm(term: { errors: string[] }, reqs: readonly NodeRequirement
   return reqs.map(describeNodeRequirement).join(' and ');
 }
 
+function actualOf(r: NodeRequirement, actual: string | undefined): string {
+  if (actual === undefined) return `the node has no ${r.key} ${r.field ? 'field' : 'label'}`;
+  if (r.operator === 'DoesNotExist') return `the node has ${keyValue(r.key, actual)}`;
+  return `the node has ${r.field ? `${r.key} ${actual}` : keyValue(r.key, actual)}`;
+}
+
 /** Short form used when reasons of several nodes are listed together. */
 export function describeReasonShort(r: ExclusionReason): string {
   switch (r.kind) {
@@ -321,7 +327,7 @@ export function describeReason(r: ExclusionReason): string {
         const what = t.errors.length
           ? t.errors.join(', ')
           : t.failed
-              .map((f) => `${describeNodeRequirement(f.requirement)} fails (${f.actual === undefined ? `no ${f.requirement.key} ${f.requirement.field ? 'field' : 'label'}` : `node has ${f.actual}`})`)
+              .map((f) => `${describeNodeRequirement(f.requirement)} fails (${actualOf(f.requirement, f.actual)})`)
               .join(', ');
         return `term ${t.index}: ${what}`;
       });

@@ -18,6 +18,15 @@ export interface FixtureCase {
   inventory?: string;
 }
 
+/** Rule options for a case: a `# options: {json}` comment line in any of its files. */
+export function caseOptions(c: FixtureCase): Record<string, unknown> | undefined {
+  for (const f of c.files) {
+    const m = /^#\s*options:\s*(\{.*\})\s*$/m.exec(f.text);
+    if (m) return JSON.parse(m[1]!) as Record<string, unknown>;
+  }
+  return undefined;
+}
+
 const MANIFEST = /\.(ya?ml|json)$/;
 export const INVENTORY_NAMES = ['nodes.yaml', 'nodes.yml', 'nodes.json'];
 
@@ -59,9 +68,14 @@ export function expectedKeys(c: FixtureCase, ruleId: string): string[] {
   return keys.sort();
 }
 
-export async function lintCase(c: FixtureCase, nodes?: readonly NodeInfo[]): Promise<Finding[]> {
+export async function lintCase(c: FixtureCase, nodes?: readonly NodeInfo[], ruleId?: string): Promise<Finding[]> {
   const files: SourceFile[] = c.files.map((f) => parseSource({ path: f.path, text: f.text }));
-  const { findings, internalErrors } = await lintAsync(files, { rules: allRules, nodes });
+  const opts = caseOptions(c);
+  const { findings, internalErrors } = await lintAsync(files, {
+    rules: allRules,
+    nodes,
+    options: opts && ruleId ? (id) => (id === ruleId ? opts : undefined) : undefined,
+  });
   if (internalErrors.length) throw internalErrors[0]!.error;
   return findings;
 }
