@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../rules/index.js';
-import { lintAsync } from './engine/lint.js';
+import { lintAsync, type LintResult } from './engine/lint.js';
 import { PathError, expandPaths, fromBuffer, loadFile, readStdin } from './load/files.js';
 import { SEVERITY_RANK, type Finding, type NodeInfo, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
@@ -25,6 +25,7 @@ Usage:
   daemonlint explain RULE             print a rule's documentation
   daemonlint coverage [options] [paths...]
                                       show which nodes each DaemonSet runs on (with --nodes)
+  daemonlint lsp --stdio              run the language server (editor diagnostics and quick fixes)
 
 Options:
   -f, --format FORMAT       text (default), json, sarif or github (coverage: text, json, html)
@@ -184,13 +185,47 @@ function writeOut(out: string, values: Values, io: CliIO): void {
   } else io.stdout(out);
 }
 
+export interface LintPathsOptions {
+  paths: string[];
+  cwd: string;
+  stdinFilename?: string;
+  readStdin: () => Promise<Buffer>;
+  /** Node inventory files (`--nodes`). */
+  nodes?: string[];
+  /** `--kube-version`; the newest bundled version when absent. */
+  kubeVersion?: string;
+}
+
+export interface LintPathsResult {
+  files: SourceFile[];
+  findings: Finding[];
+  readErrors: string[];
+  internalErrors: LintResult['internalErrors'];
+}
+
+/**
+ * Load and lint paths exactly as `daemonlint [options] paths...` does. Shared by the CLI and the GitHub Action
+ * (src/action/main.ts), so both honour the same options. Throws UsageError for bad options.
+ */
+export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult> {
+  const kubeVersion = await kubeVersionOf({ 'kube-version': opts.kubeVersion });
+  const nodes = await loadNodes(opts.nodes, opts.cwd);
+  const { files, readErrors } = await loadInputs(opts.paths, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin });
+  const { findings, internalErrors } = await lintAsync(files, { rules: allRules, nodes, kubeVersion });
+  return { files, findings, readErrors, internalErrors };
+}
+
 async function lintCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
   const format = oneOf('format', values.format, FORMATS, 'text');
   const failOn = oneOf('fail-on', values['fail-on'], SEVERITIES, 'error');
-  const kubeVersion = await kubeVersionOf(values);
-  const nodes = await loadNodes(values.nodes, io.cwd);
-  const { files, readErrors } = await loadInputs(positionals, { cwd: io.cwd, stdinFilename: values['stdin-filename'], readStdin: io.readStdin });
-  const { findings, internalErrors } = await lintAsync(files, { rules: allRules, nodes, kubeVersion });
+  const { files, findings, readErrors, internalErrors } = await lintPaths({
+    paths: positionals,
+    cwd: io.cwd,
+    stdinFilename: values['stdin-filename'],
+    readStdin: io.readStdin,
+    nodes: values.nodes,
+    kubeVersion: values['kube-version'],
+  });
   const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
   writeOut(await render(format, shown, files, useColor(values, io), io.cwd), values, io);
   for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
@@ -216,6 +251,8 @@ async function coverageCommand(values: Values, positionals: string[], io: CliIO)
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
   let debug = argv.includes('--debug');
   try {
+    // The language server (and its dependencies) is loaded only for this subcommand.
+    if (argv[0] === 'lsp') return await (await import('./lsp/server.js')).lspCommand(argv.slice(1), io);
     const { values, positionals } = parse(argv);
     debug = Boolean(values.debug);
     if (values.help) {

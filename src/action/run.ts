@@ -1,0 +1,100 @@
+/**
+ * The GitHub Action: lint the `paths` input the way the CLI does, then annotate the exact lines, write a SARIF
+ * file for code scanning, a Markdown job summary and the step outputs, and fail the step according to `fail-on`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { allRules } from '../../rules/index.js';
+import { UsageError, lintPaths } from '../cli.js';
+import { PathError } from '../load/files.js';
+import { annotationCommand } from '../report/github.js';
+import { SEVERITY_RANK, type Finding, type Severity } from '../types.js';
+import { InputError, appendSummary, command, getBooleanInput, getInput, getListInput, setOutput } from './protocol.js';
+import { markdownSummary } from './summary.js';
+
+const FORMATS = ['text', 'json', 'sarif', 'github', 'none'] as const;
+const FAIL_ON = ['error', 'warning', 'info', 'none'] as const;
+
+export interface ActionIO {
+  env: NodeJS.ProcessEnv;
+  stdout: (s: string) => void;
+  /** The process working directory; GITHUB_WORKSPACE wins when set. */
+  cwd: string;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`input "${name}" must be one of ${allowed.join(', ')} (got "${value}")`);
+  return value as T;
+}
+
+/** Run the action; returns the process exit code (0 pass, 1 findings at or above fail-on, 2 bad input or unreadable path). */
+export async function runAction(io: ActionIO): Promise<number> {
+  const { env, stdout } = io;
+  const workspace = env.GITHUB_WORKSPACE || io.cwd;
+  try {
+    const paths = getListInput(env, 'paths', ['.']);
+    const nodes = getListInput(env, 'nodes');
+    const config = getInput(env, 'config');
+    const kubeVersion = getInput(env, 'kube-version') || undefined;
+    const failOn = oneOf('fail-on', getInput(env, 'fail-on', 'error'), FAIL_ON);
+    const format = oneOf('format', getInput(env, 'format', 'text'), FORMATS);
+    const sarifInput = getInput(env, 'sarif-file', 'daemonlint.sarif');
+    const annotations = getBooleanInput(env, 'annotations', true);
+    if (config) throw new InputError(`input "config": configuration files are not supported by this version of daemonlint`);
+
+    const { files, findings, readErrors, internalErrors } = await lintPaths({
+      paths,
+      cwd: workspace,
+      readStdin: async () => Buffer.alloc(0),
+      nodes,
+      kubeVersion,
+    });
+    const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color: !env.NO_COLOR };
+
+    // The report for people reading the log.
+    if (format !== 'none') {
+      let report: string;
+      if (format === 'text') report = (await import('../report/text.js')).formatText(findings, ctx);
+      else if (format === 'json') report = (await import('../report/json.js')).formatJson(findings, { ...ctx, color: false });
+      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules: allRules, cwd: workspace });
+      else report = annotations ? '' : (await import('../report/github.js')).formatGithub(findings);
+      stdout(report);
+    }
+    // Annotations on the exact lines (paths are relative to the workspace, as GitHub expects).
+    if (annotations) for (const f of findings) stdout(annotationCommand(f) + '\n');
+
+    const problems = [
+      ...readErrors.map((e) => `daemonlint: ${e}`),
+      ...internalErrors.map((e) => `daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${(e.error as Error)?.message ?? e.error}; please report it`),
+    ];
+    for (const p of problems) stdout(command('error', p));
+
+    // SARIF for github/codeql-action/upload-sarif (artifact URIs relative to the workspace).
+    const sarifPath = isAbsolute(sarifInput) ? sarifInput : resolve(workspace, sarifInput);
+    const { formatSarif } = await import('../report/sarif.js');
+    mkdirSync(dirname(sarifPath), { recursive: true });
+    writeFileSync(sarifPath, formatSarif(findings, { rules: allRules, cwd: workspace }));
+
+    const failed = failOn !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn as Severity]);
+    const blobBase =
+      env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/` : undefined;
+    appendSummary(env, markdownSummary(findings, { ...ctx, failOn, failed, sarifFile: sarifInput, blobBase, problems }));
+
+    const count = (s: Severity) => String(findings.filter((f: Finding) => f.severity === s).length);
+    setOutput(env, 'errors', count('error'), stdout);
+    setOutput(env, 'warnings', count('warning'), stdout);
+    setOutput(env, 'infos', count('info'), stdout);
+    setOutput(env, 'sarif-file', sarifInput, stdout);
+
+    if (problems.length) return 2;
+    if (failed) {
+      stdout(command('error', `daemonlint found ${count('error')} errors and ${count('warning')} warnings (fail-on: ${failOn})`));
+      return 1;
+    }
+    return 0;
+  } catch (err) {
+    if (err instanceof InputError || err instanceof UsageError || err instanceof PathError) stdout(command('error', `daemonlint: ${err.message}`));
+    else stdout(command('error', `daemonlint: internal error: ${(err as Error)?.stack ?? err}`));
+    return 2;
+  }
+}

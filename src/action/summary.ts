@@ -1,0 +1,56 @@
+/** The Markdown job summary: totals and a findings table (cells escaped, so manifest text cannot break it). */
+import type { Finding, Severity } from '../types.js';
+import { ruleHelpUri } from '../version.js';
+import { plural } from '../report/summary.js';
+
+/** Rows beyond this are counted, not listed (GitHub caps a step summary at 1 MiB). */
+export const MAX_SUMMARY_ROWS = 500;
+
+const ICON: Record<Severity, string> = { error: '🔴 error', warning: '🟡 warning', info: '🔵 info' };
+
+/** Make text safe for one Markdown table cell: no pipes, newlines or HTML. */
+export function escapeCell(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/`/g, '\\`')
+    .replace(/\r\n|\r|\n/g, '<br>');
+}
+
+export interface SummaryContext {
+  files: number;
+  objects: number;
+  failOn: string;
+  failed: boolean;
+  sarifFile?: string;
+  /** `https://github.com/OWNER/REPO/blob/SHA/` when known: file cells link to the exact line. */
+  blobBase?: string;
+  problems?: string[];
+}
+
+export function markdownSummary(findings: readonly Finding[], ctx: SummaryContext): string {
+  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  const [errors, warnings, infos] = [count('error'), count('warning'), count('info')];
+  const scope = `${plural(ctx.files, 'file')}, ${plural(ctx.objects, 'object')}`;
+  const out: string[] = ['## daemonlint', ''];
+  if (!findings.length) out.push(`✅ No problems in ${scope}.`);
+  else
+    out.push(
+      `${ctx.failed ? '❌' : '⚠️'} ${plural(findings.length, 'problem')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')} in ${scope} (fails on: ${ctx.failOn}).`,
+    );
+  for (const p of ctx.problems ?? []) out.push('', `> [!WARNING]\n> ${escapeCell(p)}`);
+  if (findings.length) {
+    out.push('', '| Severity | Location | Rule | Message |', '|---|---|---|---|');
+    for (const f of findings.slice(0, MAX_SUMMARY_ROWS)) {
+      const where = `${escapeCell(f.file)}:${f.line}:${f.column}`;
+      const loc = ctx.blobBase && !f.file.startsWith('../') && !f.file.startsWith('/') ? `[${where}](${ctx.blobBase}${f.file.split('/').map(encodeURIComponent).join('/')}#L${f.line})` : where;
+      out.push(`| ${ICON[f.severity]} | ${loc} | [${escapeCell(f.ruleId)}](${ruleHelpUri(f.ruleId)}) | ${escapeCell(f.message)} |`);
+    }
+    if (findings.length > MAX_SUMMARY_ROWS) out.push('', `…and ${findings.length - MAX_SUMMARY_ROWS} more (see the annotations, the log or the SARIF file).`);
+  }
+  if (ctx.sarifFile) out.push('', `SARIF report: \`${escapeCell(ctx.sarifFile)}\` (upload it with \`github/codeql-action/upload-sarif\` to see the findings in code scanning).`);
+  return out.join('\n') + '\n';
+}

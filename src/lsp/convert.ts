@@ -1,0 +1,98 @@
+/**
+ * Pure conversions between daemonlint's findings (1-based lines and columns, exclusive end column, UTF-16
+ * code units) and LSP structures (0-based lines and characters, exclusive end, UTF-16 by default).
+ */
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range as LspRange, type TextEdit } from 'vscode-languageserver';
+import type { Finding, Severity } from '../types.js';
+import { ruleHelpUri } from '../version.js';
+
+export const SOURCE = 'daemonlint';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+export function lspRange(r: { line: number; column: number; endLine?: number; endColumn?: number }): LspRange {
+  const start = { line: Math.max(0, r.line - 1), character: Math.max(0, r.column - 1) };
+  const end = r.endLine !== undefined && r.endColumn !== undefined ? { line: Math.max(0, r.endLine - 1), character: Math.max(0, r.endColumn - 1) } : start;
+  // A range never ends before it starts.
+  if (end.line < start.line || (end.line === start.line && end.character < start.character)) return { start, end: start };
+  return { start, end };
+}
+
+/** What a diagnostic carries back to the server for code actions. */
+export interface DiagnosticData {
+  /** The document version the finding was computed on. */
+  version: number;
+  /** Index of the finding among the document's fixable findings of that version. */
+  fix?: number;
+}
+
+/**
+ * Turn a finding into a diagnostic. `root` is the absolute folder the finding's (relative) file paths are
+ * relative to, used for related locations in other files.
+ */
+export function toDiagnostic(f: Finding, root: string | undefined, data: DiagnosticData): Diagnostic {
+  const d: Diagnostic = {
+    range: lspRange(f),
+    severity: SEVERITY[f.severity],
+    code: f.ruleId,
+    codeDescription: { href: ruleHelpUri(f.ruleId) },
+    source: SOURCE,
+    message: f.fix ? `${f.message} (quick fix: ${f.fix.description})` : f.message,
+    data,
+  };
+  if (f.related?.length && root !== undefined) {
+    d.relatedInformation = f.related.map(
+      (r): DiagnosticRelatedInformation => ({
+        location: { uri: pathToFileURL(resolve(root, r.file)).href, range: lspRange(r) },
+        message: r.message,
+      }),
+    );
+  }
+  return d;
+}
+
+/** Convert a string offset into an LSP position. */
+export function positionAt(text: string, offset: number): { line: number; character: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, character: offset - lineStart };
+}
+
+/**
+ * The smallest single edit turning `before` into `after` (common prefix and suffix kept), or undefined
+ * when they are equal. Never splits a CRLF pair or a UTF-16 surrogate pair.
+ */
+export function minimalEdit(before: string, after: string): TextEdit | undefined {
+  if (before === after) return undefined;
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let endB = before.length;
+  let endA = after.length;
+  while (endB > start && endA > start && before.charCodeAt(endB - 1) === after.charCodeAt(endA - 1)) {
+    endB--;
+    endA--;
+  }
+  const splits = (s: string, i: number) => {
+    if (i <= 0 || i >= s.length) return false;
+    const prev = s.charCodeAt(i - 1);
+    const next = s.charCodeAt(i);
+    return (prev === 13 && next === 10) || (prev >= 0xd800 && prev <= 0xdbff && next >= 0xdc00 && next <= 0xdfff);
+  };
+  while (start > 0 && (splits(before, start) || splits(after, start))) start--;
+  while ((endB < before.length && splits(before, endB)) || (endA < after.length && splits(after, endA))) {
+    endB++;
+    endA++;
+  }
+  return { range: { start: positionAt(before, start), end: positionAt(before, endB) }, newText: after.slice(start, endA) };
+}

@@ -1,0 +1,285 @@
+/**
+ * Drives `daemonlint lsp --stdio` in a child process with a real JSON-RPC client (vscode-languageserver-protocol
+ * over vscode-jsonrpc's stream reader/writer), the way an editor does.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import {
+  CodeActionRequest,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  DidSaveTextDocumentNotification,
+  ExitNotification,
+  InitializeRequest,
+  InitializedNotification,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  createProtocolConnection,
+  type CodeAction,
+  type Diagnostic,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type TextEdit,
+} from 'vscode-languageserver-protocol/node';
+import { BIN } from './helpers/cli.js';
+
+const DAEMONSET = `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent
+  namespace: logging
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      restartPolicy: Never
+      nodeSelector: {example.com/logging: enabled}
+      containers:
+        - name: agent
+          image: example/agent:1.0
+          ports: [{name: forward, containerPort: 24224}]
+`;
+
+const SERVICE = `apiVersion: v1
+kind: Service
+metadata:
+  name: agent
+  namespace: logging
+spec:
+  selector: {app: agent}
+  internalTrafficPolicy: Local
+  ports:
+    - name: forward
+      port: 24224
+      targetPort: forward
+`;
+
+const WORKFLOW = `name: ci
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps: [{run: "echo | tee"}]
+`;
+
+interface Server {
+  conn: ProtocolConnection;
+  child: ChildProcessWithoutNullStreams;
+  /** Every publishDiagnostics notification, in arrival order. */
+  published: PublishDiagnosticsParams[];
+  waitFor(uri: string, pred: (p: PublishDiagnosticsParams) => boolean, what: string): Promise<PublishDiagnosticsParams>;
+  exited: Promise<number | null>;
+  stderr: () => string;
+}
+
+const servers: Server[] = [];
+
+function startServer(cwd: string): Server {
+  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d) => (err += d));
+  const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const published: PublishDiagnosticsParams[] = [];
+  const waiters: { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    published.push(p);
+    for (const w of [...waiters]) {
+      if (w.uri === p.uri && w.pred(p)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(p);
+      }
+    }
+  });
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.onRequest('client/registerCapability', () => null);
+  conn.listen();
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const server: Server = {
+    conn,
+    child,
+    published,
+    exited,
+    stderr: () => err,
+    waitFor(uri, pred, what) {
+      const already = published.filter((p) => p.uri === uri).at(-1);
+      if (already && pred(already)) return Promise.resolve(already);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no diagnostics for ${what} (${uri}); got ${JSON.stringify(published.filter((p) => p.uri === uri))}\n${err}`)), 20000);
+        waiters.push({ uri, pred, resolve: (p) => (clearTimeout(timer), resolve(p)) });
+      });
+    },
+  };
+  servers.push(server);
+  return server;
+}
+
+async function initialize(s: Server, root: string): Promise<void> {
+  const res = await s.conn.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: pathToFileURL(root).href,
+    workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
+    capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
+  });
+  expect(res.serverInfo?.name).toBe('daemonlint');
+  expect(res.capabilities.textDocumentSync).toMatchObject({ openClose: true });
+  await s.conn.sendNotification(InitializedNotification.type, {});
+}
+
+function open(s: Server, uri: string, text: string, languageId = 'yaml', version = 1) {
+  return s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version, text } });
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'daemonlint-lsp-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const byRule = (p: PublishDiagnosticsParams, rule: string) => p.diagnostics.filter((d) => d.code === rule);
+
+/** Apply LSP text edits to a text (edits do not overlap; applied from the end). */
+function applyEdits(text: string, edits: TextEdit[]): string {
+  const offset = (pos: { line: number; character: number }) => {
+    let o = 0;
+    for (let l = 0; l < pos.line; l++) o = text.indexOf('\n', o) + 1;
+    return o + pos.character;
+  };
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+async function shutdown(s: Server): Promise<number | null> {
+  await s.conn.sendRequest(ShutdownRequest.type);
+  await s.conn.sendNotification(ExitNotification.type);
+  return s.exited;
+}
+
+afterEach(() => {
+  for (const s of servers.splice(0)) {
+    s.conn.dispose();
+    if (s.child.exitCode === null) s.child.kill();
+  }
+});
+
+describe('daemonlint lsp --stdio', () => {
+  it('publishes diagnostics with exact ranges on open, updates them on edit, and shuts down cleanly', async () => {
+    const root = workspace({ 'deploy/agent.yaml': DAEMONSET });
+    const uri = pathToFileURL(join(root, 'deploy/agent.yaml')).href;
+    const s = startServer(root);
+    await initialize(s, root);
+    await open(s, uri, DAEMONSET);
+    const first = await s.waitFor(uri, (p) => byRule(p, 'restart-policy').length > 0, 'restart-policy on open');
+    expect(first.version).toBe(1);
+    const d = byRule(first, 'restart-policy')[0]!;
+    // The CLI reports 13:7-13:20 (1-based, exclusive end): LSP is 0-based.
+    expect(d.range).toEqual({ start: { line: 12, character: 6 }, end: { line: 12, character: 19 } });
+    expect(d.severity).toBe(1);
+    expect(d.source).toBe('daemonlint');
+    expect(d.codeDescription?.href).toMatch(/#rule-restart-policy$/);
+
+    // Edit: replace the whole text with a version that keeps the template running (no restart-policy finding).
+    const fixed = DAEMONSET.replace('restartPolicy: Never', 'restartPolicy: Always');
+    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ text: fixed }],
+    });
+    const second = await s.waitFor(uri, (p) => p.version === 2, 'version 2');
+    expect(byRule(second, 'restart-policy')).toEqual([]);
+
+    // An incremental edit (insert a line above): findings move down with the text.
+    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '# agent\n' }],
+    });
+    const third = await s.waitFor(uri, (p) => p.version === 3, 'version 3');
+    const lines = (p: PublishDiagnosticsParams) => p.diagnostics.map((x) => `${x.code}@${x.range.start.line}`).sort();
+    expect(lines(third)).toEqual(second.diagnostics.map((x) => `${x.code}@${x.range.start.line + 1}`).sort());
+
+    await s.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+    await s.waitFor(uri, (p) => p.diagnostics.length === 0, 'cleared on close');
+    expect(await shutdown(s)).toBe(0);
+  });
+
+  it('lets cross-resource rules see the other manifests of the workspace folder, open buffers overriding disk', async () => {
+    const root = workspace({ 'ds.yaml': DAEMONSET, 'svc.yaml': SERVICE });
+    const svc = pathToFileURL(join(root, 'svc.yaml')).href;
+    const ds = pathToFileURL(join(root, 'ds.yaml')).href;
+    const s = startServer(root);
+    await initialize(s, root);
+    await open(s, svc, SERVICE);
+    // ds.yaml on disk restricts the DaemonSet with a nodeSelector: the Local Service drops traffic elsewhere.
+    const gap = await s.waitFor(svc, (p) => byRule(p, 'local-traffic-gap').length > 0, 'local-traffic-gap');
+    const rel = byRule(gap, 'local-traffic-gap')[0]!.relatedInformation ?? [];
+    expect(rel.map((r) => r.location.uri)).toContain(ds);
+
+    // Open the DaemonSet and drop its nodeSelector in the buffer (not on disk): the Service's finding goes away.
+    await open(s, ds, DAEMONSET);
+    await s.waitFor(ds, () => true, 'ds opened');
+    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri: ds, version: 2 },
+      contentChanges: [{ text: DAEMONSET.replace('      nodeSelector: {example.com/logging: enabled}\n', '') }],
+    });
+    await s.waitFor(svc, (p) => byRule(p, 'local-traffic-gap').length === 0, 'gap gone once the buffer widens the DaemonSet');
+
+    // Closing the buffer brings the disk version back.
+    await s.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: ds } });
+    await s.waitFor(svc, (p) => byRule(p, 'local-traffic-gap').length > 0, 'gap back after close');
+    expect(await shutdown(s)).toBe(0);
+  });
+
+  it('skips files that are not manifests, survives garbage and drops stale results', async () => {
+    const root = workspace({});
+    const s = startServer(root);
+    await initialize(s, root);
+    const workflow = pathToFileURL(join(root, '.github/workflows/ci.yaml')).href;
+    const pkg = pathToFileURL(join(root, 'package.json')).href;
+    const readme = pathToFileURL(join(root, 'README.md')).href;
+    await open(s, workflow, WORKFLOW);
+    await open(s, pkg, '{"name": "x", "version": "1.0.0"}', 'json');
+    await open(s, readme, 'apiVersion: v1\nkind: Pod\n', 'markdown');
+
+    const uri = pathToFileURL(join(root, 'junk.yaml')).href;
+    const garbage = ['apiVersion: v1\nkind: Pod\n\u0000\u0001\ufffd: [', '{{{{', 'kind: [a, b', '- - - :\n\t\tapiVersion', '\ud800\udc00'.repeat(1000) + '\nkind: "'];
+    await open(s, uri, garbage[0]!);
+    // A burst of replacements, faster than the debounce: only the last version may be reported last.
+    let version = 1;
+    for (let i = 0; i < 30; i++) {
+      version++;
+      await s.conn.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version },
+        contentChanges: [{ text: i === 29 ? DAEMONSET : garbage[i % garbage.length]! }],
+      });
+    }
+    const last = await s.waitFor(uri, (p) => p.version === version, 'final version');
+    expect(byRule(last, 'restart-policy')).toHaveLength(1);
+    const versions = s.published.filter((p) => p.uri === uri).map((p) => p.version ?? 0);
+    expect([...versions].sort((a, b) => a - b)).toEqual(versions);
+
+    // Nothing was ever published for the workflow, package.json or the Markdown file.
+    expect(s.published.filter((p) => [workflow, pkg, readme].includes(p.uri))).toEqual([]);
+
+    // A document that becomes a manifest is linted; one that stops being one is cleared.
+    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: workflow, version: 2 }, contentChanges: [{ text: DAEMONSET }] });
+    await s.waitFor(workflow, (p) => byRule(p, 'restart-policy').length === 1, 'workflow turned manifest');
+    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: workflow, version: 3 }, contentChanges: [{ text: WORKFLOW }] });
+    await s.waitFor(workflow, (p) => p.diagnostics.length === 0, 'workflow cleared');
+
+    await s.conn.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+    expect(await shutdown(s)).toBe(0);
+    expect(s.stderr()).toBe('');
+  });
+});
