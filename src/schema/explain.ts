@@ -161,7 +161,10 @@ export function nearMisses(key: string, names: readonly string[]): string[] {
       out = [name];
     } else if (dist === best) out.push(name);
   }
-  return out;
+  if (out.length || key.length < 4) return out;
+  // A shortened name: `strategy` for `updateStrategy`, `port` for `containerPort`/`hostPort`.
+  const suffixed = names.filter((n) => n.length > key.length && n.toLowerCase().endsWith(lower));
+  return suffixed.length <= 2 ? suffixed : [];
 }
 
 export class Explainer {
@@ -366,7 +369,7 @@ export class Explainer {
           }
           if (!r.node.type?.includes('object') || !r.node.properties) continue;
           // Leaving the branch the field came from is fine; walking a missing branch costs a little.
-          const penalty = it.penalty + (present === undefined ? 0.25 : 0);
+          const penalty = it.penalty + (present === undefined ? 0.5 : 0);
           queue.push({ r, path, value, depth: it.depth + 1, certain, penalty });
         }
       }
@@ -408,6 +411,16 @@ export class Explainer {
       return;
     }
 
+    if (frame.resolved.title === 'ResourceRequirements' && (isRecord(u.value) ? false : u.value !== null)) {
+      this.issues.push({
+        kind: 'unknown-field',
+        path,
+        at: 'key',
+        message: `${head}: resource amounts go under \`requests\` (what the scheduler reserves for the container) or \`limits\` (the most it may use), e.g. \`requests: {${u.key}: …}\`.`,
+      });
+      return;
+    }
+
     const all = this.candidates(u);
     const best = all.length ? all[0]!.score : Infinity;
     const top = all.filter((c) => c.score === best);
@@ -443,8 +456,9 @@ export class Explainer {
       let fix: Fix | undefined;
       if (typos.length === 1) {
         const to = [...frame.path, typos[0]!];
+        const target = this.resolve(frame.resolved.node.properties![typos[0]!]!);
         if (this.existsAt(to)) message += ` (${code(typos[0]!)} is also set: keep one.)`;
-        else fix = { description: `Rename ${u.key} to ${typos[0]}`, edits: [{ op: 'move', from: path, to }] };
+        else if (this.fits(u.value, target)) fix = { description: `Rename ${u.key} to ${typos[0]}`, edits: [{ op: 'move', from: path, to }] };
       }
       this.issues.push({ kind: 'unknown-field', path, at: 'key', message, fix });
       return;
