@@ -12,7 +12,8 @@ export const MAX_ALIAS_COUNT = 1000;
 
 type TagLike = { tag?: string; format?: string };
 
-const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+/** How manifests are parsed (YAML 1.1 scalars, as kubectl); fixes re-parse with the same options. */
+export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   uniqueKeys: true,
   prettyErrors: false,
