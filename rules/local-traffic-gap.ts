@@ -86,7 +86,7 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
       const kinds = [...new Set(others.map((w) => w.kind))].join('/');
       ctx.report({
         path,
-        message: `${svc} has ${field}: Local but selects Pods of ${kinds} ${names(others)}, which does not run one Pod per node: ${
+        message: `${svc} has ${field}: Local but selects Pods of ${kinds} ${names(others)}, which ${others.length === 1 ? 'does' : 'do'} not run one Pod per node: ${
           field === 'internalTrafficPolicy' ? 'connections from clients on' : 'traffic arriving at'
         } nodes without such a Pod ${field === 'internalTrafficPolicy' ? 'are' : 'is'} dropped, with no fallback. Put the Service in front of a DaemonSet or use ${field}: Cluster.`,
         related: others.map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
