@@ -1,0 +1,358 @@
+/**
+ * Configuration: `.daemonlint.yaml` (or `.yml`, `.json`) files, found from a linted file's directory upward to the
+ * repository root (a directory holding `.git`) or the filesystem root. The nearest file wins; it may `extends` others.
+ * Config files are data only: nothing from the linted repository is ever imported or executed.
+ *
+ * For the language server and other callers: {@link loadConfigFor} (cached per directory), {@link loadConfigFile}
+ * (an explicit `--config`), {@link clearConfigCache} (after a config file changed), and the {@link ResolvedConfig}
+ * they return. Problems are thrown as {@link ConfigError} with a one-line `file:line:column: key: message`.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Minimatch } from 'minimatch';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { allRules } from '../../rules/index.js';
+import type { SeveritySetting } from '../engine/lint.js';
+import type { Waiver } from '../engine/suppress.js';
+import { locateInDocument } from '../load/positions.js';
+import type { Path, Range, Rule, Severity } from '../types.js';
+import { closest } from '../util/suggest.js';
+import { ConfigError, findConfigFile } from './find.js';
+import { SEVERITY_SETTINGS, configSchema } from './schema.js';
+
+export { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
+
+/** A rule's setting in a config: its severity and, for rules that take them, options. */
+export interface RuleSetting {
+  severity: SeveritySetting;
+  options?: Record<string, unknown>;
+}
+
+/** The configuration that applies to the files of one directory. */
+export interface ResolvedConfig {
+  /** The config file that applies (the nearest one, or `--config`); undefined when there is none. */
+  file?: string;
+  /** Every config file read for it: extended files first, `file` last. */
+  files: readonly string[];
+  /** The configured severity of a rule for a file (absolute path), or undefined for the rule's default. */
+  severity(ruleId: string, filePath: string): SeveritySetting | undefined;
+  /** The configured options of a rule for a file (absolute path). */
+  options(ruleId: string, filePath: string): Record<string, unknown> | undefined;
+  /** True when an `ignore` glob excludes the file (absolute path) from linting. */
+  isIgnored(filePath: string): boolean;
+  /** True when a rule is `strict`: no annotation or comment may suppress it. */
+  isStrict(ruleId: string): boolean;
+  /** Per-object waivers (`origin.file` is the absolute path of the config file). */
+  waivers: readonly Waiver[];
+  kubeVersion?: string;
+  /** Node inventories, absolute paths. */
+  nodes?: readonly string[];
+  failOn?: Severity;
+}
+
+/** One config file after validation, with paths resolved against its directory. */
+interface Layer {
+  file: string;
+  dir: string;
+  rules: Map<string, RuleSetting>;
+  overrides: { match: (abs: string) => boolean; rules: Map<string, RuleSetting> }[];
+  ignore: ((abs: string) => boolean)[];
+  strict: string[];
+  waivers: Waiver[];
+  kubeVersion?: string;
+  nodes?: string[];
+  failOn?: Severity;
+  extends: string[];
+}
+
+const EMPTY: ResolvedConfig = {
+  files: [],
+  severity: () => undefined,
+  options: () => undefined,
+  isIgnored: () => false,
+  isStrict: () => false,
+  waivers: [],
+};
+
+const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+
+/**
+ * A glob relative to `dir`. A pattern without a slash matches a name at any depth; a pattern matches a file or any
+ * directory above it (so `legacy`, `legacy/` and `legacy/**` all cover the files under `legacy`).
+ */
+export function globMatcher(pattern: string, dir: string): (abs: string) => boolean {
+  let p = pattern.trim().replace(/^\.\//, '');
+  if (p.endsWith('/')) p = p.slice(0, -1);
+  const anchored = p.startsWith('/');
+  if (anchored) p = p.slice(1);
+  const mm = new Minimatch(p, { dot: true, matchBase: !anchored && !p.includes('/'), nocomment: true });
+  return (abs: string) => {
+    const rel = toPosix(relative(dir, abs));
+    if (!rel || rel.startsWith('../') || rel === '..' || isAbsolute(rel)) return false;
+    const parts = rel.split('/');
+    for (let n = parts.length; n >= 1; n--) if (mm.match(parts.slice(0, n).join('/'))) return true;
+    return false;
+  };
+}
+
+let validatorFor: { rules: readonly Rule[]; validate: ValidateFunction } | undefined;
+function validator(rules: readonly Rule[]): ValidateFunction {
+  if (validatorFor?.rules === rules) return validatorFor.validate;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const validate = ajv.compile(configSchema(rules));
+  validatorFor = { rules, validate };
+  return validate;
+}
+
+interface Source {
+  file: string;
+  value: unknown;
+  /** Locate a path in the file (1-based range); undefined positions for text that only JSON could read. */
+  locate(path: Path, at?: 'key' | 'value'): Range;
+}
+
+function readSource(file: string): Source {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Document;
+  if (doc.errors.length) {
+    const e = doc.errors[0]!;
+    const pos = lc.linePos(e.pos[0]);
+    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '')}`);
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot read config: ${(err as Error).message.split('\n')[0]}`);
+  }
+  return { file, value: value ?? {}, locate: (path, at = 'key') => locateInDocument(doc, lc, path, at) };
+}
+
+function pointerToPath(pointer: string): Path {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function showPath(path: Path): string {
+  let out = '';
+  for (const s of path) out += typeof s === 'number' ? `[${s}]` : out ? `.${s}` : s;
+  return out || '(top level)';
+}
+
+const KEYWORD_RANK: Record<string, number> = { additionalProperties: 0, enum: 1, required: 2, pattern: 3, minItems: 3, maxItems: 3, minLength: 3, const: 3, type: 8, anyOf: 9, oneOf: 9 };
+
+/** Pick the most telling ajv error: the deepest path, then the most specific keyword. */
+function bestError(errors: ErrorObject[]): ErrorObject {
+  return [...errors].sort((a, b) => {
+    const da = pointerToPath(a.instancePath).length + (a.keyword === 'additionalProperties' ? 1 : 0);
+    const db = pointerToPath(b.instancePath).length + (b.keyword === 'additionalProperties' ? 1 : 0);
+    return db - da || (KEYWORD_RANK[a.keyword] ?? 5) - (KEYWORD_RANK[b.keyword] ?? 5);
+  })[0]!;
+}
+
+function describeError(e: ErrorObject, ruleIds: readonly string[]): { path: Path; at: 'key' | 'value'; message: string } {
+  const path = pointerToPath(e.instancePath);
+  const last = path[path.length - 1];
+  const parent = path[path.length - 2];
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const inRules = last === 'rules';
+      const allowed = inRules ? ruleIds : Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
+      const near = closest(key, allowed);
+      const what = inRules ? `unknown rule "${key}"` : `unknown key "${key}"`;
+      const hint = near ? `; did you mean "${near}"?` : inRules ? ' (see daemonlint rules)' : `; expected one of ${allowed.join(', ')}`;
+      return { path: [...path, key], at: 'key', message: `${what}${hint}` };
+    }
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]) ?? [];
+      const isRuleId = allowed.length === ruleIds.length && allowed.every((a) => ruleIds.includes(String(a)));
+      if (isRuleId) {
+        const got = String(e.data);
+        const near = closest(got, ruleIds);
+        return { path, at: 'value', message: `unknown rule "${got}"${near ? `; did you mean "${near}"?` : ' (see daemonlint rules)'}` };
+      }
+      return { path, at: 'value', message: `must be one of ${allowed.join(', ')} (got ${JSON.stringify(e.data)})` };
+    }
+    case 'required':
+      return { path, at: 'key', message: `missing required key "${String(params.missingProperty)}"` };
+    case 'anyOf':
+      if (parent === 'waivers' || path[path.length - 3] === 'waivers')
+        return { path, at: 'key', message: 'a waiver must name at least one of kind, name or namespace' };
+      return { path, at: 'value', message: 'has the wrong shape' };
+    default:
+      return { path, at: 'value', message: e.message ?? 'is invalid' };
+  }
+}
+
+function validate(src: Source, rules: readonly Rule[]): void {
+  const v = validator(rules);
+  if (v(src.value)) return;
+  const errors = v.errors ?? [];
+  const ids = rules.map((r) => r.meta.id);
+  // A rule entry that is neither a severity nor a tuple: say what is allowed rather than an ajv branch message.
+  const e = bestError(errors);
+  const d = describeError(e, ids);
+  const path = d.path;
+  const ruleEntry = path.length >= 2 && path[path.length - 2] === 'rules' && typeof path[path.length - 1] === 'string' && e.keyword !== 'additionalProperties';
+  let message = d.message;
+  if (ruleEntry && (e.keyword === 'type' || e.keyword === 'enum')) {
+    const rule = rules.find((r) => r.meta.id === path[path.length - 1]);
+    message = `must be one of ${SEVERITY_SETTINGS.join(', ')}${rule?.meta.optionsSchema ? ', or [severity, {options}]' : ' (this rule takes no options)'}; got ${JSON.stringify(e.data)}`;
+  }
+  const r = src.locate(path, d.at);
+  throw new ConfigError(`${src.file}:${r.line}:${r.column}: ${showPath(path)}: ${message}`);
+}
+
+function toSetting(value: unknown): RuleSetting {
+  if (typeof value === 'string') return { severity: value as SeveritySetting };
+  const [severity, options] = value as [SeveritySetting, Record<string, unknown>?];
+  return options ? { severity, options } : { severity };
+}
+
+function ruleMap(value: unknown): Map<string, RuleSetting> {
+  const out = new Map<string, RuleSetting>();
+  if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.set(k, toSetting(v));
+  return out;
+}
+
+const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string]);
+
+function readLayer(file: string, rules: readonly Rule[]): Layer {
+  const src = readSource(file);
+  if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value))
+    throw new ConfigError(`${file}:1:1: a config file must be a mapping of keys (rules, overrides, ignore …)`);
+  validate(src, rules);
+  const c = src.value as Record<string, any>;
+  const dir = dirname(file);
+  const layer: Layer = {
+    file,
+    dir,
+    rules: ruleMap(c.rules),
+    overrides: ((c.overrides as { files: string | string[]; rules: unknown }[]) ?? []).map((o) => {
+      const matchers = list(o.files).map((g) => globMatcher(g, dir));
+      return { match: (abs: string) => matchers.some((m) => m(abs)), rules: ruleMap(o.rules) };
+    }),
+    ignore: ((c.ignore as string[]) ?? []).map((g) => globMatcher(g, dir)),
+    strict: (c.strict as string[]) ?? [],
+    waivers: ((c.waivers as Record<string, any>[]) ?? []).map((w, i) => {
+      const range = src.locate(['waivers', i], 'value');
+      const waiver: Waiver = { rules: w.rules, origin: { file, range: { ...range, endLine: range.line, endColumn: range.column + 1 } } };
+      for (const k of ['kind', 'name', 'namespace', 'reason'] as const) if (typeof w[k] === 'string') waiver[k] = w[k];
+      return waiver;
+    }),
+    extends: list(c.extends).map((p) => resolve(dir, p)),
+  };
+  if (typeof c.kubeVersion === 'string') layer.kubeVersion = c.kubeVersion;
+  if (c.nodes !== undefined) layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
+  if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
+  // Check extends targets here, where the position of the key is known.
+  list(c.extends).forEach((p, i) => {
+    const target = resolve(dir, p);
+    if (!existsSync(target)) {
+      const r = src.locate(Array.isArray(c.extends) ? ['extends', i] : ['extends'], 'value');
+      throw new ConfigError(`${file}:${r.line}:${r.column}: extends: ${p} does not exist`);
+    }
+  });
+  return layer;
+}
+
+const layerCache = new Map<string, { mtimeMs: number; size: number; layer: Layer }>();
+
+function layerOf(file: string, rules: readonly Rule[]): Layer {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (err) {
+    throw new ConfigError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const hit = layerCache.get(file);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && rules === allRules) return hit.layer;
+  const layer = readLayer(file, rules);
+  if (rules === allRules) layerCache.set(file, { mtimeMs: st.mtimeMs, size: st.size, layer });
+  return layer;
+}
+
+/** The layers of a config file in the order they apply: what it extends (depth first, in order), then itself. */
+function chain(file: string, rules: readonly Rule[], stack: string[] = []): Layer[] {
+  if (stack.includes(file)) throw new ConfigError(`${stack[stack.length - 1]}: extends cycle: ${[...stack.slice(stack.indexOf(file)), file].join(' → ')}`);
+  const layer = layerOf(file, rules);
+  const out: Layer[] = [];
+  for (const base of layer.extends) for (const l of chain(base, rules, [...stack, file])) if (!out.includes(l)) out.push(l);
+  out.push(layer);
+  return out;
+}
+
+function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
+  const settingFor = (ruleId: string, filePath: string): RuleSetting | undefined => {
+    let s: RuleSetting | undefined;
+    const merge = (next: RuleSetting | undefined) => {
+      // A severity alone keeps options set earlier.
+      if (next) s = { severity: next.severity, options: next.options ?? s?.options };
+    };
+    for (const l of layers) {
+      merge(l.rules.get(ruleId));
+      for (const o of l.overrides) if (o.match(filePath)) merge(o.rules.get(ruleId));
+    }
+    return s;
+  };
+  const strict = new Set(layers.flatMap((l) => l.strict));
+  const resolved: ResolvedConfig = {
+    file,
+    files: layers.map((l) => l.file),
+    severity: (ruleId, filePath) => settingFor(ruleId, filePath)?.severity,
+    options: (ruleId, filePath) => settingFor(ruleId, filePath)?.options,
+    isIgnored: (filePath) => layers.some((l) => l.ignore.some((m) => m(filePath))),
+    isStrict: (ruleId) => strict.has(ruleId),
+    waivers: layers.flatMap((l) => l.waivers),
+  };
+  for (const l of layers) {
+    if (l.kubeVersion !== undefined) resolved.kubeVersion = l.kubeVersion;
+    if (l.nodes !== undefined) resolved.nodes = l.nodes;
+    if (l.failOn !== undefined) resolved.failOn = l.failOn;
+  }
+  return resolved;
+}
+
+/** Load one config file (and what it extends), e.g. for `--config FILE`. */
+export function loadConfigFile(file: string, rules: readonly Rule[] = allRules): ResolvedConfig {
+  const abs = resolve(file);
+  if (!existsSync(abs)) throw new ConfigError(`config file ${file} does not exist`);
+  return resolveLayers(abs, chain(abs, rules));
+}
+
+const dirCache = new Map<string, ResolvedConfig>();
+
+/**
+ * The configuration for a file (absolute or relative to the working directory): the nearest config file from the
+ * file's directory upward, with what it extends. Cached per directory; call {@link clearConfigCache} after a config
+ * file changes. Throws {@link ConfigError}.
+ */
+export function loadConfigFor(filePath: string): ResolvedConfig {
+  const dir = dirname(resolve(filePath));
+  const hit = dirCache.get(dir);
+  if (hit) return hit;
+  const file = findConfigFile(dir);
+  const resolved = file ? loadConfigFile(file) : EMPTY;
+  dirCache.set(dir, resolved);
+  return resolved;
+}
+
+/** Forget cached configs (e.g. when the language server sees a config file change). */
+export function clearConfigCache(): void {
+  dirCache.clear();
+  layerCache.clear();
+}

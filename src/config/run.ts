@@ -1,0 +1,84 @@
+/**
+ * The configuration of one CLI run: which config applies to each linted file, which files are ignored, and the
+ * run-wide settings (kubeVersion, nodes, failOn). The validating loader (and ajv) is loaded only when a config file
+ * exists or `--config` is given.
+ */
+import { dirname, resolve } from 'node:path';
+import type { LintOptions } from '../engine/lint.js';
+import type { Waiver } from '../engine/suppress.js';
+import { displayPath } from '../load/files.js';
+import type { Severity, SourceFile } from '../types.js';
+import { findConfigFile } from './find.js';
+import type { ResolvedConfig } from './index.js';
+
+export interface RunConfigOptions {
+  cwd: string;
+  /** `--config FILE`: used for every file instead of discovery. */
+  configFile?: string;
+  /** `--no-config`: no config at all. */
+  noConfig?: boolean;
+  /** Absolute paths of the files to lint (`-` for stdin). */
+  targets: readonly string[];
+  /** `--stdin-filename`: stdin is configured as if it were this file (relative to cwd). */
+  stdinFilename?: string;
+}
+
+export interface RunConfig {
+  /** Run-wide settings: from `--config`, else the working directory's config, else the one config every file shares. */
+  settings: { kubeVersion?: string; nodes?: readonly string[]; failOn?: Severity; file?: string };
+  /** True when the file (absolute path) is excluded by an `ignore` glob of its config. */
+  isIgnored(abs: string): boolean;
+  /** Per-file severities, options, strict rules and waivers for the engine. */
+  lintOptions: Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers'>;
+}
+
+const NONE: RunConfig = { settings: {}, isIgnored: () => false, lintOptions: {} };
+
+/** Build a run's configuration. Throws ConfigError for a broken config file. */
+export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig> {
+  if (opts.noConfig) return NONE;
+  const stdinAbs = resolve(opts.cwd, opts.stdinFilename ?? '<stdin>');
+  const absTargets = opts.targets.map((t) => (t === '-' ? stdinAbs : t));
+  if (!opts.configFile) {
+    const dirs = new Set([opts.cwd, ...absTargets.map((t) => dirname(t))]);
+    const found = new Set<string>();
+    for (const d of dirs) {
+      const f = findConfigFile(d);
+      if (f) found.add(f);
+    }
+    if (!found.size) return NONE;
+  }
+  const { loadConfigFile, loadConfigFor } = await import('./index.js');
+  const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile)) : undefined;
+  const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs);
+  const absOf = (file: SourceFile): string => file.absPath ?? (file.path === (opts.stdinFilename ?? '<stdin>') ? stdinAbs : resolve(opts.cwd, file.path));
+
+  let runLevel = fixed ?? configFor(resolve(opts.cwd, '.daemonlint-run'));
+  if (!runLevel.file) {
+    const shared = new Set(absTargets.map((t) => configFor(t).file));
+    if (shared.size === 1) runLevel = configFor(absTargets[0]!);
+  }
+  // Waivers are reported at their config file's display path; one copy per waiver keeps their identity.
+  const shown = new WeakMap<Waiver, Waiver>();
+  const display = (w: Waiver): Waiver => {
+    let d = shown.get(w);
+    if (!d) shown.set(w, (d = { ...w, origin: { ...w.origin, file: displayPath(w.origin.file, opts.cwd) } }));
+    return d;
+  };
+  return {
+    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, failOn: runLevel.failOn, file: runLevel.file },
+    isIgnored: (abs) => configFor(abs).isIgnored(abs),
+    lintOptions: {
+      severity: (ruleId, file) => {
+        const abs = absOf(file);
+        return configFor(abs).severity(ruleId, abs);
+      },
+      options: (ruleId, file) => {
+        const abs = absOf(file);
+        return configFor(abs).options(ruleId, abs);
+      },
+      strict: (ruleId, file) => configFor(absOf(file)).isStrict(ruleId),
+      waivers: (file) => configFor(absOf(file)).waivers.map(display),
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The JSON schema of `.daemonlint.yaml`, built from the rules' metadata (ids and options schemas).
+ * `scripts/gen-config-schema.mjs` writes it to `schemas/config.schema.json` for editors; the loader builds the same
+ * schema at run time from the rules it runs, so a new rule is accepted before the file is regenerated.
+ */
+import type { Rule } from '../types.js';
+
+export const CONFIG_SCHEMA_ID = 'https://unpkg.com/daemonlint/schemas/config.schema.json';
+export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
+
+/** Top-level keys of a config file. */
+export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers'] as const;
+
+const stringOrList = (description: string) => ({
+  description,
+  anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 } }],
+});
+
+/** The config schema (JSON Schema draft-07) for a set of rules. */
+export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
+  const ids = rules.map((r) => r.meta.id).sort();
+  const ruleEntries: Record<string, unknown> = {};
+  for (const r of [...rules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))) {
+    const m = r.meta;
+    const tuple = m.optionsSchema
+      ? { type: 'array', items: [{ $ref: '#/definitions/severity' }, m.optionsSchema], minItems: 1, maxItems: 2, additionalItems: false }
+      : { type: 'array', items: [{ $ref: '#/definitions/severity' }], minItems: 1, maxItems: 1, additionalItems: false };
+    ruleEntries[m.id] = {
+      description: `${m.description} (default: ${m.severity})`,
+      anyOf: [{ $ref: '#/definitions/severity' }, tuple],
+    };
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: CONFIG_SCHEMA_ID,
+    title: 'daemonlint configuration (.daemonlint.yaml, .daemonlint.yml, .daemonlint.json)',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string', description: 'The schema of this file, for editors.' },
+      extends: stringOrList('Config files this one builds on (paths relative to this file); later ones and this file win.'),
+      rules: { $ref: '#/definitions/rules' },
+      overrides: {
+        description: 'Rule settings for the files matching `files` (globs relative to this file\'s directory); later entries win.',
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['files', 'rules'],
+          properties: {
+            files: stringOrList('Globs (minimatch) relative to this file\'s directory; a pattern without a slash matches a file or directory name anywhere below it.'),
+            rules: { $ref: '#/definitions/rules' },
+          },
+        },
+      },
+      ignore: {
+        description: 'Files not linted at all: globs relative to this file\'s directory (a directory name ignores everything below it).',
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+      },
+      kubeVersion: { description: 'Kubernetes version of the schemas (like --kube-version).', type: 'string', pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$' },
+      nodes: stringOrList('Node inventory file(s) relative to this file (like --nodes).'),
+      failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on).', enum: ['error', 'warning', 'info'] },
+      strict: {
+        description: 'Rules whose findings no annotation or comment may suppress (config waivers and the baseline still can).',
+        type: 'array',
+        items: { $ref: '#/definitions/ruleId' },
+      },
+      waivers: {
+        description: 'Per-object waivers: findings of `rules` on the objects matching kind, name and namespace (globs) are suppressed.',
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['rules'],
+          anyOf: [{ required: ['kind'] }, { required: ['name'] }, { required: ['namespace'] }],
+          properties: {
+            kind: { type: 'string', minLength: 1 },
+            name: { type: 'string', minLength: 1 },
+            namespace: { type: 'string', minLength: 1 },
+            rules: { type: 'array', minItems: 1, items: { $ref: '#/definitions/ruleId' } },
+            reason: { type: 'string', description: 'Why the finding is accepted (kept in SARIF as the justification).' },
+          },
+        },
+      },
+    },
+    definitions: {
+      severity: { enum: [...SEVERITY_SETTINGS] },
+      ruleId: { enum: ids },
+      rules: {
+        description: 'Severity (off, info, warning, error) per rule id, or [severity, options] for rules with options.',
+        type: 'object',
+        additionalProperties: false,
+        properties: ruleEntries,
+      },
+    },
+  };
+}
