@@ -203,4 +203,23 @@ spec:
     runCli(['-f', 'sarif', 'bad.yaml'], { cwd: dir });
     expect(existsSync(join(dir, 'daemonlint.sarif'))).toBe(false);
   });
+
+  it('names the uncovered nodes with --nodes and prints a coverage table', () => {
+    const r = runCli(['-f', 'json', '--nodes', 'examples/cluster/nodes.yaml', 'examples/']);
+    const gap = JSON.parse(r.stdout).findings.find((f: { ruleId: string }) => f.ruleId === 'local-traffic-gap');
+    expect(gap.message).toMatch(/^Connections from cp-1, gpu-1 to Service logging\/log-agent are dropped/);
+    expect(gap.message).not.toContain('worker-1');
+    const cov = runCli(['coverage', '--nodes', 'examples/cluster/nodes.yaml', 'examples/']);
+    expect(cov.code).toBe(0);
+    expect(cov.stdout).toMatch(/logging\/log-agent\s+no\s+yes\s+yes\s+no\s+2\/4/);
+    const html = runCli(['coverage', '-f', 'html', 'examples/']);
+    expect(html.stdout).toMatch(/^<!DOCTYPE html>/i);
+  });
+
+  it('rejects an invalid node inventory in one line with exit 2', () => {
+    const r = runCli(['--nodes', 'examples/network-agent.yaml', 'examples/']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('examples/network-agent.yaml');
+  });
 });
