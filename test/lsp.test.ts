@@ -14,6 +14,7 @@ import {
   DidChangeTextDocumentNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
   DidSaveTextDocumentNotification,
   ExitNotification,
   InitializeRequest,
@@ -27,7 +28,8 @@ import {
   type PublishDiagnosticsParams,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { BIN } from './helpers/cli.js';
+import { readFileSync } from 'node:fs';
+import { BIN, runCli } from './helpers/cli.js';
 
 const DAEMONSET = `apiVersion: apps/v1
 kind: DaemonSet
@@ -176,6 +178,106 @@ afterEach(() => {
 });
 
 describe('daemonlint lsp --stdio', () => {
+  it('offers quick fixes and a fix-all action that writes exactly what --fix writes', async () => {
+    const text = `# the log agent
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: agent # keep this comment
+spec:
+  selector:
+    matchLabels: {app: agent}
+  template:
+    metadata:
+      labels: {app: agent}
+    spec:
+      hostNetwork: true
+      restartPolicy: Never
+      containers:
+        - name: agent
+          image: example/agent:1.0
+`;
+    const root = workspace({ 'agent.yaml': text });
+    const uri = pathToFileURL(join(root, 'agent.yaml')).href;
+    const s = startServer(root);
+    await initialize(s, root);
+    await open(s, uri, text);
+    const diags = await s.waitFor(uri, (p) => byRule(p, 'restart-policy').length > 0, 'restart-policy');
+    const rp = byRule(diags, 'restart-policy')[0]!;
+    const quick = (await s.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: rp.range,
+      context: { diagnostics: [rp], only: ['quickfix'] },
+    })) as CodeAction[];
+    expect(quick).toHaveLength(1);
+    expect(quick[0]!.kind).toBe('quickfix');
+    expect(quick[0]!.isPreferred).toBe(true);
+    const change = quick[0]!.edit!.documentChanges![0] as { textDocument: { uri: string; version: number }; edits: TextEdit[] };
+    expect(change.textDocument).toEqual({ uri, version: 1 });
+    // A minimal edit: only the value on line 14 changes; the comments stay.
+    expect(change.edits.every((e) => e.range.start.line === 13 && e.range.end.line === 13)).toBe(true);
+    expect(applyEdits(text, change.edits)).toBe(text.replace('restartPolicy: Never', 'restartPolicy: Always'));
+
+    // Fix all: the same text `daemonlint --fix` writes for the file.
+    const all = (await s.conn.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    expect(all.map((a) => a.kind)).toEqual(['source.fixAll.daemonlint']);
+    const fixed = applyEdits(text, (all[0]!.edit!.documentChanges![0] as { edits: TextEdit[] }).edits);
+    const cliDir = workspace({ 'agent.yaml': text });
+    runCli(['--fix', 'agent.yaml'], { cwd: cliDir });
+    const cliFixed = readFileSync(join(cliDir, 'agent.yaml'), 'utf8');
+    expect(cliFixed).not.toBe(text);
+    expect(fixed).toBe(cliFixed);
+
+    // Apply it, as the editor would: the fixed findings are gone.
+    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    const after = await s.waitFor(uri, (p) => p.version === 2, 'after fix');
+    expect(byRule(after, 'restart-policy')).toEqual([]);
+    expect(byRule(after, 'host-network-dns-policy')).toEqual([]);
+    // Actions asked with the diagnostics of the replaced version offer nothing stale.
+    const stale = await s.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: rp.range, context: { diagnostics: [rp], only: ['quickfix'] } });
+    expect(stale).toEqual([]);
+    expect(await shutdown(s)).toBe(0);
+  });
+
+  it('honours the nearest config file: severities, ignore globs, broken configs and config changes', async () => {
+    const root = workspace({
+      '.daemonlint.yaml': 'rules:\n  restart-policy: warning\nignore: [generated]\n',
+      'deploy/agent.yaml': DAEMONSET,
+      'generated/agent.yaml': DAEMONSET,
+      'legacy/.daemonlint.yaml': 'rules:\n  no-such-rule: error\n',
+      'legacy/agent.yaml': DAEMONSET,
+    });
+    const s = startServer(root);
+    await initialize(s, root);
+    const agent = pathToFileURL(join(root, 'deploy/agent.yaml')).href;
+    const generated = pathToFileURL(join(root, 'generated/agent.yaml')).href;
+    const legacy = pathToFileURL(join(root, 'legacy/agent.yaml')).href;
+    await open(s, generated, DAEMONSET);
+    await open(s, agent, DAEMONSET);
+    const first = await s.waitFor(agent, (p) => byRule(p, 'restart-policy').length > 0, 'restart-policy as configured');
+    expect(byRule(first, 'restart-policy')[0]!.severity).toBe(2);
+
+    // A broken config is shown on the files it governs, in one diagnostic.
+    await open(s, legacy, DAEMONSET);
+    const broken = await s.waitFor(legacy, (p) => p.diagnostics.length > 0, 'config error');
+    expect(broken.diagnostics).toHaveLength(1);
+    expect(broken.diagnostics[0]).toMatchObject({ code: 'config', severity: 1 });
+    expect(broken.diagnostics[0]!.message).toContain('no-such-rule');
+
+    // The config changes on disk: open documents are linted again with it.
+    writeFileSync(join(root, '.daemonlint.yaml'), 'rules:\n  restart-policy: "off"\nignore: [generated]\n');
+    await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(join(root, '.daemonlint.yaml')).href, type: 2 }] });
+    await s.waitFor(agent, (p) => p.diagnostics.length > 0 && byRule(p, 'restart-policy').length === 0, 'restart-policy off');
+
+    // The ignored file was never reported on.
+    expect(s.published.filter((p) => p.uri === generated)).toEqual([]);
+    expect(await shutdown(s)).toBe(0);
+  });
+
   it('publishes diagnostics with exact ranges on open, updates them on edit, and shuts down cleanly', async () => {
     const root = workspace({ 'deploy/agent.yaml': DAEMONSET });
     const uri = pathToFileURL(join(root, 'deploy/agent.yaml')).href;

@@ -6,28 +6,29 @@
  * dropped, never published. Cross-resource rules see every manifest of the document's workspace folder
  * (open buffers override the files on disk).
  */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
+  DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
-  FileChangeType,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
   type CodeAction,
   type Connection,
+  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { allRules } from '../../rules/index.js';
-import { DEFAULT_KUBE_VERSION, createRun, lint } from '../engine/lint.js';
+import { CONFIG_NAMES, clearConfigCache } from '../config/index.js';
 import { MANIFEST_EXTENSIONS } from '../load/files.js';
 import { parseSource } from '../load/parse.js';
-import type { Finding, NodeInfo, SourceFile } from '../types.js';
+import type { Finding, SourceFile } from '../types.js';
 import { VERSION } from '../version.js';
 import { SOURCE, minimalEdit, toDiagnostic, type DiagnosticData } from './convert.js';
+import { BufferLinter, type LintSettings } from './lint.js';
 import { Folder, isInside } from './workspace.js';
 
 /** Edits are linted this long after the last keystroke. */
@@ -45,7 +46,7 @@ interface IO {
 interface InitOptions {
   /** `--kube-version`. */
   kubeVersion?: string;
-  /** `--nodes` inventories, relative to the first workspace folder. */
+  /** `--nodes` inventories, relative to the first workspace folder. A config file's `nodes` win. */
   nodes?: string[];
 }
 
@@ -54,6 +55,7 @@ interface LintState {
   version: number;
   text: string;
   file: SourceFile;
+  folder: Folder | undefined;
   fixable: Finding[];
 }
 
@@ -80,8 +82,8 @@ export function startServer(connection: Connection): void {
   const timers = new Map<string, NodeJS.Timeout>();
   const states = new Map<string, LintState>();
   const published = new Set<string>();
-  let nodes: NodeInfo[] | undefined;
-  let kubeVersion = DEFAULT_KUBE_VERSION;
+  const settings: LintSettings = {};
+  const linter = new BufferLinter(settings);
   let watchRegistration = false;
 
   const log = (m: string) => connection.console.log(`daemonlint: ${m}`);
@@ -98,20 +100,16 @@ export function startServer(connection: Connection): void {
     for (const f of params.workspaceFolders ?? []) addFolder(f.uri);
     if (!folders.length && params.rootUri) addFolder(params.rootUri);
     const opts = (params.initializationOptions ?? {}) as InitOptions;
-    if (typeof opts.kubeVersion === 'string') kubeVersion = opts.kubeVersion.replace(/^v/, '').split('.').slice(0, 2).join('.');
+    if (typeof opts.kubeVersion === 'string') settings.kubeVersion = opts.kubeVersion.replace(/^v/, '').split('.').slice(0, 2).join('.');
     if (Array.isArray(opts.nodes) && opts.nodes.length) {
       const base = folders[folders.length - 1]?.root ?? process.cwd();
-      import('../load/inventory.js')
-        .then(({ loadInventory }) => {
-          nodes = loadInventory(opts.nodes!.map(String), base);
-          relintAll();
-        })
-        .catch((err) => connection.console.error(`daemonlint: ${(err as Error).message}`));
+      settings.nodes = opts.nodes.map((n) => resolve(base, String(n)));
     }
     watchRegistration = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'daemonlint', version: VERSION },
@@ -121,7 +119,9 @@ export function startServer(connection: Connection): void {
   connection.onInitialized(() => {
     if (watchRegistration) {
       void connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{yaml,yml,json}' }] })
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.{yaml,yml,json}' }, ...CONFIG_NAMES.map((n) => ({ globPattern: `**/${n}` }))],
+        })
         .catch(() => undefined);
     }
     const wf = connection.workspace;
@@ -172,22 +172,33 @@ export function startServer(connection: Connection): void {
     const self = folder && abs ? folder.buffer(abs, version, text) : parseSource({ path: abs ? basename(abs) : uri, absPath: abs, text });
     // Not a Kubernetes manifest (a workflow, a chart's values, package.json …): say nothing.
     if (!self.manifests.length && !LOOKS_LIKE_MANIFEST.test(self.text)) return clear(uri);
-    const files = folder ? folder.files(self) : [self];
-    const opts = { rules: allRules, nodes, kubeVersion };
-    const run = createRun(files, opts);
-    for (const rule of allRules) if (rule.prepare) await rule.prepare(run);
-    // The document changed while rules were being prepared: a newer lint is on its way.
-    if (documents.get(uri)?.version !== version) return;
-    const { findings, internalErrors } = lint([self], opts, run);
-    for (const e of internalErrors) connection.console.error(`daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${(e.error as Error)?.message ?? e.error}`);
-    const mine = findings.filter((f) => f.file === self.path);
-    const fixable = mine.filter((f) => f.fix);
-    states.set(uri, { version, text, file: self, fixable });
-    const diagnostics = mine.map((f) => {
-      const data: DiagnosticData = { version };
-      if (f.fix) data.fix = fixable.indexOf(f);
-      return toDiagnostic(f, folder?.root, data);
-    });
+    const outcome = await linter.lint(self, folder, () => documents.get(uri)?.version === version);
+    // Undefined: the document changed while rules were being prepared, and a newer lint is on its way.
+    if (!outcome || documents.get(uri)?.version !== version) return;
+    if (outcome.kind === 'ignored') return clear(uri);
+    let diagnostics: Diagnostic[];
+    if (outcome.kind === 'config-error') {
+      states.delete(uri);
+      diagnostics = [
+        {
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+          severity: DiagnosticSeverity.Error,
+          source: SOURCE,
+          code: 'config',
+          message: `daemonlint configuration: ${outcome.message}`,
+        },
+      ];
+    } else {
+      const { findings, internalErrors } = outcome.result;
+      for (const e of internalErrors) connection.console.error(`daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${(e.error as Error)?.message ?? e.error}`);
+      const fixable = findings.filter((f) => f.fix && f.docIndex !== undefined);
+      states.set(uri, { version, text, file: self, folder, fixable });
+      diagnostics = findings.map((f) => {
+        const data: DiagnosticData = { version };
+        if (f.fix && f.docIndex !== undefined) data.fix = fixable.indexOf(f);
+        return toDiagnostic(f, folder?.root, data);
+      });
+    }
     published.add(uri);
     await connection.sendDiagnostics({ uri, version, diagnostics });
   };
@@ -233,10 +244,20 @@ export function startServer(connection: Connection): void {
     schedule(e.document.uri, DEBOUNCE_MS);
     schedulePeers(e.document.uri, locate(e.document.uri).folder);
   });
+  const isConfigFile = (uri: string) => (CONFIG_NAMES as readonly string[]).includes(basename(uri.replace(/[?#].*$/, '')));
+  /** A config file or node inventory changed: every open document may lint differently. */
+  const configChanged = () => {
+    clearConfigCache();
+    linter.reset();
+    relintAll();
+  };
+
   documents.onDidSave((e) => {
     const { abs, folder } = locate(e.document.uri);
     if (abs && folder) folder.refresh(abs);
+    if (isConfigFile(e.document.uri) || (abs && settings.nodes?.includes(abs))) return configChanged();
     schedule(e.document.uri, 0);
+    schedulePeers(e.document.uri, folder);
   });
   documents.onDidClose((e) => {
     const uri = e.document.uri;
@@ -252,16 +273,62 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeWatchedFiles((e) => {
     const touched = new Set<Folder>();
+    let config = false;
     for (const c of e.changes) {
+      if (isConfigFile(c.uri)) config = true;
       const { abs, folder } = locate(c.uri);
       if (!abs || !folder) continue;
-      if (c.type === FileChangeType.Deleted || c.type === FileChangeType.Changed || c.type === FileChangeType.Created) folder.refresh(abs);
+      // Open buffers win over the disk; the disk version is re-read for when they close.
+      folder.refresh(abs);
       touched.add(folder);
     }
+    if (config) return configChanged();
     for (const f of touched) schedulePeers(undefined, f);
   });
 
-  // CODE_ACTIONS
+  connection.onCodeAction(async (params) => {
+    const uri = params.textDocument.uri;
+    const doc = documents.get(uri);
+    const state = states.get(uri);
+    // Actions are computed on the text the diagnostics were computed on; a newer version gets its own.
+    if (!doc || !state || state.version !== doc.version || !state.fixable.length) return [];
+    const only = params.context.only;
+    const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    const change = (newText: string) => {
+      const edit = minimalEdit(state.text, newText);
+      return edit && { documentChanges: [{ textDocument: { uri, version: state.version }, edits: [edit] }] };
+    };
+    const actions: CodeAction[] = [];
+    if (wants(CodeActionKind.QuickFix)) {
+      for (const d of params.context.diagnostics) {
+        if (d.source !== SOURCE) continue;
+        const data = d.data as DiagnosticData | undefined;
+        if (!data || data.version !== state.version || data.fix === undefined) continue;
+        const finding = state.fixable[data.fix];
+        if (!finding?.fix) continue;
+        const edit = change(linter.fixOne(state.text, finding));
+        if (!edit) continue;
+        const safe = finding.fix.safe !== false;
+        actions.push({
+          title: `${finding.fix.description}${safe ? '' : ' (review: one of several possible fixes)'} (${finding.ruleId})`,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [d],
+          isPreferred: safe,
+          edit,
+        });
+      }
+    }
+    // What `daemonlint --fix` writes for this file: every safe fix, re-linted until stable.
+    const safeCount = state.fixable.filter((f) => f.fix!.safe !== false).length;
+    if (safeCount && wants(CodeActionKind.SourceFixAll)) {
+      const edit = change(await linter.fixAll(state.file, state.folder));
+      const current = documents.get(uri);
+      if (edit && current?.version === state.version) {
+        actions.push({ title: 'Fix all safely fixable daemonlint problems (as --fix)', kind: `${CodeActionKind.SourceFixAll}.daemonlint`, edit });
+      }
+    }
+    return actions;
+  });
 
   documents.listen(connection);
   connection.listen();

@@ -1,0 +1,139 @@
+/**
+ * Linting one editor buffer the way the CLI lints the file on disk: the nearest config file applies (severities,
+ * options, strict rules, waivers, ignore globs, kubeVersion, nodes), and cross-resource rules see the other
+ * manifests of the workspace folder. Fixes are the ones `--fix` applies.
+ */
+import { dirname } from 'node:path';
+import { allRules } from '../../rules/index.js';
+import { ConfigError, findConfigFile, loadConfigFor, type ResolvedConfig } from '../config/index.js';
+import { DEFAULT_KUBE_VERSION, createRun, lint, type LintOptions, type LintResult } from '../engine/lint.js';
+import type { Waiver } from '../engine/suppress.js';
+import { applyFixes } from '../fix/apply.js';
+import { fixUntilStable } from '../fix/run.js';
+import { displayPath } from '../load/files.js';
+import { loadInventory } from '../load/inventory.js';
+import type { Finding, NodeInfo, SourceFile } from '../types.js';
+import type { Folder } from './workspace.js';
+
+export interface LintSettings {
+  /** From the client's initializationOptions; a config file's `kubeVersion` wins. */
+  kubeVersion?: string;
+  /** Absolute node inventory paths from initializationOptions; a config file's `nodes` win. */
+  nodes?: string[];
+}
+
+export type BufferLint =
+  | { kind: 'linted'; result: LintResult }
+  /** The nearest config file excludes the file (`ignore`): the CLI does not lint it either. */
+  | { kind: 'ignored' }
+  /** The config file (or a node inventory) is broken: the one problem to show. */
+  | { kind: 'config-error'; message: string };
+
+/** The config of a file on disk, or undefined (no config file, or not a file on disk). */
+function configOf(abs: string | undefined): ResolvedConfig | undefined {
+  if (!abs) return undefined;
+  if (!findConfigFile(dirname(abs))) return undefined;
+  return loadConfigFor(abs);
+}
+
+/** Like configOf, but a broken config of *another* file only means that file is linted with defaults. */
+function quietConfigOf(abs: string | undefined): ResolvedConfig | undefined {
+  try {
+    return configOf(abs);
+  } catch (err) {
+    if (err instanceof ConfigError) return undefined;
+    throw err;
+  }
+}
+
+export class BufferLinter {
+  private readonly inventories = new Map<string, NodeInfo[]>();
+
+  constructor(private readonly settings: LintSettings) {}
+
+  private nodes(paths: readonly string[] | undefined): NodeInfo[] | undefined {
+    if (!paths?.length) return undefined;
+    const key = paths.join('\0');
+    let n = this.inventories.get(key);
+    if (!n) this.inventories.set(key, (n = loadInventory([...paths], '/')));
+    return n;
+  }
+
+  /** Forget cached inventories (a file changed). */
+  reset(): void {
+    this.inventories.clear();
+  }
+
+  private options(folder: Folder | undefined): Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers'> {
+    const shown = new WeakMap<Waiver, Waiver>();
+    return {
+      severity: (ruleId, file) => quietConfigOf(file.absPath)?.severity(ruleId, file.absPath!),
+      options: (ruleId, file) => quietConfigOf(file.absPath)?.options(ruleId, file.absPath!),
+      strict: (ruleId, file) => quietConfigOf(file.absPath)?.isStrict(ruleId) ?? false,
+      waivers: (file) =>
+        (quietConfigOf(file.absPath)?.waivers ?? []).map((w) => {
+          let d = shown.get(w);
+          if (!d) shown.set(w, (d = folder ? { ...w, origin: { ...w.origin, file: displayPath(w.origin.file, folder.root) } } : w));
+          return d;
+        }),
+    };
+  }
+
+  /**
+   * Lint a parsed buffer. `others` are the rest of the folder (cross-resource rules see them). Resolves with the
+   * findings of the buffer only. `stillCurrent` is asked after the asynchronous rule preparation: when it says no,
+   * the lint stops and resolves undefined.
+   */
+  async lint(self: SourceFile, folder: Folder | undefined, stillCurrent: () => boolean = () => true): Promise<BufferLint | undefined> {
+    let config: ResolvedConfig | undefined;
+    let nodes: NodeInfo[] | undefined;
+    try {
+      config = configOf(self.absPath);
+      nodes = this.nodes(config?.nodes ?? this.settings.nodes);
+    } catch (err) {
+      return { kind: 'config-error', message: (err as Error).message };
+    }
+    if (config && self.absPath && config.isIgnored(self.absPath)) return { kind: 'ignored' };
+    const files = folder ? folder.files(self).filter((f) => f === self || !f.absPath || !quietConfigOf(f.absPath)?.isIgnored(f.absPath)) : [self];
+    const result = await this.run(self, files, folder, config, nodes, stillCurrent);
+    return result && { kind: 'linted', result };
+  }
+
+  private async run(
+    self: SourceFile,
+    files: SourceFile[],
+    folder: Folder | undefined,
+    config: ResolvedConfig | undefined,
+    nodes: NodeInfo[] | undefined,
+    stillCurrent: () => boolean,
+  ): Promise<LintResult | undefined> {
+    const opts: LintOptions = { rules: allRules, nodes, kubeVersion: config?.kubeVersion ?? this.settings.kubeVersion ?? DEFAULT_KUBE_VERSION, ...this.options(folder) };
+    const run = createRun(files, opts);
+    for (const rule of allRules) if (rule.prepare) await rule.prepare(run);
+    if (!stillCurrent()) return undefined;
+    const r = lint([self], opts, run);
+    const mine = (fs: Finding[]) => fs.filter((f) => f.file === self.path);
+    return { findings: mine(r.findings), suppressed: mine(r.suppressed), internalErrors: r.internalErrors };
+  }
+
+  /** The text after one finding's fix (safe or not: an editor offers both, `--fix` applies only safe ones). */
+  fixOne(text: string, f: Finding): string {
+    if (!f.fix || f.docIndex === undefined) return text;
+    return applyFixes(text, [{ docIndex: f.docIndex, base: f.base ?? [], fix: f.fix }]);
+  }
+
+  /** The text `daemonlint --fix` would write for this buffer: safe fixes, re-linted until stable. */
+  async fixAll(self: SourceFile, folder: Folder | undefined): Promise<string> {
+    let config: ResolvedConfig | undefined;
+    let nodes: NodeInfo[] | undefined;
+    try {
+      config = configOf(self.absPath);
+      nodes = this.nodes(config?.nodes ?? this.settings.nodes);
+    } catch {
+      return self.text;
+    }
+    const others = folder ? folder.files(self).slice(1) : [];
+    const outcome = await fixUntilStable([self], async ([cur]) => (await this.run(cur!, [cur!, ...others], folder, config, nodes, () => true))!);
+    return outcome.files[0]!.text;
+  }
+}
