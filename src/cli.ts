@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../rules/index.js';
 import { lintAsync, type LintResult } from './engine/lint.js';
+import { basename, resolve } from 'node:path';
+import { CONFIG_NAMES, ConfigError } from './config/find.js';
 import { PathError, expandPaths, fromBuffer, loadFile, readStdin } from './load/files.js';
 import { SEVERITY_RANK, type Finding, type NodeInfo, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
@@ -35,6 +37,12 @@ Options:
       --stdin-filename NAME name to use for stdin in reports (with "-")
       --nodes FILE          node inventory (kubectl get nodes -o yaml|json); repeatable
       --kube-version X.Y    Kubernetes version of the schemas (default 1.35)
+      --config FILE         use FILE instead of the nearest .daemonlint.yaml/.yml/.json
+      --no-config           ignore config files
+      --baseline FILE       report only findings not recorded in FILE (see --write-baseline)
+      --write-baseline FILE record the current findings in FILE and exit 0
+      --fix                 apply safe fixes in place (stdin: print the fixed text; the report goes to stderr)
+      --fix-dry-run         print the safe fixes as a unified diff instead of applying them
       --no-color            no colours (also NO_COLOR=1); colour is used only on a terminal
       --debug               print stack traces for internal errors
   -v, --version             print the version
@@ -51,6 +59,12 @@ const OPTIONS = {
   'stdin-filename': { type: 'string' },
   nodes: { type: 'string', multiple: true },
   'kube-version': { type: 'string' },
+  config: { type: 'string' },
+  'no-config': { type: 'boolean' },
+  baseline: { type: 'string' },
+  'write-baseline': { type: 'string' },
+  fix: { type: 'boolean' },
+  'fix-dry-run': { type: 'boolean' },
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   debug: { type: 'boolean' },
@@ -114,7 +128,14 @@ export async function loadInputs(
   positionals: string[],
   opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer> },
 ): Promise<{ files: SourceFile[]; readErrors: string[] }> {
-  const targets = expandPaths(positionals, opts.cwd);
+  return loadTargets(expandPaths(positionals, opts.cwd), opts);
+}
+
+/** Read expanded targets (absolute paths, `-` for stdin) into SourceFiles. */
+export async function loadTargets(
+  targets: readonly string[],
+  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer> },
+): Promise<{ files: SourceFile[]; readErrors: string[] }> {
   const files: SourceFile[] = [];
   const readErrors: string[] = [];
   for (const t of targets) {
@@ -144,15 +165,15 @@ async function loadNodes(paths: string[] | undefined, cwd: string): Promise<Node
   }
 }
 
-async function render(format: Format, findings: Finding[], files: SourceFile[], color: boolean, cwd: string): Promise<string> {
-  const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color };
+async function render(format: Format, findings: Finding[], files: SourceFile[], color: boolean, cwd: string, suppressed: Finding[] = []): Promise<string> {
+  const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color, suppressed };
   switch (format) {
     case 'text':
       return (await import('./report/text.js')).formatText(findings, ctx);
     case 'json':
       return (await import('./report/json.js')).formatJson(findings, ctx);
     case 'sarif':
-      return (await import('./report/sarif.js')).formatSarif(findings, { rules: allRules, cwd });
+      return (await import('./report/sarif.js')).formatSarif(findings, { rules: allRules, cwd, suppressed });
     case 'github':
       return (await import('./report/github.js')).formatGithub(findings);
   }
@@ -194,12 +215,33 @@ export interface LintPathsOptions {
   nodes?: string[];
   /** `--kube-version`; the newest bundled version when absent. */
   kubeVersion?: string;
+  /** `--config FILE` instead of discovering `.daemonlint.yaml` files. */
+  config?: string;
+  /** `--no-config`. */
+  noConfig?: boolean;
+  /** `--baseline FILE`: findings recorded there are suppressed. */
+  baseline?: string;
+  /** `--write-baseline FILE` (not linted itself). */
+  writeBaseline?: string;
 }
 
 export interface LintPathsResult {
   files: SourceFile[];
   findings: Finding[];
   readErrors: string[];
+  internalErrors: LintResult['internalErrors'];
+  /** Findings waived by a suppression or the baseline (with `suppressions`; for SARIF and the summary). */
+  suppressed: Finding[];
+  /** `failOn` from the config, when it sets one. */
+  failOn?: Severity;
+  /** Lint other versions of the files with the same settings (used by --fix). */
+  relint: (files: SourceFile[]) => Promise<RunOutcome>;
+}
+
+/** One lint of a set of files with a run's settings. */
+export interface RunOutcome {
+  findings: Finding[];
+  suppressed: Finding[];
   internalErrors: LintResult['internalErrors'];
 }
 
@@ -208,26 +250,97 @@ export interface LintPathsResult {
  * (src/action/main.ts), so both honour the same options. Throws UsageError for bad options.
  */
 export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult> {
-  const kubeVersion = await kubeVersionOf({ 'kube-version': opts.kubeVersion });
-  const nodes = await loadNodes(opts.nodes, opts.cwd);
-  const { files, readErrors } = await loadInputs(opts.paths, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin });
-  const { findings, internalErrors } = await lintAsync(files, { rules: allRules, nodes, kubeVersion });
-  return { files, findings, readErrors, internalErrors };
+  try {
+    const targets = expandPaths(opts.paths, opts.cwd);
+    const { createRunConfig } = await import('./config/run.js');
+    const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
+    const config = await createRunConfig({ cwd: opts.cwd, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
+    const kubeVersion = await kubeVersionOf({ 'kube-version': opts.kubeVersion ?? config.settings.kubeVersion });
+    const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd);
+    const { files, readErrors } = await loadTargets(
+      // Config files and the baseline are daemonlint's own files, not manifests.
+      targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),
+      { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin },
+    );
+    const baseline = opts.baseline ? await import('./engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd) })) : undefined;
+    const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
+      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, ...config.lintOptions });
+      if (!baseline) return r;
+      const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
+      return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors };
+    };
+    const { findings, suppressed, internalErrors } = await relint(files);
+    return { files, findings, suppressed, readErrors, internalErrors, failOn: config.settings.failOn, relint };
+  } catch (err) {
+    // Config and baseline problems are usage errors: one line, exit 2.
+    if (err instanceof ConfigError || (err as Error)?.name === 'BaselineError') throw new UsageError((err as Error).message.split(`${opts.cwd}/`).join(''));
+    throw err;
+  }
 }
 
 async function lintCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
   const format = oneOf('format', values.format, FORMATS, 'text');
-  const failOn = oneOf('fail-on', values['fail-on'], SEVERITIES, 'error');
-  const { files, findings, readErrors, internalErrors } = await lintPaths({
+  oneOf('fail-on', values['fail-on'], SEVERITIES, 'error');
+  if (values.config && values['no-config']) throw new UsageError('--config and --no-config cannot be used together');
+  if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
+  if (values['write-baseline'] && values.baseline) throw new UsageError('--write-baseline records every current finding; drop --baseline');
+  const linted = await lintPaths({
     paths: positionals,
     cwd: io.cwd,
     stdinFilename: values['stdin-filename'],
     readStdin: io.readStdin,
     nodes: values.nodes,
     kubeVersion: values['kube-version'],
+    config: values.config,
+    noConfig: values['no-config'],
+    baseline: values.baseline,
+    writeBaseline: values['write-baseline'],
   });
+  let { files, findings, suppressed, internalErrors } = linted;
+  const { readErrors } = linted;
+  const failOn = oneOf('fail-on', values['fail-on'] ?? linted.failOn, SEVERITIES, 'error');
+  if (values['write-baseline']) {
+    const { baselineText } = await import('./engine/baseline.js');
+    try {
+      writeFileSync(values['write-baseline'], baselineText(findings, io.cwd, values['write-baseline']));
+    } catch (err) {
+      throw new UsageError(`cannot write ${values['write-baseline']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    io.stderr(`daemonlint: recorded ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${values['write-baseline']}; lint with --baseline ${values['write-baseline']} to see only new ones\n`);
+    for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+    return readErrors.length || internalErrors.length ? 2 : 0;
+  }
+  let reportToStderr = false;
+  if (values.fix || values['fix-dry-run']) {
+    const { fixUntilStable, writeFileAtomic } = await import('./fix/run.js');
+    const outcome = await fixUntilStable(files, linted.relint);
+    ({ findings, suppressed, internalErrors } = outcome.result);
+    files = outcome.files;
+    if (values['fix-dry-run']) {
+      const { unifiedDiff } = await import('./fix/diff.js');
+      writeOut(outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join(''), values, io);
+      io.stderr(`daemonlint: ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} would change ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
+      return readErrors.length || internalErrors.length ? 2 : findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+    }
+    for (const c of outcome.changed) {
+      if (!c.original.absPath) continue;
+      try {
+        writeFileAtomic(c.original.absPath, c.text);
+      } catch (err) {
+        throw new UsageError(`cannot write ${c.original.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
+    // stdin: the fixed text goes to stdout, so the report goes to stderr (or --output).
+    const stdinFile = files.find((f) => !f.absPath && positionals.includes('-'));
+    if (stdinFile) {
+      io.stdout(stdinFile.text);
+      reportToStderr = !values.output;
+    }
+  }
   const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
-  writeOut(await render(format, shown, files, useColor(values, io), io.cwd), values, io);
+  const report = await render(format, shown, files, useColor(values, io) && !reportToStderr, io.cwd, suppressed);
+  if (reportToStderr) io.stderr(report);
+  else writeOut(report, values, io);
   for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
   for (const e of internalErrors) {
     io.stderr(`daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${(e.error as Error)?.message ?? e.error}; please report it\n`);

@@ -53,7 +53,9 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
   const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs);
   const absOf = (file: SourceFile): string => file.absPath ?? (file.path === (opts.stdinFilename ?? '<stdin>') ? stdinAbs : resolve(opts.cwd, file.path));
 
-  let runLevel = fixed ?? configFor(resolve(opts.cwd, '.daemonlint-run'));
+  // Read every config now, so a broken one is reported before anything is linted.
+  for (const t of absTargets) configFor(t);
+  let runLevel = fixed ?? configFor(resolve(opts.cwd, 'any-file'));
   if (!runLevel.file) {
     const shared = new Set(absTargets.map((t) => configFor(t).file));
     if (shared.size === 1) runLevel = configFor(absTargets[0]!);

@@ -11,7 +11,9 @@ import type { Finding } from '../types.js';
 
 export const BASELINE_VERSION = 1;
 
-export class BaselineError extends Error {}
+export class BaselineError extends Error {
+  override name = 'BaselineError';
+}
 
 export interface BaselineEntry {
   /** Identity: rule, file (relative to the baseline), object and path. */

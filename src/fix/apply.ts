@@ -435,6 +435,12 @@ function deleteSplice(text: string, doc: Document, path: Path): [number, number,
     const owner = w.steps[w.steps.length - 2];
     if (owner?.pair) {
       const colon = text.indexOf(':', range(owner.pair.key)[1]);
+      if (onlySpacesBefore(text, itemStart) && lineStart(text, itemStart) > colon) {
+        // Remove the item's lines (comments around it stay) and write the empty collection after the colon.
+        const s = lineStart(text, itemStart);
+        const e = endOfLineAfter(text, itemEnd);
+        return [colon + 1, e, ` ${empty}` + text.slice(colon + 1, s) + (e === text.length && !text.endsWith('\n') ? '' : '')];
+      }
       return [colon + 1, endOfLineAfter(text, pe), ` ${empty}\n`];
     }
     if (owner) {
