@@ -16,6 +16,17 @@ const rule: Rule = {
     kinds: POD_KINDS,
     tags: ['security'],
     securitySeverity: 7.5,
+    optionsSchema: {
+      type: 'object',
+      properties: {
+        allow: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          description: 'Capabilities not to report (e.g. [SYS_PTRACE] for a profiler); CAP_ prefix and case do not matter.',
+        },
+      },
+      additionalProperties: false,
+    },
     docs: `Reports each entry of \`securityContext.capabilities.add\` that is close to root on the node. A \`CAP_\` prefix
 or lower case does not hide a capability (\`CAP_SYS_ADMIN\` is judged as \`SYS_ADMIN\`).
 
@@ -51,12 +62,14 @@ securityContext:
     const t = podTemplate(ctx.manifest);
     if (!t) return;
     const hostPID = t.spec.hostPID === true;
+    const canon = (n: string) => n.trim().toUpperCase().replace(/^CAP_/, '');
+    const allowed = new Set(Array.isArray(ctx.options.allow) ? (ctx.options.allow as unknown[]).filter((a): a is string => typeof a === 'string').map(canon) : []);
     for (const ref of containersOf(t)) {
       // A privileged container holds everything anyway; privileged-container reports it.
       if (isPrivileged(ref.container)) continue;
       for (const e of capabilityEntries(ref, 'add')) {
         const why = dangerOf(e.name);
-        if (!why) continue;
+        if (!why || allowed.has(canon(e.name))) continue;
         const canonical = e.name.trim().toUpperCase().replace(/^CAP_/, '');
         const pid = canonical === 'SYS_PTRACE' && hostPID ? ' With hostPID: true in this Pod, that is every process on the node.' : '';
         ctx.report({

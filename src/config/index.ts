@@ -99,7 +99,7 @@ export function globMatcher(pattern: string, dir: string): (abs: string) => bool
 let validatorFor: { rules: readonly Rule[]; validate: ValidateFunction } | undefined;
 function validator(rules: readonly Rule[]): ValidateFunction {
   if (validatorFor?.rules === rules) return validatorFor.validate;
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
   const validate = ajv.compile(configSchema(rules));
   validatorFor = { rules, validate };
   return validate;
@@ -204,7 +204,8 @@ function validate(src: Source, rules: readonly Rule[]): void {
   const errors = v.errors ?? [];
   const ids = rules.map((r) => r.meta.id);
   // A rule entry that is neither a severity nor a tuple: say what is allowed rather than an ajv branch message.
-  const e = bestError(errors);
+  // `required` inside an anyOf (a waiver's kind/name/namespace) is explained by the anyOf error itself.
+  const e = bestError(errors.filter((x) => !(x.keyword === 'required' && x.schemaPath.includes('/anyOf/'))));
   const d = describeError(e, ids);
   const path = d.path;
   const ruleEntry = path.length >= 2 && path[path.length - 2] === 'rules' && typeof path[path.length - 1] === 'string' && e.keyword !== 'additionalProperties';

@@ -1,0 +1,173 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { allRules } from '../rules/index.js';
+import { ConfigError, clearConfigCache, loadConfigFile, loadConfigFor } from '../src/config/index.js';
+import { configSchema } from '../src/config/schema.js';
+import { ROOT, runCli } from './helpers/cli.js';
+
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'daemonlint-config-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const DS = (name: string) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: ${name}
+spec:
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      hostPID: true
+      restartPolicy: Never
+      containers:
+        - name: ${name}
+          image: example/${name}:1.0
+`;
+
+const json = (r: { stdout: string }) => JSON.parse(r.stdout) as { findings: { ruleId: string; file: string; severity: string }[]; summary: Record<string, number> };
+const rulesOf = (r: { stdout: string }, file: string) => json(r).findings.filter((f) => f.file === file).map((f) => `${f.ruleId}:${f.severity}`);
+
+describe('config schema', () => {
+  it('schemas/config.schema.json is current (node scripts/gen-config-schema.mjs)', () => {
+    expect(readFileSync(join(ROOT, 'schemas/config.schema.json'), 'utf8')).toBe(JSON.stringify(configSchema(allRules), null, 2) + '\n');
+  });
+  it('lists every rule and its options schema', () => {
+    const s = configSchema(allRules) as { definitions: { rules: { properties: Record<string, { anyOf: { items?: unknown[] }[] }> } } };
+    expect(Object.keys(s.definitions.rules.properties).sort()).toEqual(allRules.map((r) => r.meta.id).sort());
+    expect(s.definitions.rules.properties['sensitive-host-path']!.anyOf[1]!.items![1]).toMatchObject({ properties: { extraPaths: {} } });
+  });
+});
+
+describe('config discovery and resolution', () => {
+  it('finds the nearest file upward and stops at the repository root', () => {
+    const dir = tree({
+      '.daemonlint.yaml': 'rules: {host-pid: off}\n',
+      'repo/.git/HEAD': 'ref: refs/heads/main\n',
+      'repo/a/b/x.yaml': '',
+      'repo/c/.daemonlint.yml': 'rules: {host-pid: error}\n',
+      'repo/c/d/y.yaml': '',
+      'other/z.yaml': '',
+    });
+    clearConfigCache();
+    expect(loadConfigFor(join(dir, 'repo/a/b/x.yaml')).file).toBeUndefined();
+    expect(loadConfigFor(join(dir, 'repo/c/d/y.yaml')).severity('host-pid', join(dir, 'repo/c/d/y.yaml'))).toBe('error');
+    expect(loadConfigFor(join(dir, 'other/z.yaml')).severity('host-pid', join(dir, 'other/z.yaml'))).toBe('off');
+  });
+
+  it('extends (a path or a list), with the extending file winning and options kept', () => {
+    const dir = tree({
+      'base/one.yaml': 'rules:\n  host-pid: error\n  sensitive-host-path: [warning, {extraPaths: [/data]}]\nstrict: [restart-policy]\n',
+      'base/two.json': '{"rules": {"host-pid": "info", "host-ipc": "off"}, "kubeVersion": "1.35"}',
+      'app/.daemonlint.yaml': 'extends: [../base/one.yaml, ../base/two.json]\nrules:\n  sensitive-host-path: error\n',
+    });
+    const c = loadConfigFile(join(dir, 'app/.daemonlint.yaml'));
+    const f = join(dir, 'app/x.yaml');
+    expect(c.severity('host-pid', f)).toBe('info');
+    expect(c.severity('host-ipc', f)).toBe('off');
+    expect(c.severity('sensitive-host-path', f)).toBe('error');
+    expect(c.options('sensitive-host-path', f)).toEqual({ extraPaths: ['/data'] });
+    expect(c.isStrict('restart-policy')).toBe(true);
+    expect(c.kubeVersion).toBe('1.35');
+    expect(c.files.map((p) => p.slice(dir.length + 1))).toEqual(['base/one.yaml', 'base/two.json', 'app/.daemonlint.yaml']);
+  });
+
+  it('reports an extends cycle', () => {
+    const dir = tree({ 'a.yaml': 'extends: ./b.yaml\n', 'b.yaml': 'extends: [./a.yaml]\n' });
+    expect(() => loadConfigFile(join(dir, 'a.yaml'))).toThrow(/extends cycle: .*a\.yaml → .*b\.yaml → .*a\.yaml/);
+  });
+
+  it('applies overrides and ignore globs relative to the config file', () => {
+    const dir = tree({ 'deploy/.daemonlint.yaml': 'overrides:\n  - files: ["legacy/**", "*.test.yaml"]\n    rules: {restart-policy: warning}\nignore: [vendor, "**/generated-*.yaml"]\n' });
+    const c = loadConfigFile(join(dir, 'deploy/.daemonlint.yaml'));
+    expect(c.severity('restart-policy', join(dir, 'deploy/legacy/a/x.yaml'))).toBe('warning');
+    expect(c.severity('restart-policy', join(dir, 'deploy/apps/x.test.yaml'))).toBe('warning');
+    expect(c.severity('restart-policy', join(dir, 'deploy/apps/x.yaml'))).toBeUndefined();
+    expect(c.severity('restart-policy', join(dir, 'legacy/x.yaml'))).toBeUndefined();
+    expect(c.isIgnored(join(dir, 'deploy/vendor/lib/x.yaml'))).toBe(true);
+    expect(c.isIgnored(join(dir, 'deploy/a/generated-x.yaml'))).toBe(true);
+    expect(c.isIgnored(join(dir, 'deploy/a/x.yaml'))).toBe(false);
+  });
+
+  it('rejects bad configs with the file, line, key and a did-you-mean', () => {
+    const cases: [string, RegExp][] = [
+      ['rules:\n  restart-polcy: error\n', /\.daemonlint\.yaml:2:3: rules\.restart-polcy: unknown rule "restart-polcy"; did you mean "restart-policy"\?/],
+      ['rules:\n  host-pid: fatal\n', /:2:13: rules\.host-pid: must be one of off, info, warning, error \(this rule takes no options\); got "fatal"/],
+      ['rule:\n  host-pid: off\n', /:1:1: rule: unknown key "rule"; did you mean "rules"\?/],
+      ['strict: [host-pdi]\n', /:1:10: strict\[0\]: unknown rule "host-pdi"; did you mean "host-pid"\?/],
+      ['waivers:\n  - {rules: [host-pid]}\n', /:2:5: waivers\[0\]: a waiver must name at least one of kind, name or namespace/],
+      ['rules:\n  sensitive-host-path: [error, {extraPath: [/x]}]\n', /:2:33: rules\.sensitive-host-path\[1\]\.extraPath: unknown key "extraPath"; did you mean "extraPaths"\?/],
+      ['rules: [\n', /:\d+:\d+: invalid YAML/],
+      ['extends: ./missing.yaml\n', /:1:10: extends: \.\/missing\.yaml does not exist/],
+    ];
+    for (const [text, re] of cases) {
+      const dir = tree({ '.daemonlint.yaml': text });
+      let message = '';
+      try {
+        loadConfigFile(join(dir, '.daemonlint.yaml'));
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        message = (err as Error).message;
+      }
+      expect(message, text).toMatch(re);
+      expect(message).not.toContain('\n');
+    }
+  });
+});
+
+describe('config on the command line', () => {
+  it('turns a rule off for one directory, raises another to error, and exits 2 on a bad config', () => {
+    const dir = tree({
+      '.git/HEAD': '',
+      '.daemonlint.yaml': 'rules:\n  host-pid: error\noverrides:\n  - files: [legacy]\n    rules: {restart-policy: off}\n',
+      'apps/a.yaml': DS('a'),
+      'legacy/b.yaml': DS('b'),
+    });
+    const r = runCli(['-f', 'json', '.'], { cwd: dir });
+    expect(rulesOf(r, 'apps/a.yaml')).toEqual(expect.arrayContaining(['host-pid:error', 'restart-policy:error']));
+    expect(rulesOf(r, 'legacy/b.yaml')).toContain('host-pid:error');
+    expect(rulesOf(r, 'legacy/b.yaml').some((k) => k.startsWith('restart-policy'))).toBe(false);
+    expect(json(r).summary.files).toBe(2); // The config file itself is not linted.
+
+    const nested = runCli(['-f', 'json', 'legacy/b.yaml'], { cwd: join(dir, 'apps') + '/..' });
+    expect(rulesOf(nested, 'legacy/b.yaml')).toContain('host-pid:error');
+
+    expect(rulesOf(runCli(['-f', 'json', '--no-config', 'apps/a.yaml'], { cwd: dir }), 'apps/a.yaml')).toContain('host-pid:warning');
+    writeFileSync(join(dir, 'other.yaml'), 'rules: {host-pid: info}\n');
+    expect(rulesOf(runCli(['-f', 'json', '--config', 'other.yaml', 'apps/a.yaml'], { cwd: dir }), 'apps/a.yaml')).toContain('host-pid:info');
+
+    writeFileSync(join(dir, '.daemonlint.yaml'), 'rules:\n  host-pdi: off\n');
+    const bad = runCli(['apps/a.yaml'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('daemonlint: .daemonlint.yaml:2:3: rules.host-pdi: unknown rule "host-pdi"; did you mean "host-pid"?\n');
+  });
+
+  it('skips ignored files and takes failOn and rule options from the config', () => {
+    const dir = tree({
+      '.git/HEAD': '',
+      '.daemonlint.yaml': 'ignore: [vendor/]\nfailOn: warning\nrules:\n  restart-policy: warning\n',
+      'vendor/x.yaml': DS('x'),
+      'a.yaml': DS('a'),
+    });
+    const r = runCli(['-f', 'json'], { cwd: dir });
+    expect(json(r).summary.files).toBe(1);
+    expect(r.code).toBe(1);
+    expect(runCli(['-f', 'json', '--fail-on', 'error'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('passes options to rules (dangerous-capabilities allow list)', () => {
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: p\n      image: example/p:1\n      securityContext:\n        capabilities:\n          add: [SYS_ADMIN, SYS_MODULE]\n`;
+    const dir = tree({ '.git/HEAD': '', 'p.yaml': pod, '.daemonlint.yaml': 'rules:\n  dangerous-capabilities: [warning, {allow: [SYS_ADMIN]}]\n' });
+    const found = json(runCli(['-f', 'json', 'p.yaml'], { cwd: dir })).findings.filter((f) => f.ruleId === 'dangerous-capabilities');
+    expect(found).toHaveLength(1);
+  });
+});
