@@ -34,29 +34,35 @@ export async function runAction(io: ActionIO): Promise<number> {
   try {
     const paths = getListInput(env, 'paths', ['.']);
     const nodes = getListInput(env, 'nodes');
-    const config = getInput(env, 'config');
+    const config = getInput(env, 'config') || undefined;
+    const baseline = getInput(env, 'baseline') || undefined;
     const kubeVersion = getInput(env, 'kube-version') || undefined;
-    const failOn = oneOf('fail-on', getInput(env, 'fail-on', 'error'), FAIL_ON);
+    const failOnInput = getInput(env, 'fail-on');
+    if (failOnInput) oneOf('fail-on', failOnInput, FAIL_ON);
     const format = oneOf('format', getInput(env, 'format', 'text'), FORMATS);
     const sarifInput = getInput(env, 'sarif-file', 'daemonlint.sarif');
     const annotations = getBooleanInput(env, 'annotations', true);
-    if (config) throw new InputError(`input "config": configuration files are not supported by this version of daemonlint`);
 
-    const { files, findings, readErrors, internalErrors } = await lintPaths({
+    // The same loading, config discovery (or the `config` input), baseline and linting as the CLI.
+    const { files, findings, suppressed, readErrors, internalErrors, failOn: configFailOn } = await lintPaths({
       paths,
       cwd: workspace,
       readStdin: async () => Buffer.alloc(0),
-      nodes,
+      nodes: nodes.length ? nodes : undefined,
       kubeVersion,
+      config,
+      baseline,
     });
-    const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color: !env.NO_COLOR };
+    // The input wins, then the config's failOn, then error.
+    const failOn = (failOnInput || configFailOn || 'error') as (typeof FAIL_ON)[number];
+    const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), suppressed, color: !env.NO_COLOR };
 
     // The report for people reading the log.
     if (format !== 'none') {
       let report: string;
       if (format === 'text') report = (await import('../report/text.js')).formatText(findings, ctx);
       else if (format === 'json') report = (await import('../report/json.js')).formatJson(findings, { ...ctx, color: false });
-      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules: allRules, cwd: workspace });
+      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules: allRules, cwd: workspace, suppressed });
       else report = annotations ? '' : (await import('../report/github.js')).formatGithub(findings);
       stdout(report);
     }
@@ -73,7 +79,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     const sarifPath = isAbsolute(sarifInput) ? sarifInput : resolve(workspace, sarifInput);
     const { formatSarif } = await import('../report/sarif.js');
     mkdirSync(dirname(sarifPath), { recursive: true });
-    writeFileSync(sarifPath, formatSarif(findings, { rules: allRules, cwd: workspace }));
+    writeFileSync(sarifPath, formatSarif(findings, { rules: allRules, cwd: workspace, suppressed }));
 
     const failed = failOn !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn as Severity]);
     const blobBase =

@@ -29,12 +29,14 @@ export interface SummaryContext {
   /** `https://github.com/OWNER/REPO/blob/SHA/` when known: file cells link to the exact line. */
   blobBase?: string;
   problems?: string[];
+  /** Findings waived by comments, annotations, config waivers or the baseline. */
+  suppressed?: readonly Finding[];
 }
 
 export function markdownSummary(findings: readonly Finding[], ctx: SummaryContext): string {
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   const [errors, warnings, infos] = [count('error'), count('warning'), count('info')];
-  const scope = `${plural(ctx.files, 'file')}, ${plural(ctx.objects, 'object')}`;
+  const scope = `${plural(ctx.files, 'file')}, ${plural(ctx.objects, 'object')}${ctx.suppressed?.length ? `; ${ctx.suppressed.length} suppressed` : ''}`;
   const out: string[] = ['## daemonlint', ''];
   if (!findings.length) out.push(`✅ No problems in ${scope}.`);
   else
