@@ -1,0 +1,45 @@
+// A minimal VS Code client for `daemonlint lsp --stdio`: diagnostics while typing, quick fixes and "fix all".
+// Not built or published from this repository: `npm install` here, then package it with `vsce package`
+// (or run it from VS Code's extension development host).
+'use strict';
+const vscode = require('vscode');
+const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
+
+let client;
+
+function activate(context) {
+  const config = vscode.workspace.getConfiguration('daemonlint');
+  const command = config.get('path') || 'daemonlint';
+  // A .js path is run with Node; anything else is an executable on PATH.
+  const run = command.endsWith('.js')
+    ? { command: process.execPath, args: [command, 'lsp', '--stdio'], transport: TransportKind.stdio }
+    : { command, args: ['lsp', '--stdio'], transport: TransportKind.stdio };
+  client = new LanguageClient(
+    'daemonlint',
+    'daemonlint',
+    { run, debug: run },
+    {
+      documentSelector: [
+        { scheme: 'file', language: 'yaml' },
+        { scheme: 'file', language: 'json' },
+        { scheme: 'untitled', language: 'yaml' },
+      ],
+      initializationOptions: {
+        kubeVersion: config.get('kubeVersion') || undefined,
+        nodes: config.get('nodes') || [],
+      },
+      synchronize: {
+        // Config files and manifests changed outside the editor (git checkout, generators) are re-read.
+        fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.yaml,*.yml,*.json,.daemonlint.yaml,.daemonlint.yml,.daemonlint.json}'),
+      },
+    },
+  );
+  context.subscriptions.push(client);
+  return client.start();
+}
+
+function deactivate() {
+  return client ? client.stop() : undefined;
+}
+
+module.exports = { activate, deactivate };
