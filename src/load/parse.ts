@@ -5,6 +5,7 @@
  */
 import { LineCounter, parseAllDocuments, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import type { LoadProblem, Manifest, ObjectRef, Path, Range, SourceFile } from '../types.js';
+import { fastDocuments } from './fast.js';
 import { locateInDocument } from './positions.js';
 
 /** Largest alias expansion allowed when turning a document into an object. */
@@ -62,16 +63,31 @@ export interface ParseInput {
   path: string;
   absPath?: string;
   text: string;
+  /** `false` skips the fast pass (fast.ts) and decodes with the yaml library only; for tests and comparisons. */
+  fast?: boolean;
+}
+
+/**
+ * Every document of `text` decoded by the yaml library alone, as the loader's yaml path decodes it; undefined when a
+ * document has an error. The reference the fast pass is tested against.
+ */
+export function yamlValues(text: string): unknown[] | undefined {
+  const docs = parseAllDocuments(text, PARSE_OPTIONS) as unknown as Document[];
+  if (!Array.isArray(docs)) return undefined;
+  if (docs.some((d) => d.errors.length)) return undefined;
+  return docs.map((d) => d.toJS(TO_JS));
 }
 
 /** Parse a file's text into a SourceFile. Never throws on bad input. */
 export function parseSource(input: ParseInput): SourceFile {
   let text = input.text;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lc = new LineCounter();
+  let lc = new LineCounter();
   const problems: LoadProblem[] = [];
   const manifests: Manifest[] = [];
-  const docs: Document[] = [];
+  let docs: Document[] = [];
+  /** False while the file was decoded by the fast pass only: the node tree is built on the first `locate`. */
+  let haveNodes = true;
 
   const file: SourceFile = {
     path: input.path,
@@ -81,6 +97,13 @@ export function parseSource(input: ParseInput): SourceFile {
     problems,
     lineCount: countLines(text),
     locate(docIndex: number, path: Path, at) {
+      if (!haveNodes) {
+        // Positions come from the yaml library's node tree, built only for files with something to point at.
+        haveNodes = true;
+        lc = new LineCounter();
+        docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lc }) as unknown as Document[];
+        if (!Array.isArray(docs)) docs = [];
+      }
       const doc = docs[docIndex];
       if (!doc) return emptyRange();
       return locateInDocument(doc, lc, path, at);
@@ -104,6 +127,16 @@ export function parseSource(input: ParseInput): SourceFile {
       message:
         'This file contains Go template directives ({{ … }}) and is a chart template, not a manifest; it was not linted. Render it first, e.g. `helm template RELEASE CHART | daemonlint -`.',
       range: toRange(idx, end === -1 ? text.length : end),
+    });
+    return file;
+  }
+
+  // Fast pass: most files decode exactly without the yaml library's node tree (see fast.ts).
+  const fast = input.fast === false ? undefined : fastDocuments(text);
+  if (fast) {
+    haveNodes = false;
+    fast.forEach((value, docIndex) => {
+      if (isObjectLike(value)) addObject(value, [], docIndex);
     });
     return file;
   }
