@@ -29,7 +29,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { readFileSync } from 'node:fs';
-import { BIN, runCli } from './helpers/cli.js';
+import { BIN, ROOT, runCli } from './helpers/cli.js';
 
 const DAEMONSET = `apiVersion: apps/v1
 kind: DaemonSet
@@ -178,6 +178,23 @@ afterEach(() => {
 });
 
 describe('daemonlint lsp --stdio', () => {
+  it('is loaded only for the lsp subcommand', () => {
+    // Every chunk the CLI loads at start-up (static imports, followed transitively) is free of the LSP libraries.
+    const seen = new Set<string>();
+    const visit = (name: string) => {
+      if (seen.has(name)) return;
+      seen.add(name);
+      const code = readFileSync(join(ROOT, 'dist', name), 'utf8');
+      for (const m of code.matchAll(/^import\s(?:[^'"]*from\s)?["']\.\/([^"']+)["']/gm)) visit(m[1]!);
+    };
+    visit('cli.js');
+    expect(seen.size).toBeGreaterThan(1);
+    for (const name of seen) expect(readFileSync(join(ROOT, 'dist', name), 'utf8'), name).not.toMatch(/TextDocumentSyncKind|createConnection|StreamMessageReader/);
+    const bad = runCli(['lsp', '--socket=7000']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^daemonlint: lsp: unknown option --socket=7000/);
+  });
+
   it('offers quick fixes and a fix-all action that writes exactly what --fix writes', async () => {
     const text = `# the log agent
 apiVersion: apps/v1

@@ -23,7 +23,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_NAMES, clearConfigCache } from '../config/index.js';
-import { MANIFEST_EXTENSIONS } from '../load/files.js';
+import { MANIFEST_EXTENSIONS, MAX_FILE_BYTES } from '../load/files.js';
 import { parseSource } from '../load/parse.js';
 import type { Finding, SourceFile } from '../types.js';
 import { VERSION } from '../version.js';
@@ -168,6 +168,8 @@ export function startServer(connection: Connection): void {
     const version = doc.version;
     if (!isCandidate(doc)) return clear(uri);
     const text = doc.getText();
+    // As on the command line, a file over the size limit is not linted.
+    if (text.length > MAX_FILE_BYTES) return clear(uri);
     const { abs, folder } = locate(uri);
     const self = folder && abs ? folder.buffer(abs, version, text) : parseSource({ path: abs ? basename(abs) : uri, absPath: abs, text });
     // Not a Kubernetes manifest (a workflow, a chart's values, package.json …): say nothing.

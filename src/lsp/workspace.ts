@@ -4,7 +4,7 @@
  * rules see the whole folder the way `daemonlint FOLDER` would.
  */
 import { dirname, isAbsolute, relative, sep } from 'node:path';
-import { expandPaths, loadFile, MAX_FILE_BYTES, MANIFEST_EXTENSIONS, displayPath } from '../load/files.js';
+import { expandPaths, loadFile, MANIFEST_EXTENSIONS, displayPath } from '../load/files.js';
 import { parseSource } from '../load/parse.js';
 import type { SourceFile } from '../types.js';
 
@@ -63,7 +63,7 @@ export class Folder {
   buffer(abs: string, version: number, text: string): SourceFile {
     const cur = this.open.get(abs);
     if (cur && cur.version === version) return cur.file;
-    const file = parseSource({ path: this.display(abs), absPath: abs, text: text.length > MAX_FILE_BYTES ? '' : text });
+    const file = parseSource({ path: this.display(abs), absPath: abs, text });
     this.open.set(abs, { version, file });
     return file;
   }
