@@ -97,8 +97,24 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
   const findings: Finding[] = [];
   const internalErrors: LintResult['internalErrors'] = [];
 
-  const severityOf = (rule: Rule, file: SourceFile): SeveritySetting => opts.severity?.(rule.meta.id, file) ?? rule.meta.severity;
-  const optionsOf = (rule: Rule, file: SourceFile) => opts.options?.(rule.meta.id, file) ?? {};
+  // Severities and options depend on the rule and the file only: asked once per pair (the callbacks may look for
+  // config files on disk), not once per object.
+  const severities = new Map<SourceFile, Map<Rule, SeveritySetting>>();
+  const optionSets = new Map<SourceFile, Map<Rule, Record<string, unknown>>>();
+  const severityOf = (rule: Rule, file: SourceFile): SeveritySetting => {
+    let m = severities.get(file);
+    if (!m) severities.set(file, (m = new Map()));
+    let v = m.get(rule);
+    if (v === undefined) m.set(rule, (v = opts.severity?.(rule.meta.id, file) ?? rule.meta.severity));
+    return v;
+  };
+  const optionsOf = (rule: Rule, file: SourceFile): Record<string, unknown> => {
+    let m = optionSets.get(file);
+    if (!m) optionSets.set(file, (m = new Map()));
+    let v = m.get(rule);
+    if (v === undefined) m.set(rule, (v = opts.options?.(rule.meta.id, file) ?? {}));
+    return v;
+  };
 
   for (const file of files) {
     for (const rule of opts.rules) {
