@@ -136,12 +136,14 @@ results.machine = { nproc: availableParallelism(), cpu: cpus()[0]?.model ?? 'unk
 
 // Report.
 const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
-const rows = [['corpus', 'files', 'MB', 'wall s', 'cpu s', 'RSS MB', 'docs/s', 'js-yaml wall s', 'ratio']];
+const rows = [['corpus', 'files', 'MB', 'wall s', 'cpu s', 'RSS MB', 'docs/s', 'js-yaml wall s', 'js-yaml cpu s', 'wall ratio', 'cpu ratio']];
 for (const n of sizes) {
   const c = results.corpora[n];
-  rows.push([`${n} docs`, String(c.files), f(c.bytes / 1e6), f(c.wall), f(c.cpu), f(c.rss, 0), f(n / c.wall, 0), c.jsyaml ? f(c.jsyaml.wall) : '-', c.ratio ? f(c.ratio) : '-']);
+  if (c.jsyaml) c.cpuRatio = c.cpu / c.jsyaml.cpu;
+  rows.push([`${n} docs`, String(c.files), f(c.bytes / 1e6), f(c.wall), f(c.cpu), f(c.rss, 0), f(n / c.wall, 0), c.jsyaml ? f(c.jsyaml.wall) : '-', c.jsyaml ? f(c.jsyaml.cpu) : '-', c.ratio ? f(c.ratio) : '-', c.cpuRatio ? f(c.cpuRatio) : '-']);
 }
-rows.push(['node -e 0', '-', '-', f(results.node.wall), f(results.node.cpu), f(results.node.rss, 0), '-', '-', '-']);
+results.corpora[1].cpuRatio = results.corpora[1].cpu / results.node.cpu;
+rows.push(['node -e 0', '-', '-', f(results.node.wall), f(results.node.cpu), f(results.node.rss, 0), '-', '-', '-', '-', '-']);
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 const table = rows.map((r) => r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')).join('\n');
 
@@ -154,11 +156,12 @@ if (!quick) {
   checks.push({ id: 'RSS', what: 'peak RSS, 20,000 docs', value: results.ratios.rss20k, target: TARGETS.rss20k, unit: ' MB' });
   checks.push({ id: 'scale', what: 'wall 20,000 ÷ 2,000 docs', value: results.ratios.scaling, target: TARGETS.scaling, unit: 'x' });
 }
-for (const c of checks) c.status = c.value <= c.target ? 'met' : c.value <= c.target * CI_SLACK ? 'MISSED (within CI slack)' : 'MISSED';
+for (const c of checks) c.status = c.value <= c.target ? 'met' : c.value <= c.target * CI_SLACK ? 'missed (within the 50% CI slack)' : 'MISSED';
 results.checks = checks;
 
 console.log(`\n${table}\n`);
 for (const c of checks) console.log(`${c.id.padEnd(5)} ${c.what.padEnd(44)} ${f(c.value)}${c.unit}  (target <= ${c.target}${c.unit})  ${c.status}`);
+console.log('(wall ratios are the targets; cpu ratios say the same without the noise of other processes on the machine)');
 console.log(`\nmachine: ${results.machine.nproc} cores, ${results.machine.cpu}, Node ${results.machine.node}; medians of ${RUNS} rounds`);
 
 const outFile = quick ? join(CORPORA, 'results-quick.json') : join(HERE, 'results.json');
