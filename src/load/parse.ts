@@ -3,9 +3,10 @@
  * YAML is decoded with YAML 1.1 scalar rules, the way kubectl decodes manifests
  * (unquoted yes/no/on/off are booleans; timestamps stay strings).
  */
-import { LineCounter, parseAllDocuments, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import { LineCounter, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import type { LoadProblem, Manifest, ObjectRef, Path, Range, SourceFile } from '../types.js';
 import { fastDocuments } from './fast.js';
+import { parseDocuments } from './limits.js';
 import { locateInDocument } from './positions.js';
 
 /** Largest alias expansion allowed when turning a document into an object. */
@@ -19,6 +20,8 @@ export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   uniqueKeys: true,
   prettyErrors: false,
   strict: false,
+  // Never print library warnings (e.g. a collection used as a key) to the user's stderr; errors are still collected.
+  logLevel: 'error',
   // kubectl's YAML 1.1 decoder has no sexagesimal numbers and keeps timestamps as strings.
   customTags: (tags) =>
     (tags as TagLike[]).filter((t) => t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME') as typeof tags,
@@ -72,7 +75,7 @@ export interface ParseInput {
  * document has an error. The reference the fast pass is tested against.
  */
 export function yamlValues(text: string): unknown[] | undefined {
-  const docs = parseAllDocuments(text, PARSE_OPTIONS) as unknown as Document[];
+  const docs = parseDocuments(text, PARSE_OPTIONS);
   if (!Array.isArray(docs)) return undefined;
   if (docs.some((d) => d.errors.length)) return undefined;
   return docs.map((d) => d.toJS(TO_JS));
@@ -101,7 +104,7 @@ export function parseSource(input: ParseInput): SourceFile {
         // Positions come from the yaml library's node tree, built only for files with something to point at.
         haveNodes = true;
         lc = new LineCounter();
-        docs = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lc }) as unknown as Document[];
+        docs = parseDocuments(text, PARSE_OPTIONS, lc);
         if (!Array.isArray(docs)) docs = [];
       }
       const doc = docs[docIndex];
@@ -143,7 +146,7 @@ export function parseSource(input: ParseInput): SourceFile {
 
   let parsed: Document[];
   try {
-    parsed = parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: lc }) as unknown as Document[];
+    parsed = parseDocuments(text, PARSE_OPTIONS, lc);
   } catch (err) {
     problems.push({ ruleId: 'yaml-syntax', message: `The file could not be parsed as YAML: ${firstLine(String((err as Error).message ?? err))}`, range: emptyRange() });
     return file;
@@ -159,7 +162,9 @@ export function parseSource(input: ParseInput): SourceFile {
       const detail =
         err.code === 'DUPLICATE_KEY'
           ? `Duplicate key ${JSON.stringify(text.slice(start, end).trim())}: the same key appears twice in one mapping; kubectl rejects the object and, at best, one value silently wins. Keep one.`
-          : `YAML syntax error: ${firstLine(err.message)}.`;
+          : err.code === 'RESOURCE_EXHAUSTION' && /\.$/.test(err.message)
+            ? firstLine(err.message) // A resource bound from limits.ts, already a full sentence.
+            : `YAML syntax error: ${firstLine(err.message)}.`;
       problems.push({ ruleId: 'yaml-syntax', message: detail, range: toRange(start, end) });
     }
     if (fatal) return;
