@@ -85,8 +85,8 @@ interface Server {
 
 const servers: Server[] = [];
 
-function startServer(cwd: string): Server {
-  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+function startServer(cwd: string, extraArgs: string[] = []): Server {
+  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio', ...extraArgs], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -273,6 +273,9 @@ spec:
     const agent = pathToFileURL(join(root, 'deploy/agent.yaml')).href;
     const generated = pathToFileURL(join(root, 'generated/agent.yaml')).href;
     const legacy = pathToFileURL(join(root, 'legacy/agent.yaml')).href;
+    const configUri = pathToFileURL(join(root, '.daemonlint.yaml')).href;
+    // The config file itself is not a manifest, even with kind: keys in its waivers.
+    await open(s, configUri, 'waivers:\n  -\n    kind: DaemonSet\n    rules: [host-pid]\n');
     await open(s, generated, DAEMONSET);
     await open(s, agent, DAEMONSET);
     const first = await s.waitFor(agent, (p) => byRule(p, 'restart-policy').length > 0, 'restart-policy as configured');
@@ -290,15 +293,16 @@ spec:
     await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(join(root, '.daemonlint.yaml')).href, type: 2 }] });
     await s.waitFor(agent, (p) => p.diagnostics.length > 0 && byRule(p, 'restart-policy').length === 0, 'restart-policy off');
 
-    // The ignored file was never reported on.
-    expect(s.published.filter((p) => p.uri === generated)).toEqual([]);
+    // The ignored file and the config file were never reported on.
+    expect(s.published.filter((p) => p.uri === generated || p.uri === configUri)).toEqual([]);
     expect(await shutdown(s)).toBe(0);
   });
 
   it('publishes diagnostics with exact ranges on open, updates them on edit, and shuts down cleanly', async () => {
     const root = workspace({ 'deploy/agent.yaml': DAEMONSET });
     const uri = pathToFileURL(join(root, 'deploy/agent.yaml')).href;
-    const s = startServer(root);
+    // As VS Code's client starts a server: the transport flag and its process id.
+    const s = startServer(root, [`--clientProcessId=${process.pid}`]);
     await initialize(s, root);
     await open(s, uri, DAEMONSET);
     const first = await s.waitFor(uri, (p) => byRule(p, 'restart-policy').length > 0, 'restart-policy on open');

@@ -61,7 +61,9 @@ interface LintState {
 
 /** Entry point of `daemonlint lsp`. Resolves only if the arguments are wrong; the server ends the process on exit. */
 export async function lspCommand(args: string[], io: IO): Promise<number> {
-  const unknown = args.filter((a) => a !== '--stdio');
+  // Clients may add the transport flag again and their process id (`--clientProcessId=N`); the server watches its
+  // parent through the initialize request's processId instead.
+  const unknown = args.filter((a, i) => a !== '--stdio' && !a.startsWith('--clientProcessId=') && a !== '--clientProcessId' && args[i - 1] !== '--clientProcessId');
   if (unknown.length) {
     io.stderr(`daemonlint: lsp: unknown option ${unknown[0]}; usage: daemonlint lsp --stdio\n`);
     return 2;
@@ -87,6 +89,7 @@ export function startServer(connection: Connection): void {
   let watchRegistration = false;
 
   const log = (m: string) => connection.console.log(`daemonlint: ${m}`);
+  const isConfigFile = (uri: string) => (CONFIG_NAMES as readonly string[]).includes(basename(uri.replace(/[?#].*$/, '')));
 
   const addFolder = (uri: string) => {
     if (!uri.startsWith('file:')) return;
@@ -154,6 +157,8 @@ export function startServer(connection: Connection): void {
 
   const isCandidate = (doc: TextDocument): boolean => {
     const path = doc.uri.replace(/[?#].*$/, '');
+    // daemonlint's own config files are not manifests (the CLI skips them too).
+    if (isConfigFile(doc.uri)) return false;
     return MANIFEST_LANGUAGES.has(doc.languageId) || MANIFEST_EXTENSIONS.test(path);
   };
 
@@ -246,7 +251,6 @@ export function startServer(connection: Connection): void {
     schedule(e.document.uri, DEBOUNCE_MS);
     schedulePeers(e.document.uri, locate(e.document.uri).folder);
   });
-  const isConfigFile = (uri: string) => (CONFIG_NAMES as readonly string[]).includes(basename(uri.replace(/[?#].*$/, '')));
   /** A config file or node inventory changed: every open document may lint differently. */
   const configChanged = () => {
     clearConfigCache();
