@@ -2,7 +2,7 @@
 // splitting, every dependency inlined), so the runner needs no `npm install`. The output is deterministic
 // (paths relative to the repository, no timestamps), and it is committed.
 //   node scripts/build-action.mjs          write action/index.mjs
-//   node scripts/build-action.mjs --check  exit 1 if the committed bundle differs from a fresh build
+//   node scripts/build-action.mjs --check  exit 1 if the committed bundle differs from a fresh build (or two builds differ)
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     // Missing: a fresh build is needed.
   }
   if (process.argv.includes('--check')) {
+    if ((await buildActionBundle()) !== text) {
+      process.stderr.write('the action build is not deterministic: two builds of the same sources differ\n');
+      process.exit(1);
+    }
     if (committed !== text) {
       process.stderr.write('action/index.mjs is stale: run `npm run build:action` and commit action/index.mjs\n');
       process.exit(1);
