@@ -8,7 +8,7 @@ import { allRules } from '../rules/index.js';
 import { lintAsync, type LintResult } from './engine/lint.js';
 import { basename, resolve } from 'node:path';
 import { CONFIG_NAMES, ConfigError } from './config/find.js';
-import { PathError, expandPaths, fromBuffer, loadFile, readStdin } from './load/files.js';
+import { PathError, describeFsError, expandPaths, fromBuffer, loadFile, readStdin } from './load/files.js';
 import { SEVERITY_RANK, type Finding, type NodeInfo, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
 
@@ -128,7 +128,9 @@ export async function loadInputs(
   positionals: string[],
   opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer> },
 ): Promise<{ files: SourceFile[]; readErrors: string[] }> {
-  return loadTargets(expandPaths(positionals, opts.cwd), opts);
+  const walkErrors: string[] = [];
+  const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors), opts);
+  return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors] };
 }
 
 /** Read expanded targets (absolute paths, `-` for stdin) into SourceFiles. */
@@ -201,7 +203,7 @@ function writeOut(out: string, values: Values, io: CliIO): void {
     try {
       writeFileSync(values.output, out);
     } catch (err) {
-      throw new UsageError(`cannot write ${values.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UsageError(`cannot write ${values.output}: ${describeFsError(err)}`);
     }
   } else io.stdout(out);
 }
@@ -251,7 +253,9 @@ export interface RunOutcome {
  */
 export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult> {
   try {
-    const targets = expandPaths(opts.paths, opts.cwd);
+    // Unreadable directories are reported (exit 2) while everything else is still linted.
+    const walkErrors: string[] = [];
+    const targets = expandPaths(opts.paths, opts.cwd, walkErrors);
     const { createRunConfig } = await import('./config/run.js');
     const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
     const config = await createRunConfig({ cwd: opts.cwd, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
@@ -270,7 +274,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors };
     };
     const { findings, suppressed, internalErrors } = await relint(files);
-    return { files, findings, suppressed, readErrors, internalErrors, failOn: config.settings.failOn, relint };
+    return { files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint };
   } catch (err) {
     // Config and baseline problems are usage errors: one line, exit 2.
     if (err instanceof ConfigError || (err as Error)?.name === 'BaselineError') throw new UsageError((err as Error).message.split(`${opts.cwd}/`).join(''));
@@ -304,7 +308,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     try {
       writeFileSync(values['write-baseline'], baselineText(findings, io.cwd, values['write-baseline']));
     } catch (err) {
-      throw new UsageError(`cannot write ${values['write-baseline']}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new UsageError(`cannot write ${values['write-baseline']}: ${describeFsError(err)}`);
     }
     io.stderr(`daemonlint: recorded ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${values['write-baseline']}; lint with --baseline ${values['write-baseline']} to see only new ones\n`);
     for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
@@ -327,7 +331,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
       try {
         writeFileAtomic(c.original.absPath, c.text);
       } catch (err) {
-        throw new UsageError(`cannot write ${c.original.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new UsageError(`cannot write ${c.original.path}: ${describeFsError(err)}`);
       }
     }
     // stdin: the fixed text goes to stdout, so the report goes to stderr (or --output).

@@ -3,18 +3,51 @@
  * Problems that stop a path from being read are `PathError`s (exit 2); problems with a file's
  * content become findings.
  */
-import { readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
-import type { SourceFile } from '../types.js';
+import type { Range, SourceFile } from '../types.js';
 import { parseSource } from './parse.js';
 
 export const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
-/** Files larger than this are reported, not parsed. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/**
+ * Files (and stdin) larger than this are reported, not parsed. Decoding runs at roughly 2 MiB/s, so this caps one file
+ * at a few seconds; the largest real manifest bundles (CRDs included) are a few MiB.
+ */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export class PathError extends Error {}
+
+/** A file-system error code in words, for one-line messages. */
+export function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied; check its permissions or leave it out';
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'ELOOP':
+      return 'symbolic link loop; fix or remove the link';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files; raise the open-file limit (ulimit -n)';
+    case 'EIO':
+      return 'input/output error from the disk or file system';
+    case 'ENXIO':
+    case 'ENODEV':
+      return 'it is a device or socket, not a file';
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
+    default:
+      return code ?? String((err as Error)?.message ?? err).split('\n')[0]!;
+  }
+}
 
 export interface Target {
   /** Absolute path, or `-` for stdin. */
@@ -31,7 +64,10 @@ function hasGlobMagic(p: string): boolean {
   return /[*?[\]{}]/.test(p) || /(^|[^\\])[!@+]\(/.test(p);
 }
 
-function walkDir(dir: string, out: string[], seen: Set<string>, filter?: (abs: string) => boolean): void {
+/** Where walkDir records directories it cannot read instead of throwing. */
+type WalkErrors = { errors: string[]; cwd: string };
+
+function walkDir(dir: string, out: string[], seen: Set<string>, filter?: (abs: string) => boolean, report?: WalkErrors): void {
   let real: string;
   try {
     real = realpathSync(dir);
@@ -44,7 +80,10 @@ function walkDir(dir: string, out: string[], seen: Set<string>, filter?: (abs: s
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
-    throw new PathError(`cannot read directory ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    const message = `cannot read directory ${report ? displayPath(dir, report.cwd) : dir}: ${describeFsError(err)}`;
+    if (!report) throw new PathError(message);
+    report.errors.push(message);
+    return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
@@ -62,7 +101,7 @@ function walkDir(dir: string, out: string[], seen: Set<string>, filter?: (abs: s
       isFile = st.isFile();
     }
     if (isDir) {
-      if (!SKIPPED_DIRS.has(e.name)) walkDir(full, out, seen, filter);
+      if (!SKIPPED_DIRS.has(e.name)) walkDir(full, out, seen, filter, report);
     } else if (isFile && (filter ? filter(full) : MANIFEST_EXTENSIONS.test(e.name))) {
       out.push(full);
     }
@@ -70,7 +109,7 @@ function walkDir(dir: string, out: string[], seen: Set<string>, filter?: (abs: s
 }
 
 /** Expand a glob pattern: walk from its static prefix and keep matching files. */
-function expandGlob(pattern: string, cwd: string): string[] {
+function expandGlob(pattern: string, cwd: string, errors?: string[]): string[] {
   const absPattern = isAbsolute(pattern) ? pattern : join(cwd, pattern);
   const parts = absPattern.split(/[\\/]/);
   const staticParts: string[] = [];
@@ -86,12 +125,15 @@ function expandGlob(pattern: string, cwd: string): string[] {
   } catch {
     return out;
   }
-  walkDir(base, out, new Set(), (abs) => mm.match(abs.split(sep).join('/')));
+  walkDir(base, out, new Set(), (abs) => mm.match(abs.split(sep).join('/')), errors && { errors, cwd });
   return out;
 }
 
-/** Turn command-line paths into a sorted, de-duplicated list of files (and `-` for stdin). */
-export function expandPaths(paths: readonly string[], cwd: string): string[] {
+/**
+ * Turn command-line paths into a sorted, de-duplicated list of files (and `-` for stdin). A directory that cannot be
+ * read throws a PathError, or, when `errors` is given, is recorded there (one line each) and the walk goes on.
+ */
+export function expandPaths(paths: readonly string[], cwd: string, errors?: string[]): string[] {
   const out: string[] = [];
   const add = (f: string) => {
     if (!out.includes(f)) out.push(f);
@@ -107,17 +149,19 @@ export function expandPaths(paths: readonly string[], cwd: string): string[] {
       st = statSync(abs);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') throw new PathError(`${p}: symbolic link loop`);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new PathError(`cannot read ${p}: ${code ?? (err as Error).message}`);
+      if (code === 'ELOOP') throw new PathError(`${p}: symbolic link loop; fix or remove the link`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new PathError(`cannot read ${p}: ${describeFsError(err)}`);
     }
     if (st?.isDirectory()) {
       const found: string[] = [];
-      walkDir(abs, found, new Set());
+      walkDir(abs, found, new Set(), undefined, errors && { errors, cwd });
       found.forEach(add);
+    } else if (st?.isSocket() || st?.isBlockDevice()) {
+      throw new PathError(`${p} is a ${st.isSocket() ? 'socket' : 'block device'}, not a file; give files, directories or globs`);
     } else if (st) {
       add(abs);
     } else if (hasGlobMagic(p)) {
-      const found = expandGlob(p, cwd).sort();
+      const found = expandGlob(p, cwd, errors).sort();
       if (!found.length) throw new PathError(`no files match ${p}`);
       found.forEach(add);
     } else {
@@ -127,22 +171,106 @@ export function expandPaths(paths: readonly string[], cwd: string): string[] {
   return out;
 }
 
-/** Decode file bytes as UTF-8 text, or say why they are not text. */
-export function decodeText(buf: Buffer): { text: string } | { error: string } {
-  const probe = buf.subarray(0, 8192);
-  if (probe.includes(0)) return { error: 'The file is binary (it contains NUL bytes), not YAML or JSON text.' };
+/** Number of lines in raw bytes, counted as parse.ts counts them in text. */
+function byteLines(buf: Buffer): number {
+  let n = 1;
+  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
+  return buf.length && buf[buf.length - 1] === 10 ? n - 1 || 1 : n;
+}
+
+/** 1-based line and column (UTF-16 code units, as in every finding) of a byte offset. */
+function bytePosition(buf: Buffer, offset: number): Range {
+  let line = 1;
+  for (let i = buf.indexOf(10); i !== -1 && i < offset; i = buf.indexOf(10, i + 1)) line++;
+  const lineStart = offset > 0 ? buf.lastIndexOf(10, offset - 1) + 1 : 0;
+  const column = new TextDecoder('utf-8').decode(buf.subarray(lineStart, offset)).length + 1;
+  return { line, column, endLine: line, endColumn: column + 1 };
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence, or -1. */
+export function firstInvalidUtf8(buf: Uint8Array): number {
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const more = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    if (!more || i + more >= buf.length) return i; // Not a lead byte, or the sequence is cut off by the end.
+    for (let k = 1; k <= more; k++) if ((buf[i + k]! & 0xc0) !== 0x80) return i;
+    const next = buf[i + 1]!;
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+    if ((b === 0xe0 && next < 0xa0) || (b === 0xed && next > 0x9f) || (b === 0xf0 && next < 0x90) || (b === 0xf4 && next > 0x8f)) return i;
+    i += more + 1;
+  }
+  return -1;
+}
+
+export type Decoded = { text: string } | { error: string; range?: Range };
+
+/** Decode file bytes as UTF-8 text, or say why they are not text (and where, when a position helps). */
+export function decodeText(buf: Buffer): Decoded {
+  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
+    return { error: 'The file is UTF-16 text; Kubernetes manifests must be UTF-8, so it was not linted. Re-save it as UTF-8 (e.g. `iconv -f UTF-16 -t UTF-8`).' };
+  }
+  const nul = buf.indexOf(0);
+  if (nul !== -1) {
+    const range = bytePosition(buf, nul);
+    return {
+      error: `The file is binary (a NUL byte at line ${range.line}, column ${range.column}), not YAML or JSON text; it was not linted. Leave it out of the paths to lint.`,
+      range,
+    };
+  }
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf) };
   } catch {
-    return { error: 'The file is not valid UTF-8 text; Kubernetes manifests must be UTF-8. Re-save it as UTF-8.' };
+    const bad = Math.max(0, firstInvalidUtf8(buf));
+    const range = bytePosition(buf, bad);
+    const hex = (buf[bad] ?? 0).toString(16).toUpperCase().padStart(2, '0');
+    return {
+      error: `The file is not valid UTF-8 text (byte 0x${hex} at line ${range.line}, column ${range.column}); Kubernetes manifests must be UTF-8, so it was not linted. Re-save it as UTF-8.`,
+      range,
+    };
   }
 }
 
-/** A file whose content could not be decoded becomes a SourceFile with a single problem. */
-export function undecodableFile(display: string, abs: string | undefined, message: string): SourceFile {
+/** A file whose content could not be decoded becomes a SourceFile with a single problem (at `range`, else 1:1). */
+export function undecodableFile(display: string, abs: string | undefined, message: string, range?: Range, lineCount?: number): SourceFile {
   const file = parseSource({ path: display, absPath: abs, text: '' });
-  file.problems.push({ ruleId: 'yaml-syntax', message, range: { line: 1, column: 1, endLine: 1, endColumn: 1 } });
+  if (lineCount !== undefined) file.lineCount = lineCount;
+  file.problems.push({ ruleId: 'yaml-syntax', message, range: range ?? { line: 1, column: 1, endLine: 1, endColumn: 1 } });
   return file;
+}
+
+function tooLarge(display: string, abs: string | undefined, bytes?: number): SourceFile {
+  const size = bytes === undefined ? 'over' : `${(bytes / 1048576).toFixed(1)} MiB, over`;
+  return undecodableFile(
+    display,
+    abs,
+    `The ${abs ? 'file' : 'input'} is ${size} the ${MAX_FILE_BYTES / 1048576} MiB limit for one file; it was not linted. Split it into smaller files.`,
+  );
+}
+
+/**
+ * Read at most `limit + 1` bytes: enough to tell that a file is over the limit without reading all of it. Reads
+ * devices, pipes and files that grow while being read as safely as regular files.
+ */
+function readAtMost(abs: string, limit: number): Buffer {
+  const fd = openSync(abs, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      total += n;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Read and parse one file from disk. Throws PathError when it cannot be read at all. */
@@ -151,30 +279,31 @@ export function loadFile(abs: string, cwd: string): SourceFile {
   let buf: Buffer;
   try {
     const st = statSync(abs);
-    if (st.size > MAX_FILE_BYTES) {
-      return undecodableFile(
-        display,
-        abs,
-        `The file is ${(st.size / 1048576).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit for one file; it was not linted. Split it into smaller files.`,
-      );
-    }
-    buf = readFileSync(abs);
+    if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    if (st.isSocket()) throw Object.assign(new Error('socket'), { code: 'ENXIO' });
+    if (st.isFile() && st.size > MAX_FILE_BYTES) return tooLarge(display, abs, st.size);
+    buf = readAtMost(abs, MAX_FILE_BYTES);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new PathError(`cannot read ${display}: ${code === 'EACCES' ? 'permission denied' : (code ?? (err as Error).message)}`);
+    throw new PathError(`cannot read ${display}: ${describeFsError(err)}`);
   }
   return fromBuffer(buf, display, abs);
 }
 
 export function fromBuffer(buf: Buffer, display: string, abs?: string): SourceFile {
+  if (buf.length > MAX_FILE_BYTES) return tooLarge(display, abs);
   const decoded = decodeText(buf);
-  if ('error' in decoded) return undecodableFile(display, abs, decoded.error);
+  if ('error' in decoded) return undecodableFile(display, abs, decoded.error, decoded.range, byteLines(buf));
   return parseSource({ path: display, absPath: abs, text: decoded.text });
 }
 
-/** Read all of stdin. */
+/** Read stdin, stopping once it is over MAX_FILE_BYTES (fromBuffer then reports it as too large). */
 export async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    total += (chunk as Buffer).length;
+    if (total > MAX_FILE_BYTES) break; // Leaving the loop closes stdin; the writer gets EPIPE.
+  }
   return Buffer.concat(chunks);
 }
