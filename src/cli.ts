@@ -8,7 +8,7 @@ import { allRules } from '../rules/index.js';
 import { lintAsync, type LintResult } from './engine/lint.js';
 import { basename, resolve } from 'node:path';
 import { CONFIG_NAMES, ConfigError } from './config/find.js';
-import { PathError, describeFsError, expandPaths, fromBuffer, loadFile, readStdin } from './load/files.js';
+import { PathError, describeFsError, displayPath, expandPaths, fromBuffer, loadFile, readStdin } from './load/files.js';
 import { SEVERITY_RANK, type Finding, type NodeInfo, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
 
@@ -44,6 +44,7 @@ Options:
       --fix                 apply safe fixes in place (stdin: print the fixed text; the report goes to stderr)
       --fix-dry-run         print the safe fixes as a unified diff instead of applying them
       --no-color            no colours (also NO_COLOR=1); colour is used only on a terminal
+      --timeout SECONDS     time budget of the run (default 300); files not linted by then are named, exit 2
       --debug               print stack traces for internal errors
   -v, --version             print the version
   -h, --help                print this help
@@ -68,6 +69,7 @@ const OPTIONS = {
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   debug: { type: 'boolean' },
+  timeout: { type: 'string' },
   version: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
@@ -136,11 +138,16 @@ export async function loadInputs(
 /** Read expanded targets (absolute paths, `-` for stdin) into SourceFiles. */
 export async function loadTargets(
   targets: readonly string[],
-  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer> },
-): Promise<{ files: SourceFile[]; readErrors: string[] }> {
+  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer>; deadline?: number },
+): Promise<{ files: SourceFile[]; readErrors: string[]; unfinished?: string[] }> {
   const files: SourceFile[] = [];
   const readErrors: string[] = [];
-  for (const t of targets) {
+  for (const [i, t] of targets.entries()) {
+    if (opts.deadline !== undefined && Date.now() > opts.deadline) {
+      // Out of time: the rest are named, not read.
+      const unfinished = targets.slice(i).map((x) => (x === '-' ? (opts.stdinFilename ?? '<stdin>') : displayPath(x, opts.cwd)));
+      return { files, readErrors, unfinished };
+    }
     if (t === '-') {
       const buf = await opts.readStdin();
       files.push(fromBuffer(buf, opts.stdinFilename ?? '<stdin>'));
@@ -225,6 +232,8 @@ export interface LintPathsOptions {
   baseline?: string;
   /** `--write-baseline FILE` (not linted itself). */
   writeBaseline?: string;
+  /** `--timeout`: seconds the run may take before the files not yet linted are given up (and named). */
+  timeout?: number;
 }
 
 export interface LintPathsResult {
@@ -238,6 +247,8 @@ export interface LintPathsResult {
   failOn?: Severity;
   /** Lint other versions of the files with the same settings (used by --fix). */
   relint: (files: SourceFile[]) => Promise<RunOutcome>;
+  /** Files not read or not fully linted within `timeout` (display paths); their findings are left out. */
+  unfinished: string[];
 }
 
 /** One lint of a set of files with a run's settings. */
@@ -245,6 +256,7 @@ export interface RunOutcome {
   findings: Finding[];
   suppressed: Finding[];
   internalErrors: LintResult['internalErrors'];
+  unfinished?: string[];
 }
 
 /**
@@ -252,6 +264,7 @@ export interface RunOutcome {
  * (src/action/main.ts), so both honour the same options. Throws UsageError for bad options.
  */
 export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult> {
+  const deadline = opts.timeout === undefined ? undefined : Date.now() + opts.timeout * 1000;
   try {
     // Unreadable directories are reported (exit 2) while everything else is still linted.
     const walkErrors: string[] = [];
@@ -261,20 +274,20 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     const config = await createRunConfig({ cwd: opts.cwd, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
     const kubeVersion = await kubeVersionOf({ 'kube-version': opts.kubeVersion ?? config.settings.kubeVersion });
     const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd);
-    const { files, readErrors } = await loadTargets(
+    const { files, readErrors, unfinished: notRead = [] } = await loadTargets(
       // Config files and the baseline are daemonlint's own files, not manifests.
       targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),
-      { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin },
+      { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline },
     );
     const baseline = opts.baseline ? await import('./engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd) })) : undefined;
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
-      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, ...config.lintOptions });
+      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, ...config.lintOptions, deadline });
       if (!baseline) return r;
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
-      return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors };
+      return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };
     };
-    const { findings, suppressed, internalErrors } = await relint(files);
-    return { files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint };
+    const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
+    return { files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint, unfinished: [...unfinished, ...notRead] };
   } catch (err) {
     // Config and baseline problems are usage errors: one line, exit 2.
     if (err instanceof ConfigError || (err as Error)?.name === 'BaselineError') throw new UsageError((err as Error).message.split(`${opts.cwd}/`).join(''));
@@ -288,7 +301,9 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   if (values.config && values['no-config']) throw new UsageError('--config and --no-config cannot be used together');
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   if (values['write-baseline'] && values.baseline) throw new UsageError('--write-baseline records every current finding; drop --baseline');
+  const timeout = timeoutOf(values.timeout);
   const linted = await lintPaths({
+    timeout,
     paths: positionals,
     cwd: io.cwd,
     stdinFilename: values['stdin-filename'],
@@ -303,7 +318,10 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   let { files, findings, suppressed, internalErrors } = linted;
   const { readErrors } = linted;
   const failOn = oneOf('fail-on', values['fail-on'] ?? linted.failOn, SEVERITIES, 'error');
+  const outOfTime = unfinishedLine(linted.unfinished, timeout);
   if (values['write-baseline']) {
+    // A baseline without the files that were not linted would hide their findings later.
+    if (outOfTime) throw new UsageError(`${outOfTime.replace(/^daemonlint: |\n$/g, '')}; the baseline was not written`);
     const { baselineText } = await import('./engine/baseline.js');
     try {
       writeFileSync(values['write-baseline'], baselineText(findings, io.cwd, values['write-baseline']));
@@ -324,7 +342,8 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
       const { unifiedDiff } = await import('./fix/diff.js');
       writeOut(outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join(''), values, io);
       io.stderr(`daemonlint: ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} would change ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
-      return readErrors.length || internalErrors.length ? 2 : findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+      if (outOfTime) io.stderr(outOfTime);
+      return readErrors.length || internalErrors.length || outOfTime ? 2 : findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
     }
     for (const c of outcome.changed) {
       if (!c.original.absPath) continue;
@@ -347,11 +366,29 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   else writeOut(report, values, io);
   for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
   for (const e of internalErrors) {
-    io.stderr(`daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${(e.error as Error)?.message ?? e.error}; please report it\n`);
+    io.stderr(`daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${firstLine((e.error as Error)?.message ?? e.error)}; please report it\n`);
     if (values.debug) io.stderr(`${(e.error as Error)?.stack ?? ''}\n`);
   }
-  if (readErrors.length || internalErrors.length) return 2;
+  if (outOfTime) io.stderr(outOfTime);
+  if (readErrors.length || internalErrors.length || outOfTime) return 2;
   return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+}
+
+/** The one stderr line for a run that ran out of time, or '' when every file was linted. */
+function unfinishedLine(unfinished: readonly string[], timeout: number): string {
+  if (!unfinished.length) return '';
+  const names = unfinished.length > 5 ? `${unfinished.slice(0, 5).join(', ')} and ${unfinished.length - 5} more` : unfinished.join(', ');
+  return `daemonlint: the time budget of ${timeout} s ran out; not linted: ${names}; raise --timeout or lint fewer files at once\n`;
+}
+
+/** Default `--timeout`: generous, so only pathological input or a hung file system reaches it. */
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+
+function timeoutOf(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_TIMEOUT_SECONDS;
+  const n = Number(value);
+  if (!/^\s*\d*\.?\d+\s*$/.test(value) || !(n > 0)) throw new UsageError(`--timeout must be a number of seconds above 0 (got "${value}")`);
+  return n;
 }
 
 async function coverageCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
@@ -362,6 +399,11 @@ async function coverageCommand(values: Values, positionals: string[], io: CliIO)
   writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io) }), values, io);
   for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
   return readErrors.length ? 2 : 0;
+}
+
+/** Error messages are one line on stderr; the rest (e.g. a library's multi-line detail) is left to --debug. */
+function firstLine(message: unknown): string {
+  return String(message).split(/\r?\n/)[0]!.trim();
 }
 
 /** Run the CLI; returns the exit code. Never throws. */
@@ -394,9 +436,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     return await lintCommand(values, positionals, io);
   } catch (err) {
     if (err instanceof UsageError || err instanceof PathError) {
-      io.stderr(`daemonlint: ${err.message}\n`);
+      io.stderr(`daemonlint: ${firstLine(err.message)}\n`);
     } else {
-      io.stderr(`daemonlint: internal error: ${(err as Error)?.message ?? err}; rerun with --debug for details and please report it\n`);
+      io.stderr(`daemonlint: internal error: ${firstLine((err as Error)?.message ?? err)}; rerun with --debug for details and please report it\n`);
     }
     if (debug) io.stderr(`${(err as Error)?.stack ?? ''}\n`);
     return 2;

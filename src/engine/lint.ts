@@ -29,6 +29,8 @@ export interface LintOptions {
   strict?: (ruleId: string, file: SourceFile) => boolean;
   /** Config waivers that apply to a file. */
   waivers?: (file: SourceFile) => readonly Waiver[];
+  /** Time budget (`Date.now()` value): files not finished by then are listed in `unfinished` instead of linted. */
+  deadline?: number;
 }
 
 export interface LintResult {
@@ -37,6 +39,8 @@ export interface LintResult {
   suppressed: Finding[];
   /** Rules that threw: a bug, reported as an internal error. */
   internalErrors: { ruleId: string; file: string; error: unknown }[];
+  /** Files cut short or not reached because the `deadline` passed (display paths, in run order). */
+  unfinished?: string[];
 }
 
 export const DEFAULT_KUBE_VERSION = '1.35';
@@ -116,7 +120,13 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
     return v;
   };
 
-  for (const file of files) {
+  const unfinished: string[] = [];
+  const late = opts.deadline === undefined ? () => false : () => Date.now() > opts.deadline!;
+  fileLoop: for (const [i, file] of files.entries()) {
+    if (late()) {
+      unfinished.push(...files.slice(i).map((f) => f.path));
+      break;
+    }
     for (const rule of opts.rules) {
       if (!rule.checkFile) continue;
       const sev = severityOf(rule, file);
@@ -142,6 +152,10 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
       }
     }
     for (const m of file.manifests) {
+      if (late()) {
+        unfinished.push(...files.slice(i).map((f) => f.path));
+        break fileLoop;
+      }
       for (const rule of opts.rules) {
         if (!rule.check || !appliesTo(rule, m.ref.kind)) continue;
         const sev = severityOf(rule, file);
@@ -169,5 +183,11 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
   });
   result.findings.sort(compareFindings);
   result.suppressed.sort(compareFindings);
+  if (unfinished.length) {
+    // A file cut short has partial findings (and suppressions that look unused): report none of them.
+    const cut = new Set(unfinished);
+    const done = (f: Finding) => !cut.has(f.file);
+    return { findings: result.findings.filter(done), suppressed: result.suppressed.filter(done), internalErrors, unfinished };
+  }
   return { findings: result.findings, suppressed: result.suppressed, internalErrors };
 }
