@@ -260,6 +260,22 @@ spec:
     expect(await shutdown(s)).toBe(0);
   });
 
+  it('keeps a byte-order mark and CRLF line ends intact when fixing', async () => {
+    const text = '\ufeff' + DAEMONSET.replace(/\n/g, '\r\n');
+    const root = workspace({ 'agent.yaml': text });
+    const uri = pathToFileURL(join(root, 'agent.yaml')).href;
+    const s = startServer(root);
+    await initialize(s, root);
+    await open(s, uri, text);
+    const diags = await s.waitFor(uri, (p) => byRule(p, 'restart-policy').length > 0, 'restart-policy');
+    const rp = byRule(diags, 'restart-policy')[0]!;
+    expect(rp.range).toEqual({ start: { line: 12, character: 6 }, end: { line: 12, character: 19 } });
+    const [action] = (await s.conn.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: rp.range, context: { diagnostics: [rp], only: ['quickfix'] } })) as CodeAction[];
+    const fixed = applyEdits(text, (action!.edit!.documentChanges![0] as { edits: TextEdit[] }).edits);
+    expect(fixed).toBe(text.replace('restartPolicy: Never', 'restartPolicy: Always'));
+    expect(await shutdown(s)).toBe(0);
+  });
+
   it('honours the nearest config file: severities, ignore globs, broken configs and config changes', async () => {
     const root = workspace({
       '.daemonlint.yaml': 'rules:\n  restart-policy: warning\nignore: [generated]\n',

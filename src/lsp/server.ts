@@ -199,11 +199,15 @@ export function startServer(connection: Connection): void {
       const { findings, internalErrors } = outcome.result;
       for (const e of internalErrors) connection.console.error(`daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${(e.error as Error)?.message ?? e.error}`);
       const fixable = findings.filter((f) => f.fix && f.docIndex !== undefined);
+      const bom = text.charCodeAt(0) === 0xfeff;
       states.set(uri, { version, text, file: self, folder, fixable });
       diagnostics = findings.map((f) => {
         const data: DiagnosticData = { version };
         if (f.fix && f.docIndex !== undefined) data.fix = fixable.indexOf(f);
-        return toDiagnostic(f, folder?.root, data);
+        const d = toDiagnostic(f, folder?.root, data);
+        // The loader drops a byte-order mark; the editor's line 1 still has it.
+        if (bom) for (const p of [d.range.start, d.range.end]) if (p.line === 0) p.character++;
+        return d;
       });
     }
     published.add(uri);
@@ -300,8 +304,10 @@ export function startServer(connection: Connection): void {
     if (!doc || !state || state.version !== doc.version || !state.fixable.length) return [];
     const only = params.context.only;
     const wants = (kind: string) => !only || only.some((k) => kind === k || kind.startsWith(`${k}.`));
+    // Fixes work on the text without a byte-order mark (as the loader reads it); the editor's text keeps it.
+    const bom = state.text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
     const change = (newText: string) => {
-      const edit = minimalEdit(state.text, newText);
+      const edit = minimalEdit(state.text, bom + newText);
       return edit && { documentChanges: [{ textDocument: { uri, version: state.version }, edits: [edit] }] };
     };
     const actions: CodeAction[] = [];
@@ -312,7 +318,7 @@ export function startServer(connection: Connection): void {
         if (!data || data.version !== state.version || data.fix === undefined) continue;
         const finding = state.fixable[data.fix];
         if (!finding?.fix) continue;
-        const edit = change(linter.fixOne(state.text, finding));
+        const edit = change(linter.fixOne(state.file.text, finding));
         if (!edit) continue;
         const safe = finding.fix.safe !== false;
         actions.push({
