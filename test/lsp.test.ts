@@ -78,6 +78,8 @@ interface Server {
   child: ChildProcessWithoutNullStreams;
   /** Every publishDiagnostics notification, in arrival order. */
   published: PublishDiagnosticsParams[];
+  /** Capabilities the server registered dynamically. */
+  registrations: { method: string; registerOptions?: unknown }[];
   waitFor(uri: string, pred: (p: PublishDiagnosticsParams) => boolean, what: string): Promise<PublishDiagnosticsParams>;
   exited: Promise<number | null>;
   stderr: () => string;
@@ -102,13 +104,18 @@ function startServer(cwd: string, extraArgs: string[] = []): Server {
     }
   });
   conn.onNotification('window/logMessage', () => undefined);
-  conn.onRequest('client/registerCapability', () => null);
+  const registrations: { method: string; registerOptions?: unknown }[] = [];
+  conn.onRequest('client/registerCapability', (p: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+    registrations.push(...p.registrations);
+    return null;
+  });
   conn.listen();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const server: Server = {
     conn,
     child,
     published,
+    registrations,
     exited,
     stderr: () => err,
     waitFor(uri, pred, what) {
@@ -129,7 +136,10 @@ async function initialize(s: Server, root: string): Promise<void> {
     processId: process.pid,
     rootUri: pathToFileURL(root).href,
     workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
-    capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } } },
+    capabilities: {
+      textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true } },
+      workspace: { didChangeWatchedFiles: { dynamicRegistration: true } },
+    },
   });
   expect(res.serverInfo?.name).toBe('daemonlint');
   expect(res.capabilities.textDocumentSync).toMatchObject({ openClose: true });
@@ -377,6 +387,14 @@ spec:
     // Closing the buffer brings the disk version back.
     await s.conn.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: ds } });
     await s.waitFor(svc, (p) => byRule(p, 'local-traffic-gap').length > 0, 'gap back after close');
+
+    // The server asked to hear about manifests and config files changed outside the editor …
+    const watchers = s.registrations.filter((r) => r.method === 'workspace/didChangeWatchedFiles');
+    expect(JSON.stringify(watchers)).toContain('.daemonlint.yaml');
+    // … and a change on disk (a checkout, a generator) reaches the open Service's cross-resource findings.
+    writeFileSync(join(root, 'ds.yaml'), DAEMONSET.replace('      nodeSelector: {example.com/logging: enabled}\n', ''));
+    await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: ds, type: 2 }] });
+    await s.waitFor(svc, (p) => byRule(p, 'local-traffic-gap').length === 0, 'gap gone after the file changed on disk');
     expect(await shutdown(s)).toBe(0);
   });
 
