@@ -28,10 +28,7 @@ function activate(context) {
         kubeVersion: config.get('kubeVersion') || undefined,
         nodes: config.get('nodes') || [],
       },
-      synchronize: {
-        // Config files and manifests changed outside the editor (git checkout, generators) are re-read.
-        fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.yaml,*.yml,*.json,.daemonlint.yaml,.daemonlint.yml,.daemonlint.json}'),
-      },
+      // No file watcher here: the server registers one itself for manifests and .daemonlint.* config files.
     },
   );
   context.subscriptions.push(client);
