@@ -46,6 +46,24 @@ function quietConfigOf(abs: string | undefined): ResolvedConfig | undefined {
   }
 }
 
+type ConfigLookup = (abs: string | undefined) => ResolvedConfig | undefined;
+
+/**
+ * quietConfigOf memoised per directory for the length of one lint: the rules ask for every (rule, file) pair and
+ * the config search walks up to the root on each call, which would otherwise dominate a re-lint.
+ */
+function memoConfigLookup(): ConfigLookup {
+  const byDir = new Map<string, ResolvedConfig | undefined>();
+  return (abs) => {
+    if (!abs) return undefined;
+    const dir = dirname(abs);
+    if (byDir.has(dir)) return byDir.get(dir);
+    const c = quietConfigOf(abs);
+    byDir.set(dir, c);
+    return c;
+  };
+}
+
 export class BufferLinter {
   private readonly inventories = new Map<string, NodeInfo[]>();
 
@@ -64,14 +82,14 @@ export class BufferLinter {
     this.inventories.clear();
   }
 
-  private options(folder: Folder | undefined): Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers'> {
+  private options(folder: Folder | undefined, configFor: ConfigLookup): Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers'> {
     const shown = new WeakMap<Waiver, Waiver>();
     return {
-      severity: (ruleId, file) => quietConfigOf(file.absPath)?.severity(ruleId, file.absPath!),
-      options: (ruleId, file) => quietConfigOf(file.absPath)?.options(ruleId, file.absPath!),
-      strict: (ruleId, file) => quietConfigOf(file.absPath)?.isStrict(ruleId) ?? false,
+      severity: (ruleId, file) => configFor(file.absPath)?.severity(ruleId, file.absPath!),
+      options: (ruleId, file) => configFor(file.absPath)?.options(ruleId, file.absPath!),
+      strict: (ruleId, file) => configFor(file.absPath)?.isStrict(ruleId) ?? false,
       waivers: (file) =>
-        (quietConfigOf(file.absPath)?.waivers ?? []).map((w) => {
+        (configFor(file.absPath)?.waivers ?? []).map((w) => {
           let d = shown.get(w);
           if (!d) shown.set(w, (d = folder ? { ...w, origin: { ...w.origin, file: displayPath(w.origin.file, folder.root) } } : w));
           return d;
@@ -94,8 +112,9 @@ export class BufferLinter {
       return { kind: 'config-error', message: (err as Error).message };
     }
     if (config && self.absPath && config.isIgnored(self.absPath)) return { kind: 'ignored' };
-    const files = folder ? folder.files(self).filter((f) => f === self || !f.absPath || !quietConfigOf(f.absPath)?.isIgnored(f.absPath)) : [self];
-    const result = await this.run(self, files, folder, config, nodes, stillCurrent);
+    const configFor = memoConfigLookup();
+    const files = folder ? folder.files(self).filter((f) => f === self || !f.absPath || !configFor(f.absPath)?.isIgnored(f.absPath)) : [self];
+    const result = await this.run(self, files, folder, config, nodes, stillCurrent, configFor);
     return result && { kind: 'linted', result };
   }
 
@@ -106,8 +125,9 @@ export class BufferLinter {
     config: ResolvedConfig | undefined,
     nodes: NodeInfo[] | undefined,
     stillCurrent: () => boolean,
+    configFor: ConfigLookup = memoConfigLookup(),
   ): Promise<LintResult | undefined> {
-    const opts: LintOptions = { rules: allRules, nodes, kubeVersion: config?.kubeVersion ?? this.settings.kubeVersion ?? DEFAULT_KUBE_VERSION, ...this.options(folder) };
+    const opts: LintOptions = { rules: allRules, nodes, kubeVersion: config?.kubeVersion ?? this.settings.kubeVersion ?? DEFAULT_KUBE_VERSION, ...this.options(folder, configFor) };
     const run = createRun(files, opts);
     for (const rule of allRules) if (rule.prepare) await rule.prepare(run);
     if (!stillCurrent()) return undefined;
