@@ -85,3 +85,15 @@ describe('parseDocuments is parseAllDocuments on ordinary input', () => {
     }
   });
 });
+
+describe('ranges stay within the file', () => {
+  it('an error or a node running to the end of a text that ends with a line break ends on the last line', () => {
+    const unclosed = parseSource({ path: 'u.yaml', text: '{metadata:\n  name: x\n' });
+    expect(unclosed.lineCount).toBe(2);
+    for (const p of unclosed.problems) expect(p.range.endLine).toBeLessThanOrEqual(2);
+    expect(unclosed.problems[0]!.range.line).toBeLessThanOrEqual(2);
+    const block = parseSource({ path: 'b.yaml', text: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n', fast: false } as Parameters<typeof parseSource>[0]);
+    expect(block.locate(0, ['data'], 'node')).toEqual({ line: 5, column: 1, endLine: 6, endColumn: 7 });
+    expect(block.locate(0, [], 'node')).toEqual({ line: 1, column: 1, endLine: 6, endColumn: 7 });
+  });
+});

@@ -7,7 +7,7 @@ import { LineCounter, type Document, type ParseOptions, type DocumentOptions, ty
 import type { LoadProblem, Manifest, ObjectRef, Path, Range, SourceFile } from '../types.js';
 import { fastDocuments } from './fast.js';
 import { parseDocuments } from './limits.js';
-import { locateInDocument } from './positions.js';
+import { locateInDocument, rangeOf } from './positions.js';
 
 /** Largest alias expansion allowed when turning a document into an object. */
 export const MAX_ALIAS_COUNT = 1000;
@@ -109,15 +109,11 @@ export function parseSource(input: ParseInput): SourceFile {
       }
       const doc = docs[docIndex];
       if (!doc) return emptyRange();
-      return locateInDocument(doc, lc, path, at);
+      return locateInDocument(doc, lc, path, at, text.length);
     },
   };
 
-  const toRange = (start: number, end: number): Range => {
-    const s = lc.linePos(start);
-    const e = lc.linePos(Math.max(start, end));
-    return { line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
-  };
+  const toRange = (start: number, end: number): Range => rangeOf(lc, start, end, text.length);
 
   if (TEMPLATE_MARKER.test(text)) {
     const idx = text.search(TEMPLATE_MARKER);

@@ -78,9 +78,21 @@ function walk(doc: Document, path: Path): Located {
   return located;
 }
 
-function rangeOf(lc: LineCounter, start: number, end: number): Range {
+/**
+ * The 1-based range of source offsets [start, end) (`textLength`: the length of the text the offsets are in). A span that ends just after a line break (block collections, an
+ * error running to the end of the file) ends on that line instead of at column 1 of the next one, which may not
+ * exist: every range stays within the file's lines.
+ */
+export function rangeOf(lc: LineCounter, start: number, end: number, textLength?: number): Range {
+  // An offset at the very end of a text that ends with a line break would be column 1 of a line that is not there.
+  const last = lc.lineStarts[lc.lineStarts.length - 1];
+  if (textLength !== undefined && textLength > 0 && last === textLength && lc.lineStarts.length > 1) {
+    start = Math.min(start, textLength - 1);
+    end = Math.min(end, textLength);
+  }
   const s = lc.linePos(start);
-  const e = lc.linePos(Math.max(start, end));
+  let e = lc.linePos(Math.max(start, end));
+  if (e.col === 1 && e.line > s.line) e = lc.linePos(Math.max(start, end) - 1);
   return { line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
 }
 
@@ -90,7 +102,7 @@ function nodeSpan(node: unknown): [number, number] | undefined {
 }
 
 /** Resolve an object path inside a parsed document to a 1-based range. */
-export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at: Anchor = 'key'): Range {
+export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at: Anchor = 'key', textLength?: number): Range {
   const { pair, node } = walk(doc, path);
   const keySpan = pair ? nodeSpan(pair.key) : undefined;
   const valueSpan = nodeSpan(node);
@@ -104,5 +116,5 @@ export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at:
     span = docSpan;
   }
   // A block collection's span runs to the end of its last item; keep ranges to the first line for readability.
-  return rangeOf(lc, span[0], span[1]);
+  return rangeOf(lc, span[0], span[1], textLength);
 }
