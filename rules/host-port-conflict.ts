@@ -1,6 +1,6 @@
 // Guards against two node-level workloads claiming the same host port, or a Pod taking the kubelet's port.
 import { listNames, templatesMayShareNode } from '../src/k8s/nodes.js';
-import { claimsCollide, describeClaim, hostPortClaims, type HostPortClaim } from '../src/k8s/ports.js';
+import { claimKey, claimsCollide, describeClaim, hostPortClaims, type HostPortClaim } from '../src/k8s/ports.js';
 import { placementsOf, runWorkloads, workloadOf, type Workload } from '../src/k8s/run-index.js';
 import { displayName, POD_KINDS } from '../src/k8s/workloads.js';
 import type { RunContext, Rule } from '../src/types.js';
@@ -15,6 +15,33 @@ function claimsOf(run: RunContext, w: Workload): HostPortClaim[] {
   let c = map.get(w);
   if (!c) map.set(w, (c = hostPortClaims(w.template)));
   return c;
+}
+
+const BY_PORT_KEY = 'host-port-conflict:by-port';
+
+/** Workloads with a host-port claim, per port/protocol (`claimKey`), in run order. */
+function claimantsByPort(run: RunContext): Map<string, Workload[]> {
+  let map = run.cache.get(BY_PORT_KEY) as Map<string, Workload[]> | undefined;
+  if (map) return map;
+  map = new Map();
+  for (const w of runWorkloads(run)) {
+    for (const c of claimsOf(run, w)) {
+      const key = claimKey(c);
+      const list = map.get(key);
+      if (!list) map.set(key, [w]);
+      else if (list[list.length - 1] !== w) list.push(w);
+    }
+  }
+  run.cache.set(BY_PORT_KEY, map);
+  return map;
+}
+
+/** Workloads other than `self` with a claim on one of `claims`' ports and protocols, in run order. */
+function claimantsOf(run: RunContext, self: Workload, claims: readonly HostPortClaim[]): Workload[] {
+  const byPort = claimantsByPort(run);
+  const out = new Set<Workload>();
+  for (const c of claims) for (const w of byPort.get(claimKey(c)) ?? []) if (w !== self) out.add(w);
+  return [...out].sort((a, b) => a.index - b.index);
 }
 
 /** Nodes of the inventory both run on; undefined without an inventory. */
@@ -74,8 +101,8 @@ spec: {template: {spec: {containers: [{ports: [{containerPort: 9100, hostPort: 9
       });
     }
     if (self.kind !== 'DaemonSet') return;
-    for (const other of runWorkloads(ctx.run)) {
-      if (other === self) continue;
+    // Only workloads claiming one of the same ports can collide (the kubelet port is reported above instead).
+    for (const other of claimantsOf(ctx.run, self, mine.filter((c) => c.port !== KUBELET_PORT))) {
       // Report each pair once: on the DaemonSet that comes first, or on the DaemonSet facing a non-DaemonSet.
       if (other.kind === 'DaemonSet' && other.index < self.index) continue;
       const theirs = claimsOf(ctx.run, other);

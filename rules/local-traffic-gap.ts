@@ -99,18 +99,33 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
       const placements = daemons.map((w) => ({ w, p: placementsOf(ctx.run, w)! }));
       const uncovered = nodes.map((n, i) => ({ n, i })).filter(({ i }) => placements.every(({ p }) => !p[i]!.runs));
       if (!uncovered.length) return;
-      const reasons: string[] = [];
+      const reasons = new Set<string>();
       const related: RelatedReport[] = [];
+      const relatedSeen = new Map<RelatedReport['manifest'], Set<string>>();
       for (const { w, p } of placements) {
+        // Short reasons of the uncovered nodes, each with the nodes (in order) where it applies.
+        const nodesOf = new Map<string, string[]>();
+        for (const { n, i } of uncovered) {
+          const here = new Set<string>();
+          for (const r of p[i]!.reasons) {
+            const short = describeReasonShort(r);
+            if (here.has(short)) continue;
+            here.add(short);
+            const list = nodesOf.get(short);
+            if (list) list.push(n.name);
+            else nodesOf.set(short, [n.name]);
+          }
+        }
         for (const { i } of uncovered) {
           for (const r of p[i]!.reasons) {
             const short = describeReasonShort(r);
-            const text = daemons.length > 1 ? `${w.manifest.ref.name}: ${short}` : short;
-            if (!reasons.includes(text)) reasons.push(text);
-            const rp = reasonPath(w, r);
-            const nodesHere = uncovered.filter(({ i: j }) => p[j]!.reasons.some((x) => describeReasonShort(x) === short)).map(({ n }) => n.name);
-            const message = `DaemonSet ${w.manifest.ref.name}: ${short} (${listNames(nodesHere)})`;
-            if (!related.some((x) => x.manifest === w.manifest && x.message === message)) related.push({ manifest: w.manifest, path: rp, message });
+            reasons.add(daemons.length > 1 ? `${w.manifest.ref.name}: ${short}` : short);
+            const message = `DaemonSet ${w.manifest.ref.name}: ${short} (${listNames(nodesOf.get(short)!)})`;
+            let seen = relatedSeen.get(w.manifest);
+            if (!seen) relatedSeen.set(w.manifest, (seen = new Set()));
+            if (seen.has(message)) continue;
+            seen.add(message);
+            related.push({ manifest: w.manifest, path: reasonPath(w, r), message });
           }
         }
       }
@@ -122,7 +137,7 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
       const ds = daemons.length === 1 ? `DaemonSet ${names(daemons)} does not run there` : `none of DaemonSets ${names(daemons)} runs there`;
       ctx.report({
         path,
-        message: `${lead}: ${ds} (${reasons.join('; ')}). With ${field}: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use ${field}: Cluster.`,
+        message: `${lead}: ${ds} (${[...reasons].join('; ')}). With ${field}: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use ${field}: Cluster.`,
         related,
       });
       return;

@@ -48,6 +48,9 @@ spec:
     const declared = selected.flatMap((w) => declaredPorts(w.template).map((p) => ({ w, p })));
     const who = selected.map((w) => `${w.kind} ${w.manifest.ref.name ?? '(unnamed)'}`).join(', ');
     const svc = `Service ${displayName(ctx.manifest)}`;
+    // Declared names and numbers per protocol, looked up once per Service port (`name/protocol`, `port/protocol`).
+    const byName = new Set(declared.map(({ p }) => JSON.stringify([p.name, p.protocol])));
+    const byNumber = new Set(declared.map(({ p }) => JSON.stringify([p.containerPort, p.protocol])));
     const listDeclared = () => (declared.length ? `declared: ${[...new Set(declared.map(({ p }) => describePort(p)))].join(', ')}` : 'no container declares any port');
     spec.ports.forEach((port: unknown, i: number) => {
       if (!isRecord(port)) return;
@@ -57,7 +60,7 @@ spec:
       const path = ['spec', 'ports', i, hasTarget ? 'targetPort' : 'port'];
       const label = typeof port.name === 'string' && port.name ? `port ${port.name} (${String(port.port)})` : `port ${String(port.port)}`;
       if (typeof target === 'string' && !/^\d+$/.test(target)) {
-        if (declared.some(({ p }) => p.name === target && p.protocol === protocol)) return;
+        if (byName.has(JSON.stringify([target, protocol]))) return;
         const otherProto = declared.find(({ p }) => p.name === target);
         ctx.report({
           path,
@@ -70,7 +73,7 @@ spec:
       }
       const n = typeof target === 'number' ? target : typeof target === 'string' ? Number(target) : NaN;
       if (!Number.isInteger(n) || n <= 0) return;
-      if (declared.some(({ p }) => p.containerPort === n && p.protocol === protocol)) return;
+      if (byNumber.has(JSON.stringify([n, protocol]))) return;
       ctx.report({
         path,
         severity: 'info',

@@ -251,6 +251,85 @@ function describeRules(rules: readonly string[]): string {
   return rules.length === 1 ? rules[0]! : rules.join(', ');
 }
 
+interface SuppressEntry {
+  rules: string[];
+  used: Set<string>;
+  /** Rules named but strict for this file. */
+  strictHit: Set<string>;
+}
+
+interface FileIndex {
+  /** The comment directives (not `enable`) naming `ruleId` whose lines include `line`, in file order. */
+  commentsCovering(ruleId: string, line: number): { d: CommentDirective; e: SuppressEntry }[];
+  annotationsByDoc: Map<number, { a: AnnotationDirective; e: SuppressEntry }[]>;
+  manifestsByDoc: Map<number, Manifest[]>;
+}
+
+function indexFile(
+  file: SourceFile,
+  comments: readonly { d: CommentDirective; e: SuppressEntry }[],
+  annotations: readonly { a: AnnotationDirective; e: SuppressEntry }[],
+): FileIndex {
+  type Item = { d: CommentDirective; e: SuppressEntry; order: number };
+  // Per rule: one-line directives by line, and range directives sorted by first line with the running maximum of
+  // their last lines (a range covering `line` starts at or before it; scanning back stops once no earlier one reaches it).
+  const lines = new Map<string, Map<number, Item[]>>();
+  const ranges = new Map<string, { items: Item[]; maxTo: number[] }>();
+  comments.forEach(({ d, e }, order) => {
+    const item = { d, e, order };
+    for (const rule of new Set(d.rules)) {
+      if (d.from === d.to) {
+        let byLine = lines.get(rule);
+        if (!byLine) lines.set(rule, (byLine = new Map()));
+        const l = byLine.get(d.from!);
+        if (l) l.push(item);
+        else byLine.set(d.from!, [item]);
+      } else {
+        let r = ranges.get(rule);
+        if (!r) ranges.set(rule, (r = { items: [], maxTo: [] }));
+        r.items.push(item);
+      }
+    }
+  });
+  for (const r of ranges.values()) {
+    r.items.sort((a, b) => a.d.from! - b.d.from! || a.order - b.order);
+    let max = -Infinity;
+    r.maxTo = r.items.map((it) => (max = Math.max(max, it.d.to!)));
+  }
+  const commentsCovering = (ruleId: string, line: number): Item[] => {
+    const out: Item[] = [...(lines.get(ruleId)?.get(line) ?? [])];
+    const r = ranges.get(ruleId);
+    if (r) {
+      // Last range starting at or before the line.
+      let lo = 0,
+        hi = r.items.length - 1,
+        last = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (r.items[mid]!.d.from! <= line) {
+          last = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      for (let j = last; j >= 0 && r.maxTo[j]! >= line; j--) if (r.items[j]!.d.to! >= line) out.push(r.items[j]!);
+    }
+    return out.length > 1 ? out.sort((a, b) => a.order - b.order) : out;
+  };
+  const annotationsByDoc = new Map<number, { a: AnnotationDirective; e: SuppressEntry }[]>();
+  for (const x of annotations) {
+    const l = annotationsByDoc.get(x.a.manifest.docIndex);
+    if (l) l.push(x);
+    else annotationsByDoc.set(x.a.manifest.docIndex, [x]);
+  }
+  const manifestsByDoc = new Map<number, Manifest[]>();
+  for (const m of file.manifests) {
+    const l = manifestsByDoc.get(m.docIndex);
+    if (l) l.push(m);
+    else manifestsByDoc.set(m.docIndex, [m]);
+  }
+  return { commentsCovering, annotationsByDoc, manifestsByDoc };
+}
+
 /**
  * Split a run's findings into reported and suppressed ones, and report unused suppressions (as findings of
  * `unused-suppression`, which are never suppressed themselves).
@@ -262,12 +341,7 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
   const known = new Set(opts.ruleIds);
 
   // Per file: comment directives and annotations, each with a per-rule "used" record.
-  interface Entry {
-    rules: string[];
-    used: Set<string>;
-    /** Rules named but strict for this file. */
-    strictHit: Set<string>;
-  }
+  type Entry = SuppressEntry;
   const comments = new Map<SourceFile, { d: CommentDirective; e: Entry }[]>();
   const annotations = new Map<SourceFile, { a: AnnotationDirective; e: Entry }[]>();
   const entry = (rules: string[]): Entry => ({ rules, used: new Set(), strictHit: new Set() });
@@ -292,16 +366,34 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
     }
   }
 
+  // Lookups per finding go through per-file indexes, so that a file with many findings and many waivers costs
+  // their sum, not their product: comment directives by rule (one-line ones by line; ranges sorted by first line),
+  // annotations and manifests by document.
+  const fileIndexes = new Map<SourceFile, FileIndex>();
+  const fileIndex = (file: SourceFile): FileIndex => {
+    let fx = fileIndexes.get(file);
+    if (!fx) fileIndexes.set(file, (fx = indexFile(file, comments.get(file) ?? [], annotations.get(file) ?? [])));
+    return fx;
+  };
+  const strictCache = new Map<SourceFile, Map<string, boolean>>();
+  const strictFor = (ruleId: string, file: SourceFile): boolean => {
+    let m = strictCache.get(file);
+    if (!m) strictCache.set(file, (m = new Map()));
+    let v = m.get(ruleId);
+    if (v === undefined) m.set(ruleId, (v = opts.strict?.(ruleId, file) ?? false));
+    return v;
+  };
+
   for (const f of findings) {
     const file = byPath.get(f.file);
     if (!file || f.ruleId === UNUSED_SUPPRESSION) {
       kept.push(f);
       continue;
     }
-    const strict = opts.strict?.(f.ruleId, file) ?? false;
+    const strict = strictFor(f.ruleId, file);
     const waived: Suppression[] = [];
-    for (const { d, e } of comments.get(file) ?? []) {
-      if (!d.rules.includes(f.ruleId) || f.line < d.from! || f.line > d.to!) continue;
+    const fx = fileIndex(file);
+    for (const { d, e } of fx.commentsCovering(f.ruleId, f.line)) {
       if (strict) e.strictHit.add(f.ruleId);
       else {
         e.used.add(f.ruleId);
@@ -309,15 +401,15 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
       }
     }
     if (f.docIndex !== undefined) {
-      for (const { a, e } of annotations.get(file) ?? []) {
-        if (!a.rules.includes(f.ruleId) || a.manifest.docIndex !== f.docIndex || !sameBase(f.base, a.manifest.base)) continue;
+      for (const { a, e } of fx.annotationsByDoc.get(f.docIndex) ?? []) {
+        if (!a.rules.includes(f.ruleId) || !sameBase(f.base, a.manifest.base)) continue;
         if (strict) e.strictHit.add(f.ruleId);
         else {
           e.used.add(f.ruleId);
           waived.push({ kind: 'inSource', source: 'annotation', ...(a.reason ? { justification: a.reason } : {}) });
         }
       }
-      const m = file.manifests.find((x) => x.docIndex === f.docIndex && sameBase(f.base, x.base));
+      const m = fx.manifestsByDoc.get(f.docIndex)?.find((x) => sameBase(f.base, x.base));
       for (const w of m ? (opts.waivers?.(file) ?? []) : []) {
         if (!w.rules.includes(f.ruleId) || !waiverMatchesObject(w, m!.ref, m!.namespace)) continue;
         waiverUse.get(w)?.used.add(f.ruleId);

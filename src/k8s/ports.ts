@@ -64,14 +64,24 @@ export function declaredPorts(t: PodTemplate): DeclaredPort[] {
 export function hostPortClaims(t: PodTemplate): HostPortClaim[] {
   const hostNetwork = t.spec.hostNetwork === true;
   const out: HostPortClaim[] = [];
+  const seen = new Set<string>();
   for (const p of declaredPorts(t)) {
     let claim: HostPortClaim | undefined;
     if (p.hostPort !== undefined) claim = { port: p.hostPort, protocol: p.protocol, hostIP: p.hostIP, container: p.container, via: 'hostPort', path: [...p.path, 'hostPort'] };
     else if (hostNetwork && p.containerPort !== undefined)
       claim = { port: p.containerPort, protocol: p.protocol, hostIP: p.hostIP, container: p.container, via: 'hostNetwork', path: [...p.path, 'containerPort'] };
-    if (claim && !out.some((o) => o.port === claim.port && o.protocol === claim.protocol && o.hostIP === claim.hostIP)) out.push(claim);
+    if (!claim) continue;
+    const key = JSON.stringify([claim.port, claim.protocol, claim.hostIP]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(claim);
   }
   return out;
+}
+
+/** Claims with the same key have the same port and protocol: only they can collide (see `claimsCollide`). */
+export function claimKey(c: Pick<HostPortClaim, 'port' | 'protocol'>): string {
+  return `${c.port}/${c.protocol}`;
 }
 
 function wildcard(ip: string): boolean {

@@ -2,6 +2,11 @@
  * Per-run indexes for cross-resource rules: the workloads of a run with their Pod templates,
  * which of them a Service selects, and where each runs on the node inventory. Built once per
  * run and cached in `run.cache`.
+ *
+ * Lookups go through indexes so that a run's cost grows with its size, not with the square of the objects in a
+ * namespace: workloads by manifest and by namespace, and template labels by key and by key=value, so that a
+ * selector finds its candidate templates through one of the labels it requires instead of scanning every workload.
+ * Candidates are always checked with `selectorMatches`; an index only narrows which workloads are checked.
  */
 import type { Manifest, RunContext } from '../types.js';
 import { nodeConstraints, placeOnNode, type NodeConstraints, type Placement } from './nodes.js';
@@ -25,8 +30,28 @@ export interface Workload {
   constraints: NodeConstraints;
 }
 
-const WORKLOADS_KEY = 'daemonlint:k8s:workloads';
+/** Workloads of one namespace (or of the whole run), each list in run order. */
+export interface LabelIndex {
+  workloads: Workload[];
+  /** Template label key → value → workloads whose template carries that label (own keys only, as selectors see them). */
+  byLabel: Map<string, Map<string, Workload[]>>;
+  /** Template label key → workloads whose template carries the key. */
+  byKey: Map<string, Workload[]>;
+}
+
+interface RunIndex {
+  workloads: Workload[];
+  byManifest: Map<Manifest, Workload>;
+  namespaces: Map<string, LabelIndex>;
+  /** Every workload of the run, across namespaces. */
+  all: LabelIndex;
+  /** `selectedWorkloads` per Service (two rules ask for the same Service). */
+  selected: Map<Manifest, Workload[]>;
+}
+
+const INDEX_KEY = 'daemonlint:k8s:run-index';
 const PLACEMENT_KEY = 'daemonlint:k8s:placements';
+const NO_WORKLOADS: readonly Workload[] = Object.freeze([]);
 
 function controllerSelector(m: Manifest, labels: Record<string, string>): ParsedSelector | undefined {
   const spec = m.object.spec;
@@ -41,16 +66,35 @@ function controllerSelector(m: Manifest, labels: Record<string, string>): Parsed
   return sel.errors.length || sel.empty ? undefined : sel;
 }
 
-/** Every object of the run with a Pod template (Pods, controllers, Jobs, CronJobs). */
-export function runWorkloads(run: RunContext): readonly Workload[] {
-  const cached = run.cache.get(WORKLOADS_KEY) as Workload[] | undefined;
+function emptyLabelIndex(): LabelIndex {
+  return { workloads: [], byLabel: new Map(), byKey: new Map() };
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
+  const list = map.get(key);
+  if (list) list.push(v);
+  else map.set(key, [v]);
+}
+
+function addToLabelIndex(ix: LabelIndex, w: Workload): void {
+  ix.workloads.push(w);
+  for (const key of Object.keys(w.labels)) {
+    push(ix.byKey, key, w);
+    let values = ix.byLabel.get(key);
+    if (!values) ix.byLabel.set(key, (values = new Map()));
+    push(values, w.labels[key]!, w);
+  }
+}
+
+function runIndex(run: RunContext): RunIndex {
+  const cached = run.cache.get(INDEX_KEY) as RunIndex | undefined;
   if (cached) return cached;
-  const out: Workload[] = [];
+  const ix: RunIndex = { workloads: [], byManifest: new Map(), namespaces: new Map(), all: emptyLabelIndex(), selected: new Map() };
   run.manifests.forEach((manifest, index) => {
     const template = podTemplate(manifest);
     if (!template) return;
     const labels = labelsOf(template.metadata);
-    out.push({
+    const w: Workload = {
       manifest,
       index,
       kind: manifest.ref.kind,
@@ -59,18 +103,81 @@ export function runWorkloads(run: RunContext): readonly Workload[] {
       labels,
       selector: controllerSelector(manifest, labels),
       constraints: nodeConstraints(template),
-    });
+    };
+    ix.workloads.push(w);
+    // The same manifest object twice in a run is one workload to `workloadOf` (the first, as a linear search finds).
+    if (!ix.byManifest.has(manifest)) ix.byManifest.set(manifest, w);
+    let ns = ix.namespaces.get(w.namespace);
+    if (!ns) ix.namespaces.set(w.namespace, (ns = emptyLabelIndex()));
+    addToLabelIndex(ns, w);
+    addToLabelIndex(ix.all, w);
   });
-  run.cache.set(WORKLOADS_KEY, out);
-  return out;
+  run.cache.set(INDEX_KEY, ix);
+  return ix;
+}
+
+/** Every object of the run with a Pod template (Pods, controllers, Jobs, CronJobs). */
+export function runWorkloads(run: RunContext): readonly Workload[] {
+  return runIndex(run).workloads;
 }
 
 export function workloadOf(run: RunContext, m: Manifest): Workload | undefined {
-  return runWorkloads(run).find((w) => w.manifest === m);
+  return runIndex(run).byManifest.get(m);
+}
+
+/** The workloads of a namespace with their label indexes (empty when the namespace has none). */
+export function namespaceIndex(run: RunContext, namespace: string): LabelIndex {
+  return runIndex(run).namespaces.get(namespace) ?? { workloads: [], byLabel: new Map(), byKey: new Map() };
+}
+
+/** The workloads of the whole run with their label indexes. */
+export function runLabelIndex(run: RunContext): LabelIndex {
+  return runIndex(run).all;
 }
 
 export function workloadsInNamespace(run: RunContext, namespace: string): Workload[] {
-  return runWorkloads(run).filter((w) => w.namespace === namespace);
+  return namespaceIndex(run, namespace).workloads.slice();
+}
+
+/**
+ * A superset of the workloads of `ix` whose template labels `sel` matches, in run order: the bucket of the
+ * requirement that narrows most (an `In` requirement's key=value buckets, or an `Exists` requirement's key bucket),
+ * or every workload when no requirement narrows. Filter with `selectorMatches`.
+ */
+export function selectorCandidates(ix: LabelIndex, sel: ParsedSelector): readonly Workload[] {
+  if (sel.errors.length) return NO_WORKLOADS;
+  let best: readonly Workload[][] | undefined;
+  let bestSize = Infinity;
+  for (const r of sel.requirements) {
+    let lists: Workload[][];
+    if (r.operator === 'In') {
+      const values = ix.byLabel.get(r.key);
+      lists = [];
+      for (const v of new Set(r.values)) {
+        const l = values?.get(v);
+        if (l) lists.push(l);
+      }
+    } else if (r.operator === 'Exists') {
+      const l = ix.byKey.get(r.key);
+      lists = l ? [l] : [];
+    } else continue;
+    let size = 0;
+    for (const l of lists) size += l.length;
+    if (size === 0) return NO_WORKLOADS; // A required label no template carries: nothing matches.
+    if (size < bestSize) {
+      best = lists;
+      bestSize = size;
+    }
+  }
+  if (!best) return ix.workloads;
+  if (best.length === 1) return best[0]!;
+  // Several values of one key: disjoint buckets (a template has one value per key), merged back into run order.
+  return best.flat().sort((a, b) => a.index - b.index);
+}
+
+/** The workloads of `ix` whose template labels `sel` matches, in run order. */
+export function matchingWorkloads(ix: LabelIndex, sel: ParsedSelector): Workload[] {
+  return selectorCandidates(ix, sel).filter((w) => selectorMatches(sel, w.labels));
 }
 
 /** A Service's selector as a parsed selector; undefined when absent, empty or malformed. */
@@ -86,11 +193,16 @@ export function serviceSelector(service: Record<string, any>): ParsedSelector | 
   return sel.empty ? undefined : sel;
 }
 
-/** Workloads in the Service's namespace whose Pod template labels its selector matches. */
+/** Workloads in the Service's namespace whose Pod template labels its selector matches (cached per Service). */
 export function selectedWorkloads(run: RunContext, service: Manifest): Workload[] {
-  const sel = serviceSelector(service.object);
-  if (!sel) return [];
-  return workloadsInNamespace(run, service.namespace).filter((w) => w.kind !== 'Job' && w.kind !== 'CronJob' && selectorMatches(sel, w.labels));
+  const ix = runIndex(run);
+  let out = ix.selected.get(service);
+  if (!out) {
+    const sel = serviceSelector(service.object);
+    out = sel ? matchingWorkloads(namespaceIndex(run, service.namespace), sel).filter((w) => w.kind !== 'Job' && w.kind !== 'CronJob') : [];
+    ix.selected.set(service, out);
+  }
+  return out.slice();
 }
 
 /** Where a workload's Pods can run on the run's node inventory (undefined without one). */
