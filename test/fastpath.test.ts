@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fastDocuments, resolvePlain } from '../src/load/fast.js';
+import { documentStarts, fastDocuments, resolvePlain } from '../src/load/fast.js';
 import { parseSource, yamlValues } from '../src/load/parse.js';
 import type { SourceFile } from '../src/types.js';
 import { SHARED } from './helpers/sarif.js';
@@ -157,6 +157,50 @@ describe('lazy positions', () => {
     }
     expect(located).toBeGreaterThan(5000);
   }, 180_000);
+
+  it('parse one document on its own and agree with the whole-file parse on every path of every document', () => {
+    const ds = sampleDocuments(5, 4);
+    const texts = [
+      ds.join('---\n'),
+      `# leading comment\n\n---\n${ds.join('\n---\n')}`,
+      `---\n${ds.join('--- # a comment on the marker\n')}`,
+      ds.join('---\t\n'),
+      `${ds[0]}---\n# only a comment\n---\n${ds[1]}`,
+      `${ds[0]}# trailing comment of the first document\n\n---\n${ds[1]}\n\n\n`,
+      `--- |\nroot literal at column 0\n---x is still text\n----\n---\n${ds[2]}`,
+      `--- >\n  folded\n---\n${ds[3]}---\n`,
+      ds.map((d) => d.replace(/\n/g, '\r\n')).join('---\r\n'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  k: |\n    ---\n    --- not a marker: indented\n---\n${ds[0]}`,
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "multi\n    --- line"\n---\napiVersion: v1\nkind: List\nitems:\n- ${ds[1]!.replace(/\n(?!$)/g, '\n  ')}`,
+    ];
+    for (const text of texts) {
+      expect(fastDocuments(text), text).toBeDefined();
+      const lazy = parseSource({ path: 'x.yaml', text });
+      const eager = parseSource({ path: 'x.yaml', text, fast: false });
+      expect(lazy.manifests.length, text).toBe(eager.manifests.length);
+      expect(lazy.manifests.length).toBeGreaterThan(0);
+      // Later documents first: each is parsed on its own before anything else is.
+      for (const m of [...lazy.manifests].reverse()) {
+        for (const p of pathsOf(m.object)) {
+          for (const at of ['key', 'value', 'node'] as const) {
+            const path = [...m.base, ...p];
+            expect(lazy.locate(m.docIndex, path, at), `${text}\n${path.join('.')} ${at}`).toEqual(eager.locate(m.docIndex, path, at));
+          }
+        }
+      }
+    }
+  });
+
+  it('find where each document starts, or give up when the markers do not account for the documents', () => {
+    expect(documentStarts('a: 1\n---\nb: 2\n', 2)).toEqual([0, 5]);
+    expect(documentStarts('# c\n---\na: 1\n--- \nb: 2\n', 2)).toEqual([0, 13]);
+    expect(documentStarts('---\na: 1\n', 1)).toEqual([0]);
+    expect(documentStarts('--- |\ntext\n---x\n----\n---\tb: 1\n', 2)).toEqual([0, 21]);
+    expect(documentStarts('', 0)).toEqual([]);
+    expect(documentStarts('a: 1\n---\n', 2)).toEqual([0, 5]);
+    expect(documentStarts('a: 1\n---\nb: 2\n', 3)).toBeUndefined();
+    expect(documentStarts('a: 1\r---\rb: 2\r', 2)).toBeUndefined();
+  });
 
   it('are resolved on demand, after the objects are decoded, and stay stable across calls', () => {
     const text = sampleDocuments(2, 3).join('---\n');

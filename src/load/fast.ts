@@ -160,3 +160,32 @@ export function fastDocuments(text: string): unknown[] | undefined {
   }
   return docs;
 }
+
+/** A `---` at offset `at` (column 0) followed by a space, a tab, a line break or the end of the text. */
+function isDocumentMarker(text: string, at: number): boolean {
+  const c = text.charCodeAt(at + 3);
+  return c !== c /* end of text */ || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/**
+ * Where each of the `count` documents of a text the fast pass decoded starts, so that one document can be parsed
+ * again on its own (for positions); undefined when the text's markers do not account for exactly `count` documents.
+ *
+ * A line starting with `---` and a space, a tab or a line break is a document start marker wherever it appears: YAML
+ * forbids such a line inside any scalar or collection, and the texts the fast pass accepts have neither directives nor
+ * `...` end markers (see fastDocuments). A first document without a marker starts at offset 0; leading comments
+ * and blank lines belong to the first document either way. Lone carriage returns (line breaks to YAML, not to this
+ * scan) give undefined.
+ */
+export function documentStarts(text: string, count: number): number[] | undefined {
+  if (/\r(?!\n)/.test(text)) return undefined;
+  const markers: number[] = [];
+  if (text.startsWith('---') && isDocumentMarker(text, 0)) markers.push(0);
+  for (let i = text.indexOf('\n---'); i !== -1; i = text.indexOf('\n---', i + 1)) if (isDocumentMarker(text, i + 1)) markers.push(i + 1);
+  // Content before the first marker (anything but blank lines and comments) is a document without a marker.
+  const head = text.slice(0, markers.length ? markers[0] : text.length);
+  const starts = /^[ \t]*[^\s#]/m.test(head) ? [0, ...markers] : markers;
+  if (starts.length !== count) return undefined;
+  if (count) starts[0] = 0;
+  return starts;
+}

@@ -5,7 +5,7 @@
  */
 import { LineCounter, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import type { LoadProblem, Manifest, ObjectRef, Path, Range, SourceFile } from '../types.js';
-import { fastDocuments } from './fast.js';
+import { documentStarts, fastDocuments } from './fast.js';
 import { parseDocuments } from './limits.js';
 import { locateInDocument, rangeOf } from './positions.js';
 
@@ -101,7 +101,9 @@ export function parseSource(input: ParseInput): SourceFile {
     lineCount: countLines(text),
     locate(docIndex: number, path: Path, at) {
       if (!haveNodes) {
-        // Positions come from the yaml library's node tree, built only for files with something to point at.
+        // Positions come from the yaml library's node tree, built only for the documents with something to point at.
+        const one = starts && documentAlone(docIndex);
+        if (one) return locateInDocument(one.doc, one.lc, path, at, text.length - one.start);
         haveNodes = true;
         lc = new LineCounter();
         docs = parseDocuments(text, PARSE_OPTIONS, lc);
@@ -114,6 +116,37 @@ export function parseSource(input: ParseInput): SourceFile {
   };
 
   const toRange = (start: number, end: number): Range => rangeOf(lc, start, end, text.length);
+
+  /** Fast-pass files: where each document starts (see documentStarts), and the documents parsed on their own so far. */
+  let starts: number[] | undefined;
+  const alone = new Map<number, { doc: Document; lc: LineCounter; start: number } | undefined>();
+  let lineStarts: number[] | undefined;
+  /**
+   * Document `docIndex` parsed by itself from its slice of the text, with a line counter that gives positions in the
+   * whole text (line starts shifted by the slice's offset; linePos is a binary search, so shifting every start and
+   * every offset alike gives the same lines and columns). Undefined when the slice does not parse as exactly one
+   * document without errors: the caller then parses the whole file.
+   */
+  function documentAlone(docIndex: number): { doc: Document; lc: LineCounter; start: number } | undefined {
+    if (alone.has(docIndex)) return alone.get(docIndex);
+    let found: { doc: Document; lc: LineCounter; start: number } | undefined;
+    const start = starts![docIndex];
+    if (start !== undefined) {
+      const end = starts![docIndex + 1] ?? text.length;
+      const parsed = parseDocuments(text.slice(start, end), PARSE_OPTIONS);
+      if (Array.isArray(parsed) && parsed.length === 1 && !parsed[0]!.errors.length) {
+        if (!lineStarts) {
+          lineStarts = [0];
+          for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+        }
+        const shifted = new LineCounter();
+        shifted.lineStarts = start ? lineStarts.map((s) => s - start) : lineStarts;
+        found = { doc: parsed[0]!, lc: shifted, start };
+      }
+    }
+    alone.set(docIndex, found);
+    return found;
+  }
 
   if (TEMPLATE_MARKER.test(text)) {
     const idx = text.search(TEMPLATE_MARKER);
@@ -134,6 +167,7 @@ export function parseSource(input: ParseInput): SourceFile {
   const fast = input.fast === false ? undefined : fastDocuments(text);
   if (fast) {
     haveNodes = false;
+    starts = documentStarts(text, fast.length);
     fast.forEach((value, docIndex) => {
       if (isObjectLike(value)) addObject(value, [], docIndex);
     });
