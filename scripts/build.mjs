@@ -51,7 +51,11 @@ const lazyPlugin = {
       return { path: name, namespace: 'daemonlint-lazy' };
     });
     b.onLoad({ filter: /.*/, namespace: 'daemonlint-lazy' }, (args) => ({
-      contents: `module.exports = require('./loader.cjs').load(${JSON.stringify(args.path)});`,
+      // A strict schema is its module's default export: re-exported as such (the importer is an ES module in Node's
+      // sense, so a CommonJS module.exports would become the default export itself).
+      contents: args.path.endsWith('.schema')
+        ? `export default require('./loader.cjs').load(${JSON.stringify(args.path)}).default;`
+        : `module.exports = require('./loader.cjs').load(${JSON.stringify(args.path)});`,
       loader: 'js',
     }));
   },
