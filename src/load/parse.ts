@@ -103,7 +103,7 @@ export function parseSource(input: ParseInput): SourceFile {
       if (!haveNodes) {
         // Positions come from the yaml library's node tree, built only for the documents with something to point at.
         const one = starts && documentAlone(docIndex);
-        if (one) return locateInDocument(one.doc, one.lc, path, at, text.length - one.start);
+        if (one) return locateInDocument(one.doc, one.lc, path, at, text.slice(one.start));
         haveNodes = true;
         lc = new LineCounter();
         docs = parseDocuments(text, PARSE_OPTIONS, lc);
@@ -111,11 +111,11 @@ export function parseSource(input: ParseInput): SourceFile {
       }
       const doc = docs[docIndex];
       if (!doc) return emptyRange();
-      return locateInDocument(doc, lc, path, at, text.length);
+      return locateInDocument(doc, lc, path, at, text);
     },
   };
 
-  const toRange = (start: number, end: number): Range => rangeOf(lc, start, end, text.length);
+  const toRange = (start: number, end: number): Range => rangeOf(lc, start, end, text);
 
   /** Fast-pass files: where each document starts (see documentStarts), and the documents parsed on their own so far. */
   let starts: number[] | undefined;

@@ -79,20 +79,24 @@ function walk(doc: Document, path: Path): Located {
 }
 
 /**
- * The 1-based range of source offsets [start, end) (`textLength`: the length of the text the offsets are in). A span that ends just after a line break (block collections, an
+ * The 1-based range of source offsets [start, end). `text` is the text the offsets are in (or just its length):
+ * with it, positions at its very end stay on its last line, and a CRLF line break counts as one. A span that ends just after a line break (block collections, an
  * error running to the end of the file) ends on that line instead of at column 1 of the next one, which may not
  * exist: every range stays within the file's lines.
  */
-export function rangeOf(lc: LineCounter, start: number, end: number, textLength?: number): Range {
+export function rangeOf(lc: LineCounter, start: number, end: number, text?: number | string): Range {
+  const textLength = typeof text === 'string' ? text.length : text;
+  // Back over a line break (CRLF as one) to the end of the line it closes.
+  const lineEnd = (o: number) => (typeof text === 'string' && text[o - 2] === '\r' && text[o - 1] === '\n' ? o - 2 : o - 1);
   // An offset at the very end of a text that ends with a line break would be column 1 of a line that is not there.
   const last = lc.lineStarts[lc.lineStarts.length - 1];
   if (textLength !== undefined && textLength > 0 && last === textLength && lc.lineStarts.length > 1) {
-    start = Math.min(start, textLength - 1);
+    if (start >= textLength) start = lineEnd(textLength);
     end = Math.min(end, textLength);
   }
   const s = lc.linePos(start);
   let e = lc.linePos(Math.max(start, end));
-  if (e.col === 1 && e.line > s.line) e = lc.linePos(Math.max(start, end) - 1);
+  if (e.col === 1 && e.line > s.line) e = lc.linePos(Math.max(start, lineEnd(Math.max(start, end))));
   return { line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
 }
 
@@ -102,7 +106,7 @@ function nodeSpan(node: unknown): [number, number] | undefined {
 }
 
 /** Resolve an object path inside a parsed document to a 1-based range. */
-export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at: Anchor = 'key', textLength?: number): Range {
+export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at: Anchor = 'key', text?: number | string): Range {
   const { pair, node } = walk(doc, path);
   const keySpan = pair ? nodeSpan(pair.key) : undefined;
   const valueSpan = nodeSpan(node);
@@ -116,5 +120,5 @@ export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at:
     span = docSpan;
   }
   // A block collection's span runs to the end of its last item; keep ranges to the first line for readability.
-  return rangeOf(lc, span[0], span[1], textLength);
+  return rangeOf(lc, span[0], span[1], text);
 }
