@@ -120,7 +120,15 @@ export function commentDirectives(file: SourceFile): CommentDirective[] {
   const lastLine = starts.length;
   // A directive's scope ends with its YAML document: the line before the next document's start.
   const docEndLine = (offset: number): number => {
-    const next = docStarts.find((s) => s > offset);
+    // First document start after `offset` (document starts are in order).
+    let lo = 0,
+      hi = docStarts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (docStarts[mid]! > offset) hi = mid;
+      else lo = mid + 1;
+    }
+    const next = docStarts[lo];
     return next === undefined ? lastLine : Math.max(lineOf(starts, next) - 1, lineOf(starts, offset));
   };
   // Lines holding only a comment or nothing are skipped by disable-next-line.
@@ -129,6 +137,17 @@ export function commentDirectives(file: SourceFile): CommentDirective[] {
     const e = line < starts.length ? starts[line]! - 1 : text.length;
     const t = text.slice(s, e).trim();
     return t === '' || t.startsWith('#');
+  };
+  // nextCode[l]: the first line at or after l that is not blank or a comment (lastLine + 1 when none); computed once,
+  // when a disable-next-line needs it, so that a run of directive lines is not rescanned for each of them.
+  let nextCode: Int32Array | undefined;
+  const nextCodeLine = (from: number): number => {
+    if (!nextCode) {
+      nextCode = new Int32Array(lastLine + 2);
+      nextCode[lastLine + 1] = lastLine + 1;
+      for (let l = lastLine; l >= 1; l--) nextCode[l] = isBlankOrComment(l) ? nextCode[l + 1]! : l;
+    }
+    return from > lastLine ? from : nextCode[from]!;
   };
   comments.sort((a, b) => a.offset - b.offset);
   for (const c of comments) {
@@ -143,25 +162,40 @@ export function commentDirectives(file: SourceFile): CommentDirective[] {
     if (kind === 'disable-line') {
       d.from = d.to = line;
     } else if (kind === 'disable-next-line') {
-      let next = line + 1;
-      while (next <= lastLine && isBlankOrComment(next)) next++;
-      d.from = d.to = Math.min(next, lastLine);
+      d.from = d.to = Math.min(nextCodeLine(line + 1), lastLine);
     } else if (kind === 'disable') {
       d.from = line + 1;
       d.to = docEndLine(c.offset);
     }
     out.push(d);
   }
-  // Close each disable at the first later enable of the same rule inside its scope.
+  // Close each disable at the first later enable of the same rule inside its scope. Enable lines per rule, in order.
+  const enables = new Map<string, number[]>();
+  for (const e of out) {
+    if (e.kind !== 'enable') continue;
+    for (const r of new Set(e.rules)) {
+      const l = enables.get(r);
+      if (l) l.push(e.range.line);
+      else enables.set(r, [e.range.line]);
+    }
+  }
   for (const d of out) {
     if (d.kind !== 'disable') continue;
-    for (const e of out) {
-      if (e.kind !== 'enable' || e.range.line <= d.range.line || e.range.line > d.to!) continue;
-      if (d.rules.some((r) => e.rules.includes(r))) {
-        d.to = e.range.line - 1;
-        break;
+    let first = Infinity;
+    for (const r of d.rules) {
+      const lines = enables.get(r);
+      if (!lines) continue;
+      // First enable of r after the disable's line.
+      let lo = 0,
+        hi = lines.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (lines[mid]! > d.range.line) hi = mid;
+        else lo = mid + 1;
       }
+      if (lo < lines.length) first = Math.min(first, lines[lo]!);
     }
+    if (first <= d.to!) d.to = first - 1;
   }
   directiveCache.set(file, out);
   return out;
