@@ -133,7 +133,8 @@ export function parseSource(input: ParseInput): SourceFile {
     const start = starts![docIndex];
     if (start !== undefined) {
       const end = starts![docIndex + 1] ?? text.length;
-      const parsed = parseDocuments(text.slice(start, end), PARSE_OPTIONS);
+      // The fast pass gave up on any repeated key, so the duplicate-key check has nothing to find here.
+      const parsed = parseDocuments(text.slice(start, end), { ...PARSE_OPTIONS, uniqueKeys: false });
       if (Array.isArray(parsed) && parsed.length === 1 && !parsed[0]!.errors.length) {
         if (!lineStarts) {
           lineStarts = [0];
