@@ -10,8 +10,8 @@
 //
 // Node 20 has no compile cache for ES modules, and its ES module loader costs several milliseconds per chunk; plain
 // scripts can use V8's code cache (`vm.Script` `cachedData`), which skips parsing and compiling on every later run.
-// The caches are written here by a warm-up run (so they hold the functions a lint run compiles), and rewritten by the
-// loader when Node's V8 rejects them (another Node version); see loader.cjs.
+// The caches are written only here, by a warm-up run (so they hold the functions a lint run compiles); a lint run
+// never writes them, and a cache that another Node version rejects is simply compiled from source.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,7 +108,7 @@ function load(name) {
   try {
     cachedData = readFileSync(cacheFile);
   } catch {
-    // No cache yet (or unreadable): compile from source, and try to leave one for the next run.
+    // No cache (the build's warm-up did not load this file): compile from source.
   }
   const script = new Script(wrap(source), { filename, cachedData });
   if (!cachedData || script.cachedDataRejected) uncached.push({ script, cacheFile });
@@ -120,9 +120,9 @@ function load(name) {
 }
 
 process.once('exit', () => {
-  // After the run, so that the cache also holds the functions the run compiled. Never fails the run: dist/ may be
-  // read-only, or another process may be writing the same cache (each writes a whole file and renames it).
-  if (process.env.DAEMONLINT_NO_CODE_CACHE_WRITE) return;
+  // Only the build's warm-up run writes caches (a lint run writes nothing the user did not ask for). After the run,
+  // so that the cache also holds the functions the run compiled. Never fails the run: dist/ may be read-only.
+  if (process.env.DAEMONLINT_WRITE_CODE_CACHE !== '1') return;
   for (const { script, cacheFile } of uncached) {
     const tmp = cacheFile + '.' + process.pid + '.tmp';
     try {
@@ -155,7 +155,7 @@ export const { main, lintPaths, loadInputs, loadTargets, UsageError } = cli;
 const warm = spawnSync(process.execPath, [join(root, 'bin', 'daemonlint.js'), '--no-color', '--no-config', join(root, 'examples')], {
   cwd: root,
   encoding: 'utf8',
-  env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'DAEMONLINT_NO_CODE_CACHE_WRITE')),
+  env: { ...process.env, DAEMONLINT_WRITE_CODE_CACHE: '1' },
 });
 if (warm.status !== 0 && warm.status !== 1) process.stderr.write(`build: warm-up run failed (no code cache written):\n${warm.stderr}\n`);
 const caches = readdirSync(dist, { recursive: true }).filter((f) => String(f).endsWith('.cache'));
