@@ -83,14 +83,27 @@ export interface CliIO {
   readStdin: () => Promise<Buffer>;
 }
 
-const defaultIO = (): CliIO => ({
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  cwd: process.cwd(),
-  env: process.env,
-  isTTY: Boolean(process.stdout.isTTY),
-  readStdin,
-});
+const defaultIO = (): CliIO => {
+  // A reader that stops early (`daemonlint … | head`) closes the pipe: stop writing, quietly. Any other failure to
+  // write the report (a full disk, a closed descriptor) is one line and exit 2, not an unhandled 'error' event.
+  let stdoutGone = false;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') {
+      stdoutGone = true;
+      return;
+    }
+    process.stderr.write(`daemonlint: cannot write the report to stdout: ${describeFsError(err)}\n`);
+    process.exit(2);
+  });
+  return {
+    stdout: (s) => void (stdoutGone || process.stdout.write(s)),
+    stderr: (s) => process.stderr.write(s),
+    cwd: process.cwd(),
+    env: process.env,
+    isTTY: Boolean(process.stdout.isTTY),
+    readStdin,
+  };
+};
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 

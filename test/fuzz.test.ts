@@ -123,5 +123,5 @@ describe('the whole corpus mutated ten ways, through the CLI', () => {
       }
     }
     expect(total).toBeGreaterThan(1000);
-  });
+  }, 240_000); // generous: the child processes' own timeouts are the hang guard
 });

@@ -374,6 +374,22 @@ describe('hostile paths', () => {
     expect(JSON.parse(closed.stdout).findings).toEqual([]);
   });
 
+  it('stdout closed early by the reader: no error at all; stdout on a full disk: one line, exit 2', () => {
+    const dir = workdir({ 'many.yaml': Array.from({ length: 400 }, (_, i) => DS.replace('name: agent', `name: agent-${i}`)).join('---\n') });
+    // `| head -c 10` closes the pipe after ten bytes while daemonlint still has most of the report to write.
+    const piped = spawnSync('bash', ['-c', '"$0" "$1" --no-config -f json many.yaml 2>err.txt | head -c 10 >/dev/null', process.execPath, BIN], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(piped.status).toBe(0);
+    expect(readFileSync(join(dir, 'err.txt'), 'utf8')).toBe('');
+    if (existsSync('/dev/full')) {
+      const full = spawnSync('bash', ['-c', '"$0" "$1" --no-config -f json many.yaml >/dev/full', process.execPath, BIN], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+      expect(full.status).toBe(2);
+      expect(full.stderr).toBe('daemonlint: cannot write the report to stdout: no space left on the device\n');
+      const out = runCli(['--no-config', '-o', '/dev/full', 'many.yaml'], { cwd: dir });
+      expect(out.code).toBe(2);
+      expect(out.stderr).toBe('daemonlint: cannot write /dev/full: no space left on the device\n');
+    }
+  });
+
   it('every usage error is one line and exit 2', () => {
     const dir = workdir({ 'ok.yaml': DS });
     for (const args of [['--format'], ['-o', join(dir, 'no', 'such', 'dir', 'r.json'), 'ok.yaml'], ['--nodes', 'missing.yaml', 'ok.yaml'], ['--nodes', 'ok.yaml', 'ok.yaml'], ['--timeout']]) {

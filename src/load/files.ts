@@ -39,6 +39,10 @@ export function describeFsError(err: unknown): string {
       return 'too many open files; raise the open-file limit (ulimit -n)';
     case 'EIO':
       return 'input/output error from the disk or file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EROFS':
+      return 'the file system is read-only';
     case 'ENXIO':
     case 'ENODEV':
       return 'it is a device or socket, not a file';
