@@ -338,6 +338,16 @@ describe('hostile paths', () => {
     }
   });
 
+  it('a pipe named on the command line (process substitution) is read like a file', () => {
+    const dir = workdir({ 'agent.yaml': DS });
+    const r = spawnSync('bash', ['-c', '"$0" "$1" --no-config -f json <(cat agent.yaml)', process.execPath, BIN], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('');
+    const f = JSON.parse(r.stdout).findings.find((x: JsonFinding) => x.ruleId === 'restart-policy');
+    expect(f).toMatchObject({ line: 12, column: 7 });
+    expect(f.file).toMatch(/\/fd\/\d+$/);
+  });
+
   const canDropRoot = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
   // Root reads any file whatever its mode, so the child runs as nobody (setpriv) to meet a permission error.
   it.skipIf(!canDropRoot)('an unreadable file or directory: one line each, exit 2, the rest still linted', () => {
