@@ -139,8 +139,11 @@ function expandGlob(pattern: string, cwd: string, errors?: string[]): string[] {
  */
 export function expandPaths(paths: readonly string[], cwd: string, errors?: string[]): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   const add = (f: string) => {
-    if (!out.includes(f)) out.push(f);
+    if (seen.has(f)) return;
+    seen.add(f);
+    out.push(f);
   };
   for (const p of paths.length ? paths : ['.']) {
     if (p === '-') {
