@@ -84,6 +84,9 @@ function label(w: Workload): string {
   return `${w.kind} ${w.manifest.ref.name ?? '(unnamed)'}`;
 }
 
+/** Overlapping controllers named in one finding before the rest are counted. */
+const MAX_NAMED = 5;
+
 const rule: Rule = {
   meta: {
     id: 'overlapping-selectors',
@@ -98,7 +101,8 @@ const rule: Rule = {
 \`spec.selector\`. When the selector of one controller matches the Pod template labels of another controller in the
 same namespace, both claim those Pods: a DaemonSet deletes extra Pods that match its selector, a ReplicaSet adopts
 or removes Pods beyond its replica count. The rule compares every pair of controllers in a namespace across all
-files of the run and reports once per pair, on the controller that comes first, with the other as related location.
+files of the run and reports each overlap once, on the controller that comes first: one finding per controller, naming
+the later controllers it overlaps (up to five, then a count) as related locations.
 Objects owned by a controller (\`ownerReferences\` with \`controller: true\`, e.g. a Deployment's ReplicaSet in
 \`kubectl get -o yaml\` output) are skipped.
 
@@ -123,23 +127,34 @@ Valid: select \`{app: agent, role: logs}\` and \`{app: agent, role: metrics}\`.`
   check(ctx) {
     const self = workloadOf(ctx.run, ctx.manifest);
     if (!self?.selector || ownedByController(self)) return;
+    const overlaps: { other: Workload; how: string }[] = [];
+    const sel = (w: Workload) => w.selector!.requirements.map(describeRequirement).join(', ');
     for (const other of candidatesAfter(ctx.run, self)) {
       const mineMatchesTheirs = selectorMatches(self.selector, other.labels);
       const theirsMatchesMine = selectorMatches(other.selector!, self.labels);
       if (!mineMatchesTheirs && !theirsMatchesMine) continue;
-      const sel = (w: Workload) => w.selector!.requirements.map(describeRequirement).join(', ');
       const how =
         mineMatchesTheirs && theirsMatchesMine
           ? `each selector (${sel(self)} / ${sel(other)}) matches both Pod templates`
           : mineMatchesTheirs
             ? `the selector ${sel(self)} of ${label(self)} also matches the Pods of ${label(other)}`
             : `the selector ${sel(other)} of ${label(other)} also matches the Pods of ${label(self)}`;
-      ctx.report({
-        path: ['spec', 'selector'],
-        message: `${label(self)} and ${label(other)} in namespace ${self.namespace} select the same Pods: ${how}, so the controllers fight over them and delete or replace each other's Pods. Add a label unique to each template and select on it.`,
-        related: [{ manifest: other.manifest, path: ['spec', 'selector'], message: `selector of ${label(other)}` }],
-      });
+      overlaps.push({ other, how });
     }
+    if (!overlaps.length) return;
+    // One finding per controller, however many others it overlaps: n identical controllers give n findings, not n².
+    const first = overlaps[0]!;
+    const shown = overlaps.slice(0, MAX_NAMED);
+    const others =
+      overlaps.length === 1
+        ? label(first.other)
+        : `${shown.map((o) => label(o.other)).join(', ')}${overlaps.length > MAX_NAMED ? ` and ${overlaps.length - MAX_NAMED} more` : ''}`;
+    const how = overlaps.length === 1 ? first.how : `e.g. with ${label(first.other)}, ${first.how}`;
+    ctx.report({
+      path: ['spec', 'selector'],
+      message: `${label(self)} and ${others} in namespace ${self.namespace} select the same Pods: ${how}, so the controllers fight over them and delete or replace each other's Pods. Add a label unique to each template and select on it.`,
+      related: shown.map((o) => ({ manifest: o.other.manifest, path: ['spec', 'selector'], message: `selector of ${label(o.other)}` })),
+    });
   },
 };
 export default rule;

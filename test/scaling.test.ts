@@ -115,6 +115,7 @@ const referenceRules: Rule[] = [
   check(ctx) {
     const self = refWorkloadOf(ctx.run, ctx.manifest);
     if (!self?.selector || refOwnedByController(self)) return;
+    const overlaps: { other: Workload; how: string }[] = [];
     for (const other of runWorkloads(ctx.run)) {
       if (other.index <= self.index || other.namespace !== self.namespace || !other.selector) continue;
       if (!(CONTROLLER_KINDS as readonly string[]).includes(other.kind) || refOwnedByController(other)) continue;
@@ -128,12 +129,17 @@ const referenceRules: Rule[] = [
           : mineMatchesTheirs
             ? `the selector ${sel(self)} of ${refLabel(self)} also matches the Pods of ${refLabel(other)}`
             : `the selector ${sel(other)} of ${refLabel(other)} also matches the Pods of ${refLabel(self)}`;
-      ctx.report({
-        path: ['spec', 'selector'],
-        message: `${refLabel(self)} and ${refLabel(other)} in namespace ${self.namespace} select the same Pods: ${how}, so the controllers fight over them and delete or replace each other's Pods. Add a label unique to each template and select on it.`,
-        related: [{ manifest: other.manifest, path: ['spec', 'selector'], message: `selector of ${refLabel(other)}` }],
-      });
+      overlaps.push({ other, how });
     }
+    if (!overlaps.length) return;
+    const shown = overlaps.slice(0, 5);
+    const names = overlaps.length === 1 ? refLabel(overlaps[0]!.other) : shown.map((o) => refLabel(o.other)).join(', ') + (overlaps.length > 5 ? ` and ${overlaps.length - 5} more` : '');
+    const how = overlaps.length === 1 ? overlaps[0]!.how : `e.g. with ${refLabel(overlaps[0]!.other)}, ${overlaps[0]!.how}`;
+    ctx.report({
+      path: ['spec', 'selector'],
+      message: `${refLabel(self)} and ${names} in namespace ${self.namespace} select the same Pods: ${how}, so the controllers fight over them and delete or replace each other's Pods. Add a label unique to each template and select on it.`,
+      related: shown.map((o) => ({ manifest: o.other.manifest, path: ['spec', 'selector'], message: `selector of ${refLabel(o.other)}` })),
+    });
   },
   },
   {
