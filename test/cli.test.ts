@@ -222,4 +222,11 @@ spec:
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('examples/network-agent.yaml');
   });
+
+  it('escapes #, ? and % in SARIF artifact URIs', () => {
+    const dir = workdir({ 'odd dir/a#b?%.yaml': BAD });
+    const log = JSON.parse(runCli(['-f', 'sarif', '.'], { cwd: dir }).stdout);
+    expect(validateSarif(log)).toEqual([]);
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('odd%20dir/a%23b%3F%25.yaml');
+  });
 });

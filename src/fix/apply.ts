@@ -8,8 +8,9 @@
  * Used by `--fix` and by the language server's quick fixes.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { PARSE_OPTIONS, MAX_ALIAS_COUNT } from '../load/parse.js';
+import { parseDocuments } from '../load/limits.js';
 import type { Fix, FixEdit, Path, PathSegment } from '../types.js';
 
 /** A fix and the object it belongs to: document `docIndex` of the text, object at `base` inside that document. */
@@ -53,7 +54,8 @@ export function applyFixesDetailed(text: string, fixes: readonly FixTarget[]): A
 class Unfixable extends Error {}
 
 function parseDocs(text: string): Document[] {
-  return parseAllDocuments(text, PARSE_OPTIONS) as unknown as Document[];
+  // The loader's bounded parse: linear duplicate-key check and nesting limit, so a fix never costs more than linting.
+  return parseDocuments(text, PARSE_OPTIONS);
 }
 
 function docValues(docs: Document[]): unknown[] | undefined {

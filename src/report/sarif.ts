@@ -42,7 +42,8 @@ function descriptor(rule: Rule): ReportingDescriptor {
 function artifact(file: string, cwd: string) {
   const escapes = file === '..' || file.startsWith('../') || file.startsWith('/');
   if (escapes) return { uri: pathToFileURL(file.startsWith('/') ? file : `${cwd}/${file}`).href };
-  return { uri: encodeURI(file), uriBaseId: '%SRCROOT%' };
+  // Each segment escaped on its own, so `#`, `?` and `%` in file names stay part of the path.
+  return { uri: file.split('/').map(encodeURIComponent).join('/'), uriBaseId: '%SRCROOT%' };
 }
 
 export function formatSarif(findings: readonly Finding[], ctx: SarifContext): string {
