@@ -249,12 +249,12 @@ export function undecodableFile(display: string, abs: string | undefined, messag
   return file;
 }
 
-function tooLarge(display: string, abs: string | undefined, bytes?: number): SourceFile {
+function tooLarge(display: string, abs: string | undefined, limit: number, bytes?: number): SourceFile {
   const size = bytes === undefined ? 'over' : `${(bytes / 1048576).toFixed(1)} MiB, over`;
   return undecodableFile(
     display,
     abs,
-    `The ${abs ? 'file' : 'input'} is ${size} the ${MAX_FILE_BYTES / 1048576} MiB limit for one file; it was not linted. Split it into smaller files.`,
+    `The ${abs ? 'file' : 'input'} is ${size} the ${limit / 1048576} MiB limit for one file; it was not linted. Split it into smaller files.`,
   );
 }
 
@@ -280,24 +280,27 @@ function readAtMost(abs: string, limit: number): Buffer {
   }
 }
 
-/** Read and parse one file from disk. Throws PathError when it cannot be read at all. */
-export function loadFile(abs: string, cwd: string): SourceFile {
+/**
+ * Read and parse one file from disk. Throws PathError when it cannot be read at all. `maxBytes` raises the size limit
+ * for inputs that are legitimately large (a node inventory of a big cluster).
+ */
+export function loadFile(abs: string, cwd: string, maxBytes: number = MAX_FILE_BYTES): SourceFile {
   const display = displayPath(abs, cwd);
   let buf: Buffer;
   try {
     const st = statSync(abs);
     if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     if (st.isSocket()) throw Object.assign(new Error('socket'), { code: 'ENXIO' });
-    if (st.isFile() && st.size > MAX_FILE_BYTES) return tooLarge(display, abs, st.size);
-    buf = readAtMost(abs, MAX_FILE_BYTES);
+    if (st.isFile() && st.size > maxBytes) return tooLarge(display, abs, maxBytes, st.size);
+    buf = readAtMost(abs, maxBytes);
   } catch (err) {
     throw new PathError(`cannot read ${display}: ${describeFsError(err)}`);
   }
-  return fromBuffer(buf, display, abs);
+  return fromBuffer(buf, display, abs, maxBytes);
 }
 
-export function fromBuffer(buf: Buffer, display: string, abs?: string): SourceFile {
-  if (buf.length > MAX_FILE_BYTES) return tooLarge(display, abs);
+export function fromBuffer(buf: Buffer, display: string, abs?: string, maxBytes: number = MAX_FILE_BYTES): SourceFile {
+  if (buf.length > maxBytes) return tooLarge(display, abs, maxBytes);
   const decoded = decodeText(buf);
   if ('error' in decoded) return undecodableFile(display, abs, decoded.error, decoded.range, byteLines(buf));
   return parseSource({ path: display, absPath: abs, text: decoded.text });

@@ -8,6 +8,9 @@ import type { Manifest, NodeInfo } from '../types.js';
 import { isRecord } from '../k8s/workloads.js';
 import { loadFile, PathError } from './files.js';
 
+/** `kubectl get nodes -o yaml` of a cluster with thousands of nodes runs to tens of MiB: allow more than for one manifest. */
+export const MAX_INVENTORY_BYTES = 128 * 1024 * 1024;
+
 export class InventoryError extends Error {
   override name = 'InventoryError';
 }
@@ -64,7 +67,7 @@ export function loadInventory(paths: string[], cwd: string): NodeInfo[] {
   for (const p of paths) {
     let file;
     try {
-      file = loadFile(resolve(cwd, p), cwd);
+      file = loadFile(resolve(cwd, p), cwd, MAX_INVENTORY_BYTES);
     } catch (err) {
       if (err instanceof PathError) throw new InventoryError(`node inventory: ${err.message}`);
       throw err;
