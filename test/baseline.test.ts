@@ -3,25 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+import { BAD_DAEMONSET_HOST_PID as AGENT } from './helpers/manifests.js';
 import { validateSarif } from './helpers/sarif.js';
 
-const AGENT = `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: {app: agent}
-  template:
-    metadata:
-      labels: {app: agent}
-    spec:
-      hostPID: true
-      restartPolicy: Never
-      containers:
-        - name: agent
-          image: example/agent:1.0
-`;
 
 describe('baseline', () => {
   it('records findings, then reports only new ones, even after lines move', () => {

@@ -1,34 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './helpers/cli.js';
 import { validateSarif } from './helpers/sarif.js';
+import { BAD_DAEMONSET as BAD, GOOD_SERVICE as GOOD, removeWorkdirs, workdir } from './helpers/manifests.js';
 
-const GOOD = `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector: {app: web}
-  ports: [{port: 80}]
-`;
-const BAD = `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: {app: agent}
-  template:
-    metadata:
-      labels: {app: agent}
-    spec:
-      restartPolicy: Never
-      containers:
-        - name: agent
-          image: example/agent:1.0
-`;
 const BROKEN = `apiVersion: v1
 kind: ConfigMap
 metadata:
@@ -36,14 +12,8 @@ metadata:
 data: {}
 `;
 
-function workdir(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'daemonlint-cli-'));
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
+
+afterAll(removeWorkdirs);
 
 describe('daemonlint CLI', () => {
   it('prints version and help', () => {

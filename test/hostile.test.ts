@@ -4,12 +4,12 @@
  * into a temporary directory. See test/hostile/README.md.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, chmodSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, chmodSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, type RunResult } from './helpers/cli.js';
+import { BAD_DAEMONSET as DS, workdir as sharedWorkdir } from './helpers/manifests.js';
 import { MAX_NESTING_DEPTH } from '../src/load/limits.js';
 import { MAX_FILE_BYTES } from '../src/load/files.js';
 
@@ -20,12 +20,8 @@ afterAll(() => {
 });
 
 function workdir(files: Record<string, string | Buffer> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'daemonlint-hostile-'));
+  const dir = sharedWorkdir(files, 'daemonlint-hostile-');
   dirs.push(dir);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
   return dir;
 }
 
@@ -62,22 +58,6 @@ function lintJson(args: string[], opts: { cwd: string; input?: string | Buffer }
 
 const keys = (fs: JsonFinding[]) => fs.map((f) => `${f.ruleId} ${f.line}:${f.column}`);
 
-const DS = `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: {app: agent}
-  template:
-    metadata:
-      labels: {app: agent}
-    spec:
-      restartPolicy: Never
-      containers:
-        - name: agent
-          image: example/agent:1.0
-`;
 
 describe('hostile text', () => {
   it('empty file, only comments, only --- and only ... lines: nothing to report, exit 0', () => {

@@ -8,24 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
+import { BAD_DAEMONSET_HOST_PID as BAD } from './helpers/manifests.js';
 
-const BAD = `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: {app: agent}
-  template:
-    metadata:
-      labels: {app: agent}
-    spec:
-      hostPID: true
-      restartPolicy: Never
-      containers:
-        - name: agent
-          image: example/agent:1.0
-`;
 
 function repo(): string {
   const dir = mkdtempSync(join(tmpdir(), 'daemonlint-stdin-'));
