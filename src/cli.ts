@@ -356,7 +356,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
       writeOut(outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join(''), values, io);
       io.stderr(`daemonlint: ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} would change ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
       if (outOfTime) io.stderr(outOfTime);
-      return readErrors.length || internalErrors.length || outOfTime ? 2 : findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+      return readErrors.length || internalErrors.length || outOfTime ? 2 : exitCodeFor(findings, failOn);
     }
     for (const c of outcome.changed) {
       if (!c.original.absPath) continue;
@@ -384,6 +384,11 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   }
   if (outOfTime) io.stderr(outOfTime);
   if (readErrors.length || internalErrors.length || outOfTime) return 2;
+  return exitCodeFor(findings, failOn);
+}
+
+/** 1 when a finding is at or above `--fail-on`, else 0. */
+function exitCodeFor(findings: readonly Finding[], failOn: Severity): number {
   return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
 }
 
