@@ -1,7 +1,8 @@
 /**
  * The language server under hostile documents (issue 8): deep nesting, an alias bomb, binary-looking text, an
  * oversized buffer, lone surrogates and a 200,000-key mapping never crash it or stop it answering, and it reaches
- * neither the network nor a child process (the guard of test/helpers/no-network.cjs is preloaded).
+ * neither the network nor a child process (the guard of test/helpers/no-network.cjs is preloaded); a client that
+ * sends garbage (a bad header, broken JSON, non-messages, unknown methods) gets errors, not a dead server.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -114,5 +115,37 @@ describe('the language server under hostile documents', () => {
     const attempts = existsSync(guardLog) ? readFileSync(guardLog, 'utf8') : '';
     rmSync(guardLog, { force: true });
     expect(attempts).toBe('');
+  });
+
+  it('survives a client that sends garbage: bad headers, broken JSON, non-messages and unknown methods', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'daemonlint-lsp-garbage-'));
+    dirs.push(root);
+    const child = spawn(process.execPath, [BIN, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const frame = (body: string) => `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    // A header block without Content-Length is dropped with a logged error; the reader goes on when the next bytes
+    // arrive, so the wait below keeps sending a harmless `$/` notification, as a live client keeps talking.
+    child.stdin.write('Garbage-Header: yes\r\n\r\n');
+    child.stdin.write(frame('{not json at all'));
+    child.stdin.write(frame('[1,2,3]'));
+    child.stdin.write(frame('{"jsonrpc":"2.0","method":42}'));
+    child.stdin.write(frame('{"jsonrpc":"2.0","id":7,"method":"daemonlint/no-such-method"}'));
+    child.stdin.write(frame(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } })));
+    // Hang guard only: the server answers long before this.
+    const deadline = Date.now() + 20_000;
+    while (!/"id":1,"result"/.test(out)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no answer to initialize after garbage; stdout:\n${out.slice(0, 2000)}\nstderr:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 100));
+      child.stdin.write(frame('{"jsonrpc":"2.0","method":"$/nudge"}'));
+    }
+    expect(out).toMatch(/"id":7,"error":\{"code":-32601/);
+    child.stdin.write(frame(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'shutdown' })));
+    child.stdin.write(frame(JSON.stringify({ jsonrpc: '2.0', method: 'exit' })));
+    expect(await exited).toBe(0);
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 });
