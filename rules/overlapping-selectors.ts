@@ -1,5 +1,5 @@
 // Guards against two controllers that select each other's Pods and fight over them.
-import { CONTROLLER_KINDS, namespaceIndex, selectorCandidates, workloadOf, type LabelIndex, type Workload } from '../src/k8s/run-index.js';
+import { CONTROLLER_KINDS, namespaceIndex, push, selectorCandidates, workloadOf, type LabelIndex, type Workload } from '../src/k8s/run-index.js';
 import { describeRequirement, selectorMatches } from '../src/k8s/selectors.js';
 import { isRecord } from '../src/k8s/workloads.js';
 import type { RunContext, Rule } from '../src/types.js';
@@ -22,12 +22,6 @@ interface Contenders {
   unfiled: Workload[];
 }
 const CONTENDERS_KEY = 'overlapping-selectors:contenders';
-
-function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
-  const list = map.get(key);
-  if (list) list.push(v);
-  else map.set(key, [v]);
-}
 
 function contenders(run: RunContext, namespace: string, ix: LabelIndex): Contenders {
   let all = run.cache.get(CONTENDERS_KEY) as Map<string, Contenders> | undefined;

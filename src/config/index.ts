@@ -15,7 +15,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { allRules } from '../../rules/index.js';
 import type { SeveritySetting } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
-import { locateInDocument } from '../load/positions.js';
+import { formatPath, locateInDocument } from '../load/positions.js';
 import type { Path, Range, Rule, Severity } from '../types.js';
 import { closest } from '../util/suggest.js';
 import { ConfigError, findConfigFile } from './find.js';
@@ -146,9 +146,7 @@ function pointerToPath(pointer: string): Path {
 }
 
 function showPath(path: Path): string {
-  let out = '';
-  for (const s of path) out += typeof s === 'number' ? `[${s}]` : out ? `.${s}` : s;
-  return out || '(top level)';
+  return formatPath(path) || '(top level)';
 }
 
 const KEYWORD_RANK: Record<string, number> = { additionalProperties: 0, enum: 1, required: 2, pattern: 3, minItems: 3, maxItems: 3, minLength: 3, const: 3, type: 8, anyOf: 9, oneOf: 9 };

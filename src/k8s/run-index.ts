@@ -70,7 +70,8 @@ function emptyLabelIndex(): LabelIndex {
   return { workloads: [], byLabel: new Map(), byKey: new Map() };
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
+/** Append `v` to the list kept under `key`. */
+export function push<K, V>(map: Map<K, V[]>, key: K, v: V): void {
   const list = map.get(key);
   if (list) list.push(v);
   else map.set(key, [v]);

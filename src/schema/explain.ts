@@ -7,7 +7,9 @@
  * properties, additionalProperties, required, items, pattern, minimum, maximum), with ajv's semantics,
  * so it finds at least one issue whenever the compiled validator fails.
  */
+import { isRecord } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
+import { editDistance } from '../util/suggest.js';
 import type { Anchor, Fix, Path, PathSegment } from '../types.js';
 import type { JsonSchemaDocument, SchemaNode } from '../../schemas/k8s/1.35/types.js';
 
@@ -115,10 +117,6 @@ function hasType(t: string, v: unknown): boolean {
   }
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Show a path in a message; `[*]` stands for "each element". */
 export function showPath(path: Path): string {
   return formatPath(path).replace(/\[-1\]/g, '[*]');
@@ -126,23 +124,6 @@ export function showPath(path: Path): string {
 
 function code(s: string): string {
   return '`' + s + '`';
-}
-
-/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
-export function editDistance(a: string, b: string): number {
-  const m = a.length;
-  const n = b.length;
-  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => [i, ...new Array<number>(n).fill(0)]);
-  for (let j = 0; j <= n; j++) d[0]![j] = j;
-  for (let i = 1; i <= m; i++) {
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = v;
-    }
-  }
-  return d[m]![n]!;
 }
 
 /** Field names of `names` that `key` is probably a misspelling of (closest first, ties kept). */
