@@ -158,5 +158,8 @@ const warm = spawnSync(process.execPath, [join(root, 'bin', 'daemonlint.js'), '-
   env: { ...process.env, DAEMONLINT_WRITE_CODE_CACHE: '1' },
 });
 if (warm.status !== 0 && warm.status !== 1) process.stderr.write(`build: warm-up run failed (no code cache written):\n${warm.stderr}\n`);
+// Last: the fingerprint of what this build was made from (the test suite rebuilds when it differs).
+const { FINGERPRINT_FILE, buildFingerprint } = await import('./build-inputs.mjs');
+writeFileSync(FINGERPRINT_FILE, buildFingerprint() + '\n');
 const caches = readdirSync(dist, { recursive: true }).filter((f) => String(f).endsWith('.cache'));
 if (!caches.length) process.stderr.write('build: no code cache was written; start-up compiles from source\n');

@@ -1,5 +1,5 @@
 // Generates strict JSON schemas and ahead-of-time compiled ajv validators for the built-in
-// Kubernetes kinds from the official OpenAPI v3 documents (../shared/k8s-openapi beside the repo).
+// Kubernetes kinds from the official OpenAPI v3 documents (schemas/openapi/<version>, see its SOURCE.md).
 //
 //   node scripts/gen-schemas.mjs                 write schemas/k8s/<version>/
 //   node scripts/gen-schemas.mjs --out DIR       write somewhere else (the staleness test uses a temp dir)
@@ -236,7 +236,7 @@ export function generate(openapiDir) {
 }
 
 function parseArgs(argv) {
-  const args = { out: join(root, 'schemas', 'k8s', KUBE_VERSION), openapi: resolve(root, '..', 'shared', 'k8s-openapi') };
+  const args = { out: join(root, 'schemas', 'k8s', KUBE_VERSION), openapi: join(root, 'schemas', 'openapi', KUBE_VERSION) };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--out') args.out = resolve(argv[++i]);
     else if (argv[i] === '--openapi') args.openapi = resolve(argv[++i]);

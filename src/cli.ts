@@ -5,19 +5,16 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../rules/index.js';
-import { lintAsync, type LintResult } from './engine/lint.js';
-import { basename, resolve } from 'node:path';
-import { CONFIG_NAMES, ConfigError } from './config/find.js';
-import { PathError, describeFsError, displayPath, expandPaths, fromBuffer, loadFile, readStdin } from './load/files.js';
-import { SEVERITY_RANK, type Finding, type NodeInfo, type Severity, type SourceFile } from './types.js';
+import { UsageError, lintPaths, loadInputs, loadNodes } from './app/lint.js';
+import { PathError, describeFsError, readStdin } from './load/files.js';
+import { SEVERITY_RANK, type Finding, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
 
-export class UsageError extends Error {}
+export { UsageError } from './app/errors.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
-export const SUPPORTED_KUBE_VERSIONS_FALLBACK = ['1.35'];
 
 const HELP = `daemonlint ${VERSION} — lint Kubernetes manifests, centred on DaemonSets and the Services in front of them
 
@@ -129,64 +126,6 @@ function useColor(values: Values, io: CliIO): boolean {
   return io.isTTY;
 }
 
-async function kubeVersionOf(values: Values): Promise<string> {
-  const { SUPPORTED_KUBE_VERSIONS } = await import('./schema/index.js').catch(() => ({ SUPPORTED_KUBE_VERSIONS: SUPPORTED_KUBE_VERSIONS_FALLBACK }));
-  const v = values['kube-version'] ?? SUPPORTED_KUBE_VERSIONS[SUPPORTED_KUBE_VERSIONS.length - 1]!;
-  const normalized = v.replace(/^v/, '').split('.').slice(0, 2).join('.');
-  if (!SUPPORTED_KUBE_VERSIONS.includes(normalized))
-    throw new UsageError(`--kube-version ${v} is not bundled; supported: ${SUPPORTED_KUBE_VERSIONS.join(', ')}`);
-  return normalized;
-}
-
-/** Load every path (and stdin) into SourceFiles. Unreadable files are reported and counted. */
-export async function loadInputs(
-  positionals: string[],
-  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer> },
-): Promise<{ files: SourceFile[]; readErrors: string[] }> {
-  const walkErrors: string[] = [];
-  const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors), opts);
-  return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors] };
-}
-
-/** Read expanded targets (absolute paths, `-` for stdin) into SourceFiles. */
-export async function loadTargets(
-  targets: readonly string[],
-  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer>; deadline?: number },
-): Promise<{ files: SourceFile[]; readErrors: string[]; unfinished?: string[] }> {
-  const files: SourceFile[] = [];
-  const readErrors: string[] = [];
-  for (const [i, t] of targets.entries()) {
-    if (opts.deadline !== undefined && Date.now() > opts.deadline) {
-      // Out of time: the rest are named, not read.
-      const unfinished = targets.slice(i).map((x) => (x === '-' ? (opts.stdinFilename ?? '<stdin>') : displayPath(x, opts.cwd)));
-      return { files, readErrors, unfinished };
-    }
-    if (t === '-') {
-      const buf = await opts.readStdin();
-      files.push(fromBuffer(buf, opts.stdinFilename ?? '<stdin>'));
-      continue;
-    }
-    try {
-      files.push(loadFile(t, opts.cwd));
-    } catch (err) {
-      if (err instanceof PathError) readErrors.push(err.message);
-      else throw err;
-    }
-  }
-  return { files, readErrors };
-}
-
-async function loadNodes(paths: string[] | undefined, cwd: string): Promise<NodeInfo[] | undefined> {
-  if (!paths?.length) return undefined;
-  const { loadInventory, InventoryError } = await import('./load/inventory.js');
-  try {
-    return loadInventory(paths, cwd);
-  } catch (err) {
-    if (err instanceof InventoryError || err instanceof PathError) throw new UsageError(err.message);
-    throw err;
-  }
-}
-
 async function render(format: Format, findings: Finding[], files: SourceFile[], color: boolean, cwd: string, suppressed: Finding[] = []): Promise<string> {
   const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color, suppressed };
   switch (format) {
@@ -226,86 +165,6 @@ function writeOut(out: string, values: Values, io: CliIO): void {
       throw new UsageError(`cannot write ${values.output}: ${describeFsError(err)}`);
     }
   } else io.stdout(out);
-}
-
-export interface LintPathsOptions {
-  paths: string[];
-  cwd: string;
-  stdinFilename?: string;
-  readStdin: () => Promise<Buffer>;
-  /** Node inventory files (`--nodes`). */
-  nodes?: string[];
-  /** `--kube-version`; the newest bundled version when absent. */
-  kubeVersion?: string;
-  /** `--config FILE` instead of discovering `.daemonlint.yaml` files. */
-  config?: string;
-  /** `--no-config`. */
-  noConfig?: boolean;
-  /** `--baseline FILE`: findings recorded there are suppressed. */
-  baseline?: string;
-  /** `--write-baseline FILE` (not linted itself). */
-  writeBaseline?: string;
-  /** `--timeout`: seconds the run may take before the files not yet linted are given up (and named). */
-  timeout?: number;
-}
-
-export interface LintPathsResult {
-  files: SourceFile[];
-  findings: Finding[];
-  readErrors: string[];
-  internalErrors: LintResult['internalErrors'];
-  /** Findings waived by a suppression or the baseline (with `suppressions`; for SARIF and the summary). */
-  suppressed: Finding[];
-  /** `failOn` from the config, when it sets one. */
-  failOn?: Severity;
-  /** Lint other versions of the files with the same settings (used by --fix). */
-  relint: (files: SourceFile[]) => Promise<RunOutcome>;
-  /** Files not read or not fully linted within `timeout` (display paths); their findings are left out. */
-  unfinished: string[];
-}
-
-/** One lint of a set of files with a run's settings. */
-export interface RunOutcome {
-  findings: Finding[];
-  suppressed: Finding[];
-  internalErrors: LintResult['internalErrors'];
-  unfinished?: string[];
-}
-
-/**
- * Load and lint paths exactly as `daemonlint [options] paths...` does. Shared by the CLI and the GitHub Action
- * (src/action/main.ts), so both honour the same options. Throws UsageError for bad options.
- */
-export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult> {
-  const deadline = opts.timeout === undefined ? undefined : Date.now() + opts.timeout * 1000;
-  try {
-    // Unreadable directories are reported (exit 2) while everything else is still linted.
-    const walkErrors: string[] = [];
-    const targets = expandPaths(opts.paths, opts.cwd, walkErrors);
-    const { createRunConfig } = await import('./config/run.js');
-    const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
-    const config = await createRunConfig({ cwd: opts.cwd, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
-    const kubeVersion = await kubeVersionOf({ 'kube-version': opts.kubeVersion ?? config.settings.kubeVersion });
-    const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd);
-    const { files, readErrors, unfinished: notRead = [] } = await loadTargets(
-      // Config files and the baseline are daemonlint's own files, not manifests.
-      targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),
-      { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline },
-    );
-    const baseline = opts.baseline ? await import('./engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd) })) : undefined;
-    const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
-      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, ...config.lintOptions, deadline });
-      if (!baseline) return r;
-      const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
-      return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };
-    };
-    const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
-    return { files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint, unfinished: [...unfinished, ...notRead] };
-  } catch (err) {
-    // Config and baseline problems are usage errors: one line, exit 2.
-    if (err instanceof ConfigError || (err as Error)?.name === 'BaselineError') throw new UsageError((err as Error).message.split(`${opts.cwd}/`).join(''));
-    throw err;
-  }
 }
 
 async function lintCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {

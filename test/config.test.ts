@@ -59,9 +59,9 @@ describe('config discovery and resolution', () => {
       'other/z.yaml': '',
     });
     clearConfigCache();
-    expect(loadConfigFor(join(dir, 'repo/a/b/x.yaml')).file).toBeUndefined();
-    expect(loadConfigFor(join(dir, 'repo/c/d/y.yaml')).severity('host-pid', join(dir, 'repo/c/d/y.yaml'))).toBe('error');
-    expect(loadConfigFor(join(dir, 'other/z.yaml')).severity('host-pid', join(dir, 'other/z.yaml'))).toBe('off');
+    expect(loadConfigFor(join(dir, 'repo/a/b/x.yaml'), allRules).file).toBeUndefined();
+    expect(loadConfigFor(join(dir, 'repo/c/d/y.yaml'), allRules).severity('host-pid', join(dir, 'repo/c/d/y.yaml'))).toBe('error');
+    expect(loadConfigFor(join(dir, 'other/z.yaml'), allRules).severity('host-pid', join(dir, 'other/z.yaml'))).toBe('off');
   });
 
   it('extends (a path or a list), with the extending file winning and options kept', () => {
@@ -70,7 +70,7 @@ describe('config discovery and resolution', () => {
       'base/two.json': '{"rules": {"host-pid": "info", "host-ipc": "off"}, "kubeVersion": "1.35"}',
       'app/.daemonlint.yaml': 'extends: [../base/one.yaml, ../base/two.json]\nrules:\n  sensitive-host-path: error\n',
     });
-    const c = loadConfigFile(join(dir, 'app/.daemonlint.yaml'));
+    const c = loadConfigFile(join(dir, 'app/.daemonlint.yaml'), allRules);
     const f = join(dir, 'app/x.yaml');
     expect(c.severity('host-pid', f)).toBe('info');
     expect(c.severity('host-ipc', f)).toBe('off');
@@ -83,12 +83,12 @@ describe('config discovery and resolution', () => {
 
   it('reports an extends cycle', () => {
     const dir = tree({ 'a.yaml': 'extends: ./b.yaml\n', 'b.yaml': 'extends: [./a.yaml]\n' });
-    expect(() => loadConfigFile(join(dir, 'a.yaml'))).toThrow(/extends cycle: .*a\.yaml → .*b\.yaml → .*a\.yaml/);
+    expect(() => loadConfigFile(join(dir, 'a.yaml'), allRules)).toThrow(/extends cycle: .*a\.yaml → .*b\.yaml → .*a\.yaml/);
   });
 
   it('applies overrides and ignore globs relative to the config file', () => {
     const dir = tree({ 'deploy/.daemonlint.yaml': 'overrides:\n  - files: ["legacy/**", "*.test.yaml"]\n    rules: {restart-policy: warning}\nignore: [vendor, "**/generated-*.yaml"]\n' });
-    const c = loadConfigFile(join(dir, 'deploy/.daemonlint.yaml'));
+    const c = loadConfigFile(join(dir, 'deploy/.daemonlint.yaml'), allRules);
     expect(c.severity('restart-policy', join(dir, 'deploy/legacy/a/x.yaml'))).toBe('warning');
     expect(c.severity('restart-policy', join(dir, 'deploy/apps/x.test.yaml'))).toBe('warning');
     expect(c.severity('restart-policy', join(dir, 'deploy/apps/x.yaml'))).toBeUndefined();
@@ -113,7 +113,7 @@ describe('config discovery and resolution', () => {
       const dir = tree({ '.daemonlint.yaml': text });
       let message = '';
       try {
-        loadConfigFile(join(dir, '.daemonlint.yaml'));
+        loadConfigFile(join(dir, '.daemonlint.yaml'), allRules);
       } catch (err) {
         expect(err).toBeInstanceOf(ConfigError);
         message = (err as Error).message;

@@ -2,10 +2,10 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/cli.js';
-import { SHARED, validateSarif } from './helpers/sarif.js';
+import { CORPUS_ROOT, validateSarif } from './helpers/sarif.js';
 import { loadFile } from '../src/load/files.js';
 
-const CORPUS = join(SHARED, 'corpus', 'real');
+const CORPUS = join(CORPUS_ROOT, 'real');
 
 describe('the real-manifest corpus', () => {
   it('lints every file as valid SARIF with every region on a real line', () => {

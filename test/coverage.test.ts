@@ -9,6 +9,7 @@ import { renderCoverage, type CoverageReport } from '../src/coverage/index.js';
 import { loadInventory } from '../src/load/inventory.js';
 import { parseSource } from '../src/load/parse.js';
 import { FIXTURES } from './helpers/fixtures.js';
+import { describeWithClient } from './helpers/clients.js';
 
 const MANIFESTS = `apiVersion: apps/v1
 kind: DaemonSet
@@ -172,11 +173,6 @@ describe('renderCoverage html', () => {
 
 // ---------------------------------------------------------------- headless Chromium
 
-function findChromium(): string | undefined {
-  for (const c of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) if (existsSync(c)) return c;
-  return undefined;
-}
-
 /** Decode an 8-bit RGB/RGBA, non-interlaced PNG (what Chromium writes) into RGBA pixels. */
 function decodePng(buf: Buffer): { width: number; height: number; pixels: Uint8Array } {
   expect(buf.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
@@ -234,9 +230,7 @@ function decodePng(buf: Buffer): { width: number; height: number; pixels: Uint8A
   return { width, height, pixels: out };
 }
 
-const chromium = findChromium();
-// CI installs Debian's `chromium`; locally the test is skipped when it is missing.
-describe.skipIf(!chromium && !process.env.CI)('coverage html in headless Chromium', () => {
+describeWithClient('chromium', 'coverage html in headless Chromium', (chromium) => {
   const dir = mkdtempSync(join(tmpdir(), 'daemonlint-coverage-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const page = join(dir, 'coverage.html');
@@ -244,7 +238,7 @@ describe.skipIf(!chromium && !process.env.CI)('coverage html in headless Chromiu
   const url = pathToFileURL(page).href;
   const run = (...args: string[]) =>
     execFileSync(
-      chromium ?? 'chromium',
+      chromium.path,
       [
         '--headless',
         '--no-sandbox',

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { documentStarts, fastDocuments, resolvePlain } from '../src/load/fast.js';
 import { parseSource, yamlValues } from '../src/load/parse.js';
 import type { SourceFile } from '../src/types.js';
-import { SHARED } from './helpers/sarif.js';
+import { CORPUS_ROOT } from './helpers/sarif.js';
 import { sampleDocuments } from '../bench/corpus.mjs';
 
 /** An exact, order-preserving rendering of a decoded value (-0, NaN, Infinity and key order all count). */
@@ -79,7 +79,7 @@ function yamlFiles(dir: string, out: string[] = []): string[] {
 
 const ROOT = join(import.meta.dirname, '..');
 const CORPUS_FILES = [
-  ...yamlFiles(join(SHARED, 'corpus')),
+  ...yamlFiles(CORPUS_ROOT),
   ...yamlFiles(join(ROOT, 'test', 'fixtures')),
   ...yamlFiles(join(ROOT, 'examples')),
 ];

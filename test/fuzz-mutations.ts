@@ -7,9 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
-import { SHARED } from './helpers/sarif.js';
+import { CORPUS_ROOT } from './helpers/sarif.js';
 
-export const CORPUS = join(SHARED, 'corpus', 'real');
+export const CORPUS = join(CORPUS_ROOT, 'real');
 
 export function corpusFiles(): { name: string; text: string }[] {
   return readdirSync(CORPUS)

@@ -9,9 +9,9 @@ import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { MAX_NESTING_DEPTH, duplicateKeyErrors, firstTooDeep, parseDocuments } from '../src/load/limits.js';
 import { PARSE_OPTIONS, parseSource } from '../src/load/parse.js';
 import { Parser } from 'yaml';
-import { SHARED } from './helpers/sarif.js';
+import { CORPUS_ROOT } from './helpers/sarif.js';
 
-const CORPUS = join(SHARED, 'corpus', 'real');
+const CORPUS = join(CORPUS_ROOT, 'real');
 
 function docToken(text: string) {
   for (const t of new Parser().parse(text)) if (t.type === 'document') return t.value!;

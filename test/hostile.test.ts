@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, type RunResult } from './helpers/cli.js';
 import { BAD_DAEMONSET as DS, workdir as sharedWorkdir } from './helpers/manifests.js';
+import { CORPUS_ROOT } from './helpers/sarif.js';
 import { MAX_NESTING_DEPTH } from '../src/load/limits.js';
 import { MAX_FILE_BYTES } from '../src/load/files.js';
 
@@ -251,7 +252,7 @@ describe('resource bounds', () => {
   });
 
   it('--timeout: files not linted in time are named in one line, exit 2', () => {
-    const calico = readFileSync(join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'real', 'projectcalico__calico__manifests__calico.yaml'));
+    const calico = readFileSync(join(CORPUS_ROOT, 'real', 'projectcalico__calico__manifests__calico.yaml'));
     const dir = workdir({ 'a.yaml': calico, 'b.yaml': calico, 'c.yaml': calico, 'd.yaml': calico });
     const r = runCli(['--no-config', '--timeout', '0.05', '.'], { cwd: dir });
     expect(r.code).toBe(2);

@@ -7,10 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { BIN, ROOT, runCli } from './helpers/cli.js';
-
-const hasNeovim = spawnSync('nvim', ['--version']).status === 0;
+import { describeWithClient } from './helpers/clients.js';
 
 interface NvimDiagnostic {
   lnum: number;
@@ -22,14 +21,13 @@ interface NvimDiagnostic {
   source: string;
 }
 
-describe('Neovim as the LSP client', () => {
+describeWithClient('nvim', 'Neovim as the LSP client', (nvimClient) => {
   it('shows the same findings as the CLI, on the same lines and columns', () => {
-    expect(hasNeovim, 'nvim is not installed (apt-get install neovim)').toBe(true);
     const root = mkdtempSync(join(tmpdir(), 'daemonlint-nvim-'));
     cpSync(join(ROOT, 'examples'), root, { recursive: true });
     const out = join(root, '..', `${root.split('/').pop()}-diagnostics.json`);
     const file = 'network-agent.yaml';
-    const r = spawnSync('nvim', ['--headless', '--clean', '-n', '-i', 'NONE', '-c', `luafile ${join(ROOT, 'test', 'neovim-lsp.lua')}`], {
+    const r = spawnSync(nvimClient.path, ['--headless', '--clean', '-n', '-i', 'NONE', '-c', `luafile ${join(ROOT, 'test', 'neovim-lsp.lua')}`], {
       cwd: root,
       env: { ...process.env, DL_NODE: process.execPath, DL_BIN: BIN, DL_ROOT: root, DL_FILE: join(root, file), DL_OUT: out },
       input: '',

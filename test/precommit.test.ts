@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from './helpers/cli.js';
 import { BAD_DAEMONSET as BAD, GOOD_SERVICE as GOOD } from './helpers/manifests.js';
+import { describeWithClient } from './helpers/clients.js';
 
 
 
@@ -41,8 +42,6 @@ function snapshotRepo(): { dir: string; rev: string } {
   return { dir, rev: git(dir, 'rev-parse', 'HEAD').trim() };
 }
 
-const hasPreCommit = spawnSync('pre-commit', ['--version']).status === 0;
-
 describe('pre-commit hook', () => {
   it('declares the daemonlint hook as pre-commit expects', () => {
     const hooks = parse(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8'));
@@ -56,10 +55,12 @@ describe('pre-commit hook', () => {
     expect(readFileSync(join(ROOT, '.npmrc'), 'utf8')).toMatch(/^foreground-scripts=false$/m);
   });
 
+});
+
+describeWithClient('pre-commit', 'pre-commit hook in a real repository', (preCommit) => {
   it(
     'blocks a commit of a bad manifest with its file:line, and lets a good one through',
     () => {
-      expect(hasPreCommit, 'pre-commit is not installed (apt-get install pre-commit)').toBe(true);
       const snap = snapshotRepo();
       const home = mkdtempSync(join(tmpdir(), 'daemonlint-pre-commit-home-'));
       const project = mkdtempSync(join(tmpdir(), 'daemonlint-pre-commit-project-'));
@@ -72,7 +73,7 @@ describe('pre-commit hook', () => {
       writeFileSync(join(project, 'untracked-bad.yaml'), BAD);
       writeFileSync(join(project, 'notes.txt'), BAD);
 
-      const install = spawnSync('pre-commit', ['install', '--install-hooks'], { cwd: project, env, encoding: 'utf8' });
+      const install = spawnSync(preCommit.path, ['install', '--install-hooks'], { cwd: project, env, encoding: 'utf8' });
       expect(install.status, install.stdout + install.stderr).toBe(0);
 
       git(project, 'add', '.pre-commit-config.yaml', 'deploy/good.yaml', 'deploy/bad.yaml', 'notes.txt');

@@ -10,6 +10,7 @@ import { definitionOf } from '../src/schema/index.js';
 import schemaRule from '../rules/schema.js';
 import { AJV_OPTIONS, GROUP_DOCS, KUBE_VERSION } from '../scripts/gen-schemas.mjs';
 import type { Manifest, Report, SourceFile } from '../src/types.js';
+import { CORPUS_ROOT } from './helpers/sarif.js';
 
 const require = createRequire(import.meta.url);
 const Ajv = require('ajv').default as new (opts: Record<string, unknown>) => {
@@ -18,7 +19,7 @@ const Ajv = require('ajv').default as new (opts: Record<string, unknown>) => {
 };
 
 const root = join(import.meta.dirname, '..');
-const CORPUS = join(root, '..', 'shared', 'corpus', 'real');
+const CORPUS = join(CORPUS_ROOT, 'real');
 const FIXTURES = join(root, 'test', 'fixtures', 'schema');
 
 function load(dir: string, label: string): SourceFile[] {

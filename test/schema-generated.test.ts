@@ -13,7 +13,7 @@ describe('generated schemas', () => {
   it('are current: regenerating into a temp dir gives the committed files byte for byte', () => {
     const out = mkdtempSync(join(tmpdir(), 'daemonlint-schemas-'));
     try {
-      // Run the script as CI would, so the default ../shared/k8s-openapi lookup is exercised too.
+      // Run the script as a contributor would, so its default input (schemas/openapi/<version>) is exercised too.
       execFileSync(process.execPath, [join(root, 'scripts', 'gen-schemas.mjs'), '--out', out], { cwd: root, stdio: 'pipe' });
       const fresh = readdirSync(out).sort();
       expect(readdirSync(committed).sort(), 'file list (run `node scripts/gen-schemas.mjs`)').toEqual(fresh);

@@ -3,3 +3,8 @@ declare module '*/bench/corpus.mjs' {
   export function sampleDocuments(seed: number, n: number): string[];
   export function generateCorpus(dir: string, docs: number, seed?: number): { docs: number; files: number; bytes: number; seed: number };
 }
+declare module '*/build-inputs.mjs' {
+  export const BUILD_INPUTS: string[];
+  export const FINGERPRINT_FILE: string;
+  export function buildFingerprint(): string;
+}

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
-import { UsageError, lintPaths } from '../cli.js';
+import { UsageError, lintPaths } from '../app/lint.js';
 import { PathError } from '../load/files.js';
 import { annotationCommand } from '../report/github.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../types.js';

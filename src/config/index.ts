@@ -12,7 +12,6 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Minimatch } from 'minimatch';
 import { LineCounter, parseDocument, type Document } from 'yaml';
-import { allRules } from '../../rules/index.js';
 import type { SeveritySetting } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import { formatPath, locateInDocument } from '../load/positions.js';
@@ -269,7 +268,8 @@ function readLayer(file: string, rules: readonly Rule[]): Layer {
   return layer;
 }
 
-const layerCache = new Map<string, { mtimeMs: number; size: number; layer: Layer }>();
+/** Validated layers per rule list (a config is valid or not for a given set of rules), by file. */
+let layerCache = new WeakMap<readonly Rule[], Map<string, { mtimeMs: number; size: number; layer: Layer }>>();
 
 function layerOf(file: string, rules: readonly Rule[]): Layer {
   let st;
@@ -278,10 +278,12 @@ function layerOf(file: string, rules: readonly Rule[]): Layer {
   } catch (err) {
     throw new ConfigError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const hit = layerCache.get(file);
-  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && rules === allRules) return hit.layer;
+  let byFile = layerCache.get(rules);
+  if (!byFile) layerCache.set(rules, (byFile = new Map()));
+  const hit = byFile.get(file);
+  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.layer;
   const layer = readLayer(file, rules);
-  if (rules === allRules) layerCache.set(file, { mtimeMs: st.mtimeMs, size: st.size, layer });
+  byFile.set(file, { mtimeMs: st.mtimeMs, size: st.size, layer });
   return layer;
 }
 
@@ -326,32 +328,34 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
   return resolved;
 }
 
-/** Load one config file (and what it extends), e.g. for `--config FILE`. */
-export function loadConfigFile(file: string, rules: readonly Rule[] = allRules): ResolvedConfig {
+/** Load one config file (and what it extends), e.g. for `--config FILE`, validated against `rules`. */
+export function loadConfigFile(file: string, rules: readonly Rule[]): ResolvedConfig {
   const abs = resolve(file);
   if (!existsSync(abs)) throw new ConfigError(`config file ${file} does not exist`);
   return resolveLayers(abs, chain(abs, rules));
 }
 
-const dirCache = new Map<string, ResolvedConfig>();
+let dirCache = new WeakMap<readonly Rule[], Map<string, ResolvedConfig>>();
 
 /**
  * The configuration for a file (absolute or relative to the working directory): the nearest config file from the
- * file's directory upward, with what it extends. Cached per directory; call {@link clearConfigCache} after a config
+ * file's directory upward, with what it extends, validated against `rules`. Cached per directory; call {@link clearConfigCache} after a config
  * file changes. Throws {@link ConfigError}.
  */
-export function loadConfigFor(filePath: string): ResolvedConfig {
+export function loadConfigFor(filePath: string, rules: readonly Rule[]): ResolvedConfig {
   const dir = dirname(resolve(filePath));
-  const hit = dirCache.get(dir);
+  let byDir = dirCache.get(rules);
+  if (!byDir) dirCache.set(rules, (byDir = new Map()));
+  const hit = byDir.get(dir);
   if (hit) return hit;
   const file = findConfigFile(dir);
-  const resolved = file ? loadConfigFile(file) : EMPTY;
-  dirCache.set(dir, resolved);
+  const resolved = file ? loadConfigFile(file, rules) : EMPTY;
+  byDir.set(dir, resolved);
   return resolved;
 }
 
 /** Forget cached configs (e.g. when the language server sees a config file change). */
 export function clearConfigCache(): void {
-  dirCache.clear();
-  layerCache.clear();
+  dirCache = new WeakMap();
+  layerCache = new WeakMap();
 }

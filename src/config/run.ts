@@ -7,12 +7,14 @@ import { dirname, resolve } from 'node:path';
 import type { LintOptions } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import { displayPath } from '../load/files.js';
-import type { Severity, SourceFile } from '../types.js';
+import type { Rule, Severity, SourceFile } from '../types.js';
 import { findConfigFile } from './find.js';
 import type { ResolvedConfig } from './index.js';
 
 export interface RunConfigOptions {
   cwd: string;
+  /** The rules of the run: a config may only name these. */
+  rules: readonly Rule[];
   /** `--config FILE`: used for every file instead of discovery. */
   configFile?: string;
   /** `--no-config`: no config at all. */
@@ -49,8 +51,8 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
     if (!found.size) return NONE;
   }
   const { loadConfigFile, loadConfigFor } = await import('./index.js');
-  const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile)) : undefined;
-  const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs);
+  const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile), opts.rules) : undefined;
+  const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs, opts.rules);
   const absOf = (file: SourceFile): string => file.absPath ?? (file.path === (opts.stdinFilename ?? '<stdin>') ? stdinAbs : resolve(opts.cwd, file.path));
 
   // Read every config now, so a broken one is reported before anything is linted.

@@ -33,7 +33,7 @@ export type BufferLint =
 function configOf(abs: string | undefined): ResolvedConfig | undefined {
   if (!abs) return undefined;
   if (!findConfigFile(dirname(abs))) return undefined;
-  return loadConfigFor(abs);
+  return loadConfigFor(abs, allRules);
 }
 
 /** Like configOf, but a broken config of *another* file only means that file is linted with defaults. */
