@@ -2,6 +2,7 @@
 import type { Rule } from '../src/types.js';
 import daemonsetNoNodes from './daemonset-no-nodes.js';
 import dangerousCapabilities from './dangerous-capabilities.js';
+import duplicateObject from './duplicate-object.js';
 import hostIpc from './host-ipc.js';
 import hostNetwork from './host-network.js';
 import hostNetworkDnsPolicy from './host-network-dns-policy.js';
@@ -9,6 +10,7 @@ import hostNetworkPortMismatch from './host-network-port-mismatch.js';
 import hostPid from './host-pid.js';
 import hostPort from './host-port.js';
 import hostPortConflict from './host-port-conflict.js';
+import kustomization from './kustomization.js';
 import localTrafficGap from './local-traffic-gap.js';
 import missingPriorityClass from './missing-priority-class.js';
 import nodeNamePinned from './node-name-pinned.js';
@@ -29,4 +31,4 @@ import unusedSuppression from './unused-suppression.js';
 import yamlSyntax from './yaml-syntax.js';
 
 /** Every rule, sorted by id. */
-export const allRules: readonly Rule[] = [daemonsetNoNodes, dangerousCapabilities, hostIpc, hostNetwork, hostNetworkDnsPolicy, hostNetworkPortMismatch, hostPid, hostPort, hostPortConflict, localTrafficGap, missingPriorityClass, nodeNamePinned, overlappingSelectors, privilegeEscalationConflict, privilegedContainer, privilegedWithCapabilities, restartPolicy, schema, selectorMismatch, sensitiveHostPath, serviceSelectsNothing, serviceTargetPort, surgeHostPort, unknownCapability, unrenderedTemplate, unusedSuppression, yamlSyntax];
+export const allRules: readonly Rule[] = [daemonsetNoNodes, dangerousCapabilities, duplicateObject, hostIpc, hostNetwork, hostNetworkDnsPolicy, hostNetworkPortMismatch, hostPid, hostPort, hostPortConflict, kustomization, localTrafficGap, missingPriorityClass, nodeNamePinned, overlappingSelectors, privilegeEscalationConflict, privilegedContainer, privilegedWithCapabilities, restartPolicy, schema, selectorMismatch, sensitiveHostPath, serviceSelectsNothing, serviceTargetPort, surgeHostPort, unknownCapability, unrenderedTemplate, unusedSuppression, yamlSyntax];

@@ -2,11 +2,14 @@
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
 import { formatPath } from '../load/positions.js';
+import { originOf } from '../units/trace.js';
+import { planUnits, type UnitPlan } from '../units/plan.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.js';
 import type {
   Finding,
   Manifest,
   NodeInfo,
+  Path,
   RelatedLocation,
   Report,
   Rule,
@@ -31,6 +34,8 @@ export interface LintOptions {
   waivers?: (file: SourceFile) => readonly Waiver[];
   /** Time budget (`Date.now()` value): files not finished by then are listed in `unfinished` instead of linted. */
   deadline?: number;
+  /** Works out the run's deployment units (default: `planUnits` with no config and no disk reads). */
+  plan?: (files: readonly SourceFile[]) => UnitPlan;
 }
 
 export interface LintResult {
@@ -45,6 +50,7 @@ export interface LintResult {
 
 export const DEFAULT_KUBE_VERSION = '1.35';
 
+
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
@@ -55,28 +61,36 @@ function appliesTo(rule: Rule, kind: string): boolean {
   return kinds === '*' || kinds.includes(kind);
 }
 
-/** Build a finding for a report made on a manifest. */
+/** Build a finding for a report made on a manifest (built objects are reported where the offending field was written). */
 export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Report): Finding {
-  const range = m.file.locate(m.docIndex, [...m.base, ...r.path], r.at);
+  const o = originOf(m, r.path);
+  const range = o.file.locate(o.docIndex, [...o.base, ...o.path], r.at);
   const f: Finding = {
     ruleId: rule.meta.id,
     severity: r.severity && severity === rule.meta.severity ? r.severity : severity,
     message: r.message,
-    file: m.file.path,
+    file: o.file.path,
     ...range,
-    path: formatPath(r.path),
+    path: formatPath(m.trace ? o.path : r.path),
     object: { ...m.ref },
-    docIndex: m.docIndex,
-    base: m.base,
+    docIndex: o.docIndex,
+    base: o.base,
   };
   if (r.related?.length) {
     f.related = r.related.map((rel): RelatedLocation => {
-      const rr = rel.manifest.file.locate(rel.manifest.docIndex, [...rel.manifest.base, ...rel.path], rel.at);
-      return { file: rel.manifest.file.path, line: rr.line, column: rr.column, endLine: rr.endLine, endColumn: rr.endColumn, message: rel.message };
+      const ro = originOf(rel.manifest, rel.path);
+      const rr = ro.file.locate(ro.docIndex, [...ro.base, ...ro.path], rel.at);
+      return { file: ro.file.path, line: rr.line, column: rr.column, endLine: rr.endLine, endColumn: rr.endColumn, message: rel.message };
     });
   }
-  if (r.fix) f.fix = r.fix;
+  // A fix edits the object it was computed on: only meaningful when that is the source object itself.
+  if (r.fix && !m.trace) f.fix = r.fix;
   return f;
+}
+
+/** Rules that compare objects with each other: they run once per deployment unit, on the unit's objects. */
+export function isUnitRule(rule: Rule): boolean {
+  return rule.meta.tags.includes('cross-resource');
 }
 
 export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion'>): RunContext {
@@ -89,17 +103,60 @@ export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 
   };
 }
 
-/** Lint a run, first awaiting every rule's `prepare` (which may load code lazily). */
-export async function lintAsync(files: readonly SourceFile[], opts: LintOptions): Promise<LintResult> {
-  const run = createRun(files, opts);
-  for (const rule of opts.rules) if (rule.prepare) await rule.prepare(run);
-  return lint(files, opts, run);
+/** Everything a lint needs before rules run: the units, the run per-object rules see, and one run per unit. */
+export interface PreparedRun {
+  plan: UnitPlan;
+  /** The run per-object and per-file rules see: every source object (and what patches changed). */
+  run: RunContext;
+  /** One run per unit, for cross-resource rules. */
+  unitRuns: RunContext[];
 }
 
-/** Lint already-parsed files as one run (cross-resource rules see every object of every file). */
-export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunContext = createRun(files, opts)): LintResult {
+/** Plan the units of a run and create the contexts the rules see. */
+export function prepareRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion' | 'plan'>): PreparedRun {
+  const plan = opts.plan ? opts.plan(files) : planUnits(files);
+  const all = [...files, ...plan.context];
+  const run = createRun(all, opts);
+  run.unitProblems = plan.problems;
+  // Objects changed by patches are checked through the patches: their validators must be ready too.
+  const patched = plan.patches.flatMap((p) => p.targets);
+  if (patched.length) run.manifests = [...run.manifests, ...patched];
+  const unitRuns = plan.units.map(
+    (u): RunContext => ({ manifests: u.manifests, files: all, nodes: opts.nodes, kubeVersion: run.kubeVersion, cache: new Map(), unit: { name: u.name, shadowed: u.shadowed } }),
+  );
+  return { plan, run, unitRuns };
+}
+
+/** Await every rule's `prepare` (which may load code lazily) on the runs it will see. */
+export async function prepareRules(prepared: PreparedRun, rules: readonly Rule[]): Promise<void> {
+  for (const rule of rules) {
+    if (!rule.prepare) continue;
+    if (isUnitRule(rule)) for (const r of prepared.unitRuns) await rule.prepare(r);
+    else await rule.prepare(prepared.run);
+  }
+}
+
+/** Lint a run, first awaiting every rule's `prepare` (which may load code lazily). */
+export async function lintAsync(files: readonly SourceFile[], opts: LintOptions): Promise<LintResult> {
+  const prepared = prepareRun(files, opts);
+  await prepareRules(prepared, opts.rules);
+  return lint(files, opts, prepared);
+}
+
+const samePathPrefix = (prefix: Path, path: Path) => prefix.length <= path.length && prefix.every((s, i) => path[i] === s);
+
+/**
+ * Lint already-parsed files. Per-file and per-object rules see each source object once (a patch: what it changes
+ * in the objects it patches); cross-resource rules see each deployment unit on its own. `only` limits the findings
+ * to some files (an editor's buffer).
+ */
+export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: PreparedRun | RunContext = prepareRun(files, opts), only?: ReadonlySet<SourceFile>): LintResult {
+  const { plan, run, unitRuns } = 'plan' in prepared ? prepared : { ...prepareRun(files, opts), run: prepared };
   const findings: Finding[] = [];
   const internalErrors: LintResult['internalErrors'] = [];
+  const objectRules = opts.rules.filter((r) => !isUnitRule(r));
+  const unitRules = opts.rules.filter(isUnitRule);
+  const wanted = (f: SourceFile) => !only || only.has(f);
 
   // Severities and options depend on the rule and the file only: asked once per pair (the callbacks may look for
   // config files on disk), not once per object.
@@ -119,6 +176,13 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
     if (v === undefined) m.set(rule, (v = opts.options?.(rule.meta.id, file) ?? {}));
     return v;
   };
+  const checkObject = (rule: Rule, m: Manifest, r: RunContext, sev: Severity, sink: (f: Finding, at: Path) => void, reportFile: string) => {
+    try {
+      rule.check!({ manifest: m, object: m.object, run: r, options: optionsOf(rule, m.file), report: (rep) => sink(findingFor(rule, sev, m, rep), originOf(m, rep.path).path) });
+    } catch (error) {
+      internalErrors.push({ ruleId: rule.meta.id, file: reportFile, error });
+    }
+  };
 
   const unfinished: string[] = [];
   const late = opts.deadline === undefined ? () => false : () => Date.now() > opts.deadline!;
@@ -127,6 +191,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
       unfinished.push(...files.slice(i).map((f) => f.path));
       break;
     }
+    if (!wanted(file)) continue;
     for (const rule of opts.rules) {
       if (!rule.checkFile) continue;
       const sev = severityOf(rule, file);
@@ -156,26 +221,73 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
         unfinished.push(...files.slice(i).map((f) => f.path));
         break fileLoop;
       }
-      for (const rule of opts.rules) {
+      if (plan.partial.has(m)) continue; // A patch is checked through the objects it changes (below).
+      for (const rule of objectRules) {
         if (!rule.check || !appliesTo(rule, m.ref.kind)) continue;
         const sev = severityOf(rule, file);
         if (sev === 'off') continue;
-        try {
-          rule.check({
-            manifest: m,
-            object: m.object,
-            run,
-            options: optionsOf(rule, file),
-            report: (r) => findings.push(findingFor(rule, sev, m, r)),
-          });
-        } catch (error) {
-          internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
-        }
+        checkObject(rule, m, run, sev, (f) => findings.push(f), file.path);
       }
     }
   }
+
+  // A patch is a partial object: lint what it changes, i.e. the objects it patched, keeping only findings on nodes
+  // the patch wrote. What it leaves out is never reported (its target has it).
+  const seen = new Set<string>();
+  const keyOf = (f: Finding) => `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}\0${f.endLine}\0${f.endColumn}\0${f.message}`;
+  for (const p of plan.patches) {
+    if (!wanted(p.at.file) || late()) continue;
+    const inPatch = (f: Finding, at: Path) => f.file === p.at.file.path && f.docIndex === p.at.docIndex && samePathPrefix(p.at.path, at);
+    for (const t of p.targets) {
+      for (const rule of objectRules) {
+        if (!rule.check || !appliesTo(rule, t.ref.kind)) continue;
+        const sev = severityOf(rule, p.at.file);
+        if (sev === 'off') continue;
+        checkObject(rule, t, run, sev, (f, at) => {
+          if (!inPatch(f, at)) return;
+          const key = keyOf(f);
+          if (seen.has(key)) return;
+          seen.add(key);
+          findings.push(f);
+        }, p.at.file.path);
+      }
+    }
+  }
+
+  // Cross-resource rules, once per unit. The same finding from several units (a base shared by overlays) is one
+  // finding naming every unit.
+  const named = plan.units.length > 1;
+  const byKey = new Map<string, Finding>();
+  const onlyPaths = only && new Set([...only].map((f) => f.path));
+  unitRuns.forEach((ur, ui) => {
+    if (late()) return;
+    const unit = plan.units[ui]!;
+    for (const m of unit.manifests) {
+      // For an editor's buffer: only objects from it, or built objects (a patch in it may have written them).
+      if (only && !only.has(m.file) && !m.trace) continue;
+      for (const rule of unitRules) {
+        if (!rule.check || !appliesTo(rule, m.ref.kind)) continue;
+        const sev = severityOf(rule, m.file);
+        if (sev === 'off') continue;
+        checkObject(rule, m, ur, sev, (f) => {
+          if (onlyPaths && !onlyPaths.has(f.file)) return;
+          const key = keyOf(f);
+          const had = byKey.get(key);
+          if (had) {
+            if (named && !had.units!.includes(unit.name)) had.units!.push(unit.name);
+            return;
+          }
+          if (named) f.units = [unit.name];
+          byKey.set(key, f);
+          findings.push(f);
+        }, m.file.path);
+      }
+    }
+  });
+  for (const f of byKey.values()) if (f.units) f.message = `${f.message} (${f.units.length === 1 ? 'deployment unit' : 'deployment units'} ${f.units.join(', ')})`;
+
   const unusedRule = opts.rules.find((r) => r.meta.id === UNUSED_SUPPRESSION);
-  const result = applySuppressions(findings, files, {
+  const result = applySuppressions(findings, [...files, ...plan.context], {
     ruleIds: opts.rules.map((r) => r.meta.id),
     unusedSeverity: (file) => (!unusedRule ? undefined : file ? severityOf(unusedRule, file) : unusedRule.meta.severity),
     strict: opts.strict,
