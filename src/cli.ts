@@ -34,6 +34,8 @@ Options:
       --stdin-filename NAME name to use for stdin in reports (with "-")
       --nodes FILE          node inventory (kubectl get nodes -o yaml|json); repeatable
       --kube-version X.Y    Kubernetes version of the schemas (default 1.35)
+      --no-ignore           also lint what .gitignore files ignore
+      --allow-empty         a directory without Kubernetes objects is not an error
       --config FILE         use FILE instead of the nearest .daemonlint.yaml/.yml/.json
       --no-config           ignore config files
       --baseline FILE       report only findings not recorded in FILE (see --write-baseline)
@@ -59,6 +61,8 @@ const OPTIONS = {
   'kube-version': { type: 'string' },
   config: { type: 'string' },
   'no-config': { type: 'boolean' },
+  'no-ignore': { type: 'boolean' },
+  'allow-empty': { type: 'boolean' },
   baseline: { type: 'string' },
   'write-baseline': { type: 'string' },
   fix: { type: 'boolean' },
@@ -186,6 +190,8 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     noConfig: values['no-config'],
     baseline: values.baseline,
     writeBaseline: values['write-baseline'],
+    noIgnore: values['no-ignore'],
+    allowEmpty: values['allow-empty'],
   });
   let { files, findings, suppressed, internalErrors } = linted;
   const { readErrors } = linted;
@@ -271,7 +277,7 @@ function timeoutOf(value: string | undefined): number {
 async function coverageCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json', 'html'] as const, 'text');
   const nodes = await loadNodes(values.nodes, io.cwd);
-  const { files, readErrors } = await loadInputs(positionals, { cwd: io.cwd, stdinFilename: values['stdin-filename'], readStdin: io.readStdin });
+  const { files, readErrors } = await loadInputs(positionals, { cwd: io.cwd, stdinFilename: values['stdin-filename'], readStdin: io.readStdin, noIgnore: values['no-ignore'] });
   const { renderCoverage } = await import('./coverage/index.js');
   writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io) }), values, io);
   for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);

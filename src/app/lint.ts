@@ -2,11 +2,14 @@
  * The application layer: what a lint of paths means, independent of who asked. The command line (src/cli.ts), the
  * GitHub Action (src/action) and programmatic callers all go through here; none of them imports another's entry point.
  */
-import { basename, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, resolve, sep } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintResult } from '../engine/lint.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
+import type { ClusterSetting } from '../config/index.js';
+import { planUnits, type UnitPlan } from '../units/plan.js';
 import type { Finding, NodeInfo, Severity, SourceFile } from '../types.js';
 import { UsageError } from './errors.js';
 
@@ -28,10 +31,10 @@ export async function resolveKubeVersion(requested: string | undefined): Promise
 /** Load every path (and stdin) into SourceFiles. Unreadable files are reported and counted. */
 export async function loadInputs(
   positionals: string[],
-  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer> },
+  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer>; noIgnore?: boolean },
 ): Promise<{ files: SourceFile[]; readErrors: string[] }> {
   const walkErrors: string[] = [];
-  const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors), opts);
+  const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors, { gitignore: !opts.noIgnore }), opts);
   return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors] };
 }
 
@@ -61,6 +64,33 @@ export async function loadTargets(
     }
   }
   return { files, readErrors };
+}
+
+/**
+ * How a run works out its deployment units: the config's `clusters`, then Kustomize (reading bases and patches
+ * outside the linted paths from disk), then directories.
+ */
+export function unitPlanner(opts: {
+  cwd: string;
+  clusters?: readonly ClusterSetting[];
+  stdinFilename?: string;
+  isIgnored?: (abs: string) => boolean;
+}): (files: readonly SourceFile[]) => UnitPlan {
+  const absOf = (f: SourceFile) => f.absPath ?? resolve(opts.cwd, f.path === '<stdin>' ? (opts.stdinFilename ?? '<stdin>') : f.path);
+  return (files) =>
+    planUnits(files, {
+      clusters: opts.clusters?.map((c) => ({ name: c.name, match: (f: SourceFile) => c.match(absOf(f)) })),
+      display: (abs) => displayPath(abs, opts.cwd),
+      readFile: (abs) => {
+        if (opts.isIgnored?.(abs)) return undefined;
+        try {
+          return loadFile(abs, opts.cwd);
+        } catch (err) {
+          if (err instanceof PathError) return undefined;
+          throw err;
+        }
+      },
+    });
 }
 
 export async function loadNodes(paths: string[] | undefined, cwd: string): Promise<NodeInfo[] | undefined> {
@@ -93,6 +123,29 @@ export interface LintPathsOptions {
   writeBaseline?: string;
   /** `--timeout`: seconds the run may take before the files not yet linted are given up (and named). */
   timeout?: number;
+  /** `--no-ignore`: also lint what `.gitignore` files ignore. */
+  noIgnore?: boolean;
+  /** `--allow-empty`: a directory without Kubernetes objects is not an error. */
+  allowEmpty?: boolean;
+}
+
+/**
+ * The directory arguments (the working directory when no path is given) under which no file holds a Kubernetes
+ * object or anything to report: most likely the wrong directory. Files named explicitly never count.
+ */
+export function emptyDirectories(paths: readonly string[], cwd: string, files: readonly SourceFile[]): string[] {
+  const dirs = (paths.length ? paths : ['.']).filter((p) => {
+    if (p === '-') return false;
+    try {
+      return statSync(resolve(cwd, p)).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  return dirs.filter((d) => {
+    const abs = resolve(cwd, d);
+    return !files.some((f) => f.absPath && (f.absPath === abs || f.absPath.startsWith(abs.endsWith(sep) ? abs : abs + sep)) && (f.manifests.length || f.problems.length));
+  });
 }
 
 export interface LintPathsResult {
@@ -127,7 +180,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
   try {
     // Unreadable directories are reported (exit 2) while everything else is still linted.
     const walkErrors: string[] = [];
-    const targets = expandPaths(opts.paths, opts.cwd, walkErrors);
+    const targets = expandPaths(opts.paths, opts.cwd, walkErrors, { gitignore: !opts.noIgnore });
     const { createRunConfig } = await import('../config/run.js');
     const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
     const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
@@ -138,9 +191,17 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
       targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),
       { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline },
     );
+    if (!opts.allowEmpty && !notRead.length) {
+      const empty = emptyDirectories(opts.paths, opts.cwd, files);
+      if (empty.length) {
+        const where = empty.length === 1 ? (empty[0] === '.' ? 'the current directory' : empty[0]) : empty.join(', ');
+        throw new UsageError(`no Kubernetes objects found in ${where}${opts.noIgnore ? '' : ' (files ignored by .gitignore are skipped; --no-ignore reads them)'}; name the directory or files holding your manifests, or pass --allow-empty`);
+      }
+    }
     const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd) })) : undefined;
+    const plan = unitPlanner({ cwd: opts.cwd, clusters: config.settings.clusters, stdinFilename: opts.stdinFilename, isIgnored: (abs) => config.isIgnored(abs) });
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
-      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, ...config.lintOptions, deadline });
+      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, ...config.lintOptions, deadline, plan });
       if (!baseline) return r;
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };

@@ -48,6 +48,14 @@ export interface ResolvedConfig {
   /** Node inventories, absolute paths. */
   nodes?: readonly string[];
   failOn?: Severity;
+  /** Deployment units declared in `clusters`: a name and whether a file (absolute path) belongs to it. */
+  clusters?: readonly ClusterSetting[];
+}
+
+/** One `clusters` entry. */
+export interface ClusterSetting {
+  name: string;
+  match: (abs: string) => boolean;
 }
 
 /** One config file after validation, with paths resolved against its directory. */
@@ -62,6 +70,7 @@ interface Layer {
   kubeVersion?: string;
   nodes?: string[];
   failOn?: Severity;
+  clusters?: ClusterSetting[];
   extends: string[];
 }
 
@@ -189,6 +198,7 @@ function describeError(e: ErrorObject, ruleIds: readonly string[]): { path: Path
     case 'anyOf':
       if (parent === 'waivers' || path[path.length - 3] === 'waivers')
         return { path, at: 'key', message: 'a waiver must name at least one of kind, name or namespace' };
+      if (parent === 'clusters') return { path, at: 'value', message: 'must be a glob or a list of globs (the files of this unit)' };
       return { path, at: 'value', message: 'has the wrong shape' };
     default:
       return { path, at: 'value', message: e.message ?? 'is invalid' };
@@ -257,6 +267,11 @@ function readLayer(file: string, rules: readonly Rule[]): Layer {
   if (typeof c.kubeVersion === 'string') layer.kubeVersion = c.kubeVersion;
   if (c.nodes !== undefined) layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
+  if (c.clusters && typeof c.clusters === 'object')
+    layer.clusters = Object.entries(c.clusters as Record<string, string | string[]>).map(([name, globs]) => {
+      const matchers = list(globs).map((g) => globMatcher(g, dir));
+      return { name, match: (abs: string) => matchers.some((m) => m(abs)) };
+    });
   // Check extends targets here, where the position of the key is known.
   list(c.extends).forEach((p, i) => {
     const target = resolve(dir, p);
@@ -324,6 +339,7 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
     if (l.kubeVersion !== undefined) resolved.kubeVersion = l.kubeVersion;
     if (l.nodes !== undefined) resolved.nodes = l.nodes;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
+    if (l.clusters !== undefined) resolved.clusters = l.clusters;
   }
   return resolved;
 }

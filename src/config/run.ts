@@ -9,7 +9,7 @@ import type { Waiver } from '../engine/suppress.js';
 import { displayPath } from '../load/files.js';
 import type { Rule, Severity, SourceFile } from '../types.js';
 import { findConfigFile } from './find.js';
-import type { ResolvedConfig } from './index.js';
+import type { ClusterSetting, ResolvedConfig } from './index.js';
 
 export interface RunConfigOptions {
   cwd: string;
@@ -27,7 +27,7 @@ export interface RunConfigOptions {
 
 export interface RunConfig {
   /** Run-wide settings: from `--config`, else the working directory's config, else the one config every file shares. */
-  settings: { kubeVersion?: string; nodes?: readonly string[]; failOn?: Severity; file?: string };
+  settings: { kubeVersion?: string; nodes?: readonly string[]; failOn?: Severity; file?: string; clusters?: readonly ClusterSetting[] };
   /** True when the file (absolute path) is excluded by an `ignore` glob of its config. */
   isIgnored(abs: string): boolean;
   /** Per-file severities, options, strict rules and waivers for the engine. */
@@ -70,7 +70,7 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
     return d;
   };
   return {
-    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, failOn: runLevel.failOn, file: runLevel.file },
+    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, failOn: runLevel.failOn, file: runLevel.file, clusters: runLevel.clusters },
     isIgnored: (abs) => configFor(abs).isIgnored(abs),
     lintOptions: {
       severity: (ruleId, file) => {

@@ -9,7 +9,7 @@ export const CONFIG_SCHEMA_ID = 'https://unpkg.com/daemonlint/schemas/config.sch
 export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 
 /** Top-level keys of a config file. */
-export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers'] as const;
+export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers', 'clusters'] as const;
 
 const stringOrList = (description: string) => ({
   description,
@@ -57,6 +57,14 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
         description: 'Files not linted at all: globs relative to this file\'s directory (a directory name ignores everything below it).',
         type: 'array',
         items: { type: 'string', minLength: 1 },
+      },
+      clusters: {
+        description:
+          'Deployment units: what is applied together. Each entry names a unit and lists its files (globs relative to this file\'s directory, as in `overrides`); cross-resource rules compare objects only within a unit. Files in no entry are grouped by Kustomize and by directory.',
+        type: 'object',
+        minProperties: 1,
+        propertyNames: { minLength: 1 },
+        additionalProperties: stringOrList('Globs of the files applied together in this unit.'),
       },
       kubeVersion: { description: 'Kubernetes version of the schemas (like --kube-version).', type: 'string', pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$' },
       nodes: stringOrList('Node inventory file(s) relative to this file (like --nodes).'),

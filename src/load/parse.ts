@@ -32,6 +32,9 @@ const TO_JS: ToJSOptions = { maxAliasCount: MAX_ALIAS_COUNT };
 /** Lines that only make sense in an unrendered Helm/Go template. */
 const TEMPLATE_MARKER = /\{\{-?\s*(?:if|else|end|range|with|define|include|template|toYaml|tpl|\.Values|\.Release|\.Chart|\.Capabilities|\$\.Values|-?\s*\/\*)\b/;
 
+/** Jinja (Salt, Ansible) tags: a statement or comment tag, or an expression over Salt's pillar, grains or salt. */
+const JINJA_MARKER = /\{%-?\s*(?:if|for|set|macro|import|from|include|raw|block|extends|with|filter|call|endif|endfor|else|elif)\b|\{#-?\s|\{\{-?\s*(?:pillar|grains|salt|opts)\b/;
+
 function emptyRange(): Range {
   return { line: 1, column: 1, endLine: 1, endColumn: 1 };
 }
@@ -149,16 +152,18 @@ export function parseSource(input: ParseInput): SourceFile {
     return found;
   }
 
-  if (TEMPLATE_MARKER.test(text)) {
-    const idx = text.search(TEMPLATE_MARKER);
+  const jinja = TEMPLATE_MARKER.test(text) ? false : JINJA_MARKER.test(text);
+  if (jinja || TEMPLATE_MARKER.test(text)) {
+    const idx = text.search(jinja ? JINJA_MARKER : TEMPLATE_MARKER);
     // Positions need the line table even though nothing is parsed.
     lc.addNewLine(0);
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
     const end = text.indexOf('\n', idx);
     problems.push({
       ruleId: 'unrendered-template',
-      message:
-        'This file contains Go template directives ({{ … }}) and is a chart template, not a manifest; it was not linted. Render it first, e.g. `helm template RELEASE CHART | daemonlint -`.',
+      message: jinja
+        ? 'This file contains Jinja template tags ({% … %}, {{ pillar… }}), as Salt or Ansible render them, and is a template, not a manifest; it was not linted. Render it first and lint the output.'
+        : 'This file contains Go template directives ({{ … }}) and is a chart template, not a manifest; it was not linted. Render it first, e.g. `helm template RELEASE CHART | daemonlint -`.',
       range: toRange(idx, end === -1 ? text.length : end),
     });
     return file;
