@@ -45,7 +45,7 @@ Valid: one definition per object, or the copies in separate files (one per envir
     const times = earlier.length + 1;
     ctx.report({
       path: ['metadata', 'name'],
-      message: `${what} is defined ${times === 2 ? 'twice' : `${times} times`} in one deployment unit: applied together, this last definition silently replaces the earlier one${earlier.length > 1 ? 's' : ''}${earlier.length > MAX_NAMED ? ` (${earlier.length - MAX_NAMED} more not shown)` : ''}, and kustomize refuses to build it. Remove one definition or rename it.`,
+      message: `${what} is defined ${times === 2 ? 'twice' : `${times} times`} in one deployment unit: \`kubectl apply\` keeps only this last definition, silently replacing the earlier one${earlier.length > 1 ? 's' : ''}${earlier.length > MAX_NAMED ? ` (${earlier.length - MAX_NAMED} more not shown)` : ''}, and \`kustomize build\` refuses the duplicate. Remove one definition or rename it.`,
       related: shown.map((m) => ({ manifest: m, path: ['metadata', 'name'], message: `earlier definition of ${what}` })),
     });
   },

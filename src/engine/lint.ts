@@ -2,6 +2,7 @@
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
 import { formatPath } from '../load/positions.js';
+import { addTemplateSources } from '../units/helm.js';
 import { originOf } from '../units/trace.js';
 import { planUnits, type UnitPlan } from '../units/plan.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.js';
@@ -287,6 +288,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
   for (const f of byKey.values()) if (f.units) f.message = `${f.message} (${f.units.length === 1 ? 'deployment unit' : 'deployment units'} ${f.units.join(', ')})`;
 
   const unusedRule = opts.rules.find((r) => r.meta.id === UNUSED_SUPPRESSION);
+  addTemplateSources(findings, files);
   const result = applySuppressions(findings, [...files, ...plan.context], {
     ruleIds: opts.rules.map((r) => r.meta.id),
     unusedSeverity: (file) => (!unusedRule ? undefined : file ? severityOf(unusedRule, file) : unusedRule.meta.severity),

@@ -4,11 +4,11 @@
  * content become findings.
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { Minimatch } from 'minimatch';
 import type { Range, SourceFile } from '../types.js';
-import { parseSource } from './parse.js';
+import { parseSource, yamlValues } from './parse.js';
 
 export const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -19,6 +19,30 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export class PathError extends Error {}
+
+const CHART_FILE = 'Chart.yaml';
+
+/** True when `abs` is the Chart.yaml of a chart source folder (it has a templates/ directory beside it). */
+function isChartSource(abs: string): boolean {
+  if (basename(abs) !== CHART_FILE) return false;
+  try {
+    return statSync(join(dirname(abs), 'templates')).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The one note a chart source folder gets, on its Chart.yaml: its templates are not linted, its rendered output is. */
+function noteChartSource(file: SourceFile, abs: string, cwd: string): void {
+  const chart = yamlValues(file.text)?.[0] as { name?: unknown } | undefined;
+  const name = typeof chart?.name === 'string' ? chart.name : basename(dirname(abs));
+  const dir = displayPath(dirname(abs), cwd);
+  file.problems.push({
+    ruleId: 'unrendered-template',
+    message: `${dir} is the source of Helm chart ${name}: its templates/ are Go templates, not manifests, and were not linted. Lint what the chart renders: \`helm template RELEASE ${dir} | daemonlint -\`.`,
+    range: file.locate(0, ['name'], 'key'),
+  });
+}
 
 /** A file-system error code in words, for one-line messages. */
 export function describeFsError(err: unknown): string {
@@ -143,6 +167,8 @@ function walkDir(dir: string, out: string[], seen: Set<string>, filter?: (abs: s
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // A Helm chart's source: its templates are Go templates, not manifests (Chart.yaml carries one note instead).
+  const chart = entries.some((e) => e.name === CHART_FILE && (e.isFile() || e.isSymbolicLink()));
   if (ignores) {
     const own = readGitignore(dir);
     if (own) ignores = [...ignores, { dir, rules: own }];
@@ -163,6 +189,7 @@ function walkDir(dir: string, out: string[], seen: Set<string>, filter?: (abs: s
     }
     if (ignores?.length && (isDir || isFile) && gitIgnored(ignores, full, isDir)) continue;
     if (isDir) {
+      if (chart && e.name === 'templates') continue;
       if (!SKIPPED_DIRS.has(e.name)) walkDir(full, out, seen, filter, report, ignores);
     } else if (isFile && (filter ? filter(full) : MANIFEST_EXTENSIONS.test(e.name))) {
       out.push(full);
@@ -362,7 +389,9 @@ export function loadFile(abs: string, cwd: string, maxBytes: number = MAX_FILE_B
   } catch (err) {
     throw new PathError(`cannot read ${display}: ${describeFsError(err)}`);
   }
-  return fromBuffer(buf, display, abs, maxBytes);
+  const file = fromBuffer(buf, display, abs, maxBytes);
+  if (isChartSource(abs)) noteChartSource(file, abs, cwd);
+  return file;
 }
 
 export function fromBuffer(buf: Buffer, display: string, abs?: string, maxBytes: number = MAX_FILE_BYTES): SourceFile {
