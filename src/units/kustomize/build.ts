@@ -297,7 +297,8 @@ const anchored = (pattern: unknown) => {
 function labelsMatch(selector: unknown, labels: unknown): boolean {
   if (typeof selector !== 'string' || !selector.trim()) return true;
   const have = isObj(labels) ? labels : {};
-  return selector.split(',').every((term) => {
+  // Commas separate requirements, except inside the value list of `in (…)` / `notin (…)`.
+  return selector.split(/,(?![^(]*\))/).every((term) => {
     const t = term.trim();
     let m: RegExpExecArray | null;
     if ((m = /^([^!=\s]+)\s*!=\s*(\S*)$/.exec(t))) return have[m[1]!] !== m[2];

@@ -46,6 +46,8 @@ const TEMPLATE_LABELS: FieldSpec[] = [
   spec('spec/template/metadata/labels', true, 'Job', 'batch'),
   spec('spec/jobTemplate/metadata/labels', true, 'CronJob', 'batch'),
   spec('spec/jobTemplate/spec/template/metadata/labels', true, 'CronJob', 'batch'),
+  // Kustomize 5.5 (kubectl 1.32) labels claim templates with the Pod templates.
+  spec('spec/volumeClaimTemplates/metadata/labels', true, 'StatefulSet', 'apps'),
 ];
 
 const AFFINITY = [
@@ -68,7 +70,6 @@ const SELECTOR_LABELS: FieldSpec[] = [
   spec('spec/podSelector/matchLabels', false, 'NetworkPolicy', 'networking.k8s.io'),
   spec('spec/ingress/from/podSelector/matchLabels', false, 'NetworkPolicy', 'networking.k8s.io'),
   spec('spec/egress/to/podSelector/matchLabels', false, 'NetworkPolicy', 'networking.k8s.io'),
-  spec('spec/volumeClaimTemplates/metadata/labels', true, 'StatefulSet', 'apps'),
 ];
 
 const TEMPLATE_ANNOTATIONS: FieldSpec[] = [
@@ -294,6 +295,32 @@ function objectReferences(o: Obj, refKind: string): [Obj, string][] {
   return out;
 }
 
+/**
+ * A (Cluster)RoleBinding subject naming a ServiceAccount of the build by one of its former names and namespaces
+ * follows it to its current name and namespace.
+ */
+function fixServiceAccountSubjects(resources: readonly Res[]): void {
+  const accounts = resources.filter((r) => kindOf(r) === 'ServiceAccount' && (r.names.length > 1 || r.namespaces.length > 1));
+  if (!accounts.length) return;
+  const byName = new Map<string, Res[]>();
+  for (const a of accounts)
+    for (const n of new Set(a.names)) {
+      const l = byName.get(n);
+      if (l) l.push(a);
+      else byName.set(n, [a]);
+    }
+  for (const r of resources) {
+    if ((kindOf(r) !== 'RoleBinding' && kindOf(r) !== 'ClusterRoleBinding') || !Array.isArray(r.object.subjects)) continue;
+    for (const s of r.object.subjects) {
+      if (!isObj(s) || s.kind !== 'ServiceAccount' || typeof s.name !== 'string' || typeof s.namespace !== 'string') continue;
+      const a = byName.get(s.name)?.find((x) => x.namespaces.some((n) => (n || 'default') === s.namespace));
+      if (!a) continue;
+      s.name = nameOf(a);
+      if (namespaceOf(a)) s.namespace = namespaceOf(a);
+    }
+  }
+}
+
 const REFERABLE = new Set(['ServiceAccount', 'PriorityClass', 'PersistentVolumeClaim', 'ConfigMap', 'Secret', 'Role', 'ClusterRole', 'Service', 'Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 
 /**
@@ -301,6 +328,7 @@ const REFERABLE = new Set(['ServiceAccount', 'PriorityClass', 'PersistentVolumeC
  * namespace for namespaced kinds) follow it to its new name, as kustomize's name reference transformer does.
  */
 export function fixNameReferences(resources: readonly Res[]): void {
+  fixServiceAccountSubjects(resources);
   // Kind → former name → the renamed objects that had it.
   const byKind = new Map<string, Map<string, Res[]>>();
   for (const r of resources) {
