@@ -289,7 +289,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
 
   const unusedRule = opts.rules.find((r) => r.meta.id === UNUSED_SUPPRESSION);
   addTemplateSources(findings, files);
-  const result = applySuppressions(findings, [...files, ...plan.context], {
+  const result = applySuppressions(findings, only ? files.filter(wanted) : [...files, ...plan.context], {
     ruleIds: opts.rules.map((r) => r.meta.id),
     unusedSeverity: (file) => (!unusedRule ? undefined : file ? severityOf(unusedRule, file) : unusedRule.meta.severity),
     strict: opts.strict,

@@ -6,7 +6,8 @@
 import { dirname } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { ConfigError, findConfigFile, loadConfigFor, type ResolvedConfig } from '../config/index.js';
-import { DEFAULT_KUBE_VERSION, createRun, lint, type LintOptions, type LintResult } from '../engine/lint.js';
+import { unitPlanner } from '../app/lint.js';
+import { DEFAULT_KUBE_VERSION, lint, prepareRules, prepareRun, type LintOptions, type LintResult } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import { applyFixes } from '../fix/apply.js';
 import { fixUntilStable } from '../fix/run.js';
@@ -127,11 +128,14 @@ export class BufferLinter {
     stillCurrent: () => boolean,
     configFor: ConfigLookup = memoConfigLookup(),
   ): Promise<LintResult | undefined> {
-    const opts: LintOptions = { rules: allRules, nodes, kubeVersion: config?.kubeVersion ?? this.settings.kubeVersion ?? DEFAULT_KUBE_VERSION, ...this.options(folder, configFor) };
-    const run = createRun(files, opts);
-    for (const rule of allRules) if (rule.prepare) await rule.prepare(run);
+    // The deployment units of the workspace, worked out as the CLI does: cross-resource rules compare the buffer's
+    // objects only with what is applied together with them.
+    const plan = unitPlanner({ cwd: folder?.root ?? (self.absPath ? dirname(self.absPath) : '/'), clusters: config?.clusters, isIgnored: (abs) => !!configFor(abs)?.isIgnored(abs) });
+    const opts: LintOptions = { rules: allRules, nodes, kubeVersion: config?.kubeVersion ?? this.settings.kubeVersion ?? DEFAULT_KUBE_VERSION, ...this.options(folder, configFor), plan };
+    const prepared = prepareRun(files, opts);
+    await prepareRules(prepared, allRules);
     if (!stillCurrent()) return undefined;
-    const r = lint([self], opts, run);
+    const r = lint(files, opts, prepared, new Set([self]));
     const mine = (fs: Finding[]) => fs.filter((f) => f.file === self.path);
     return { findings: mine(r.findings), suppressed: mine(r.suppressed), internalErrors: r.internalErrors };
   }

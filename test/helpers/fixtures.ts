@@ -69,7 +69,8 @@ export function expectedKeys(c: FixtureCase, ruleId: string): string[] {
 }
 
 export async function lintCase(c: FixtureCase, nodes?: readonly NodeInfo[], ruleId?: string): Promise<Finding[]> {
-  const files: SourceFile[] = c.files.map((f) => parseSource({ path: f.path, text: f.text }));
+  // With their absolute paths, so that a case's kustomization finds its resources and patches.
+  const files: SourceFile[] = c.files.map((f) => parseSource({ path: f.path, absPath: join(FIXTURES, f.path), text: f.text }));
   const opts = caseOptions(c);
   const { findings, internalErrors } = await lintAsync(files, {
     rules: allRules,
