@@ -198,7 +198,6 @@ function describeError(e: ErrorObject, ruleIds: readonly string[]): { path: Path
     case 'anyOf':
       if (parent === 'waivers' || path[path.length - 3] === 'waivers')
         return { path, at: 'key', message: 'a waiver must name at least one of kind, name or namespace' };
-      if (parent === 'clusters') return { path, at: 'value', message: 'must be a glob or a list of globs (the files of this unit)' };
       return { path, at: 'value', message: 'has the wrong shape' };
     default:
       return { path, at: 'value', message: e.message ?? 'is invalid' };
@@ -213,7 +212,10 @@ function validate(src: Source, rules: readonly Rule[]): void {
   // A rule entry that is neither a severity nor a tuple: say what is allowed rather than an ajv branch message.
   // `required` inside an anyOf (a waiver's kind/name/namespace) is explained by the anyOf error itself.
   const e = bestError(errors.filter((x) => !(x.keyword === 'required' && x.schemaPath.includes('/anyOf/'))));
-  const d = describeError(e, ids);
+  let d = describeError(e, ids);
+  // A clusters entry is a glob or a list of globs: one message for any wrong shape below it.
+  if (d.path[0] === 'clusters' && d.path.length >= 2 && e.keyword !== 'additionalProperties')
+    d = { path: d.path.slice(0, 2), at: 'value', message: 'must be a glob or a list of globs (the files of this unit)' };
   const path = d.path;
   const ruleEntry = path.length >= 2 && path[path.length - 2] === 'rules' && typeof path[path.length - 1] === 'string' && e.keyword !== 'additionalProperties';
   let message = d.message;

@@ -19,6 +19,7 @@ export function formatJson(findings: readonly Finding[], ctx: ReportContext): st
         path: f.path,
       };
       if (f.object) o.object = f.object;
+      if (f.units?.length) o.units = f.units;
       if (f.related?.length) o.related = f.related;
       if (f.fix) o.fix = { description: f.fix.description };
       return o;

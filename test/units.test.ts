@@ -1,0 +1,268 @@
+/**
+ * What is linted together: deployment units from the config, Kustomize and directories; alternatives (environment
+ * and variant copies) never compared; real conflicts inside a unit still found, at the line that caused them.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lintAsync } from '../src/engine/lint.js';
+import { parseSource } from '../src/load/parse.js';
+import { directoryUnits } from '../src/units/directories.js';
+import { allRules } from '../rules/index.js';
+import { runCli } from './helpers/cli.js';
+import { workdir } from './helpers/manifests.js';
+import { REPOS, planRepo } from './helpers/repos.js';
+
+interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  path: string;
+  units?: string[];
+  related?: { file: string; line: number; column: number; message: string }[];
+}
+
+function lintJson(args: string[], cwd: string): { code: number; stderr: string; findings: JsonFinding[] } {
+  const r = runCli(['-f', 'json', ...args], { cwd });
+  return { code: r.code, stderr: r.stderr, findings: r.stdout ? JSON.parse(r.stdout).findings : [] };
+}
+
+const keys = (fs: JsonFinding[]) => fs.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId}`).sort();
+
+const ds = (name: string, port: number, extra = '') => `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: ${name}
+  namespace: edge
+spec:
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      priorityClassName: system-node-critical${extra}
+      containers:
+        - name: agent
+          image: registry.example.com/${name}:1.0.0
+          ports: [{containerPort: ${port}, hostPort: ${port}}]
+`;
+
+describe('a realistic multi-environment repository', () => {
+  const root = join(REPOS, 'multi-env');
+
+  it('lints with no false finding: no error, no warning, only the true notes', () => {
+    const r = lintJson([], root);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+    expect(keys(r.findings)).toEqual([
+      'base/daemonset.yaml:26:15 host-port',
+      'charts/agent/Chart.yaml:2:1 unrendered-template',
+      'components/metrics/exporter.yaml:23:15 host-port',
+      'envs/production/edge-agent.yaml:27:15 host-port',
+      'envs/staging/edge-agent.yaml:27:15 host-port',
+      // The production patch moves the port: reported on the patch's line, once.
+      'overlays/prod/hostport-patch.yaml:14:15 host-port',
+      'platform/linux/agent.yaml:25:15 host-port',
+      'platform/windows/agent.yaml:25:15 host-port',
+      'variants/cni-ebpf.yaml:16:7 host-network',
+      'variants/cni-iptables.yaml:16:7 host-network',
+    ]);
+  });
+
+  it('honours the committed .gitignore; --no-ignore reads the ignored folder, whose copy is an alternative again', () => {
+    const ignored = lintJson([], root);
+    expect(ignored.findings.some((f) => f.file.startsWith('rendered/'))).toBe(false);
+    const all = lintJson(['--no-ignore'], root);
+    expect(all.code).toBe(0);
+    expect(all.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+
+  it('splits the repository into the units a user deploys', () => {
+    const { plan } = planRepo('multi-env');
+    const names = plan.units.map((u) => `${u.source} ${u.name}`).sort();
+    expect(names).toEqual(
+      [
+        'kustomize overlays/dev',
+        'kustomize overlays/prod',
+        'directory envs/production',
+        'directory envs/staging',
+        'directory variants/cni-ebpf.yaml',
+        'directory variants/cni-iptables.yaml',
+      ].sort(),
+    );
+    // Shared objects (the platform twins, the CNI's account) are in every directory unit; patches are partial objects.
+    const staging = plan.units.find((u) => u.name === 'envs/staging')!;
+    expect(staging.manifests.map((m) => m.file.path)).toContain('platform/windows/agent.yaml');
+    expect([...plan.partial].map((m) => m.file.path).sort()).toEqual(['overlays/dev/resources-patch.yaml', 'overlays/prod/hostport-patch.yaml']);
+  });
+
+  it('lints an overlay directory on its own, its base read from disk', () => {
+    const r = lintJson(['overlays/prod'], root);
+    expect(r.code).toBe(0);
+    // The base's own findings are not this run's: only what the overlay's files hold.
+    expect(keys(r.findings)).toEqual(['overlays/prod/hostport-patch.yaml:14:15 host-port']);
+  });
+});
+
+describe('real conflicts inside a unit', () => {
+  const root = join(REPOS, 'in-unit-conflicts');
+
+  it('are found, name their unit and point at the line that caused them', () => {
+    const r = lintJson([], root);
+    expect(r.code).toBe(1);
+    const serious = r.findings.filter((f) => f.severity !== 'info');
+    expect(keys(serious)).toEqual([
+      'base/agents.yaml:20:15 host-port-conflict',
+      'base/web.yaml:26:3 service-selects-nothing',
+      'envs/dev/edge.yaml:21:15 host-port-conflict',
+      'envs/dev/edge.yaml:62:3 duplicate-object',
+      'envs/dev/edge.yaml:7:3 overlapping-selectors',
+    ]);
+    for (const f of serious) expect(f.units).toHaveLength(1);
+    // The overlay's patch moved the log agent onto the metrics agent's port: the collision points at the patch.
+    const hp = serious.find((f) => f.file === 'base/agents.yaml')!;
+    expect(hp.units).toEqual(['overlays/prod']);
+    expect(hp.message).toContain('DaemonSet monitoring/prod-metrics-agent and DaemonSet monitoring/prod-log-agent both claim host port 9100/TCP');
+    expect(hp.message).toMatch(/\(deployment unit overlays\/prod\)$/);
+    expect(hp.related).toEqual([expect.objectContaining({ file: 'overlays/prod/log-port.yaml', line: 13, column: 15 })]);
+    // The overlay's label reaches the Service's selector and the template alike; the missing tier label is real.
+    expect(serious.find((f) => f.ruleId === 'service-selects-nothing')!.message).toContain('selects app=web, tier=frontend, env=prod');
+    // The duplicate names both definitions.
+    const dup = serious.find((f) => f.ruleId === 'duplicate-object')!;
+    expect(dup.related).toEqual([expect.objectContaining({ file: 'envs/dev/edge.yaml', line: 51 })]);
+    // The production copy of the edge agent is not compared with the dev copy or the dev proxy.
+    expect(serious.some((f) => f.file === 'envs/prod/edge.yaml')).toBe(false);
+  });
+});
+
+describe('alternatives and identity', () => {
+  it('different copies of one object in different files are alternatives; in one file they are a duplicate', async () => {
+    const lint = async (files: Record<string, string>) => {
+      const parsed = Object.entries(files).map(([path, text]) => parseSource({ path, text }));
+      return (await lintAsync(parsed, { rules: allRules })).findings.filter((f) => f.severity !== 'info').map((f) => `${f.file}:${f.line} ${f.ruleId}`);
+    };
+    // Two environment copies claiming the same port: not one cluster.
+    expect(await lint({ 'dev/agent.yaml': ds('agent', 8080), 'prod/agent.yaml': ds('agent', 8080, '\n      hostNetwork: false') })).toEqual([]);
+    // Variants side by side in one directory, sharing a Service.
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: agent, namespace: edge}\nspec:\n  selector: {app: agent}\n  ports: [{port: 8080}]\n';
+    expect(await lint({ 'agent.yaml': ds('agent', 8080), 'agent-debug.yaml': ds('agent', 8080, '\n      hostPID: false'), 'service.yaml': svc })).toEqual([]);
+    // The same object twice in one file.
+    expect(await lint({ 'both.yaml': `${ds('agent', 8080)}---\n${ds('agent', 8081)}` })).toEqual(['both.yaml:22 duplicate-object']);
+    // A real collision between two different objects across files of one unit is still found.
+    expect(await lint({ 'a.yaml': ds('agent', 8080), 'b.yaml': ds('proxy', 8080) })).toEqual(['a.yaml:17 host-port-conflict']);
+  });
+
+  it('groups directories: alternatives split, what is above them is shared, unrelated trees stay together', () => {
+    const f = (path: string, text: string) => parseSource({ path, text });
+    const groups = directoryUnits([
+      f('common/rbac.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: agent, namespace: edge}\n'),
+      f('envs/dev/agent.yaml', ds('agent', 8080)),
+      f('envs/prod/agent.yaml', ds('agent', 9090)),
+      f('envs/shared.yaml', ds('other', 7070)),
+    ]);
+    expect(groups.map((g) => [g.name, g.files.map((x) => x.path).sort()])).toEqual([
+      ['envs/dev', ['common/rbac.yaml', 'envs/dev/agent.yaml', 'envs/shared.yaml']],
+      ['envs/prod', ['common/rbac.yaml', 'envs/prod/agent.yaml', 'envs/shared.yaml']],
+    ]);
+  });
+});
+
+describe('config clusters', () => {
+  it('a clusters entry is one unit, validated like the rest of the config', () => {
+    const dir = workdir({
+      '.daemonlint.yaml': 'clusters:\n  edge: [dev/, shared/]\n',
+      'dev/agent.yaml': ds('agent', 8080),
+      'prod/agent.yaml': ds('agent', 9090),
+      'shared/proxy.yaml': ds('proxy', 8080),
+    });
+    const r = lintJson([], dir);
+    expect(keys(r.findings.filter((f) => f.severity === 'error'))).toEqual(['dev/agent.yaml:17:41 host-port-conflict']);
+    expect(r.findings.find((f) => f.ruleId === 'host-port-conflict')!.units).toEqual(['edge']);
+    const bad = workdir({ '.daemonlint.yaml': 'clusters:\n  edge: {files: dev}\n', 'a.yaml': ds('agent', 1) });
+    const b = runCli([], { cwd: bad });
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/\.daemonlint\.yaml:2:9: clusters\.edge: must be a glob or a list of globs/);
+  });
+});
+
+describe('what the user did not ask for', () => {
+  it('an empty directory is an error unless --allow-empty; named files never are', () => {
+    const dir = workdir({ 'notes.yaml': 'title: not a manifest\n', 'sub/.keep': '' });
+    const r = runCli([], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'daemonlint: no Kubernetes objects found in the current directory (files ignored by .gitignore are skipped; --no-ignore reads them); name the directory or files holding your manifests, or pass --allow-empty\n',
+    );
+    expect(runCli(['sub'], { cwd: dir }).stderr).toContain('no Kubernetes objects found in sub');
+    expect(runCli(['--allow-empty'], { cwd: dir }).code).toBe(0);
+    expect(runCli(['notes.yaml'], { cwd: dir }).code).toBe(0);
+  });
+
+  it('Jinja and Salt templates are one note, not a cascade of YAML errors', () => {
+    const dir = workdir({
+      'salt.yaml': "{% set port = pillar['agent']['port'] %}\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ pillar['agent']['name'] }}\nspec:\n  ports: [{port: {{ port }}}]\n",
+    });
+    const r = lintJson([], dir);
+    expect(r.findings.map((f) => `${f.line} ${f.ruleId} ${f.severity}`)).toEqual(['1 unrendered-template info']);
+    expect(r.findings[0]!.message).toContain('Jinja');
+  });
+});
+
+describe('helm template output', () => {
+  const rendered = `---
+# Source: agent/templates/serviceaccount.yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: r-agent
+---
+# Source: agent/templates/daemonset.yaml
+apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: r-agent
+spec:
+  selector:
+    matchLabels: {app: r-agent}
+  template:
+    metadata:
+      labels: {app: r-agent}
+    spec:
+      priorityClassName: system-node-critical
+      containers:
+        - name: agent
+          image: registry.example.com/agent:1.0.0
+          securityContext:
+            privileged: true
+`;
+  const template = `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: {{ .Release.Name }}-agent
+spec:
+  template:
+    spec:
+      containers:
+        - name: agent
+          securityContext:
+            privileged: {{ .Values.privileged }}
+`;
+
+  it('names the template, and its line when the chart source is linted too and the key is there once', () => {
+    const dir = workdir({ 'out/agent.yaml': rendered, 'charts/agent/Chart.yaml': 'apiVersion: v2\nname: agent\nversion: 1.0.0\n', 'charts/agent/templates/daemonset.yaml': template });
+    const r = lintJson([], dir);
+    const f = r.findings.find((x) => x.ruleId === 'privileged-container')!;
+    expect(f).toMatchObject({ file: 'out/agent.yaml', line: 25 });
+    expect(f.related).toContainEqual({ file: 'charts/agent/templates/daemonset.yaml', line: 11, column: 13, endLine: 11, endColumn: 23, message: 'rendered from privileged in the template agent/templates/daemonset.yaml' });
+    // From stdin, without the chart: the template is named.
+    const s = runCli(['-f', 'json', '--stdin-filename', 'rendered.yaml', '-'], { cwd: workdir(), input: rendered });
+    const g = (JSON.parse(s.stdout).findings as JsonFinding[]).find((x) => x.ruleId === 'privileged-container')!;
+    expect(g.related).toContainEqual(expect.objectContaining({ file: 'agent/templates/daemonset.yaml', line: 1, message: 'rendered from the template agent/templates/daemonset.yaml' }));
+    // Text output shows it too.
+    expect(runCli([], { cwd: dir }).stdout).toContain('↳ charts/agent/templates/daemonset.yaml:11:13 rendered from privileged');
+  });
+});
