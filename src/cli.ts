@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../rules/index.js';
-import { UsageError, lintPaths, loadInputs, loadNodes } from './app/lint.js';
+import { UsageError, lintPaths, loadInputs, loadNodes, unitPlanner } from './app/lint.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
 import { SEVERITY_RANK, type Finding, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
@@ -279,7 +279,9 @@ async function coverageCommand(values: Values, positionals: string[], io: CliIO)
   const nodes = await loadNodes(values.nodes, io.cwd);
   const { files, readErrors } = await loadInputs(positionals, { cwd: io.cwd, stdinFilename: values['stdin-filename'], readStdin: io.readStdin, noIgnore: values['no-ignore'] });
   const { renderCoverage } = await import('./coverage/index.js');
-  writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io) }), values, io);
+  // DaemonSets as each deployment unit deploys them (an overlay's patches applied), one row per distinct result.
+  const { units } = unitPlanner({ cwd: io.cwd, stdinFilename: values['stdin-filename'] })(files);
+  writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io), units }), values, io);
   for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
   return readErrors.length ? 2 : 0;
 }

@@ -266,3 +266,22 @@ spec:
     expect(runCli([], { cwd: dir }).stdout).toContain('↳ charts/agent/templates/daemonset.yaml:11:13 rendered from privileged');
   });
 });
+
+describe('coverage per unit', () => {
+  it('shows each DaemonSet as its unit deploys it, naming the units', () => {
+    const r = runCli(['coverage', '-f', 'json'], { cwd: join(REPOS, 'multi-env') });
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout).daemonSets as { namespace: string; name: string; file: string; units?: string[] }[];
+    expect(rows.map((d) => `${d.namespace}/${d.name} ${d.units!.join(',')}`)).toEqual([
+      'agents-dev/dev-node-agent overlays/dev',
+      'agents/node-agent overlays/prod',
+      'agents/node-exporter overlays/prod',
+      'edge/edge-agent envs/production',
+      'edge/edge-agent envs/staging',
+      'kube-system/cni-node variants/cni-ebpf.yaml',
+      'kube-system/cni-node variants/cni-iptables.yaml',
+      'logging/log-agent-linux envs/production,envs/staging,variants/cni-ebpf.yaml,variants/cni-iptables.yaml',
+      'logging/log-agent-windows envs/production,envs/staging,variants/cni-ebpf.yaml,variants/cni-iptables.yaml',
+    ]);
+  });
+});

@@ -32,7 +32,7 @@ export function renderHtml(r: CoverageReport): string {
   out.push(`<meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>${STYLE}</style></head><body>`);
   out.push(`<h1>${title}</h1>`);
   const rowHead = (d: CoverageReport['daemonSets'][number]) =>
-    `<th scope="row">${e(`${d.namespace}/${d.name}`)}<span class="src">${e(`${d.file}:${d.line}`)}</span></th>`;
+    `<th scope="row">${e(`${d.namespace}/${d.name}`)}${d.units ? `<span class="src">${e(d.units.join(', '))}</span>` : ''}<span class="src">${e(`${d.file}:${d.line}`)}</span></th>`;
   if (!r.daemonSets.length) {
     out.push('<p class="note">No DaemonSets found.</p>');
   } else if (!r.inventory) {

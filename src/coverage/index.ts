@@ -2,7 +2,7 @@
  * `daemonlint coverage`: a table of DaemonSets × nodes showing where each DaemonSet runs and,
  * for each node it skips, why. Without an inventory, one row per DaemonSet summarising its restrictions.
  */
-import type { NodeInfo, SourceFile } from '../types.js';
+import type { Manifest, NodeInfo, SourceFile } from '../types.js';
 import { renderHtml } from './html.js';
 import { buildCoverage } from './model.js';
 import { renderText } from './text.js';
@@ -12,8 +12,13 @@ export { escapeHtml } from './html.js';
 
 export type CoverageFormat = 'text' | 'json' | 'html';
 
-export function renderCoverage(files: SourceFile[], nodes: NodeInfo[] | undefined, format: CoverageFormat, opts: { color: boolean }): string {
-  const report = buildCoverage(files, nodes);
+export function renderCoverage(
+  files: SourceFile[],
+  nodes: NodeInfo[] | undefined,
+  format: CoverageFormat,
+  opts: { color: boolean; units?: readonly { name: string; manifests: readonly Manifest[] }[] },
+): string {
+  const report = buildCoverage(files, nodes, opts.units);
   switch (format) {
     case 'json':
       return JSON.stringify(report, null, 2) + '\n';

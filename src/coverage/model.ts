@@ -4,7 +4,8 @@
  */
 import { analyzeTemplate, describeReason, describeTaint, placeOnNode } from '../k8s/nodes.js';
 import { podTemplate } from '../k8s/workloads.js';
-import type { NodeInfo, SourceFile } from '../types.js';
+import { originOf } from '../units/trace.js';
+import type { Manifest, NodeInfo, SourceFile } from '../types.js';
 
 export interface CoverageCell {
   node: string;
@@ -28,6 +29,8 @@ export interface CoverageRow {
   cells?: CoverageCell[];
   /** Number of inventory nodes it runs on (only with an inventory). */
   runsOn?: number;
+  /** The deployment units it is deployed in, when the run has more than one (see src/units). */
+  units?: string[];
 }
 
 export interface CoverageNode {
@@ -42,17 +45,36 @@ export interface CoverageReport {
   daemonSets: CoverageRow[];
 }
 
-export function buildCoverage(files: readonly SourceFile[], nodes: readonly NodeInfo[] | undefined): CoverageReport {
+/**
+ * The coverage of the DaemonSets of `files`, or, given the run's deployment units, of each unit's DaemonSets as
+ * deployed there (a Kustomize overlay's, with its patches); a DaemonSet deployed alike in several units is one row.
+ */
+export function buildCoverage(files: readonly SourceFile[], nodes: readonly NodeInfo[] | undefined, units?: readonly { name: string; manifests: readonly Manifest[] }[]): CoverageReport {
   const inventory = nodes !== undefined;
   const rows: CoverageRow[] = [];
-  for (const file of files) {
-    for (const m of file.manifests) {
+  const named = !!units && units.length > 1;
+  const groups = units ?? [{ name: '', manifests: files.flatMap((f) => f.manifests) }];
+  const seen = new Map<string, CoverageRow>();
+  for (const unit of groups) {
+    for (const m of unit.manifests) {
       if (m.ref.kind !== 'DaemonSet') continue;
       const t = podTemplate(m);
-      const line = file.locate(m.docIndex, [...m.base, 'metadata', 'name']).line;
-      const base = { namespace: m.namespace, name: m.ref.name ?? '(unnamed)', file: file.path, line };
+      const at = originOf(m, ['metadata', 'name']);
+      const line = at.file.locate(at.docIndex, [...at.base, ...at.path]).line;
+      const base = { namespace: m.namespace, name: m.ref.name ?? '(unnamed)', file: at.file.path, line };
+      const key = JSON.stringify([base, m.trace ? m.object : m.file.path]);
+      const had = seen.get(key);
+      if (had) {
+        if (named && !had.units!.includes(unit.name)) had.units!.push(unit.name);
+        continue;
+      }
+      const add = (row: CoverageRow) => {
+        if (named) row.units = [unit.name];
+        seen.set(key, row);
+        rows.push(row);
+      };
       if (!t) {
-        rows.push({
+        add({
           ...base,
           restriction: 'no Pod template',
           restricted: false,
@@ -79,9 +101,10 @@ export function buildCoverage(files: readonly SourceFile[], nodes: readonly Node
         });
         row.runsOn = row.cells.filter((c) => c.runs).length;
       }
-      rows.push(row);
+      add(row);
     }
   }
+  for (const r of rows) if (r.units) r.units.sort();
   rows.sort((x, y) => (x.namespace + '/' + x.name).localeCompare(y.namespace + '/' + y.name) || x.file.localeCompare(y.file) || x.line - y.line);
   return {
     inventory,

@@ -10,7 +10,7 @@ function pad(s: string, width: number): string {
 export function renderText(r: CoverageReport, color: boolean): string {
   const paint = (code: string, s: string) => (color ? `${code}${s}${ANSI.reset}` : s);
   const lines: string[] = [];
-  const id = (d: { namespace: string; name: string }) => `${d.namespace}/${d.name}`;
+  const id = (d: { namespace: string; name: string; units?: string[] }) => `${d.namespace}/${d.name}${d.units ? ` (${d.units.join(', ')})` : ''}`;
   if (!r.daemonSets.length) return 'No DaemonSets found.\n';
 
   if (!r.inventory) {
