@@ -25,7 +25,11 @@ const atLeast = (v: Version, w: Version) => v[0] - w[0] || v[1] - w[1] || v[2] -
 function needs(k: Record<string, unknown>): { version: Version; feature: string } {
   if (k.labels) return { version: [4, 1, 0], feature: '`labels`' };
   if (k.components) return { version: [3, 7, 0], feature: '`components`' };
-  if (k.patches) return { version: [3, 2, 1], feature: '`patches`' };
+  if (k.patches) return { version: [3, 5, 3], feature: '`patches`' };
+  if (k.replicas) return { version: [3, 5, 3], feature: '`replicas`' };
+  // Kustomize 2.0 took directories only under `bases`.
+  if (Array.isArray(k.resources) && k.resources.some((r) => typeof r === 'string' && !/\.ya?ml$|\.json$/.test(r)))
+    return { version: [2, 1, 0], feature: 'directories under `resources`' };
   return { version: [2, 0, 3], feature: 'the basic fields' };
 }
 
