@@ -89,6 +89,17 @@ export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Repor
   return f;
 }
 
+/** Units named in a message before the rest are counted. */
+const MAX_UNITS_NAMED = 3;
+
+/** `deployment unit a`, `deployment units a, b`, `deployment units a, b, c and 4 more`, `all 9 deployment units`. */
+export function describeUnits(units: readonly string[], total: number): string {
+  if (units.length === 1) return `deployment unit ${units[0]}`;
+  if (units.length === total) return `all ${total} deployment units`;
+  const shown = units.slice(0, MAX_UNITS_NAMED).join(', ');
+  return `deployment units ${shown}${units.length > MAX_UNITS_NAMED ? ` and ${units.length - MAX_UNITS_NAMED} more` : ''}`;
+}
+
 /** Rules that compare objects with each other: they run once per deployment unit, on the unit's objects. */
 export function isUnitRule(rule: Rule): boolean {
   return rule.meta.tags.includes('cross-resource');
@@ -272,10 +283,11 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
         if (sev === 'off') continue;
         checkObject(rule, m, ur, sev, (f) => {
           if (onlyPaths && !onlyPaths.has(f.file)) return;
-          const key = keyOf(f);
+          // One finding per rule and place: the first unit's message, naming every unit where it reads the same.
+          const key = `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}\0${f.endLine}\0${f.endColumn}`;
           const had = byKey.get(key);
           if (had) {
-            if (named && !had.units!.includes(unit.name)) had.units!.push(unit.name);
+            if (named && had.message === f.message && !had.units!.includes(unit.name)) had.units!.push(unit.name);
             return;
           }
           if (named) f.units = [unit.name];
@@ -285,7 +297,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
       }
     }
   });
-  for (const f of byKey.values()) if (f.units) f.message = `${f.message} (${f.units.length === 1 ? 'deployment unit' : 'deployment units'} ${f.units.join(', ')})`;
+  for (const f of byKey.values()) if (f.units) f.message = `${f.message} (${describeUnits(f.units, plan.units.length)})`;
 
   const unusedRule = opts.rules.find((r) => r.meta.id === UNUSED_SUPPRESSION);
   addTemplateSources(findings, files);
