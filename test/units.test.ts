@@ -285,3 +285,33 @@ describe('coverage per unit', () => {
     ]);
   });
 });
+
+describe('kustomizations kustomize would refuse', () => {
+  it('are one finding each at the offending entry, never a crash', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: {a: b}, ports: [{port: 1}]}\n';
+    const dir = workdir({
+      'a/kustomization.yaml': 'resources: agent.yaml\npatches: {path: x}\n',
+      'c/kustomization.yaml': 'resources: [., ../c]\n',
+      'd/kustomization.yaml': 'resources: [s.yaml]\npatches:\n  - target: {kind: "(", name: "["}\n    patch: "- op: remove\\n  path: /nope"\n  - target: {kind: Service}\n    patch: "[1, 2"\n  - path: .\n',
+      'd/s.yaml': svc,
+      'e/kustomization.yaml': 'resources: [../d/s.yaml]\npatchesJson6902:\n  - target: {kind: Service, name: s}\n    patch: "{op: add}"\n  - path: nope.yaml\npatchesStrategicMerge: [missing.yaml, 7]\ncommonLabels: [a]\n',
+    });
+    const r = lintJson([], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(r.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`)).toEqual([
+      'a/kustomization.yaml:1:1 `resources` must be a list of paths; kustomize cannot build this.',
+      'a/kustomization.yaml:2:1 `patches` must be a list; kustomize cannot build this.',
+      'c/kustomization.yaml:1:13 . is already being built (a cycle of kustomizations).',
+      'c/kustomization.yaml:1:16 ../c is already being built (a cycle of kustomizations).',
+      'd/kustomization.yaml:3:5 This patch matches no object of the build (( [); kustomize refuses it.',
+      'd/kustomization.yaml:6:5 This inline patch is not valid YAML.',
+      'd/kustomization.yaml:7:5 . is a directory, not a patch file; kustomize cannot build this.',
+      'e/kustomization.yaml:3:5 This JSON patch cannot be applied to Service s: a JSON patch must be a list of operations.',
+      'e/kustomization.yaml:5:5 A JSON patch needs a target.',
+      'e/kustomization.yaml:6:25 missing.yaml does not exist; kustomize cannot build this.',
+      'e/kustomization.yaml:6:39 This `patchesStrategicMerge` entry must be a path (a string); kustomize cannot build this.',
+      'e/kustomization.yaml:7:1 `commonLabels` must be a mapping of names to values; kustomize cannot build this.',
+    ]);
+  });
+});

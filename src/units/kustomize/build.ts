@@ -7,6 +7,7 @@
  * transformers) is reported, never guessed.
  */
 import { join, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { yamlValues } from '../../load/parse.js';
 import type { LoadProblem, Manifest, Origin, SourceFile } from '../../types.js';
 import { apiGroup } from '../identity.js';
@@ -19,7 +20,20 @@ export const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', '
 
 type Obj = Record<string, any>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/**
+ * A kustomization's fields as kustomize reads them: YAML 1.2 scalars (`.` and `on` are strings, unlike in the YAML
+ * 1.1 that manifests are decoded with). Undefined when the text is not valid YAML.
+ */
+function decodeKustomization(text: string): unknown {
+  const docs = parseAllDocuments(text, { prettyErrors: false, logLevel: 'error' });
+  if (!Array.isArray(docs) || !docs.length || docs.some((d) => d.errors.length)) return undefined;
+  try {
+    return docs[0]!.toJS({ maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+}
 
 /** How the build reaches files: loaded ones first, the disk otherwise. */
 export interface KustomizeHost {
@@ -90,7 +104,7 @@ class Builder {
     const kfile = kustomizationIn(this.host, dir);
     if (!kfile) return undefined;
     this.files.add(kfile);
-    const k = yamlValues(kfile.text)?.[0];
+    const k = decodeKustomization(kfile.text);
     const at = (...path: (string | number)[]): Origin => ({ file: kfile, docIndex: 0, base: [], path });
     if (!isObj(k)) {
       this.problem(at(), 'This kustomization is not a mapping of fields; it was not built.', 'error');
@@ -100,10 +114,13 @@ class Builder {
       if (k[f] !== undefined && !(Array.isArray(k[f]) && !k[f].length))
         this.problem(at(f), `daemonlint does not model \`${f}\`: what it adds or changes is missing from the objects linted for this kustomization.`, 'info');
     const resources = into ?? [];
-    for (const [field, list] of [['resources', k.resources], ['bases', k.bases]] as const) {
-      strings(list).forEach((p, i) => this.addResource(dir, p, at(field, i), stack, resources));
-    }
-    strings(k.components).forEach((p, i) => {
+    const paths = (field: string) => this.pathList(k, field, at);
+    for (const field of ['resources', 'bases']) for (const [p, i] of paths(field)) this.addResource(dir, p, at(field, i), stack, resources);
+    for (const field of ['patches', 'patchesJson6902', 'images', 'replicas', 'labels'])
+      if (k[field] !== undefined && k[field] !== null && !Array.isArray(k[field])) this.problem(at(field), `\`${field}\` must be a list; kustomize cannot build this.`, 'error');
+    for (const field of ['commonLabels', 'commonAnnotations'])
+      if (k[field] !== undefined && k[field] !== null && !isObj(k[field])) this.problem(at(field), `\`${field}\` must be a mapping of names to values; kustomize cannot build this.`, 'error');
+    paths('components').forEach(([p, i]) => {
       const cdir = resolve(dir, p);
       if (isRemote(p) || !this.host.isDirectory(cdir)) {
         this.problem(at('components', i), isRemote(p) ? 'daemonlint does not fetch remote components; its objects are missing from this build.' : `The component ${p} is not a directory with a kustomization.`, isRemote(p) ? 'info' : 'error');
@@ -115,6 +132,27 @@ class Builder {
     });
     this.transform(k, dir, resources, at);
     return resources;
+  }
+
+  /** Why a patch file cannot be read. */
+  private missing(abs: string, p: string): string {
+    return this.host.isDirectory(abs) ? `${p} is a directory, not a patch file; kustomize cannot build this.` : `${p} does not exist; kustomize cannot build this.`;
+  }
+
+  /** A list of paths: each entry with its index (for its position); anything else is reported, not guessed. */
+  private pathList(k: Obj, field: string, at: (...path: (string | number)[]) => Origin, what = 'a list of paths'): [string, number][] {
+    const v = k[field];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      this.problem(at(field), `\`${field}\` must be ${what}; kustomize cannot build this.`, 'error');
+      return [];
+    }
+    const out: [string, number][] = [];
+    v.forEach((p, i) => {
+      if (typeof p === 'string') out.push([p, i]);
+      else this.problem(at(field, i), `This \`${field}\` entry must be a path (a string); kustomize cannot build this.`, 'error');
+    });
+    return out;
   }
 
   private addResource(dir: string, p: string, at: Origin, stack: string[], out: Res[]): void {
@@ -149,7 +187,7 @@ class Builder {
 
   private transform(k: Obj, dir: string, resources: Res[], at: (...path: (string | number)[]) => Origin): void {
     // The order kustomize runs its built-in transformers in.
-    strings(k.patchesStrategicMerge).forEach((p, i) => this.strategicMerge(dir, p, undefined, at('patchesStrategicMerge', i), resources));
+    for (const [p, i] of this.pathList(k, 'patchesStrategicMerge', at, 'a list of patch files or patches')) this.strategicMerge(dir, p, undefined, at('patchesStrategicMerge', i), resources);
     if (Array.isArray(k.patches)) k.patches.forEach((p: unknown, i: number) => this.patch(dir, p, at('patches', i), resources));
     if (typeof k.namespace === 'string' && k.namespace) setNamespace(this.trace, resources, k.namespace, at('namespace'));
     addNameAffixes(resources, typeof k.namePrefix === 'string' ? k.namePrefix : '', typeof k.nameSuffix === 'string' ? k.nameSuffix : '');
@@ -172,7 +210,7 @@ class Builder {
     if (typeof entry.path === 'string') {
       const abs = resolve(dir, entry.path);
       const f = this.host.file(abs);
-      if (!f) return this.problem({ ...at, path: [...at.path, 'path'] }, `${entry.path} does not exist; kustomize cannot build this.`, 'error');
+      if (!f) return this.problem({ ...at, path: [...at.path, 'path'] }, this.missing(abs, entry.path), 'error');
       this.files.add(f);
       const docs = yamlValues(f.text);
       if (docs && docs.length === 1 && Array.isArray(docs[0])) {
@@ -200,7 +238,7 @@ class Builder {
       return;
     }
     const f = this.host.file(resolve(dir, p));
-    if (!f) return this.problem(at, `${p} does not exist; kustomize cannot build this.`, 'error');
+    if (!f) return this.problem(at, this.missing(resolve(dir, p), p), 'error');
     this.files.add(f);
     const docs = yamlValues(f.text) ?? [];
     docs.forEach((d, docIndex) => {
@@ -226,10 +264,11 @@ class Builder {
   }
 
   private json6902Entry(dir: string, entry: unknown, at: Origin, resources: Res[]): void {
-    if (!isObj(entry) || !isObj(entry.target)) return;
+    if (!isObj(entry)) return;
+    if (!isObj(entry.target)) return this.problem(at, 'A JSON patch needs a target.', 'error');
     if (typeof entry.path === 'string') {
       const f = this.host.file(resolve(dir, entry.path));
-      if (!f) return this.problem({ ...at, path: [...at.path, 'path'] }, `${entry.path} does not exist; kustomize cannot build this.`, 'error');
+      if (!f) return this.problem({ ...at, path: [...at.path, 'path'] }, this.missing(resolve(dir, entry.path), entry.path), 'error');
       this.files.add(f);
       const ops = yamlValues(f.text)?.[0];
       return this.json6902(ops, (i) => ({ file: f, docIndex: 0, base: [], path: [i] }), entry.target, resources, at, { file: f, docIndex: 0, base: [], path: [] });
