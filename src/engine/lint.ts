@@ -270,6 +270,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
   // finding naming every unit.
   const named = plan.units.length > 1;
   const byKey = new Map<string, Finding>();
+  const placeOwner = new Map<string, number>();
   const onlyPaths = only && new Set([...only].map((f) => f.path));
   unitRuns.forEach((ur, ui) => {
     if (late()) return;
@@ -283,13 +284,18 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
         if (sev === 'off') continue;
         checkObject(rule, m, ur, sev, (f) => {
           if (onlyPaths && !onlyPaths.has(f.file)) return;
-          // One finding per rule and place: the first unit's message, naming every unit where it reads the same.
-          const key = `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}\0${f.endLine}\0${f.endColumn}`;
+          // Across units, one finding per rule and place: the first unit's findings there, naming every unit where
+          // they read the same (a base shared by overlays); other units' different wording at that place is dropped.
+          const place = `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}\0${f.endLine}\0${f.endColumn}`;
+          const key = `${place}\0${f.message}`;
           const had = byKey.get(key);
           if (had) {
-            if (named && had.message === f.message && !had.units!.includes(unit.name)) had.units!.push(unit.name);
+            if (named && !had.units!.includes(unit.name)) had.units!.push(unit.name);
             return;
           }
+          const owner = placeOwner.get(place);
+          if (owner !== undefined && owner !== ui) return;
+          placeOwner.set(place, ui);
           if (named) f.units = [unit.name];
           byKey.set(key, f);
           findings.push(f);
