@@ -100,6 +100,12 @@ describe('a realistic multi-environment repository', () => {
     expect([...plan.partial].map((m) => m.file.path).sort()).toEqual(['overlays/dev/resources-patch.yaml', 'overlays/prod/hostport-patch.yaml']);
   });
 
+  it('a patch named on its own (as pre-commit passes staged files) is still a patch of the kustomization beside it', () => {
+    const r = lintJson(['overlays/dev/resources-patch.yaml'], root);
+    expect(r.code).toBe(0);
+    expect(r.findings).toEqual([]);
+  });
+
   it('lints an overlay directory on its own, its base read from disk', () => {
     const r = lintJson(['overlays/prod'], root);
     expect(r.code).toBe(0);

@@ -16,7 +16,7 @@ import { statSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { LoadProblem, Manifest, Origin, SourceFile } from '../types.js';
 import { directoryUnits } from './directories.js';
-import { KUSTOMIZATION_NAMES, buildKustomization, type KustomizeBuild, type KustomizeHost } from './kustomize/build.js';
+import { KUSTOMIZATION_NAMES, buildKustomization, kustomizationIn, type KustomizeBuild, type KustomizeHost } from './kustomize/build.js';
 import type { Res } from './kustomize/transform.js';
 import { makeUnit, type DeploymentUnit } from './unit.js';
 
@@ -105,11 +105,15 @@ interface Kustomized {
   consumed: Set<SourceFile>;
 }
 
-function kustomize(files: readonly SourceFile[], h: KustomizeHost, plan: UnitPlan): Kustomized {
+function kustomize(files: readonly SourceFile[], h: KustomizeHost, plan: UnitPlan, discover: boolean): Kustomized {
+  const dirs = new Set<string>();
+  for (const f of files) if (isKustomization(f)) dirs.add(dirname(f.absPath!));
+  // A file linted without its kustomization (a patch staged alone for pre-commit) is still read as part of the
+  // kustomization beside it, when the disk can be read.
+  if (discover) for (const f of files) if (f.absPath && !dirs.has(dirname(f.absPath)) && kustomizationIn(h, dirname(f.absPath))) dirs.add(dirname(f.absPath));
   const builds: KustomizeBuild[] = [];
-  for (const f of files) {
-    if (!isKustomization(f)) continue;
-    const b = buildKustomization(h, dirname(f.absPath!));
+  for (const dir of dirs) {
+    const b = buildKustomization(h, dir);
     if (b) builds.push(b);
   }
   const used = new Set<string>();
@@ -153,12 +157,12 @@ export function planUnits(files: readonly SourceFile[], opts: PlanOptions = {}):
   for (const c of opts.clusters ?? []) {
     const members = files.filter((f) => c.match(f));
     members.forEach((f) => clustered.add(f));
-    const k = kustomize(members, h, plan);
+    const k = kustomize(members, h, plan, !!opts.readFile);
     const raw = members.filter((f) => !k.consumed.has(f)).flatMap((f) => f.manifests);
     plan.units.push(makeUnit(c.name, 'config', [...k.roots.flatMap((r) => r.manifests), ...raw]));
   }
   const rest = files.filter((f) => !clustered.has(f));
-  const k = kustomize(rest, h, plan);
+  const k = kustomize(rest, h, plan, !!opts.readFile);
   for (const r of k.roots) plan.units.push(makeUnit(display(r.build.dir), 'kustomize', r.manifests));
   const plain = rest.filter((f) => !k.consumed.has(f) && f.manifests.length);
   for (const g of directoryUnits(plain)) plan.units.push(makeUnit(g.name, 'directory', g.files.flatMap((f) => f.manifests)));
