@@ -4,7 +4,8 @@
 import { formatPath } from '../load/positions.js';
 import { addTemplateSources } from '../units/helm.js';
 import { originOf } from '../units/trace.js';
-import { planUnits, type UnitPlan } from '../units/plan.js';
+import type { UnitPlan } from '../units/plan.js';
+import { describeUnits, isUnitRule, prepareRules, prepareRun, type PreparedRun } from './run.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.js';
 import type {
   Finding,
@@ -49,7 +50,7 @@ export interface LintResult {
   unfinished?: string[];
 }
 
-export const DEFAULT_KUBE_VERSION = '1.35';
+export { DEFAULT_KUBE_VERSION, createRun, describeUnits, isUnitRule, prepareRules, prepareRun, type PreparedRun } from './run.js';
 
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -87,65 +88,6 @@ export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Repor
   // A fix edits the object it was computed on: only meaningful when that is the source object itself.
   if (r.fix && !m.trace) f.fix = r.fix;
   return f;
-}
-
-/** Units named in a message before the rest are counted. */
-const MAX_UNITS_NAMED = 3;
-
-/** `deployment unit a`, `deployment units a, b`, `deployment units a, b, c and 4 more`, `all 9 deployment units`. */
-export function describeUnits(units: readonly string[], total: number): string {
-  if (units.length === 1) return `deployment unit ${units[0]}`;
-  if (units.length === total) return `all ${total} deployment units`;
-  const shown = units.slice(0, MAX_UNITS_NAMED).join(', ');
-  return `deployment units ${shown}${units.length > MAX_UNITS_NAMED ? ` and ${units.length - MAX_UNITS_NAMED} more` : ''}`;
-}
-
-/** Rules that compare objects with each other: they run once per deployment unit, on the unit's objects. */
-export function isUnitRule(rule: Rule): boolean {
-  return rule.meta.tags.includes('cross-resource');
-}
-
-export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion'>): RunContext {
-  return {
-    manifests: files.flatMap((f) => f.manifests),
-    files,
-    nodes: opts.nodes,
-    kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
-    cache: new Map(),
-  };
-}
-
-/** Everything a lint needs before rules run: the units, the run per-object rules see, and one run per unit. */
-export interface PreparedRun {
-  plan: UnitPlan;
-  /** The run per-object and per-file rules see: every source object (and what patches changed). */
-  run: RunContext;
-  /** One run per unit, for cross-resource rules. */
-  unitRuns: RunContext[];
-}
-
-/** Plan the units of a run and create the contexts the rules see. */
-export function prepareRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion' | 'plan'>): PreparedRun {
-  const plan = opts.plan ? opts.plan(files) : planUnits(files);
-  const all = [...files, ...plan.context];
-  const run = createRun(all, opts);
-  run.unitProblems = plan.problems;
-  // Objects changed by patches are checked through the patches: their validators must be ready too.
-  const patched = plan.patches.flatMap((p) => p.targets);
-  if (patched.length) run.manifests = [...run.manifests, ...patched];
-  const unitRuns = plan.units.map(
-    (u): RunContext => ({ manifests: u.manifests, files: all, nodes: opts.nodes, kubeVersion: run.kubeVersion, cache: new Map(), unit: { name: u.name, shadowed: u.shadowed } }),
-  );
-  return { plan, run, unitRuns };
-}
-
-/** Await every rule's `prepare` (which may load code lazily) on the runs it will see. */
-export async function prepareRules(prepared: PreparedRun, rules: readonly Rule[]): Promise<void> {
-  for (const rule of rules) {
-    if (!rule.prepare) continue;
-    if (isUnitRule(rule)) for (const r of prepared.unitRuns) await rule.prepare(r);
-    else await rule.prepare(prepared.run);
-  }
 }
 
 /** Lint a run, first awaiting every rule's `prepare` (which may load code lazily). */
