@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { originOf } from '../src/units/trace.js';
 import { yamlValues } from '../src/load/parse.js';
 import { describeWithClient } from './helpers/clients.js';
 import { REPOS, keyOf, kubectlKustomize, planRepo } from './helpers/repos.js';
@@ -54,4 +55,38 @@ describeWithClient('kubectl', 'the Kustomize builder agrees with kubectl kustomi
       });
     }
   }
+});
+
+describe('provenance of built objects', () => {
+  const { plan } = planRepo('kustomize-features');
+  const unit = plan.units.find((u) => u.name === 'overlay-a')!;
+  const obj = (kind: string) => unit.manifests.find((m) => m.ref.kind === kind)!;
+  const where = (kind: string, path: (string | number)[], at: 'key' | 'value' = 'key') => {
+    const o = originOf(obj(kind), path);
+    const r = o.file.locate(o.docIndex, [...o.base, ...o.path], at);
+    return `${o.file.path}:${r.line}:${r.column}`;
+  };
+  const container = (kind: string, name: string) => (obj(kind).object.spec.template.spec.containers as { name: string }[]).findIndex((c) => c.name === name);
+
+  it('points every field at the line that wrote it: resource, patch, JSON patch or kustomization', () => {
+    const c = container('DaemonSet', 'collector');
+    const env = (obj('DaemonSet').object.spec.template.spec.containers[c].env as { name: string }[]).findIndex((e) => e.name === 'LEVEL');
+    const containers = ['spec', 'template', 'spec', 'containers'];
+    // Untouched: the resource's own line.
+    expect(where('DaemonSet', [...containers, c, 'args'])).toBe('base/workloads.yaml:21:11');
+    // Set by the strategic-merge patch (the element moved: patch elements come first).
+    expect(where('DaemonSet', [...containers, c, 'env', env, 'value'], 'value')).toBe('overlay-a/collector-patch.yaml:17:22');
+    expect(where('DaemonSet', ['spec', 'template', 'spec', 'nodeSelector'])).toBe('overlay-a/collector-patch.yaml:11:7');
+    // Set by a transformer of the kustomization.
+    expect(where('DaemonSet', [...containers, c, 'image'], 'value')).toBe('overlay-a/kustomization.yaml:16:5');
+    expect(where('DaemonSet', ['metadata', 'namespace'], 'value')).toBe('overlay-a/kustomization.yaml:1:12');
+    expect(where('DaemonSet', ['spec', 'selector', 'matchLabels', 'team'])).toBe('overlay-a/kustomization.yaml:7:3');
+    expect(where('Service', ['metadata', 'namespace'], 'value')).toBe('overlay-a/kustomization.yaml:1:12');
+    expect(where('Service', ['spec', 'selector', 'team'], 'value')).toBe('overlay-a/kustomization.yaml:7:9');
+    // Renamed by the prefix and suffix: still the resource's name.
+    expect(where('DaemonSet', ['metadata', 'name'])).toBe('base/workloads.yaml:4:3');
+    // Written by a JSON patch operation from a file.
+    expect(where('Deployment', [...containers, 0, 'image'], 'value')).toBe('overlay-a/gateway-ops.yaml:3:10');
+    expect(where('Deployment', [...containers, 0, 'ports', 1, 'containerPort'])).toBe('overlay-a/gateway-ops.yaml:6:11');
+  });
 });

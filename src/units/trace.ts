@@ -8,7 +8,8 @@
 import type { Manifest, Origin, Path, PathSegment, Trace } from '../types.js';
 
 interface NodeOrigin {
-  at: Origin;
+  /** Where the container itself comes from; absent: derived from its parent like any unrecorded node. */
+  at?: Origin;
   /** Scalar (or removed-then-rewritten) entries whose source is not the container's. */
   keys?: Map<PathSegment, Origin>;
 }
@@ -20,13 +21,16 @@ export class NodeTrace implements Trace {
 
   /** Record that `node` (a container) comes from `at`; its descendants follow unless recorded themselves. */
   setNode(node: unknown, at: Origin): void {
-    if (isContainer(node)) this.nodes.set(node, { at });
+    if (!isContainer(node)) return;
+    const had = this.nodes.get(node);
+    if (had) had.at = at;
+    else this.nodes.set(node, { at });
   }
 
   /** Record that `container[key]` (a scalar, or a container with no record of its own) comes from `at`. */
   setKey(container: object, key: PathSegment, at: Origin): void {
-    const rec = this.nodes.get(container);
-    if (!rec) return;
+    let rec = this.nodes.get(container);
+    if (!rec) this.nodes.set(container, (rec = {}));
     (rec.keys ??= new Map()).set(key, at);
   }
 
@@ -47,8 +51,9 @@ export class NodeTrace implements Trace {
   pin(node: unknown, at: Origin): void {
     if (!isContainer(node)) return;
     const had = this.nodes.get(node);
-    if (had) return;
-    this.nodes.set(node, { at });
+    if (had?.at) return;
+    if (had) had.at = at;
+    else this.nodes.set(node, { at });
   }
 
   origin(object: Record<string, any>, path: Path): Origin {
