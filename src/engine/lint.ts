@@ -217,6 +217,8 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
   unitRuns.forEach((ur, ui) => {
     if (late()) return;
     const unit = plan.units[ui]!;
+    // A unit's indexes are dropped once it is done: memory stays that of the largest unit, not of all of them.
+    const done = () => ur.cache.clear();
     for (const m of unit.manifests) {
       // For an editor's buffer: only objects from it, or built objects (a patch in it may have written them).
       if (only && !only.has(m.file) && !m.trace) continue;
@@ -244,6 +246,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
         }, m.file.path);
       }
     }
+    done();
   });
   for (const f of byKey.values()) if (f.units) f.message = `${f.message} (${describeUnits(f.units, plan.units.length)})`;
 
