@@ -208,6 +208,22 @@ describe('what the user did not ask for', () => {
     expect(runCli(['notes.yaml'], { cwd: dir }).code).toBe(0);
   });
 
+  it('.gitignore rules apply to directory walks and globs, never to what is named; --no-ignore turns them off', () => {
+    const dir = workdir({
+      '.gitignore': 'out/\n*.generated.yaml\n!keep.generated.yaml\n',
+      'deploy/agent.yaml': ds('agent', 8080),
+      'deploy/agent.generated.yaml': ds('agent-copy', 9090),
+      'deploy/keep.generated.yaml': ds('kept', 7070),
+      'out/rendered.yaml': ds('rendered', 6060),
+    });
+    const files = (args: string[]) => [...new Set(lintJson(args, dir).findings.map((f) => f.file))].sort();
+    expect(files([])).toEqual(['deploy/agent.yaml', 'deploy/keep.generated.yaml']);
+    expect(files(['deploy/*.yaml'])).toEqual(['deploy/agent.yaml', 'deploy/keep.generated.yaml']);
+    expect(files(['out'])).toEqual(['out/rendered.yaml']);
+    expect(files(['deploy/agent.generated.yaml'])).toEqual(['deploy/agent.generated.yaml']);
+    expect(files(['--no-ignore'])).toEqual(['deploy/agent.generated.yaml', 'deploy/agent.yaml', 'deploy/keep.generated.yaml', 'out/rendered.yaml']);
+  });
+
   it('Jinja and Salt templates are one note, not a cascade of YAML errors', () => {
     const dir = workdir({
       'salt.yaml': "{% set port = pillar['agent']['port'] %}\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ pillar['agent']['name'] }}\nspec:\n  ports: [{port: {{ port }}}]\n",
