@@ -42,6 +42,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     const format = oneOf('format', getInput(env, 'format', 'text'), FORMATS);
     const sarifInput = getInput(env, 'sarif-file', 'daemonlint.sarif');
     const annotations = getBooleanInput(env, 'annotations', true);
+    const allowEmpty = getBooleanInput(env, 'allow-empty', false);
 
     // The same loading, config discovery (or the `config` input), baseline and linting as the CLI.
     const { files, findings, suppressed, readErrors, internalErrors, failOn: configFailOn } = await lintPaths({
@@ -52,6 +53,7 @@ export async function runAction(io: ActionIO): Promise<number> {
       kubeVersion,
       config,
       baseline,
+      allowEmpty,
     });
     // The input wins, then the config's failOn, then error.
     const failOn = (failOnInput || configFailOn || 'error') as (typeof FAIL_ON)[number];
