@@ -57,6 +57,11 @@ describeWithClient('kubectl', 'the Kustomize builder agrees with kubectl kustomi
   }
 });
 
+it('the strategic-merge table is current (node scripts/gen-merge-keys.mjs)', async () => {
+  const { MERGE_KEYS_FILE, mergeKeysSource } = await import('../scripts/gen-merge-keys.mjs');
+  expect(readFileSync(MERGE_KEYS_FILE, 'utf8')).toBe(mergeKeysSource());
+});
+
 describe('provenance of built objects', () => {
   const { plan } = planRepo('kustomize-features');
   const unit = plan.units.find((u) => u.name === 'overlay-a')!;

@@ -8,3 +8,7 @@ declare module '*/build-inputs.mjs' {
   export const FINGERPRINT_FILE: string;
   export function buildFingerprint(): string;
 }
+declare module '*/gen-merge-keys.mjs' {
+  export const MERGE_KEYS_FILE: string;
+  export function mergeKeysSource(): string;
+}
