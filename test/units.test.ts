@@ -114,6 +114,26 @@ describe('a realistic multi-environment repository', () => {
   });
 });
 
+describe('a base outside the linted paths', () => {
+  it('completes the unit; its suppressions still apply and are never called unused', () => {
+    const dir = workdir({
+      'base/kustomization.yaml': 'resources: [agents.yaml]\n',
+      'base/agents.yaml': `${ds('agent', 8080)}---\n${ds('proxy', 8081)}`.replace(
+        '          ports: [{containerPort: 8081, hostPort: 8081}]',
+        '          # daemonlint-disable-next-line host-port -- the proxy is reached on the node\n          ports: [{containerPort: 8081, hostPort: 8081}]',
+      ),
+      'overlays/prod/kustomization.yaml': 'resources: [../../base]\npatches: [{path: proxy.yaml}]\n',
+      'overlays/prod/proxy.yaml': 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: proxy, namespace: edge}\nspec:\n  template:\n    spec:\n      containers:\n        - name: agent\n          ports: [{containerPort: 8081, hostPort: 8080}]\n',
+    });
+    const r = lintJson(['overlays/prod'], dir);
+    expect(r.code).toBe(1);
+    // The patch moved the proxy onto the agent's port: the collision is found (in the base, where the agent is) …
+    expect(keys(r.findings)).toEqual(['base/agents.yaml:17:41 host-port-conflict', 'overlays/prod/proxy.yaml:9:41 host-port']);
+    // … and the base's comment, about a finding only a lint of the base itself makes, is not reported as unused.
+    expect(r.findings.some((f) => f.ruleId === 'unused-suppression')).toBe(false);
+  });
+});
+
 describe('real conflicts inside a unit', () => {
   const root = join(REPOS, 'in-unit-conflicts');
 

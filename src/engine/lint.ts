@@ -258,6 +258,11 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
     strict: opts.strict,
     waivers: opts.waivers,
   });
+  if (plan.context.length) {
+    // Files read only to complete a unit were not linted object by object: their suppressions cannot be judged unused.
+    const context = new Set(plan.context.map((f) => f.path));
+    result.findings = result.findings.filter((f) => f.ruleId !== UNUSED_SUPPRESSION || !context.has(f.file));
+  }
   result.findings.sort(compareFindings);
   result.suppressed.sort(compareFindings);
   if (unfinished.length) {
