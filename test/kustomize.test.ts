@@ -36,7 +36,7 @@ function needs(k: Record<string, unknown>): { version: Version; feature: string 
 
 describeWithClient('kubectl', 'the Kustomize builder agrees with kubectl kustomize', ({ path: kubectl }) => {
   const version = kustomizeVersion(kubectl);
-  for (const repo of readdirSync(REPOS)) {
+  for (const repo of readdirSync(REPOS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)) {
     const { root, plan } = planRepo(repo);
     for (const unit of plan.units.filter((u) => u.source === 'kustomize')) {
       const dir = `${root}/${unit.name}`;
