@@ -24,15 +24,19 @@ Identical copies in different files of a directory (the same Namespace in every 
 Invalid:
 
 \`\`\`yaml
-apiVersion: apps/v1
-kind: DaemonSet
+apiVersion: v1
+kind: Service
 metadata: {name: agent, namespace: edge}
-spec: {}
+spec:
+  selector: {app: agent}
+  ports: [{port: 8080}]
 ---
-apiVersion: apps/v1
-kind: DaemonSet
+apiVersion: v1
+kind: Service
 metadata: {name: agent, namespace: edge}   # replaces the first one
-spec: {}
+spec:
+  selector: {app: agent}
+  ports: [{port: 8081, targetPort: 8080}]
 \`\`\`
 
 Valid: one definition per object, or the copies in separate files (one per environment).`,
