@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../rules/index.js';
-import { UsageError, lintPaths, loadInputs, loadNodes } from './app/lint.js';
+import { UsageError, lintPaths } from './app/lint.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
 import { SEVERITY_RANK, type Finding, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
@@ -23,7 +23,8 @@ Usage:
   daemonlint rules                    list every rule (id, default severity, description)
   daemonlint explain RULE             print a rule's documentation
   daemonlint coverage [options] [paths...]
-                                      show which nodes each DaemonSet runs on (with --nodes)
+                                      show which nodes each DaemonSet runs on (with --nodes), grouped into
+                                      pools; --by node for every node; --add-node FILE: what if you add it
   daemonlint lsp --stdio              run the language server (editor diagnostics and quick fixes)
 
 Options:
@@ -32,7 +33,11 @@ Options:
       --fail-on SEVERITY    exit 1 when a finding is at least: error (default), warning or info
       --quiet               report errors only
       --stdin-filename NAME name to use for stdin in reports (with "-")
-      --nodes FILE          node inventory (kubectl get nodes -o yaml|json); repeatable
+      --nodes FILE          node inventory (kubectl get nodes -o yaml|json), or a directory of Node
+                            manifests; repeatable
+      --by pool|node        coverage: one column per node group (default) or per node
+      --add-node FILE       coverage: nodes to add (a Node manifest, or a pool template with name, count,
+                            labels, taints): which DaemonSets and node-local Services they affect; repeatable
       --kube-version X.Y    Kubernetes version of the schemas (default 1.35)
       --config FILE         use FILE instead of the nearest .daemonlint.yaml/.yml/.json
       --no-config           ignore config files
@@ -56,6 +61,8 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   'stdin-filename': { type: 'string' },
   nodes: { type: 'string', multiple: true },
+  by: { type: 'string' },
+  'add-node': { type: 'string', multiple: true },
   'kube-version': { type: 'string' },
   config: { type: 'string' },
   'no-config': { type: 'boolean' },
@@ -77,6 +84,8 @@ export interface CliIO {
   cwd: string;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
+  /** Width of the terminal stdout is (when it is one). */
+  columns?: number;
   readStdin: () => Promise<Buffer>;
 }
 
@@ -98,6 +107,7 @@ const defaultIO = (): CliIO => {
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     readStdin,
   };
 };
@@ -173,6 +183,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   if (values.config && values['no-config']) throw new UsageError('--config and --no-config cannot be used together');
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   if (values['write-baseline'] && values.baseline) throw new UsageError('--write-baseline records every current finding; drop --baseline');
+  for (const o of ['by', 'add-node'] as const) if (values[o] !== undefined) throw new UsageError(`--${o} is an option of daemonlint coverage`);
   const timeout = timeoutOf(values.timeout);
   const linted = await lintPaths({
     timeout,
@@ -270,10 +281,24 @@ function timeoutOf(value: string | undefined): number {
 
 async function coverageCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json', 'html'] as const, 'text');
-  const nodes = await loadNodes(values.nodes, io.cwd);
-  const { files, readErrors } = await loadInputs(positionals, { cwd: io.cwd, stdinFilename: values['stdin-filename'], readStdin: io.readStdin });
-  const { renderCoverage } = await import('./coverage/index.js');
-  writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io) }), values, io);
+  const by = oneOf('by', values.by, ['pool', 'node'] as const, 'pool');
+  // Text fits the terminal; written to a file or a pipe, COLUMNS when set, else the default width.
+  const envColumns = Number(io.env.COLUMNS);
+  const width = io.isTTY && !values.output && io.columns ? io.columns : Number.isInteger(envColumns) && envColumns > 0 ? envColumns : undefined;
+  const { coverageRun } = await import('./app/coverage.js');
+  const { output, readErrors } = await coverageRun({
+    paths: positionals,
+    cwd: io.cwd,
+    stdinFilename: values['stdin-filename'],
+    readStdin: io.readStdin,
+    nodes: values.nodes,
+    addNodes: values['add-node'],
+    by,
+    format,
+    color: useColor(values, io),
+    width,
+  });
+  writeOut(output, values, io);
   for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
   return readErrors.length ? 2 : 0;
 }

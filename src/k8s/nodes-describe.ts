@@ -35,10 +35,13 @@ export function describeTerm(term: { errors: string[] }, reqs: readonly NodeRequ
   return reqs.map(describeNodeRequirement).join(' and ');
 }
 
-function actualOf(r: NodeRequirement, actual: string | undefined): string {
-  if (actual === undefined) return `the node has no ${r.key} ${r.field ? 'field' : 'label'}`;
-  if (r.operator === 'DoesNotExist') return `the node has ${keyValue(r.key, actual)}`;
-  return `the node has ${r.field ? `${r.key} ${actual}` : keyValue(r.key, actual)}`;
+function actualOf(r: NodeRequirement, actual: string | undefined, many: boolean): string {
+  const has = many ? 'the nodes have' : 'the node has';
+  // Nodes grouped together share every label a requirement reads, but not their names (unless a name is listed).
+  if (r.field && many) return r.key === 'metadata.name' ? 'the nodes have other names' : `the nodes have no ${r.key} field`;
+  if (actual === undefined) return `${has} no ${r.key} ${r.field ? 'field' : 'label'}`;
+  if (r.operator === 'DoesNotExist') return `${has} ${keyValue(r.key, actual)}`;
+  return `${has} ${r.field ? `${r.key} ${actual}` : keyValue(r.key, actual)}`;
 }
 
 /** Short form used when reasons of several nodes are listed together. */
@@ -59,11 +62,21 @@ export function describeReasonShort(r: ExclusionReason): string {
 
 /** Long form for one node: says what the node has. */
 export function describeReason(r: ExclusionReason): string {
+  return describeLong(r, false);
+}
+
+/** Long form for a group of nodes that share every label the reason reads: `the nodes have …`. */
+export function describeGroupReason(r: ExclusionReason): string {
+  return describeLong(r, true);
+}
+
+function describeLong(r: ExclusionReason, many: boolean): string {
+  const has = many ? 'the nodes have' : 'the node has';
   switch (r.kind) {
     case 'nodeSelector':
       return r.actual === undefined
-        ? `nodeSelector ${keyValue(r.key, r.expected)}: the node has no ${r.key} label`
-        : `nodeSelector ${keyValue(r.key, r.expected)}: the node has ${keyValue(r.key, r.actual)}`;
+        ? `nodeSelector ${keyValue(r.key, r.expected)}: ${has} no ${r.key} label`
+        : `nodeSelector ${keyValue(r.key, r.expected)}: ${has} ${keyValue(r.key, r.actual)}`;
     case 'nodeName':
       return `nodeName pins the Pods to ${r.expected}`;
     case 'taint':
@@ -74,7 +87,7 @@ export function describeReason(r: ExclusionReason): string {
         const what = t.errors.length
           ? t.errors.join(', ')
           : t.failed
-              .map((f) => `${describeNodeRequirement(f.requirement)} fails (${actualOf(f.requirement, f.actual)})`)
+              .map((f) => `${describeNodeRequirement(f.requirement)} fails (${actualOf(f.requirement, f.actual, many)})`)
               .join(', ');
         return `term ${t.index}: ${what}`;
       });
