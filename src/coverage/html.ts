@@ -6,7 +6,7 @@
  * DaemonSet × group is explained once. Printed, the table is laid out flat and every section is expanded.
  */
 import type { CoverageGroup, CoverageReport } from './model.js';
-import { groupDetails } from './describe.js';
+import { groupDetails, nodesOf, reasonsOf } from './describe.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -28,38 +28,41 @@ p.note { color: var(--muted); margin: 0 0 12px; }
 #coverage { border-collapse: separate; border-spacing: 0; width: 100%; table-layout: fixed; }
 #coverage col.ds { width: var(--ds); }
 #coverage col.total { width: var(--total); }
-#coverage th, #coverage td { border: 0 solid var(--line); border-width: 0 1px 1px 0; padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+#coverage th, #coverage td { border: 0 solid var(--line); border-width: 0 1px 1px 0; padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 #coverage thead th { position: sticky; top: 0; z-index: 2; background: var(--head); vertical-align: bottom; }
 #coverage tfoot th, #coverage tfoot td { position: sticky; bottom: 0; z-index: 2; background: var(--head); border-top-width: 1px; font-size: 12px; }
 #coverage .ds { position: sticky; left: 0; z-index: 1; background: #fff; font-weight: 600; }
 #coverage .total { position: sticky; left: var(--ds); z-index: 1; background: #fff; text-align: right; white-space: nowrap; }
 #coverage thead .ds, #coverage thead .total, #coverage tfoot .ds, #coverage tfoot .total { z-index: 3; background: var(--head); }
-#coverage thead .total, #coverage tfoot .total { text-align: right; }
+#coverage thead .total, #coverage tfoot .total { text-align: right; white-space: normal; }
 #coverage .gname { display: block; font-weight: 600; }
 #coverage .gcount { display: block; color: var(--muted); font-size: 12px; font-weight: normal; }
 .new { display: inline-block; background: #ddf4ff; color: #0550ae; border-radius: 8px; padding: 0 6px; font-size: 11px; font-weight: 600; }
 #coverage td.runs { background: #dafbe1; color: #116329; font-weight: 600; }
 #coverage td.skip { background: #ffebe9; color: #82071e; }
-#coverage td.skip a { color: inherit; }
+#coverage td.skip a { color: inherit; text-decoration: underline dotted; }
 #coverage td.none { background: #ffebe9; color: #82071e; font-weight: 600; }
 table.legend { border-collapse: collapse; }
 table.legend th, table.legend td { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 table.legend td.n { text-align: right; white-space: nowrap; }
 table.legend ul, #why ul, .what-if ul { margin: 0; padding-left: 18px; }
-#why li:target, #why h3:target { background: #fff8c5; }
+#why .why:target { background: #fff8c5; }
+#why .why h3 { margin-bottom: 2px; }
 .what-if { border: 1px solid #54aeff; background: #f6fbff; padding: 4px 16px 12px; margin: 0 0 16px; }
 .what-if h2 { margin-top: 8px; }
 @media print {
-  @page { margin: 12mm; }
+  @page { size: landscape; margin: 10mm; }
   * { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-  body { margin: 0; font-size: 10pt; }
+  :root { --ds: 12rem; --total: 5rem; }
+  body { margin: 0; font-size: 9pt; }
   .scroll { max-height: none; overflow: visible; border: 0; }
+  #coverage { font-size: 8.5pt; }
   #coverage thead th, #coverage tfoot th, #coverage tfoot td, #coverage .ds, #coverage .total { position: static; }
   #coverage thead { display: table-header-group; }
-  #coverage tr, #why li, table.legend tr { break-inside: avoid; }
+  #coverage tr, #why .why, table.legend tr { break-inside: avoid; }
   #coverage td.skip a { text-decoration: none; }
+  details > summary { display: none; }
   details::details-content { content-visibility: visible; display: block; }
-  details > summary { list-style: none; }
 }
 `;
 
@@ -118,7 +121,7 @@ function tableHtml(r: CoverageReport, total: number): string[] {
   r.daemonSets.forEach((d, di) => {
     const cells = d.cells!.map((c) => {
       if (c.runs) return `<td class="runs" data-group="${c.group}">runs</td>`;
-      return `<td class="skip" data-group="${c.group}"><a href="#why-${di}-${c.group}" title="${e(c.reasons.join('; '))}">skipped</a></td>`;
+      return `<td class="skip" data-group="${c.group}"><a href="#why-${di}" title="${e(c.reasons.join('; '))}">skipped</a></td>`;
     });
     out.push(
       `<tr data-daemonset="${e(`${d.namespace}/${d.name}`)}"><th scope="row" class="ds">${e(`${d.namespace}/${d.name}`)}<span class="src">${e(`${d.file}:${d.line}`)}</span></th><td class="total${d.runsOn === 0 ? ' none' : ''}">${num(d.runsOn!)}</td>${cells.join('')}</tr>`,
@@ -143,7 +146,7 @@ function legendHtml(r: CoverageReport): string[] {
       ? '<td>(not created yet)</td>'
       : g.nodeNames.length <= 3
         ? `<td>${e(g.nodeNames.join(', '))}</td>`
-        : `<td><details><summary>${e(g.nodeNames.slice(0, 2).join(', '))} and ${num(g.nodeNames.length - 2)} more</summary>${e(g.nodeNames.join(', '))}</details></td>`;
+        : `<td><details><summary>${e(g.nodeNames.slice(0, 2).join(', '))} and ${num(g.nodeNames.length - 2)} more</summary><span class="names">${e(g.nodeNames.join(', '))}</span></details></td>`;
     out.push(
       `<tr id="group-${gi}" data-group="${gi}"><th scope="row">${e(g.name)}${g.added ? ' <span class="new">new</span>' : ''}</th><td class="n">${num(g.nodes)}</td><td>${details.length ? `<ul>${details.map((s) => `<li>${e(s)}</li>`).join('')}</ul>` : ''}</td>${names}</tr>`,
     );
@@ -158,14 +161,14 @@ function whyHtml(r: CoverageReport): string[] {
   if (!skipped.length) return [];
   const out = [`<section id="why"><h2>Why DaemonSets skip ${r.by === 'node' ? 'nodes' : 'node groups'}</h2>`];
   for (const { d, di } of skipped) {
-    out.push(`<h3 id="why-${di}">${e(`${d.namespace}/${d.name}`)} <span class="src">${e(`${d.file}:${d.line}`)}</span></h3><ul>`);
-    for (const c of d.cells!) {
-      if (c.runs) continue;
-      const g = r.groups[c.group]!;
-      const size = g.naming === 'node' && g.nodes === 1 ? '' : ` (${plural(g.nodes, 'node')})`;
-      out.push(`<li id="why-${di}-${c.group}"><b>${e(g.name)}</b>${size}${g.added ? ' <span class="new">new</span>' : ''}: ${e(c.reasons.join('; '))}</li>`);
+    out.push(`<div class="why" id="why-${di}"><h3>${e(`${d.namespace}/${d.name}`)} <span class="src">${e(`${d.file}:${d.line}`)}</span></h3><ul>`);
+    // Each reason once, with the groups it keeps the DaemonSet off.
+    for (const { reasons, groups } of reasonsOf(d)) {
+      const nodes = nodesOf(groups.map((gi) => r.groups[gi]!));
+      const where = groups.map((gi) => `<span class="g" data-group="${gi}">${e(r.groups[gi]!.name)}</span>`).join(', ');
+      out.push(`<li><b>${where}</b>${nodes ? ` (${e(nodes)})` : ''}: ${e(reasons.join('; '))}</li>`);
     }
-    out.push('</ul>');
+    out.push('</ul></div>');
   }
   out.push('</section>');
   return out;

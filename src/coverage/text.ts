@@ -4,7 +4,7 @@
  * groups (once per DaemonSet × group) and, for added nodes, what would change.
  */
 import { bandedTable, columnKeys, DEFAULT_WIDTH, hang, MIN_WIDTH, pad, truncate, widthOf, type TableColumn } from './layout.js';
-import { groupDetails, groupLabel, plural } from './describe.js';
+import { groupDetails, nodesOf, plural, reasonsOf } from './describe.js';
 import type { CoverageReport } from './model.js';
 
 const ANSI = { green: '\u001b[32m', red: '\u001b[31m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
@@ -89,7 +89,7 @@ export function renderText(r: CoverageReport, opts: TextOptions): string {
   if (!namesFit || r.groups.some((g) => g.naming !== 'node' || g.added)) {
     lines.push('');
     lines.push(bold(r.by === 'node' ? 'Nodes' : 'Node groups'));
-    const nameWidth = Math.min(28, Math.max(...r.groups.map((g) => widthOf(g.name))));
+    const nameWidth = Math.min(Math.floor(width * 0.4), Math.max(...r.groups.map((g) => widthOf(g.name))));
     const countWidth = Math.max(...r.groups.map((g) => widthOf(plural(g.nodes, 'node'))));
     r.groups.forEach((g, gi) => {
       const head = namesFit ? `  ${pad(g.name, nameWidth)}  ` : `  ${pad(keys[gi]!, keyWidth)}  ${pad(g.name, nameWidth)}  `;
@@ -106,10 +106,15 @@ export function renderText(r: CoverageReport, opts: TextOptions): string {
   const skipped = r.daemonSets.filter((d) => d.cells!.some((c) => !c.runs));
   if (skipped.length) {
     lines.push('');
-    lines.push(bold(r.by === 'node' ? 'Skipped nodes' : 'Skipped node groups'));
+    lines.push(bold(r.by === 'node' ? 'Why DaemonSets skip nodes' : 'Why DaemonSets skip node groups'));
     for (const d of skipped) {
       plainOrWrapped(`  ${idOf(d)} `, `(${d.file}:${d.line})`, 4, (x) => x, dim);
-      for (const c of d.cells!) if (!c.runs) para('    ', `${groupLabel(r.groups[c.group]!)}: ${c.reasons.join('; ')}`, 6);
+      // Each reason once, with the groups it keeps the DaemonSet off.
+      for (const { reasons, groups } of reasonsOf(d)) {
+        const nodes = nodesOf(groups.map((gi) => r.groups[gi]!));
+        const where = groups.map((gi) => r.groups[gi]!.name).join(', ');
+        para('    ', `${nodes ? `${where} (${nodes})` : where}: ${reasons.join('; ')}`, 6);
+      }
     }
   }
 

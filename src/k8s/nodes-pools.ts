@@ -166,19 +166,29 @@ export function groupNodes(constraints: readonly NodeConstraints[], nodes: reado
   return groups;
 }
 
-/** Traits and names, from the labels read and the taints, relative to the other groups. */
+/**
+ * Traits and names. A group's trait is a label value that differs from the one most groups have (absent wins ties),
+ * or a taint that not every group carries: what sets the group apart, not everything about it.
+ */
 function describeGroups(groups: NodeGroup[], reads: NodeReads): void {
-  // A label is a trait when the groups do not all agree on it; a taint when not every group carries it.
-  const varying = reads.labels.filter((k) => {
-    const first = groups[0]?.labels[k];
-    return groups.some((g) => g.labels[k] !== first);
-  });
+  const usual = new Map<string, string | undefined>();
+  for (const k of reads.labels) {
+    const counts = new Map<string | undefined, number>();
+    for (const g of groups) counts.set(g.labels[k], (counts.get(g.labels[k]) ?? 0) + 1);
+    if (counts.size < 2) continue; // Every group agrees: nothing to tell apart.
+    let best: string | undefined;
+    let bestCount = counts.get(undefined) ?? 0;
+    for (const [v, n] of counts) if (v !== undefined && n > bestCount) [best, bestCount] = [v, n];
+    usual.set(k, best);
+  }
+  const varying = [...usual.keys()];
   const taintGroups = new Map<string, number>();
   for (const g of groups) for (const t of new Set(g.taints.map(describeTaint))) taintGroups.set(t, (taintGroups.get(t) ?? 0) + 1);
   for (const g of groups) {
-    const present = varying.filter((k) => g.labels[k] !== undefined).map((k) => keyValue(k, g.labels[k]!));
+    const unusual = varying.filter((k) => g.labels[k] !== usual.get(k));
+    const present = unusual.filter((k) => g.labels[k] !== undefined).map((k) => keyValue(k, g.labels[k]!));
     const taints = g.taints.map(describeTaint).filter((t) => taintGroups.get(t)! < groups.length).map((t) => `taint ${t}`);
-    const absent = varying.filter((k) => g.labels[k] === undefined).map((k) => `no ${k}`);
+    const absent = unusual.filter((k) => g.labels[k] === undefined).map((k) => `no ${k}`);
     g.traits = [...present, ...taints, ...absent];
     if (g.nodes.length === 1 && g.count === 1) {
       g.name = g.nodes[0]!.name;
