@@ -103,7 +103,7 @@ export function renderHtml(r: CoverageReport): string {
 
 function groupHead(g: CoverageGroup, i: number): string {
   const e = escapeHtml;
-  const details = groupDetails(g).join('; ');
+  const details = groupDetails(g, false).join('; ');
   const count = g.naming === 'node' && g.nodes === 1 ? '' : `<span class="gcount">${plural(g.nodes, 'node')}</span>`;
   const isNew = g.added ? ' <span class="new">new</span>' : '';
   return `<th scope="col" class="group" data-group="${i}"${details ? ` title="${e(details)}"` : ''}><span class="gname">${e(g.name)}${isNew}</span>${count}</th>`;

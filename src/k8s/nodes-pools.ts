@@ -23,6 +23,8 @@ export const POOL_LABELS: readonly string[] = [
 
 const ROLE_PREFIX = 'node-role.kubernetes.io/';
 
+const collator = new Intl.Collator('en', { numeric: true });
+
 /** What the node restrictions of a set of templates read from a node. */
 export interface NodeReads {
   /** Label keys read by a nodeSelector or a required affinity expression, sorted. */
@@ -104,7 +106,7 @@ function poolValue(node: NodeInfo, key: string): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
-/** The first pool label every member carries, with its values in first-seen order. */
+/** The first pool label every member carries, with its values sorted. */
 function poolOf(nodes: readonly NodeInfo[]): NodeGroup['pool'] {
   for (const key of POOL_LABELS) {
     const values = new Set<string>();
@@ -117,7 +119,7 @@ function poolOf(nodes: readonly NodeInfo[]): NodeGroup['pool'] {
       }
       values.add(v);
     }
-    if (all) return { key, values: [...values] };
+    if (all) return { key, values: [...values].sort(collator.compare) };
   }
   return undefined;
 }
@@ -126,8 +128,6 @@ function poolOf(nodes: readonly NodeInfo[]): NodeGroup['pool'] {
 function joinValues(values: readonly string[]): string {
   return values.length <= 3 ? values.join(', ') : `${values.slice(0, 2).join(', ')} and ${values.length - 2} more`;
 }
-
-const collator = new Intl.Collator('en', { numeric: true });
 
 /**
  * Group nodes that the given templates (the DaemonSets of a run) cannot tell apart. Groups come sorted by partition,
