@@ -6,7 +6,7 @@ import { renderCoverage, type CoverageReport } from '../src/coverage/index.js';
 import { loadAddedNodes, loadInventory } from '../src/load/inventory.js';
 import { parseSource } from '../src/load/parse.js';
 import type { Manifest, NodeInfo } from '../src/types.js';
-import { clusterManifests, generateInventory, POOLS } from './helpers/cluster.js';
+import { clusterManifests, generatedNodes, POOLS } from './helpers/cluster.js';
 import { FIXTURES } from './helpers/fixtures.js';
 
 const MANIFESTS = `apiVersion: apps/v1
@@ -84,16 +84,7 @@ const nodes = () => loadInventory(['mixed.yaml'], join(FIXTURES, 'inventories'))
 const json = (m: readonly Manifest[], n: NodeInfo[] | undefined, opts: Parameters<typeof renderCoverage>[3] = { color: false }) =>
   JSON.parse(renderCoverage(m, n, 'json', opts)) as CoverageReport;
 
-/** Nodes of a generated inventory, read with the real loader (from a string: no file needed). */
-function generated(opts: Parameters<typeof generateInventory>[0]): NodeInfo[] {
-  const file = parseSource({ path: 'nodes.yaml', text: generateInventory(opts) });
-  return file.manifests.map((m) => ({
-    name: m.object.metadata.name as string,
-    labels: m.object.metadata.labels as Record<string, string>,
-    taints: (m.object.spec?.taints ?? []) as NodeInfo['taints'],
-    manifest: m,
-  }));
-}
+const generated = generatedNodes;
 const cluster = () => parseSource({ path: 'cluster.yaml', text: clusterManifests() }).manifests;
 
 describe('renderCoverage json', () => {

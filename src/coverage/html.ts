@@ -24,7 +24,7 @@ h2 { font-size: 16px; margin: 24px 0 8px; }
 h3 { font-size: 14px; margin: 12px 0 4px; }
 p.note { color: var(--muted); margin: 0 0 12px; }
 .src { color: var(--muted); font-size: 12px; font-weight: normal; display: block; overflow-wrap: anywhere; }
-.scroll { overflow: auto; max-height: calc(100vh - 96px); border: 1px solid var(--line); }
+.scroll { overflow: auto; max-height: calc(100vh - 112px); border: 1px solid var(--line); }
 #coverage { border-collapse: separate; border-spacing: 0; width: 100%; table-layout: fixed; }
 #coverage col.ds { width: var(--ds); }
 #coverage col.total { width: var(--total); }
@@ -35,7 +35,9 @@ p.note { color: var(--muted); margin: 0 0 12px; }
 #coverage .total { position: sticky; left: var(--ds); z-index: 1; background: #fff; text-align: right; white-space: nowrap; }
 #coverage thead .ds, #coverage thead .total, #coverage tfoot .ds, #coverage tfoot .total { z-index: 3; background: var(--head); }
 #coverage thead .total, #coverage tfoot .total { text-align: right; white-space: normal; }
-#coverage .gname { display: block; font-weight: 600; }
+#coverage th.group { padding: 4px 5px; }
+#coverage.many { --ds: 13rem; --total: 5.5rem; }
+#coverage .gname { display: block; font-weight: 600; font-size: 13px; }
 #coverage .gcount { display: block; color: var(--muted); font-size: 12px; font-weight: normal; }
 .new { display: inline-block; background: #ddf4ff; color: #0550ae; border-radius: 8px; padding: 0 6px; font-size: 11px; font-weight: 600; }
 #coverage td.runs { background: #dafbe1; color: #116329; font-weight: 600; }
@@ -90,8 +92,8 @@ export function renderHtml(r: CoverageReport): string {
   } else {
     const total = r.nodes + r.addedNodes;
     const on = [r.nodes ? plural(r.nodes, 'node') : '', r.addedNodes ? plural(r.addedNodes, 'new node') : ''].filter(Boolean).join(' and ');
-    const grouped = r.groups.length < total ? ` in ${plural(r.groups.length, 'group')} (nodes no DaemonSet tells apart; <code>--by node</code> shows every node)` : '';
-    out.push(`<p class="note">${plural(r.daemonSets.length, 'DaemonSet')} on ${on}${grouped}. Hover over a skipped cell for the reasons, or follow it to the list below.</p>`);
+    const grouped = r.groups.length < total ? ` in ${plural(r.groups.length, 'group')} of nodes that no DaemonSet tells apart` : '';
+    out.push(`<p class="note">${plural(r.daemonSets.length, 'DaemonSet')} on ${on}${grouped}.</p>`);
     for (const w of r.whatIf) out.push(...whatIfHtml(r, w));
     out.push(...tableHtml(r, total));
     out.push(...legendHtml(r));
@@ -101,22 +103,34 @@ export function renderHtml(r: CoverageReport): string {
   return out.join('\n') + '\n';
 }
 
-function groupHead(g: CoverageGroup, i: number): string {
+/**
+ * Header labels: a node's name without its domain (`ip-10-0-1-17` for `ip-10-0-1-17.eu-west-1.compute.internal`) when
+ * that stays unique; the full name is in the cell's title and in the legend.
+ */
+function headLabels(groups: readonly CoverageGroup[]): string[] {
+  const short = groups.map((g) => (g.naming === 'node' ? g.name.split('.')[0]! : g.name));
+  const seen = new Map<string, number>();
+  for (const s of short) seen.set(s, (seen.get(s) ?? 0) + 1);
+  return short.map((s, i) => (seen.get(s) === 1 ? s : groups[i]!.name));
+}
+
+function groupHead(g: CoverageGroup, i: number, label: string): string {
   const e = escapeHtml;
-  const details = groupDetails(g, false).join('; ');
+  const details = [...(label !== g.name ? [g.name] : []), ...groupDetails(g, false)].join('; ');
   const count = g.naming === 'node' && g.nodes === 1 ? '' : `<span class="gcount">${plural(g.nodes, 'node')}</span>`;
   const isNew = g.added ? ' <span class="new">new</span>' : '';
-  return `<th scope="col" class="group" data-group="${i}"${details ? ` title="${e(details)}"` : ''}><span class="gname">${e(g.name)}${isNew}</span>${count}</th>`;
+  return `<th scope="col" class="group" data-group="${i}"${details ? ` title="${e(details)}"` : ''}><span class="gname">${e(label)}${isNew}</span>${count}</th>`;
 }
 
 function tableHtml(r: CoverageReport, total: number): string[] {
   const e = escapeHtml;
   const out: string[] = [];
   const fixedWidths = r.groups.length > SHARED_WIDTH_GROUPS;
+  const labels = headLabels(r.groups);
   out.push('<div class="scroll">');
-  out.push(`<table id="coverage"${fixedWidths ? ` style="width: max(100%, calc(var(--ds) + var(--total) + ${r.groups.length} * 5rem))"` : ''}>`);
+  out.push(`<table id="coverage"${r.groups.length > 8 ? ' class="many"' : ''}${fixedWidths ? ` style="width: max(100%, calc(var(--ds) + var(--total) + ${r.groups.length} * 5rem))"` : ''}>`);
   out.push(`<colgroup><col class="ds"><col class="total">${fixedWidths ? `<col span="${r.groups.length}" style="width: 5rem">` : `<col span="${r.groups.length}">`}</colgroup>`);
-  out.push(`<thead><tr><th scope="col" class="ds">DaemonSet</th><th scope="col" class="total">Runs on<span class="src">of ${num(total)} nodes</span></th>${r.groups.map(groupHead).join('')}</tr></thead>`);
+  out.push(`<thead><tr><th scope="col" class="ds">DaemonSet</th><th scope="col" class="total">Runs on<span class="src">of ${num(total)} nodes</span></th>${r.groups.map((g, i) => groupHead(g, i, labels[i]!)).join('')}</tr></thead>`);
   out.push('<tbody>');
   r.daemonSets.forEach((d, di) => {
     const cells = d.cells!.map((c) => {
@@ -159,7 +173,7 @@ function whyHtml(r: CoverageReport): string[] {
   const e = escapeHtml;
   const skipped = r.daemonSets.map((d, di) => ({ d, di })).filter(({ d }) => d.cells!.some((c) => !c.runs));
   if (!skipped.length) return [];
-  const out = [`<section id="why"><h2>Why DaemonSets skip ${r.by === 'node' ? 'nodes' : 'node groups'}</h2>`];
+  const out = [`<section id="why"><h2>Why DaemonSets skip ${r.by === 'node' ? 'nodes' : 'node groups'}</h2><p class="note">Each reason once, with the ${r.by === 'node' ? 'nodes' : 'groups'} it applies to. In the table, hover over a skipped cell for its reasons, or follow it here.</p>`];
   for (const { d, di } of skipped) {
     out.push(`<div class="why" id="why-${di}"><h3>${e(`${d.namespace}/${d.name}`)} <span class="src">${e(`${d.file}:${d.line}`)}</span></h3><ul>`);
     // Each reason once, with the groups it keeps the DaemonSet off.

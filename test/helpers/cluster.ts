@@ -3,7 +3,12 @@
  * `kubectl get nodes -o yaml|json` prints them, and a set of DaemonSets (with node-local Services) that tells the pools
  * apart. Deterministic: the same arguments give the same text.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { loadInventory } from '../../src/load/inventory.js';
+import type { NodeInfo } from '../../src/types.js';
 
 export type Provider = 'eks' | 'gke' | 'aks';
 
@@ -168,6 +173,13 @@ export function generateInventory(opts: InventoryOptions): string {
   items.sort((a, b) => ((a.metadata as { name: string }).name < (b.metadata as { name: string }).name ? -1 : 1));
   const list = { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
   return opts.format === 'json' ? JSON.stringify(list, null, 4) + '\n' : stringify(list);
+}
+
+/** The nodes of a generated inventory, written to a temporary file and read back with the real loader. */
+export function generatedNodes(opts: InventoryOptions): NodeInfo[] {
+  const dir = mkdtempSync(join(tmpdir(), 'daemonlint-nodes-'));
+  writeFileSync(join(dir, 'nodes.yaml'), generateInventory(opts));
+  return loadInventory(['nodes.yaml'], dir);
 }
 
 interface DaemonSetSpec {
