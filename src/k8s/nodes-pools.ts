@@ -25,6 +25,9 @@ const ROLE_PREFIX = 'node-role.kubernetes.io/';
 
 const collator = new Intl.Collator('en', { numeric: true });
 
+/** No label value is the usual one (a tie between values). */
+const NO_VALUE = '\u0000none';
+
 /** What the node restrictions of a set of templates read from a node. */
 export interface NodeReads {
   /** Label keys read by a nodeSelector or a required affinity expression, sorted. */
@@ -167,8 +170,9 @@ export function groupNodes(constraints: readonly NodeConstraints[], nodes: reado
 }
 
 /**
- * Traits and names. A group's trait is a label value that differs from the one most groups have (absent wins ties),
- * or a taint that not every group carries: what sets the group apart, not everything about it.
+ * Traits and names. A group's trait is a label value that differs from the one most groups have (absent wins ties;
+ * with a tie between values, every value is a trait), or a taint that not every group carries: what sets the group
+ * apart, not everything about it.
  */
 function describeGroups(groups: NodeGroup[], reads: NodeReads): void {
   const usual = new Map<string, string | undefined>();
@@ -176,10 +180,10 @@ function describeGroups(groups: NodeGroup[], reads: NodeReads): void {
     const counts = new Map<string | undefined, number>();
     for (const g of groups) counts.set(g.labels[k], (counts.get(g.labels[k]) ?? 0) + 1);
     if (counts.size < 2) continue; // Every group agrees: nothing to tell apart.
-    let best: string | undefined;
-    let bestCount = counts.get(undefined) ?? 0;
-    for (const [v, n] of counts) if (v !== undefined && n > bestCount) [best, bestCount] = [v, n];
-    usual.set(k, best);
+    // The value most groups have; absent wins a tie; a tie between values leaves none usual (each is a trait).
+    const most = Math.max(...counts.values());
+    const top = [...counts].filter(([, n]) => n === most).map(([v]) => v);
+    usual.set(k, top.length === 1 || top.includes(undefined) ? top.find((v) => v === undefined) ?? top[0] : NO_VALUE);
   }
   const varying = [...usual.keys()];
   const taintGroups = new Map<string, number>();
