@@ -11,7 +11,7 @@ import { isRecord } from '../k8s/workloads.js';
 import { closest } from '../util/suggest.js';
 import { expandPaths, loadFile, PathError } from './files.js';
 import { parseDocuments } from './limits.js';
-import { PARSE_OPTIONS } from './parse.js';
+import { MAX_ALIAS_COUNT, PARSE_OPTIONS } from './parse.js';
 
 /** `kubectl get nodes -o yaml` of a cluster with thousands of nodes runs to tens of MiB: allow more than for one manifest. */
 export const MAX_INVENTORY_BYTES = 128 * 1024 * 1024;
@@ -189,7 +189,7 @@ function templateFrom(value: Record<string, unknown>, file: string, where: strin
 
 /** The documents of a file as plain values (for pool templates, which are not Kubernetes objects). */
 function plainDocuments(file: SourceFile): unknown[] {
-  return parseDocuments(file.text, PARSE_OPTIONS, new LineCounter()).map((d) => d.toJS({ maxAliasCount: 1000 }));
+  return parseDocuments(file.text, PARSE_OPTIONS, new LineCounter()).map((d) => d.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
 }
 
 /**
