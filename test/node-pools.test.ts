@@ -155,7 +155,9 @@ describe('group names', () => {
 
   it('lists groups in a sentence, up to a limit', () => {
     const groups = groupNodes(reading('t'), ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((n) => node(n, { t: n })));
-    expect(listGroups(groups)).toBe('a, b, c, d, e and 2 more groups of nodes');
+    expect(listGroups(groups)).toBe('a, b, c, d, e and 2 more nodes');
+    const pools = groupNodes(reading('t'), ['a', 'b', 'c'].flatMap((p) => [node(`${p}1`, { t: p, 'karpenter.sh/nodepool': p }), node(`${p}2`, { t: p, 'karpenter.sh/nodepool': p })]));
+    expect(listGroups(pools, 1)).toBe('the 2 nodes of pool a and 2 more groups (4 nodes)');
     expect(listGroups(groups.slice(0, 2))).toBe('a, b');
   });
 });

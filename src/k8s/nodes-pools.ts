@@ -243,9 +243,12 @@ export function groupPhrase(g: NodeGroup): string {
   return `${nodes} with ${g.traits.slice(0, 3).join(' and ')}${g.traits.length > 3 ? ' and more' : ''}`;
 }
 
-/** Groups in a sentence, up to `limit` of them: `cp-1, the 300 nodes of pool gpu-a100 and 2 more groups`. */
+/** Groups in a sentence, up to `limit` of them: `cp-1, the 300 nodes of pool gpu-a100 and 2 more groups (40 nodes)`. */
 export function listGroups(groups: readonly NodeGroup[], limit = 5): string {
   const phrases = groups.slice(0, limit).map(groupPhrase);
-  if (groups.length > limit) return `${phrases.join(', ')} and ${groups.length - limit} more groups of nodes`;
-  return phrases.join(', ');
+  const rest = groups.slice(limit);
+  if (!rest.length) return phrases.join(', ');
+  const nodes = rest.reduce((n, g) => n + g.count, 0);
+  const more = nodes === rest.length ? `${nodes} more node${nodes === 1 ? '' : 's'}` : `${rest.length} more groups (${nodes} nodes)`;
+  return `${phrases.join(', ')} and ${more}`;
 }
