@@ -46,6 +46,8 @@ export function hang(first: string, text: string, width: number, indent: number)
     if (!word) continue;
     let cps = [...word];
     if (!empty && used + 1 + cps.length > width) newLine();
+    // Only the prefix on this line and the word fits a fresh one: start the word there rather than cut it.
+    else if (empty && used > indent && used + cps.length > width && indent + cps.length <= width) newLine();
     // A word longer than what is left of a fresh line: cut it.
     while (used + (empty ? 0 : 1) + cps.length > width) {
       const take = Math.max(1, width - used - (empty ? 0 : 1));

@@ -24,10 +24,10 @@ export function renderText(r: CoverageReport, opts: TextOptions): string {
   const dim = (s: string) => paint(ANSI.dim, s);
   const lines: string[] = [];
   const para = (first: string, text: string, indent: number) => lines.push(...hang(first, text, width, indent));
-  /** `name (file:line)` on one line, painted, when it fits; wrapped and unpainted otherwise. */
-  const plainOrWrapped = (name: string, where: string, indent: number, a: (s: string) => string, b: (s: string) => string) => {
-    if (widthOf(name) + widthOf(where) <= width) lines.push(a(name) + b(where));
-    else para('', `${name}${where}`, indent);
+  /** `prefix name (file:line)` on one line, painted, when it fits; wrapped and unpainted otherwise. */
+  const plainOrWrapped = (prefix: string, name: string, where: string, indent: number, a: (s: string) => string, b: (s: string) => string) => {
+    if (widthOf(prefix) + widthOf(name) + 1 + widthOf(where) <= width) lines.push(`${prefix}${a(name)} ${b(where)}`);
+    else para(prefix, `${name} ${where}`, indent);
   };
   if (!r.daemonSets.length) return 'No DaemonSets found.\n';
 
@@ -44,7 +44,7 @@ export function renderText(r: CoverageReport, opts: TextOptions): string {
     } else {
       // Too wide for a table of free-text columns: one block per DaemonSet.
       for (const d of r.daemonSets) {
-        plainOrWrapped(`${idOf(d)} `, `(${d.file}:${d.line})`, 4, bold, dim);
+        plainOrWrapped('', idOf(d), `(${d.file}:${d.line})`, 4, bold, dim);
         para('  runs on: ', d.restriction, 4);
         para('  tolerates: ', d.tolerations, 4);
       }
@@ -108,7 +108,7 @@ export function renderText(r: CoverageReport, opts: TextOptions): string {
     lines.push('');
     lines.push(bold(r.by === 'node' ? 'Why DaemonSets skip nodes' : 'Why DaemonSets skip node groups'));
     for (const d of skipped) {
-      plainOrWrapped(`  ${idOf(d)} `, `(${d.file}:${d.line})`, 4, (x) => x, dim);
+      plainOrWrapped('  ', idOf(d), `(${d.file}:${d.line})`, 4, (x) => x, dim);
       // Each reason once, with the groups it keeps the DaemonSet off.
       for (const { reasons, groups } of reasonsOf(d)) {
         const nodes = nodesOf(groups.map((gi) => r.groups[gi]!));
