@@ -128,7 +128,7 @@ function tableHtml(r: CoverageReport, total: number): string[] {
   const fixedWidths = r.groups.length > SHARED_WIDTH_GROUPS;
   const labels = headLabels(r.groups);
   out.push('<div class="scroll">');
-  out.push(`<table id="coverage"${r.groups.length > 8 ? ' class="many"' : ''}${fixedWidths ? ` style="width: max(100%, calc(var(--ds) + var(--total) + ${r.groups.length} * 5rem))"` : ''}>`);
+  out.push(`<table id="coverage"${r.groups.length > 10 ? ' class="many"' : ''}${fixedWidths ? ` style="width: max(100%, calc(var(--ds) + var(--total) + ${r.groups.length} * 5rem))"` : ''}>`);
   out.push(`<colgroup><col class="ds"><col class="total">${fixedWidths ? `<col span="${r.groups.length}" style="width: 5rem">` : `<col span="${r.groups.length}">`}</colgroup>`);
   out.push(`<thead><tr><th scope="col" class="ds">DaemonSet</th><th scope="col" class="total">Runs on<span class="src">of ${num(total)} nodes</span></th>${r.groups.map((g, i) => groupHead(g, i, labels[i]!)).join('')}</tr></thead>`);
   out.push('<tbody>');
