@@ -17,6 +17,10 @@ const rule: Rule = {
     remediation: 'Fix the nodeSelector or affinity so that it matches the intended nodes\' labels, or add tolerations for their taints.',
     kinds: ['DaemonSet'],
     tags: ['correctness', 'cross-resource', 'node-coverage', 'needs-inventory'],
+    messages: {
+      runsNowhere:
+        'DaemonSet {{name}} runs on none of the {{nodeCount}} in the inventory, so it creates no Pod: {{skipped}}. Fix the node restriction or add tolerations for the nodes it should cover.',
+    },
     docs: `Only runs with a node inventory (\`--nodes FILE\`, the output of \`kubectl get nodes -o yaml\` or \`-o json\`).
 Each node is checked the way the scheduler and the DaemonSet controller check it: every nodeSelector label must
 match, one required node-affinity term must match (In, NotIn, Exists, DoesNotExist, Gt, Lt, matchFields on
@@ -71,7 +75,8 @@ Valid: \`nodeSelector: {kubernetes.io/os: linux}\`.`,
       .map((p) => ({ manifest: p.node.manifest!, path: ['metadata', 'name'], message: `node ${p.node.name}: ${p.reasons.map(describeReason).join('; ')}` }));
     ctx.report({
       path,
-      message: `DaemonSet ${displayName(ctx.manifest)} runs on none of the ${nodes.length} node${nodes.length === 1 ? '' : 's'} in the inventory, so it creates no Pod: ${listed.join(', ')}${more}. Fix the node restriction or add tolerations for the nodes it should cover.`,
+      messageId: 'runsNowhere',
+      data: { name: displayName(ctx.manifest), nodeCount: `${nodes.length} node${nodes.length === 1 ? '' : 's'}`, skipped: `${listed.join(', ')}${more}` },
       related,
     });
   },

@@ -16,6 +16,11 @@ const rule: Rule = {
     kinds: POD_KINDS,
     tags: ['security'],
     securitySeverity: 7.5,
+    messages: {
+      dangerous: '{{container}} adds {{capability}}, which {{danger}}. Remove it or replace it with the narrower capability the container needs.',
+      ptraceHostPid:
+        '{{container}} adds {{capability}}, which {{danger}}. With hostPID: true in this Pod, that is every process on the node. Remove it or replace it with the narrower capability the container needs.',
+    },
     optionsSchema: {
       type: 'object',
       properties: {
@@ -71,10 +76,10 @@ securityContext:
         const why = dangerOf(e.name);
         if (!why || allowed.has(canon(e.name))) continue;
         const canonical = e.name.trim().toUpperCase().replace(/^CAP_/, '');
-        const pid = canonical === 'SYS_PTRACE' && hostPID ? ' With hostPID: true in this Pod, that is every process on the node.' : '';
         ctx.report({
           path: e.path,
-          message: `${containerLabel(ref, true)} adds ${e.name}, which ${why}.${pid} Remove it or replace it with the narrower capability the container needs.`,
+          messageId: canonical === 'SYS_PTRACE' && hostPID ? 'ptraceHostPid' : 'dangerous',
+          data: { container: containerLabel(ref, true), capability: e.name, danger: why },
         });
       }
     }

@@ -13,6 +13,10 @@ const rule: Rule = {
     kinds: POD_KINDS,
     tags: ['security'],
     securitySeverity: 5.0,
+    messages: {
+      hostIpc:
+        'hostIPC: true lets this Pod read and write the shared memory, semaphores and message queues of every process on the node. Remove it unless the workload really exchanges shared memory with the host.',
+    },
     docs: `\`hostIPC: true\` puts the Pod in the node's IPC namespace: System V shared memory, semaphores and POSIX message
 queues of host processes become readable and writable from the container. Data exchanged through shared memory
 (database buffers, ML frameworks) can leak or be tampered with.
@@ -36,10 +40,7 @@ spec:
   check(ctx) {
     const t = podTemplate(ctx.manifest);
     if (!t || t.spec.hostIPC !== true) return;
-    ctx.report({
-      path: [...t.specPath, 'hostIPC'],
-      message: "hostIPC: true lets this Pod read and write the shared memory, semaphores and message queues of every process on the node. Remove it unless the workload really exchanges shared memory with the host.",
-    });
+    ctx.report({ path: [...t.specPath, 'hostIPC'], messageId: 'hostIpc' });
   },
 };
 export default rule;

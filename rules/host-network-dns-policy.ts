@@ -14,6 +14,12 @@ const rule: Rule = {
     kinds: POD_KINDS,
     tags: ['correctness', 'network'],
     fixable: true,
+    messages: {
+      unset:
+        "This hostNetwork Pod leaves dnsPolicy unset (ClusterFirst), so it uses the node's resolver and cluster Service names do not resolve. Set dnsPolicy: ClusterFirstWithHostNet.",
+      clusterFirst:
+        "This hostNetwork Pod sets dnsPolicy: ClusterFirst, so it uses the node's resolver and cluster Service names do not resolve. Set dnsPolicy: ClusterFirstWithHostNet.",
+    },
     docs: `A Pod with \`hostNetwork: true\` and \`dnsPolicy\` unset or \`ClusterFirst\` uses the node's DNS settings, so it cannot
 resolve cluster Service names. The API server accepts it; the agent then fails to reach the API or its backend by
 name. \`ClusterFirstWithHostNet\` gives it the cluster resolver. If the Pod really wants the node resolver, write
@@ -54,7 +60,7 @@ spec:
     const set = dns === 'ClusterFirst';
     ctx.report({
       path: [...t.specPath, set ? 'dnsPolicy' : 'hostNetwork'],
-      message: `This hostNetwork Pod ${set ? 'sets dnsPolicy: ClusterFirst' : 'leaves dnsPolicy unset (ClusterFirst)'}, so it uses the node's resolver and cluster Service names do not resolve. Set dnsPolicy: ClusterFirstWithHostNet.`,
+      messageId: set ? 'clusterFirst' : 'unset',
       fix: { description: 'Set dnsPolicy to ClusterFirstWithHostNet', edits: [{ op: 'set', path: [...t.specPath, 'dnsPolicy'], value: 'ClusterFirstWithHostNet' }] },
     });
   },

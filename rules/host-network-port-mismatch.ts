@@ -13,6 +13,10 @@ const rule: Rule = {
     remediation: 'Remove the hostPort (it is implied by hostNetwork) or make it equal to containerPort.',
     kinds: POD_KINDS,
     tags: ['correctness', 'api-rejects', 'network'],
+    messages: {
+      mismatch:
+        '{{container}} declares hostPort {{hostPort}} for containerPort {{containerPort}}, but with hostNetwork there is no port mapping and the API server rejects a hostPort that differs. Remove hostPort or set it to {{containerPort}}.',
+    },
     docs: `In a Pod with \`hostNetwork: true\` a process listening on \`containerPort\` listens on the node itself:
 nothing translates ports. The API server therefore rejects any non-zero \`hostPort\` that differs from its
 \`containerPort\` ("must match \`containerPort\` when \`hostNetwork\` is true").
@@ -48,7 +52,8 @@ spec:
         if (p.hostPort === 0 || p.hostPort === p.containerPort) return;
         ctx.report({
           path: [...ref.path, 'ports', j, 'hostPort'],
-          message: `${containerLabel(ref, true)} declares hostPort ${p.hostPort} for containerPort ${p.containerPort}, but with hostNetwork there is no port mapping and the API server rejects a hostPort that differs. Remove hostPort or set it to ${p.containerPort}.`,
+          messageId: 'mismatch',
+          data: { container: containerLabel(ref, true), hostPort: p.hostPort, containerPort: p.containerPort },
         });
       });
     }

@@ -18,6 +18,9 @@ function declaredPorts(containers: Record<string, any>[]): string[] {
   return out;
 }
 
+const RISK =
+  "hostNetwork: true puts the Pod in the node's network namespace{{declared}}: it can bind any node port, intercept traffic meant for other services and is reachable from outside the cluster.";
+
 const rule: Rule = {
   meta: {
     id: 'host-network',
@@ -30,6 +33,10 @@ const rule: Rule = {
     kinds: POD_KINDS,
     tags: ['security', 'network'],
     securitySeverity: 6.5,
+    messages: {
+      hostNetwork: `${RISK} Unless it manages the node network, remove it and use a Service with internalTrafficPolicy: Local, or a hostPort for a single port.`,
+      networkAgent: `${RISK} A network agent needs it; keep the rest of its access minimal (capabilities instead of privileged, read-only host mounts).`,
+    },
     docs: `\`hostNetwork: true\` puts the Pod in the node's network namespace. It can bind **any** port on the node (and
 so intercept traffic meant for other services on that node), it sees every interface, it is reachable from outside
 the cluster on the node's addresses, and NetworkPolicies do not apply to it.
@@ -75,20 +82,12 @@ spec:
     if (!t || t.spec.hostNetwork !== true) return;
     const regular = containersOf(t).filter((c) => !c.init);
     const ports = declaredPorts(regular.map((c) => c.container));
-    const bound = ports.length ? ` (it declares ${ports.join(', ')})` : '';
-    const risk = `hostNetwork: true puts the Pod in the node's network namespace${bound}: it can bind any node port, intercept traffic meant for other services and is reachable from outside the cluster.`;
+    const data = { declared: ports.length ? ` (it declares ${ports.join(', ')})` : '' };
     if (looksLikeNetworkAgent([...regular.flatMap((c) => [c.container.name, c.container.image]), ctx.manifest.ref.name])) {
-      ctx.report({
-        path: [...t.specPath, 'hostNetwork'],
-        severity: 'info',
-        message: `${risk} A network agent needs it; keep the rest of its access minimal (capabilities instead of privileged, read-only host mounts).`,
-      });
+      ctx.report({ path: [...t.specPath, 'hostNetwork'], severity: 'info', messageId: 'networkAgent', data });
       return;
     }
-    ctx.report({
-      path: [...t.specPath, 'hostNetwork'],
-      message: `${risk} Unless it manages the node network, remove it and use a Service with internalTrafficPolicy: Local, or a hostPort for a single port.`,
-    });
+    ctx.report({ path: [...t.specPath, 'hostNetwork'], messageId: 'hostNetwork', data });
   },
 };
 export default rule;

@@ -13,6 +13,10 @@ const rule: Rule = {
     kinds: POD_KINDS,
     tags: ['security'],
     securitySeverity: 6.0,
+    messages: {
+      hostPid:
+        'hostPID: true lets this Pod see every process on the node, read their command lines and environment (often secrets) and signal them. Remove it unless the daemon must inspect host processes.',
+    },
     docs: `\`hostPID: true\` puts the Pod in the node's PID namespace: its processes can list every process on the node,
 read their command lines and \`/proc/<pid>/environ\` (where secrets often live), signal them, and with
 \`SYS_PTRACE\` attach to them. Together with privilege it is a direct way into any other container
@@ -37,10 +41,7 @@ spec:
   check(ctx) {
     const t = podTemplate(ctx.manifest);
     if (!t || t.spec.hostPID !== true) return;
-    ctx.report({
-      path: [...t.specPath, 'hostPID'],
-      message: "hostPID: true lets this Pod see every process on the node, read their command lines and environment (often secrets) and signal them. Remove it unless the daemon must inspect host processes.",
-    });
+    ctx.report({ path: [...t.specPath, 'hostPID'], messageId: 'hostPid' });
   },
 };
 export default rule;

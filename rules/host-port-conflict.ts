@@ -62,6 +62,14 @@ const rule: Rule = {
     remediation: 'Give one of the workloads another host port (or drop hostPort/hostNetwork where a Service would do).',
     kinds: POD_KINDS,
     tags: ['correctness', 'cross-resource', 'networking'],
+    messages: {
+      kubeletPort:
+        "{{workload}} claims host port {{claim}}, the kubelet's own port on every node: the Pod cannot bind it next to the kubelet, or intercepts the kubelet's traffic. Choose another port.",
+      conflict:
+        '{{workload}} and {{other}} both claim host port {{ports}} on {{nodes}}: only one Pod per node can bind it, so the other stays Pending or crash-loops there. Move one of them to another port.',
+      conflictNoInventory:
+        '{{workload}} and {{other}} both claim host port {{ports}} on the nodes they can share (judged from their node restrictions; no node inventory): only one Pod per node can bind it, so the other stays Pending or crash-loops there. Move one of them to another port.',
+    },
     docs: `A Pod claims a port on its node with \`ports[].hostPort\`, or with \`hostNetwork: true\`, where every
 \`containerPort\` is bound on the node itself. The rule reports:
 
@@ -95,10 +103,7 @@ spec: {template: {spec: {containers: [{ports: [{containerPort: 9100, hostPort: 9
     const name = `${self.kind} ${displayName(ctx.manifest)}`;
     for (const c of mine) {
       if (c.port !== KUBELET_PORT) continue;
-      ctx.report({
-        path: c.path,
-        message: `${name} claims host port ${describeClaim(c)}, the kubelet's own port on every node: the Pod cannot bind it next to the kubelet, or intercepts the kubelet's traffic. Choose another port.`,
-      });
+      ctx.report({ path: c.path, messageId: 'kubeletPort', data: { workload: name, claim: describeClaim(c) } });
     }
     if (self.kind !== 'DaemonSet') return;
     // Only workloads claiming one of the same ports can collide (the kubelet port is reported above instead).
@@ -111,12 +116,13 @@ spec: {template: {spec: {containers: [{ports: [{containerPort: 9100, hostPort: 9
       if (!pairs.length) continue;
       const shared = sharedNodes(ctx.run, self, other);
       if (shared ? shared.length === 0 : !templatesMayShareNode(self.template, other.template)) continue;
-      const where = shared ? `on ${listNames(shared)}` : 'on the nodes they can share (judged from their node restrictions; no node inventory)';
       const otherName = `${other.kind} ${displayName(other.manifest)}`;
       const ports = pairs.map(({ a }) => `${a.port}/${a.protocol}`);
       ctx.report({
         path: pairs[0]!.a.path,
-        message: `${name} and ${otherName} both claim host port ${[...new Set(ports)].join(', ')} ${where}: only one Pod per node can bind it, so the other stays Pending or crash-loops there. Move one of them to another port.`,
+        ...(shared
+          ? { messageId: 'conflict', data: { workload: name, other: otherName, ports: [...new Set(ports)].join(', '), nodes: listNames(shared) } }
+          : { messageId: 'conflictNoInventory', data: { workload: name, other: otherName, ports: [...new Set(ports)].join(', ') } }),
         related: pairs.map(({ b }) => ({ manifest: other.manifest, path: b.path, message: `${otherName} claims ${describeClaim(b)}` })),
       });
     }

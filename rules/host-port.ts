@@ -15,6 +15,10 @@ const rule: Rule = {
     kinds: POD_KINDS,
     tags: ['security', 'network'],
     securitySeverity: 3.0,
+    messages: {
+      hostPort:
+        '{{container}} publishes hostPort {{hostPort}}/{{protocol}}{{target}}, so it is reachable on {{reach}}, possibly from outside the cluster. Make sure that is intended and the port is protected, or use a Service with internalTrafficPolicy: Local for in-cluster clients.',
+    },
     docs: `\`ports[].hostPort\` forwards a port of the node to the container. For a DaemonSet that means the daemon answers
 on that port at **every** node's IP, reachable from wherever the node is reachable (often outside the cluster).
 It is a legitimate way for Pods to reach the daemon on their own node (through \`status.hostIP\`), so this is
@@ -57,7 +61,8 @@ spec:
         const bind = typeof p.hostIP === 'string' && p.hostIP && p.hostIP !== '0.0.0.0' ? `address ${p.hostIP} of ${nodes}` : `the IP of ${nodes}`;
         ctx.report({
           path: [...ref.path, 'ports', j, 'hostPort'],
-          message: `${containerLabel(ref, true)} publishes hostPort ${p.hostPort}/${proto}${target}, so it is reachable on ${bind}, possibly from outside the cluster. Make sure that is intended and the port is protected, or use a Service with internalTrafficPolicy: Local for in-cluster clients.`,
+          messageId: 'hostPort',
+          data: { container: containerLabel(ref, true), hostPort: p.hostPort, protocol: proto, target, reach: bind },
         });
       });
     }

@@ -31,6 +31,20 @@ const rule: Rule = {
     remediation: 'Make the DaemonSet cover every node (tolerations, a wider nodeSelector or affinity), or use the Cluster traffic policy.',
     kinds: ['Service'],
     tags: ['reliability', 'cross-resource', 'node-coverage'],
+    messages: {
+      notPerNode:
+        '{{service}} has internalTrafficPolicy: Local but selects Pods of {{workloads}}, which {{verb}} not run one Pod per node: connections from clients on nodes without such a Pod are dropped, with no fallback. Put the Service in front of a DaemonSet or use internalTrafficPolicy: Cluster.',
+      notPerNodeExternal:
+        '{{service}} has externalTrafficPolicy: Local but selects Pods of {{workloads}}, which {{verb}} not run one Pod per node: traffic arriving at nodes without such a Pod is dropped, with no fallback. Put the Service in front of a DaemonSet or use externalTrafficPolicy: Cluster.',
+      uncovered:
+        'Connections from {{nodes}} to {{service}} are dropped: {{absent}} ({{reasons}}). With internalTrafficPolicy: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use internalTrafficPolicy: Cluster.',
+      uncoveredExternal:
+        'External traffic arriving at {{nodes}} for {{service}} is dropped: {{absent}} ({{reasons}}). With externalTrafficPolicy: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use externalTrafficPolicy: Cluster.',
+      restricted:
+        '{{service}} has internalTrafficPolicy: Local but {{restrictions}}: judging from the template alone (no node inventory), connections from clients on any other node are dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use internalTrafficPolicy: Cluster; pass --nodes to see which nodes are affected.',
+      restrictedExternal:
+        '{{service}} has externalTrafficPolicy: Local but {{restrictions}}: judging from the template alone (no node inventory), traffic arriving at any other node is dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use externalTrafficPolicy: Cluster; pass --nodes to see which nodes are affected.',
+    },
     docs: `A Service with \`internalTrafficPolicy: Local\` sends each client only to a Pod on the client's own node;
 \`externalTrafficPolicy: Local\` (NodePort and LoadBalancer Services) does the same for traffic arriving at a node.
 There is **no fallback**: on a node with no local endpoint, connections are dropped. The pattern is meant for
@@ -79,6 +93,7 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
     if (!selected.length) return;
     const svc = `Service ${displayName(ctx.manifest)}`;
     const path = ['spec', field];
+    const external = field === 'externalTrafficPolicy';
     const daemons = selected.filter((w) => w.kind === 'DaemonSet');
     const others = selected.filter((w) => w.kind !== 'DaemonSet');
 
@@ -86,9 +101,8 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
       const kinds = [...new Set(others.map((w) => w.kind))].join('/');
       ctx.report({
         path,
-        message: `${svc} has ${field}: Local but selects Pods of ${kinds} ${names(others)}, which ${others.length === 1 ? 'does' : 'do'} not run one Pod per node: ${
-          field === 'internalTrafficPolicy' ? 'connections from clients on' : 'traffic arriving at'
-        } nodes without such a Pod ${field === 'internalTrafficPolicy' ? 'are' : 'is'} dropped, with no fallback. Put the Service in front of a DaemonSet or use ${field}: Cluster.`,
+        messageId: external ? 'notPerNodeExternal' : 'notPerNode',
+        data: { service: svc, workloads: `${kinds} ${names(others)}`, verb: others.length === 1 ? 'does' : 'do' },
         related: others.map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
       });
       return;
@@ -129,15 +143,11 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
           }
         }
       }
-      const where = listNames(uncovered.map(({ n }) => n.name));
-      const lead =
-        field === 'internalTrafficPolicy'
-          ? `Connections from ${where} to ${svc} are dropped`
-          : `External traffic arriving at ${where} for ${svc} is dropped`;
       const ds = daemons.length === 1 ? `DaemonSet ${names(daemons)} does not run there` : `none of DaemonSets ${names(daemons)} runs there`;
       ctx.report({
         path,
-        message: `${lead}: ${ds} (${[...reasons].join('; ')}). With ${field}: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use ${field}: Cluster.`,
+        messageId: external ? 'uncoveredExternal' : 'uncovered',
+        data: { nodes: listNames(uncovered.map(({ n }) => n.name)), service: svc, absent: ds, reasons: [...reasons].join('; ') },
         related,
       });
       return;
@@ -149,9 +159,8 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
     const what = analyses.map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`).join(', and ');
     ctx.report({
       path,
-      message: `${svc} has ${field}: Local but ${what}: judging from the template alone (no node inventory), ${
-        field === 'internalTrafficPolicy' ? 'connections from clients on any other node are' : 'traffic arriving at any other node is'
-      } dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use ${field}: Cluster; pass --nodes to see which nodes are affected.`,
+      messageId: external ? 'restrictedExternal' : 'restricted',
+      data: { service: svc, restrictions: what },
       related: analyses.flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
     });
   },

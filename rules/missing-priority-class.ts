@@ -36,6 +36,10 @@ const rule: Rule = {
     remediation: 'Set `priorityClassName: system-node-critical` for agents a node cannot work without (or system-cluster-critical, or a class of your own).',
     kinds: ['DaemonSet'],
     tags: ['reliability', 'best-practice'],
+    messages: {
+      missing:
+        'DaemonSet {{name}} looks like a node agent ({{signals}}) but sets no priorityClassName: on a full node its Pod is no more important than ordinary Pods and may stay unscheduled or be preempted. Set priorityClassName, e.g. system-node-critical.',
+    },
     docs: `The rule treats a DaemonSet as an infrastructure agent when its Pod template uses \`hostNetwork\`, has a
 privileged container, or tolerates system taints (every taint with \`operator: Exists\` and no key, a
 \`node-role.kubernetes.io/*\` or \`node.kubernetes.io/*\` taint, or \`CriticalAddonsOnly\`). Such a DaemonSet without
@@ -67,7 +71,8 @@ Valid: add \`priorityClassName: system-node-critical\`.`,
     if (!signals.length) return;
     ctx.report({
       path: [...t.specPath, 'priorityClassName'],
-      message: `DaemonSet ${displayName(ctx.manifest)} looks like a node agent (${signals.join('; ')}) but sets no priorityClassName: on a full node its Pod is no more important than ordinary Pods and may stay unscheduled or be preempted. Set priorityClassName, e.g. system-node-critical.`,
+      messageId: 'missing',
+      data: { name: displayName(ctx.manifest), signals: signals.join('; ') },
     });
   },
 };

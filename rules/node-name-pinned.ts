@@ -12,6 +12,10 @@ const rule: Rule = {
     remediation: 'Remove nodeName; to limit the DaemonSet to some nodes use a nodeSelector or required node affinity on their labels.',
     kinds: ['DaemonSet'],
     tags: ['correctness', 'node-coverage'],
+    messages: {
+      pinned:
+        'DaemonSet {{name}} pins every Pod to node {{node}} with nodeName: it runs at most one Pod and none once {{node}} is gone, instead of one per node. Remove nodeName; use a nodeSelector or node affinity to limit it to some nodes.',
+    },
     docs: `\`spec.template.spec.nodeName\` bypasses the scheduler and binds the Pod to the named node. In a DaemonSet
 every Pod inherits it, so the DaemonSet covers at most that one node, and node churn (a replaced or renamed node)
 leaves it with none. To restrict a DaemonSet to some nodes, label them and use \`nodeSelector\` or
@@ -37,7 +41,8 @@ Valid: \`nodeSelector: {example.com/agent: "true"}\`.`,
     if (typeof nodeName !== 'string' || nodeName === '') return;
     ctx.report({
       path: [...t.specPath, 'nodeName'],
-      message: `DaemonSet ${displayName(ctx.manifest)} pins every Pod to node ${nodeName} with nodeName: it runs at most one Pod and none once ${nodeName} is gone, instead of one per node. Remove nodeName; use a nodeSelector or node affinity to limit it to some nodes.`,
+      messageId: 'pinned',
+      data: { name: displayName(ctx.manifest), node: nodeName },
     });
   },
 };

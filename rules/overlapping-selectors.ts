@@ -91,6 +91,10 @@ const rule: Rule = {
     remediation: 'Give each controller a label that only its own template carries, and include it in its selector.',
     kinds: CONTROLLER_KINDS,
     tags: ['correctness', 'cross-resource'],
+    messages: {
+      overlap:
+        "{{controller}} and {{others}} in namespace {{namespace}} select the same Pods: {{how}}, so the controllers fight over them and delete or replace each other's Pods. Add a label unique to each template and select on it.",
+    },
     docs: `DaemonSets, Deployments, ReplicaSets, StatefulSets and ReplicationControllers find their Pods by
 \`spec.selector\`. When the selector of one controller matches the Pod template labels of another controller in the
 same namespace, both claim those Pods: a DaemonSet deletes extra Pods that match its selector, a ReplicaSet adopts
@@ -146,7 +150,8 @@ Valid: select \`{app: agent, role: logs}\` and \`{app: agent, role: metrics}\`.`
     const how = overlaps.length === 1 ? first.how : `e.g. with ${label(first.other)}, ${first.how}`;
     ctx.report({
       path: ['spec', 'selector'],
-      message: `${label(self)} and ${others} in namespace ${self.namespace} select the same Pods: ${how}, so the controllers fight over them and delete or replace each other's Pods. Add a label unique to each template and select on it.`,
+      messageId: 'overlap',
+      data: { controller: label(self), others, namespace: self.namespace, how },
       related: shown.map((o) => ({ manifest: o.other.manifest, path: ['spec', 'selector'], message: `selector of ${label(o.other)}` })),
     });
   },

@@ -14,6 +14,12 @@ const rule: Rule = {
     kinds: POD_KINDS,
     tags: ['correctness', 'api-rejects', 'security'],
     securitySeverity: 3.0,
+    messages: {
+      privileged:
+        '{{container}} sets allowPrivilegeEscalation: false and privileged: true; the API server rejects the pair because a privileged process can always escalate. Remove privileged: true (preferred) or allowPrivilegeEscalation: false.',
+      sysAdmin:
+        '{{container}} sets allowPrivilegeEscalation: false and adds CAP_SYS_ADMIN; the API server rejects the pair because SYS_ADMIN allows escalation. Remove the capability or allowPrivilegeEscalation: false.',
+    },
     docs: `\`allowPrivilegeEscalation: false\` sets the \`no_new_privs\` flag on the container's processes. A privileged
 container can undo that at will, so the API server rejects the pair with
 "cannot set \`allowPrivilegeEscalation\` to false and \`privileged\` to true". It also rejects
@@ -43,19 +49,17 @@ securityContext:
     for (const ref of containersOf(t)) {
       const sc = securityContextOf(ref.container);
       if (!sc || sc.allowPrivilegeEscalation !== false) continue;
-      const who = containerLabel(ref, true);
+      const data = { container: containerLabel(ref, true) };
       if (isPrivileged(ref.container)) {
         ctx.report({
           path: [...ref.path, 'securityContext', 'allowPrivilegeEscalation'],
-          message: `${who} sets allowPrivilegeEscalation: false and privileged: true; the API server rejects the pair because a privileged process can always escalate. Remove privileged: true (preferred) or allowPrivilegeEscalation: false.`,
+          messageId: 'privileged',
+          data,
         });
       }
       for (const e of capabilityEntries(ref, 'add')) {
         if (e.name !== 'CAP_SYS_ADMIN') continue;
-        ctx.report({
-          path: e.path,
-          message: `${who} sets allowPrivilegeEscalation: false and adds CAP_SYS_ADMIN; the API server rejects the pair because SYS_ADMIN allows escalation. Remove the capability or allowPrivilegeEscalation: false.`,
-        });
+        ctx.report({ path: e.path, messageId: 'sysAdmin', data });
       }
     }
   },

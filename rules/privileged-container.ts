@@ -3,6 +3,8 @@ import { bidirectionalMount, containerLabel, isPrivileged, roleAdvice } from '..
 import { POD_KINDS, containersOf, podTemplate } from '../src/k8s/workloads.js';
 import type { Rule } from '../src/types.js';
 
+const RISK = '{{container}} runs privileged: it gets every capability and every host device, with no seccomp or AppArmor confinement.';
+
 const rule: Rule = {
   meta: {
     id: 'privileged-container',
@@ -14,6 +16,11 @@ const rule: Rule = {
     kinds: POD_KINDS,
     tags: ['security'],
     securitySeverity: 8.0,
+    messages: {
+      role: `${RISK} {{advice}}`,
+      generic: `${RISK} Remove privileged and add only the capabilities it needs under securityContext.capabilities.add.`,
+      bidirectional: `${RISK} It mounts {{mount}} with mountPropagation: Bidirectional, which the API server only allows for privileged containers; keep privileged only if that propagation is really needed.`,
+    },
     docs: `\`securityContext.privileged: true\` hands the container the whole kernel: every Linux capability, access
 to every device under \`/dev\`, and no seccomp or AppArmor profile. Anything that gains code execution in the
 container owns the node.
@@ -69,21 +76,16 @@ spec:
     const hostNetwork = t.spec.hostNetwork === true;
     for (const ref of containersOf(t)) {
       if (!isPrivileged(ref.container)) continue;
-      const who = containerLabel(ref, true);
+      const container = containerLabel(ref, true);
       const path = [...ref.path, 'securityContext', 'privileged'];
-      const risk = `${who} runs privileged: it gets every capability and every host device, with no seccomp or AppArmor confinement.`;
       const propagation = bidirectionalMount(ref.container);
       if (propagation !== undefined) {
-        ctx.report({
-          path,
-          severity: 'info',
-          message: `${risk} It mounts ${propagation} with mountPropagation: Bidirectional, which the API server only allows for privileged containers; keep privileged only if that propagation is really needed.`,
-        });
+        ctx.report({ path, severity: 'info', messageId: 'bidirectional', data: { container, mount: propagation } });
         continue;
       }
       const role = roleAdvice([ref.container.name, ref.container.image, ctx.manifest.ref.name], hostNetwork);
-      const fix = role ? role.advice : 'Remove privileged and add only the capabilities it needs under securityContext.capabilities.add.';
-      ctx.report({ path, message: `${risk} ${fix}` });
+      if (role) ctx.report({ path, messageId: 'role', data: { container, advice: role.advice } });
+      else ctx.report({ path, messageId: 'generic', data: { container } });
     }
   },
 };

@@ -13,6 +13,12 @@ const rule: Rule = {
     kinds: LONG_RUNNING_KINDS,
     tags: ['correctness', 'api-rejects'],
     fixable: true,
+    messages: {
+      restartPolicy:
+        'restartPolicy {{value}} is not allowed in a {{kind}} template: the API server only accepts Always for controllers that keep Pods running. Remove the field or set it to Always.',
+      activeDeadline:
+        'activeDeadlineSeconds is forbidden in a DaemonSet template: daemon Pods run until their node goes away, and the API server rejects the field. Remove it.',
+    },
     docs: `Controllers that keep Pods running (DaemonSet, Deployment, ReplicaSet, StatefulSet) restart their containers
 forever, so the API server only accepts \`restartPolicy: Always\` in their Pod template (an unset value is
 defaulted to Always). Jobs, CronJobs and bare Pods may use \`OnFailure\` or \`Never\`.
@@ -41,14 +47,15 @@ Fix: \`--fix\` sets the value to Always and removes \`activeDeadlineSeconds\`.`,
     if (rp !== undefined && rp !== null && rp !== 'Always') {
       ctx.report({
         path: [...t.specPath, 'restartPolicy'],
-        message: `restartPolicy ${JSON.stringify(rp)} is not allowed in a ${kind} template: the API server only accepts Always for controllers that keep Pods running. Remove the field or set it to Always.`,
+        messageId: 'restartPolicy',
+        data: { value: JSON.stringify(rp), kind },
         fix: { description: 'Set restartPolicy to Always', edits: [{ op: 'set', path: [...t.specPath, 'restartPolicy'], value: 'Always' }] },
       });
     }
     if (kind === 'DaemonSet' && t.spec.activeDeadlineSeconds !== undefined) {
       ctx.report({
         path: [...t.specPath, 'activeDeadlineSeconds'],
-        message: `activeDeadlineSeconds is forbidden in a DaemonSet template: daemon Pods run until their node goes away, and the API server rejects the field. Remove it.`,
+        messageId: 'activeDeadline',
         fix: { description: 'Remove activeDeadlineSeconds', edits: [{ op: 'delete', path: [...t.specPath, 'activeDeadlineSeconds'] }] },
       });
     }

@@ -1,5 +1,5 @@
 // Guards against objects the API server rejects (or silently mangles) because they do not match the Kubernetes schema.
-import { definitionOf, explain, loadSchema, loadValidators, type CompiledValidator, type JsonSchemaDocument } from '../src/schema/index.js';
+import { definitionOf, explain, loadSchema, loadValidators, type CompiledValidator, type JsonSchemaDocument, type SchemaIssue } from '../src/schema/index.js';
 import type { Manifest, Path, Rule, RunContext, SourceFile } from '../src/types.js';
 
 interface SchemaState {
@@ -57,6 +57,15 @@ function pathFromPointer(obj: unknown, pointer: string): Path {
   return out;
 }
 
+/** The message of each kind of issue the explainer finds (it words the detail itself). */
+const ISSUE_MESSAGE: Record<SchemaIssue['kind'], string> = {
+  'unknown-field': 'unknownField',
+  type: 'wrongType',
+  required: 'required',
+  format: 'format',
+  range: 'range',
+};
+
 const rule: Rule = {
   meta: {
     id: 'schema',
@@ -68,6 +77,14 @@ const rule: Rule = {
     kinds: '*',
     tags: ['correctness', 'api-rejects', 'schema'],
     fixable: true,
+    messages: {
+      unknownField: '{{detail}}',
+      wrongType: '{{detail}}',
+      required: '{{detail}}',
+      format: '{{detail}}',
+      range: '{{detail}}',
+      mismatch: 'This {{kind}} does not match the Kubernetes {{kubeVersion}} schema ({{keyword}} at {{pointer}}).',
+    },
     docs: `Checks each object of a built-in kind (core, apps, batch, networking.k8s.io, policy, rbac, scheduling,
 autoscaling/v2, storage) against the strict JSON schema generated from the official Kubernetes OpenAPI
 documents for the selected \`--kube-version\`. Custom resources are skipped.
@@ -175,7 +192,7 @@ Fix: when the destination of a misplaced or misspelt field is certain, \`--fix\`
 
     const schema = state.schemas.get(m.ref.apiVersion);
     const issues = schema ? explain({ schema, definition, kind: m.ref.kind, object: m.object, sourceText: (p) => sourceText(m, p) }) : [];
-    for (const issue of issues) ctx.report({ path: issue.path, at: issue.at, message: issue.message, fix: issue.fix });
+    for (const issue of issues) ctx.report({ path: issue.path, at: issue.at, messageId: ISSUE_MESSAGE[issue.kind], data: { detail: issue.message }, fix: issue.fix });
     if (issues.length) return;
 
     // The explainer mirrors the validator; should they ever disagree, still report the rejection.
@@ -184,7 +201,8 @@ Fix: when the destination of a misplaced or misspelt field is certain, \`--fix\`
     const path = err ? pathFromPointer(m.object, err.instancePath) : [];
     ctx.report({
       path,
-      message: `This ${m.ref.kind} does not match the Kubernetes ${ctx.run.kubeVersion} schema (${err?.keyword ?? 'invalid'} at ${err?.instancePath || '/'}).`,
+      messageId: 'mismatch',
+      data: { kind: m.ref.kind, kubeVersion: ctx.run.kubeVersion, keyword: err?.keyword ?? 'invalid', pointer: err?.instancePath || '/' },
     });
   },
 };

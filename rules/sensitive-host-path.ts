@@ -88,6 +88,16 @@ const rule: Rule = {
     kinds: POD_KINDS,
     tags: ['security'],
     securitySeverity: 8.0,
+    messages: {
+      runtimeSocket:
+        'hostPath volume "{{volume}}" exposes the container runtime socket {{hostPath}} to {{containers}}: whoever can connect to it can start privileged containers and owns the node, and readOnly: true does not prevent connecting. Remove the mount unless this daemon must manage containers.',
+      runtimeDir:
+        'hostPath volume "{{volume}}" exposes {{hostPath}}, which holds {{holds}}, to {{containers}}: connecting to them starts privileged containers, and readOnly: true does not prevent connecting. Mount only the specific file or subdirectory the daemon needs.',
+      extraPath:
+        'hostPath volume "{{volume}}" gives {{containers}} write access to {{hostPath}} on the node, {{holds}}. Mount it readOnly: true, or only the subdirectory the daemon needs.',
+      systemPath:
+        'hostPath volume "{{volume}}" gives {{containers}} write access to {{hostPath}} on the node ({{holds}}): a compromised container can take over the node. Mount it readOnly: true, or only the subdirectory the daemon needs.',
+    },
     optionsSchema: {
       type: 'object',
       properties: {
@@ -196,16 +206,9 @@ spec:
           path: [...u.ref.path, 'volumeMounts', u.mountIndex],
           message: `mounted ${u.readOnly ? 'read-only' : 'writable'} by ${containerLabel(u.ref)} at ${u.mountPath}`,
         }));
-        let message: string;
-        if (hit.kind === 'socket')
-          message = `hostPath volume "${vol.name}" exposes the container runtime socket ${shown} to ${names}: whoever can connect to it can start privileged containers and owns the node, and readOnly: true does not prevent connecting. Remove the mount unless this daemon must manage containers.`;
-        else if (hit.kind === 'runtime-dir')
-          message = `hostPath volume "${vol.name}" exposes ${shown}, which holds ${hit.why}, to ${names}: connecting to them starts privileged containers, and readOnly: true does not prevent connecting. Mount only the specific file or subdirectory the daemon needs.`;
-        else if (hit.kind === 'extra')
-          message = `hostPath volume "${vol.name}" gives ${names} write access to ${shown} on the node, ${hit.why}. Mount it readOnly: true, or only the subdirectory the daemon needs.`;
-        else
-          message = `hostPath volume "${vol.name}" gives ${names} write access to ${shown} on the node (${hit.why}): a compromised container can take over the node. Mount it readOnly: true, or only the subdirectory the daemon needs.`;
-        ctx.report({ path: reportPath, at: 'value', message, related });
+        const messageId = hit.kind === 'socket' ? 'runtimeSocket' : hit.kind === 'runtime-dir' ? 'runtimeDir' : hit.kind === 'extra' ? 'extraPath' : 'systemPath';
+        const data = { volume: vol.name, hostPath: shown, containers: names, ...(hit.kind === 'socket' ? {} : { holds: hit.why }) };
+        ctx.report({ path: reportPath, at: 'value', messageId, data, related });
       }
     });
   },

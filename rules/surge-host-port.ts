@@ -28,6 +28,10 @@ const rule: Rule = {
     kinds: ['DaemonSet'],
     tags: ['reliability', 'rollout'],
     fixable: true,
+    messages: {
+      surge:
+        'DaemonSet {{name}} surges (maxSurge: {{surge}}) but its Pods bind host {{ports}}: during a rollout the new Pod starts next to the old one on the same node, cannot bind the port, and the rollout stalls. Set maxSurge to 0 and roll with maxUnavailable instead.',
+    },
     docs: `A DaemonSet \`RollingUpdate\` with \`maxSurge\` greater than zero (a count or a percentage; any positive
 percentage rounds up to at least one node) runs the old and the new Pod side by side on the same node for a while.
 Two Pods on one node cannot both bind the same host port:
@@ -78,7 +82,8 @@ Fix: sets \`maxSurge\` to 0 and, when \`maxUnavailable\` is 0, sets it to 1 (bot
     const ports = claims.slice(0, 3).map(describeClaim).join(', ') + (claims.length > 3 ? ` and ${claims.length - 3} more` : '');
     ctx.report({
       path: [...ruPath, 'maxSurge'],
-      message: `DaemonSet ${displayName(ctx.manifest)} surges (maxSurge: ${surge}) but its Pods bind host port${claims.length > 1 ? "s" : ""} ${ports}: during a rollout the new Pod starts next to the old one on the same node, cannot bind the port, and the rollout stalls. Set maxSurge to 0 and roll with maxUnavailable instead.`,
+      messageId: 'surge',
+      data: { name: displayName(ctx.manifest), surge, ports: `port${claims.length > 1 ? 's' : ''} ${ports}` },
       related: claims.map((c) => ({ manifest: ctx.manifest, path: c.path, message: `host port ${c.port}/${c.protocol}` })),
       fix: { description: 'Set maxSurge to 0 (and maxUnavailable to 1 if it was 0)', edits },
     });

@@ -15,6 +15,13 @@ const rule: Rule = {
     tags: ['correctness', 'security'],
     securitySeverity: 4.0,
     fixable: true,
+    messages: {
+      capPrefix: '{{container}} lists {{entry}} in capabilities.{{list}}: the runtime adds the CAP_ prefix itself, so this entry {{effect}}. Write {{name}}.',
+      unknown:
+        '{{container}} lists {{entry}} in capabilities.{{list}}, which is not a Linux capability; the API server accepts it but it {{effect}}. Use a Linux capability name such as NET_ADMIN, without the CAP_ prefix.',
+      unknownSuggest:
+        '{{container}} lists {{entry}} in capabilities.{{list}}, which is not a Linux capability; the API server accepts it but it {{effect}}. Did you mean {{suggestion}}?',
+    },
     docs: `Kubernetes passes \`securityContext.capabilities.add\` and \`.drop\` to the container runtime unchecked, and the
 runtime prefixes each name with \`CAP_\` itself. So:
 
@@ -47,7 +54,7 @@ securityContext:
     const t = podTemplate(ctx.manifest);
     if (!t) return;
     for (const ref of containersOf(t)) {
-      const who = containerLabel(ref, true);
+      const container = containerLabel(ref, true);
       for (const e of [...capabilityEntries(ref, 'add'), ...capabilityEntries(ref, 'drop')]) {
         const effect = e.list === 'add' ? 'is never granted' : 'is never dropped (the container keeps it whenever the runtime grants it by default)';
         if (hasCapPrefix(e.name)) {
@@ -57,7 +64,8 @@ securityContext:
             ctx.report({
               path: e.path,
               at: 'value',
-              message: `${who} lists ${e.name} in capabilities.${e.list}: the runtime adds the CAP_ prefix itself, so this entry ${effect}. Write ${name}.`,
+              messageId: 'capPrefix',
+              data: { container, entry: e.name, list: e.list, effect, name },
               fix: { description: `Write ${name} without the CAP_ prefix`, edits: [{ op: 'set', path: e.path, value: name }] },
             });
             continue;
@@ -65,12 +73,8 @@ securityContext:
         }
         if (isKnownCapability(e.name)) continue;
         const guess = suggestCapability(e.name);
-        const hint = guess ? ` Did you mean ${guess}?` : ' Use a Linux capability name such as NET_ADMIN, without the CAP_ prefix.';
-        ctx.report({
-          path: e.path,
-          at: 'value',
-          message: `${who} lists ${JSON.stringify(e.name)} in capabilities.${e.list}, which is not a Linux capability; the API server accepts it but it ${effect}.${hint}`,
-        });
+        const data = { container, entry: JSON.stringify(e.name), list: e.list, effect };
+        ctx.report({ path: e.path, at: 'value', ...(guess ? { messageId: 'unknownSuggest', data: { ...data, suggestion: guess } } : { messageId: 'unknown', data }) });
       }
     }
   },

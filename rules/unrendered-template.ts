@@ -11,6 +11,8 @@ const rule: Rule = {
     remediation: 'Lint the rendered output instead: `helm template RELEASE CHART | daemonlint -`.',
     kinds: '*',
     tags: ['usage'],
+    // The loader words the finding (it names the directive it found).
+    messages: { template: '{{detail}}' },
     docs: `A file that contains Go template directives (\`{{ .Values … }}\`, \`{{- if … }}\`, \`{{ include … }}\`) is not
 linted as a manifest. daemonlint reports one \`info\` finding on the first directive so the file is not
 skipped silently.
@@ -30,7 +32,7 @@ Valid: render first and lint the result, \`helm template my-release ./chart | da
 (or \`kustomize build overlay | daemonlint -\`).`,
   },
   checkFile(ctx) {
-    for (const p of ctx.file.problems) if (p.ruleId === 'unrendered-template') ctx.report({ message: p.message, range: p.range });
+    for (const p of ctx.file.problems) if (p.ruleId === 'unrendered-template') ctx.report({ messageId: 'template', data: { detail: p.message }, range: p.range });
   },
 };
 export default rule;

@@ -12,6 +12,14 @@ const rule: Rule = {
     remediation: 'Remove the suppression, or correct the rule ids it names (`daemonlint rules` lists them).',
     kinds: '*',
     tags: ['maintenance'],
+    // noEffect and noEffectUnknownRule are reported by the engine once every rule has run (src/engine/suppress.ts).
+    messages: {
+      noRule:
+        'This daemonlint-{{kind}} comment names no rule, so it does nothing: suppressions must name the rules they silence, e.g. `# daemonlint-{{kind}} host-network -- reason`.',
+      badAnnotation: `The ${IGNORE_ANNOTATION} annotation {{problem}}, so it suppresses nothing: give comma-separated rule ids, e.g. "host-network,host-pid".`,
+      noEffect: 'This {{what}} has no effect: {{reasons}}. Remove it.',
+      noEffectUnknownRule: 'This {{what}} has no effect: {{reasons}}. Remove it or fix the rule id.',
+    },
     docs: `Suppressions must name the rules they silence. This rule reports:
 
 - a \`# daemonlint-disable…\` comment or a \`${IGNORE_ANNOTATION}\` annotation that names no rule;
@@ -48,17 +56,15 @@ spec:
   checkFile(ctx) {
     for (const d of commentDirectives(ctx.file)) {
       if (d.rules.length) continue;
-      ctx.report({
-        range: d.range,
-        message: `This daemonlint-${d.kind} comment names no rule, so it does nothing: suppressions must name the rules they silence, e.g. \`# daemonlint-${d.kind} host-network -- reason\`.`,
-      });
+      ctx.report({ range: d.range, messageId: 'noRule', data: { kind: d.kind } });
     }
     for (const m of ctx.file.manifests) {
       for (const a of annotationDirectives(m)) {
         if (a.rules.length && !a.malformed) continue;
         ctx.report({
           range: ctx.file.locate(m.docIndex, [...m.base, ...a.path], 'node'),
-          message: `The ${IGNORE_ANNOTATION} annotation ${a.malformed ?? 'names no rule'}, so it suppresses nothing: give comma-separated rule ids, e.g. "host-network,host-pid".`,
+          messageId: 'badAnnotation',
+          data: { problem: a.malformed ?? 'names no rule' },
         });
       }
     }

@@ -11,6 +11,8 @@ const rule: Rule = {
     remediation: 'Fix the YAML at the reported position (indentation, quoting, a missing colon), or remove the duplicated key.',
     kinds: '*',
     tags: ['correctness', 'syntax'],
+    // The loader words each problem (the parser's own description, the duplicate key, the limit that was hit).
+    messages: { syntax: '{{detail}}' },
     docs: `Reports YAML that cannot be decoded: syntax errors, duplicate keys in one mapping, alias expansion beyond the
 limit (an "alias bomb"), binary or non-UTF-8 files, and files too large to lint. The other documents of the
 file and the other files are still linted.
@@ -29,7 +31,7 @@ spec:
 Valid: every key once per mapping, consistent indentation, \`key: value\` pairs.`,
   },
   checkFile(ctx) {
-    for (const p of ctx.file.problems) if (p.ruleId === 'yaml-syntax') ctx.report({ message: p.message, range: p.range, severity: p.severity });
+    for (const p of ctx.file.problems) if (p.ruleId === 'yaml-syntax') ctx.report({ messageId: 'syntax', data: { detail: p.message }, range: p.range, severity: p.severity });
   },
 };
 export default rule;

@@ -66,6 +66,8 @@ export interface Finding {
   ruleId: string;
   severity: Severity;
   message: string;
+  /** Key of the rule's `meta.messages` template the message was rendered from. */
+  messageId?: string;
   /** Relative to the working directory, forward slashes. */
   file: string;
   line: number;
@@ -94,11 +96,16 @@ export interface RelatedReport {
   at?: Anchor;
 }
 
+/** Values for the `{{name}}` placeholders of a message template. */
+export type MessageData = Readonly<Record<string, string | number>>;
+
 /** What a rule passes to `ctx.report`. */
 export interface Report {
   /** Path inside the object; a missing field resolves to its nearest existing parent. */
   path: Path;
-  message: string;
+  /** Key of `meta.messages`: the engine renders that template with `data`. */
+  messageId: string;
+  data?: MessageData;
   /** `key` (default): the key of a mapping entry; `value`: its value; `node`: key through value. */
   at?: Anchor;
   /** Overrides the rule's configured severity for this one finding (e.g. info for a weaker variant). */
@@ -174,7 +181,7 @@ export interface FileRuleContext {
   file: SourceFile;
   run: RunContext;
   options: Record<string, unknown>;
-  report(p: { message: string; range: Range; severity?: Severity }): void;
+  report(p: { messageId: string; data?: MessageData; range: Range; severity?: Severity }): void;
 }
 
 export interface RuleMeta {
@@ -192,6 +199,11 @@ export interface RuleMeta {
   tags: readonly string[];
   /** 0.0–10.0 for security rules (GitHub code scanning's security-severity). */
   securitySeverity?: number;
+  /**
+   * Message templates by id: `ctx.report({ messageId, data })` renders one, replacing each `{{name}}` with
+   * `data.name`. The wording of every finding lives here.
+   */
+  messages: Readonly<Record<string, string>>;
   /** Markdown documentation printed by `daemonlint explain`. */
   docs: string;
   /** True when the rule can offer a fix. */
