@@ -11,6 +11,7 @@ export function formatJson(findings: readonly Finding[], ctx: ReportContext): st
         ruleId: f.ruleId,
         severity: f.severity,
         message: f.message,
+        ...(f.messageId ? { messageId: f.messageId } : {}),
         file: f.file,
         line: f.line,
         column: f.column,
