@@ -4,6 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
 import { ROOT } from './helpers/cli.js';
+import { expectations, fixedFilesOf, fixtureCases, lintCase } from './helpers/fixtures.js';
+import { loadFixtureInventory } from './helpers/inventory.js';
+
+/** Messages no fixture can produce, with the reason. */
+const UNREACHABLE_MESSAGES: Record<string, Record<string, string>> = {
+  schema: { mismatch: 'fallback for a disagreement of the explainer with the validator (test/schema-corpus.test.ts checks it never appears)' },
+};
 
 describe('rule metadata', () => {
   it('rules/index.ts is current', async () => {
@@ -29,5 +36,34 @@ describe('rule metadata', () => {
       if (m.securitySeverity !== undefined) expect(m.securitySeverity).toBeGreaterThanOrEqual(0);
     }
     expect([...ids]).toEqual([...ids].sort());
+  });
+
+  it('every declared message is well formed and pinned by a fixture marker; no marker names an undeclared one', () => {
+    for (const r of allRules) {
+      const declared = Object.keys(r.meta.messages);
+      expect(declared.length, `${r.meta.id} declares messages`).toBeGreaterThan(0);
+      for (const [id, template] of Object.entries(r.meta.messages)) {
+        expect(id, `${r.meta.id} messageId`).toMatch(/^[a-z][A-Za-z0-9]*$/);
+        expect(template.trim().length, `${r.meta.id}.${id}`).toBeGreaterThan(0);
+        // Every {{ opening is a placeholder (a typo such as {{name} would otherwise print as text).
+        expect(template.replace(/\{\{\s*[A-Za-z_]\w*\s*\}\}/g, ''), `${r.meta.id}.${id}`).not.toMatch(/\{\{|\}\}/);
+      }
+      const marked = new Set(fixtureCases(r.meta.id).flatMap((c) => expectations(c).map((e) => e.messageId)));
+      const unreachable = UNREACHABLE_MESSAGES[r.meta.id] ?? {};
+      for (const id of declared) expect(marked.has(id) || id in unreachable, `${r.meta.id}: no fixture marker uses message "${id}"`).toBe(true);
+      for (const id of marked) expect(declared, `${r.meta.id}: markers use undeclared message "${id}"`).toContain(id);
+    }
+  });
+
+  it('`fixable` is true exactly for the rules whose fixtures show a fix, and each has expected --fix output', async () => {
+    for (const r of allRules) {
+      let fixes = 0;
+      for (const c of fixtureCases(r.meta.id)) {
+        const nodes = c.inventory ? loadFixtureInventory(c.inventory) : undefined;
+        fixes += (await lintCase(c, nodes, r.meta.id)).filter((f) => f.ruleId === r.meta.id && f.fix).length;
+      }
+      expect(fixes > 0, `${r.meta.id}: fixable is ${r.meta.fixable === true} but its fixtures show ${fixes} fixes`).toBe(r.meta.fixable === true);
+      if (r.meta.fixable) expect(fixtureCases(r.meta.id).flatMap(fixedFilesOf).length, `${r.meta.id} has a .fixed.yaml fixture`).toBeGreaterThan(0);
+    }
   });
 });
