@@ -12,36 +12,12 @@ const rule: Rule = {
     id: 'daemonset-no-nodes',
     severity: 'error',
     description: 'A DaemonSet must run on at least one node of the node inventory.',
-    rationale:
-      'A DaemonSet whose nodeSelector, required node affinity, nodeName or missing tolerations exclude every node creates no Pod at all, and nothing fails loudly: `kubectl get ds` just shows 0 desired Pods.',
-    remediation: 'Fix the nodeSelector or affinity so that it matches the intended nodes\' labels, or add tolerations for their taints.',
     kinds: ['DaemonSet'],
     tags: ['correctness', 'cross-resource', 'node-coverage', 'needs-inventory'],
     messages: {
       runsNowhere:
         'DaemonSet {{name}} runs on none of the {{nodeCount}} in the inventory, so it creates no Pod: {{skipped}}. Fix the node restriction or add tolerations for the nodes it should cover.',
     },
-    docs: `Only runs with a node inventory (\`--nodes FILE\`, the output of \`kubectl get nodes -o yaml\` or \`-o json\`).
-Each node is checked the way the scheduler and the DaemonSet controller check it: every nodeSelector label must
-match, one required node-affinity term must match (In, NotIn, Exists, DoesNotExist, Gt, Lt, matchFields on
-metadata.name), \`nodeName\` must name the node, and every NoSchedule/NoExecute taint must be tolerated — by the
-template or by the tolerations the controller adds itself (not-ready, unreachable, disk/memory/PID pressure,
-unschedulable; network-unavailable only with hostNetwork). When no node qualifies, the DaemonSet creates no Pod.
-
-The finding names each node (up to five) with the reason it is skipped, and points at the restriction that
-excludes the most nodes.
-
-Invalid (every node in the inventory is labelled \`kubernetes.io/os\`, none \`os\`):
-
-\`\`\`yaml
-spec:
-  template:
-    spec:
-      nodeSelector:
-        os: linux
-\`\`\`
-
-Valid: \`nodeSelector: {kubernetes.io/os: linux}\`.`,
   },
   check(ctx) {
     const nodes = ctx.run.nodes;

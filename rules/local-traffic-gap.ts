@@ -26,9 +26,6 @@ const rule: Rule = {
     id: 'local-traffic-gap',
     severity: 'warning',
     description: 'A Service with a Local traffic policy must select Pods that run on every node.',
-    rationale:
-      'With `internalTrafficPolicy: Local` (or `externalTrafficPolicy: Local` on a NodePort/LoadBalancer Service) traffic only goes to an endpoint on the node it starts on or arrives at. On a node without such a Pod — skipped by the DaemonSet\'s nodeSelector, node affinity, nodeName or an untolerated taint, or simply not chosen for a Deployment\'s replicas — connections are dropped, with no fallback to other nodes.',
-    remediation: 'Make the DaemonSet cover every node (tolerations, a wider nodeSelector or affinity), or use the Cluster traffic policy.',
     kinds: ['Service'],
     tags: ['reliability', 'cross-resource', 'node-coverage'],
     messages: {
@@ -45,44 +42,6 @@ const rule: Rule = {
       restrictedExternal:
         '{{service}} has externalTrafficPolicy: Local but {{restrictions}}: judging from the template alone (no node inventory), traffic arriving at any other node is dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use externalTrafficPolicy: Cluster; pass --nodes to see which nodes are affected.',
     },
-    docs: `A Service with \`internalTrafficPolicy: Local\` sends each client only to a Pod on the client's own node;
-\`externalTrafficPolicy: Local\` (NodePort and LoadBalancer Services) does the same for traffic arriving at a node.
-There is **no fallback**: on a node with no local endpoint, connections are dropped. The pattern is meant for
-DaemonSets that run on every node.
-
-The rule matches the Service's selector against the Pod templates of the workloads in the same namespace, across
-all files of the run, and reports on the traffic-policy field, with the workload's restriction as related location:
-
-- The Service selects only Deployments, StatefulSets, ReplicaSets or bare Pods: they do not run one Pod per node.
-- **With a node inventory** (\`--nodes\`): the finding is exact. It names the nodes where no selected DaemonSet runs
-  (up to five, then a count) and why: which nodeSelector entry, which affinity term, which untolerated taint. The
-  DaemonSet controller's own tolerations (not-ready, unreachable, pressure, unschedulable; network-unavailable with
-  hostNetwork) are taken into account; PreferNoSchedule taints and preferred affinity never exclude a node.
-- **Without an inventory**: the rule reasons from the templates alone and says so. It reports when every selected
-  DaemonSet is restricted by a nodeSelector, required node affinity or nodeName. It does *not* report a DaemonSet
-  that has no such restriction but does not tolerate the control-plane taint: managed clusters have no schedulable
-  control-plane nodes, and on self-managed ones the control-plane nodes rarely host clients, so the guess would
-  be wrong more often than right. Pass \`--nodes\` (the output of \`kubectl get nodes -o yaml\`) to check taints too.
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-metadata: {name: node-agent}
-spec:
-  template:
-    metadata: {labels: {app: node-agent}}
-    spec:
-      nodeSelector: {kubernetes.io/os: linux}
----
-kind: Service
-spec:
-  selector: {app: node-agent}
-  internalTrafficPolicy: Local
-\`\`\`
-
-Valid: the DaemonSet has no nodeSelector and tolerates every taint (\`tolerations: [{operator: Exists}]\`), or the
-Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: PreferSameNode\`, which falls back).`,
   },
   check(ctx) {
     const spec = ctx.object.spec;

@@ -10,9 +10,6 @@ const rule: Rule = {
     id: 'privileged-container',
     severity: 'warning',
     description: 'A container runs with securityContext.privileged: true.',
-    rationale:
-      'A privileged container gets every capability, every host device and no seccomp or AppArmor confinement: a compromise of the container is a compromise of the node. Node agents rarely need more than a few specific capabilities.',
-    remediation: 'Remove `privileged: true` and add only the capabilities the container needs under `securityContext.capabilities.add`.',
     kinds: POD_KINDS,
     tags: ['security'],
     securitySeverity: 8.0,
@@ -21,54 +18,6 @@ const rule: Rule = {
       generic: `${RISK} Remove privileged and add only the capabilities it needs under securityContext.capabilities.add.`,
       bidirectional: `${RISK} It mounts {{mount}} with mountPropagation: Bidirectional, which the API server only allows for privileged containers; keep privileged only if that propagation is really needed.`,
     },
-    docs: `\`securityContext.privileged: true\` hands the container the whole kernel: every Linux capability, access
-to every device under \`/dev\`, and no seccomp or AppArmor profile. Anything that gains code execution in the
-container owns the node.
-
-Most node agents need only a few capabilities, and the message suggests them from the container's name, image
-and Pod settings (a guess, so it says "usually"):
-
-| Looks like | Usually needs instead |
-|---|---|
-| network agent (Calico, Cilium, Flannel, kube-proxy, kube-router, Weave, Multus, CNI, iptables) or any hostNetwork Pod | \`NET_ADMIN\`, \`NET_RAW\` |
-| storage / CSI node plugin | \`SYS_ADMIN\` for mounts |
-| monitoring agent (node-exporter, cAdvisor …) | nothing: read-only hostPath mounts of \`/proc\`, \`/sys\`; \`SYS_PTRACE\` only for per-process data |
-| log shipper | nothing: a read-only \`/var/log\` mount |
-| eBPF agent (Falco, Tetragon …) | \`BPF\`, \`PERFMON\`, \`SYS_RESOURCE\` (+ \`SYS_PTRACE\`) |
-| device plugin | nothing beyond the device-plugin socket mount |
-
-A container with a \`mountPropagation: Bidirectional\` volume mount must be privileged (the API server rejects
-it otherwise): such a container is reported at \`info\` severity only.
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-spec:
-  template:
-    spec:
-      containers:
-        - name: flannel
-          image: flannel/flannel:v0.25.1
-          securityContext:
-            privileged: true
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-kind: DaemonSet
-spec:
-  template:
-    spec:
-      containers:
-        - name: flannel
-          image: flannel/flannel:v0.25.1
-          securityContext:
-            privileged: false
-            capabilities:
-              add: [NET_ADMIN, NET_RAW]
-\`\`\``,
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);

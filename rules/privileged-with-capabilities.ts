@@ -8,9 +8,6 @@ const rule: Rule = {
     id: 'privileged-with-capabilities',
     severity: 'warning',
     description: 'A privileged container also lists capabilities.add, which then grants nothing extra.',
-    rationale:
-      'A privileged container already has every capability, so `capabilities.add` changes nothing. The list usually says what the container really needs, and `privileged: true` was left in by mistake (or added while debugging).',
-    remediation: 'Remove `privileged: true` and keep the `capabilities.add` list, or remove the list if the container truly needs full privilege.',
     kinds: POD_KINDS,
     tags: ['security'],
     securitySeverity: 6.0,
@@ -21,32 +18,6 @@ const rule: Rule = {
       bidirectional:
         '{{container}} must stay privileged for its Bidirectional mount propagation ({{mount}}), so capabilities.add ({{capabilities}}) grants nothing extra. Remove the list to make that visible.',
     },
-    docs: `With \`securityContext.privileged: true\` a container holds every Linux capability, so a
-\`capabilities.add\` list next to it grants nothing. Both together usually mean the author worked out which
-capabilities the container needs and forgot to drop \`privileged\`: the list is the better setting.
-
-A container with a \`mountPropagation: Bidirectional\` volume mount must stay privileged (the API server requires
-it); there the list is the redundant part and the fix removes the list instead.
-
-The fix removes \`privileged\`; it is offered in editors but not applied by \`--fix\` (check that the container still works: a privileged container also sees every
-host device and runs without seccomp/AppArmor).
-
-Invalid:
-
-\`\`\`yaml
-securityContext:
-  privileged: true
-  capabilities:
-    add: [NET_ADMIN, NET_RAW]
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-securityContext:
-  capabilities:
-    add: [NET_ADMIN, NET_RAW]
-\`\`\``,
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);

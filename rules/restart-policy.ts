@@ -7,9 +7,6 @@ const rule: Rule = {
     id: 'restart-policy',
     severity: 'error',
     description: 'A DaemonSet, Deployment, ReplicaSet or StatefulSet template must use restartPolicy Always and no activeDeadlineSeconds.',
-    rationale:
-      'Controllers that keep Pods running only accept `restartPolicy: Always`; the API server rejects any other value. A DaemonSet template may not set `activeDeadlineSeconds` either: a daemon has no deadline.',
-    remediation: 'Remove `restartPolicy` (it defaults to Always) or set it to Always; remove `activeDeadlineSeconds` from a DaemonSet template.',
     kinds: LONG_RUNNING_KINDS,
     tags: ['correctness', 'api-rejects'],
     fixable: true,
@@ -19,25 +16,6 @@ const rule: Rule = {
       activeDeadline:
         'activeDeadlineSeconds is forbidden in a DaemonSet template: daemon Pods run until their node goes away, and the API server rejects the field. Remove it.',
     },
-    docs: `Controllers that keep Pods running (DaemonSet, Deployment, ReplicaSet, StatefulSet) restart their containers
-forever, so the API server only accepts \`restartPolicy: Always\` in their Pod template (an unset value is
-defaulted to Always). Jobs, CronJobs and bare Pods may use \`OnFailure\` or \`Never\`.
-
-A DaemonSet template may not set \`activeDeadlineSeconds\`: the API server rejects it ("not supported").
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-spec:
-  template:
-    spec:
-      restartPolicy: OnFailure
-\`\`\`
-
-Valid: leave \`restartPolicy\` out, or set it to \`Always\`.
-
-Fix: \`--fix\` sets the value to Always and removes \`activeDeadlineSeconds\`.`,
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);

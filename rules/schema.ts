@@ -71,9 +71,6 @@ const rule: Rule = {
     id: 'schema',
     severity: 'error',
     description: 'Every object of a built-in Kubernetes kind must match the strict Kubernetes schema: no unknown fields, right types, required fields present.',
-    rationale:
-      'kubectl validates fields strictly: an unknown or misplaced field, a value of the wrong type, or a missing required field makes the API server reject the whole object. With lenient validation the misplaced field is silently dropped, so a toleration, probe or limit that looks applied is not. Mistakes of indentation (a field one level too deep or too shallow) are the usual cause.',
-    remediation: 'Move the field to where the message says it belongs, fix its spelling or type (quote YAML 1.1 words such as yes/no/on/off), or add the missing required field.',
     kinds: '*',
     tags: ['correctness', 'api-rejects', 'schema'],
     fixable: true,
@@ -85,69 +82,6 @@ const rule: Rule = {
       range: '{{detail}}',
       mismatch: 'This {{kind}} does not match the Kubernetes {{kubeVersion}} schema ({{keyword}} at {{pointer}}).',
     },
-    docs: `Checks each object of a built-in kind (core, apps, batch, networking.k8s.io, policy, rbac, scheduling,
-autoscaling/v2, storage) against the strict JSON schema generated from the official Kubernetes OpenAPI
-documents for the selected \`--kube-version\`. Custom resources are skipped.
-
-One finding is reported per mistake, on the exact line:
-
-- an unknown field says where a field of that name exists nearby (one level up, in a child \`spec\`, in a
-  sibling such as \`metadata\`) or which field name was probably meant;
-- a value of the wrong type names the expected and the found type; unquoted YAML 1.1 words such as
-  \`yes\`, \`no\`, \`on\` and \`off\` are booleans to kubectl, so a string field needs them quoted;
-- a missing required field is named with the object path that needs it.
-
-Invalid:
-
-\`\`\`yaml
-apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: { app: agent }
-  template:
-    metadata:
-      labels: { app: agent }
-    tolerations:              # belongs in spec.template.spec.tolerations
-      - operator: Exists
-    spec:
-      containers:
-        - name: agent
-          image: agent:1.0
-          imagePullPolicty: Always   # did you mean imagePullPolicy?
-          env:
-            - name: DEBUG
-              value: yes             # must be quoted: "yes"
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: { app: agent }
-  template:
-    metadata:
-      labels: { app: agent }
-    spec:
-      tolerations:
-        - operator: Exists
-      containers:
-        - name: agent
-          image: agent:1.0
-          imagePullPolicy: Always
-          env:
-            - name: DEBUG
-              value: "yes"
-\`\`\`
-
-Fix: when the destination of a misplaced or misspelt field is certain, \`--fix\` moves it there.`,
   },
 
   async prepare(run) {

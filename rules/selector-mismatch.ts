@@ -46,9 +46,6 @@ const rule: Rule = {
     id: 'selector-mismatch',
     severity: 'error',
     description: "A DaemonSet, Deployment, ReplicaSet or StatefulSet selector is missing, empty, or does not select the Pod template's labels.",
-    rationale:
-      'The controller finds its Pods through spec.selector. The API server rejects a workload whose selector is missing (apps/v1), empty, or does not match its own template labels, so the manifest never applies; the usual cause is a typo in one label.',
-    remediation: 'Make spec.selector.matchLabels (and matchExpressions) agree with spec.template.metadata.labels; the selector is immutable, so fix the template labels if the workload already exists.',
     kinds: LONG_RUNNING_KINDS,
     tags: ['correctness', 'api-rejects'],
     fixable: true,
@@ -72,45 +69,6 @@ const rule: Rule = {
       mismatch:
         '{{workload}} does not select its own Pods: {{why}}. The API server rejects the object; make the selector and spec.template.metadata.labels agree.',
     },
-    docs: `Controllers find their Pods through \`spec.selector\`. In \`apps/v1\` the selector is required, may not be empty
-(\`{}\` would select every Pod in the namespace) and must select the template's own labels
-(\`spec.template.metadata.labels\`). \`matchLabels\` entries and \`matchExpressions\` (\`In\`, \`NotIn\`, \`Exists\`,
-\`DoesNotExist\`) are all AND-ed. The API server rejects the object otherwise.
-
-The finding is on the failing \`matchLabels\` entry or expression and names the label that differs; the template
-labels are a related location. When the template only lacks labels that \`matchLabels\` names, the fix adds them to
-the template (the selector is immutable on a live object, so the template is the side to change). That fix and the
-one that builds a missing selector from the template labels are offered in editors but not applied by \`--fix\`:
-the author may have meant the other side.
-
-A Service-style selector (\`selector: {app: x}\` without \`matchLabels\`) is reported as an empty selector, with a
-fix that moves the labels under \`matchLabels\`.
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-spec:
-  selector:
-    matchLabels: {app: node-agent}
-  template:
-    metadata:
-      labels: {app: node-agnet}
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-kind: DaemonSet
-spec:
-  selector:
-    matchLabels: {app: node-agent}
-    matchExpressions:
-      - {key: tier, operator: NotIn, values: [test]}
-  template:
-    metadata:
-      labels: {app: node-agent, tier: node}
-\`\`\``,
   },
   check(ctx) {
     const { object, manifest } = ctx;

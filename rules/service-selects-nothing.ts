@@ -88,9 +88,6 @@ const rule: Rule = {
     id: 'service-selects-nothing',
     severity: 'warning',
     description: 'A Service selector must match the Pod template of a workload in its namespace.',
-    rationale:
-      'A Service whose selector matches no Pod has no endpoints: every connection to it fails (refused or timed out), usually because of a typo in a label or a Service placed in the wrong namespace.',
-    remediation: 'Make the Service selector equal to (a subset of) the Pod template labels of the workload it fronts, in the same namespace.',
     kinds: ['Service'],
     tags: ['correctness', 'cross-resource'],
     messages: {
@@ -98,23 +95,6 @@ const rule: Rule = {
       otherNamespace: `${NO_MATCH} {{workload}} in namespace {{otherNamespace}} matches: is the Service in the wrong namespace? Fix the selector or the template labels.`,
       closest: `${NO_MATCH} The closest is {{workload}}, whose Pods have {{labels}}. Fix the selector or the template labels.`,
     },
-    docs: `A Service sends traffic to the Pods its \`spec.selector\` matches, in its own namespace. When no Pod
-template of any workload (DaemonSet, Deployment, StatefulSet, ReplicaSet, Job, CronJob or a bare Pod) in that
-namespace carries all the selector's labels, the Service has no endpoints.
-
-The rule only speaks when the run contains workloads in the Service's namespace: a Service linted on its own,
-or one in front of Pods defined elsewhere, is left alone. Services without a selector (with manually managed
-EndpointSlices) and ExternalName Services are skipped. The finding names the workload whose labels come closest.
-
-Invalid:
-
-\`\`\`yaml
-kind: Service
-spec:
-  selector: {app: node-agnet}   # the DaemonSet's Pods are labelled app: node-agent
-\`\`\`
-
-Valid: \`selector: {app: node-agent}\`.`,
   },
   check(ctx) {
     const sel = serviceSelector(ctx.object);

@@ -13,9 +13,6 @@ const rule: Rule = {
     id: 'service-target-port',
     severity: 'error',
     description: 'A Service targetPort must be a port that a selected container declares.',
-    rationale:
-      'A named targetPort is looked up in the ports the selected Pods declare; when no container declares that name (with that protocol), the Pod is left out of the Service\'s endpoints and the port serves nothing. A numeric targetPort works if the process listens on it, but an undeclared one is often a typo.',
-    remediation: 'Set targetPort to the name or number of a port declared in the selected containers\' `ports`, or declare it there.',
     kinds: ['Service'],
     tags: ['correctness', 'cross-resource'],
     messages: {
@@ -26,27 +23,6 @@ const rule: Rule = {
       numericPort:
         '{{service}} {{port}} sends traffic to container port {{number}}/{{protocol}}, which no container of {{workloads}} declares ({{declared}}). It works only if the process listens on {{number}} anyway; declare the port or fix the targetPort.',
     },
-    docs: `For each port of a Service with a selector, the rule looks at the workloads in the same namespace (across
-all files of the run) whose Pod template the selector matches, and at the ports their containers declare
-(regular containers and sidecar init containers). \`targetPort\` defaults to \`port\`.
-
-- **Named targetPort** (error): no selected container declares a port with that name and protocol. Endpoints are
-  only created for Pods that declare the name, so the Service port has no endpoints.
-- **Numeric targetPort** (info): no selected container declares that \`containerPort\`. Traffic still reaches a
-  process that listens on the port without declaring it, so this is only a hint: declare the port, or check for
-  a typo.
-
-Services that select nothing in the run are left to \`service-selects-nothing\`.
-
-Invalid:
-
-\`\`\`yaml
-kind: Service
-spec:
-  ports:
-    - port: 9100
-      targetPort: metrics   # the container declares "http-metrics"
-\`\`\``,
   },
   check(ctx) {
     const spec = ctx.object.spec;

@@ -7,9 +7,6 @@ const rule: Rule = {
     id: 'unused-suppression',
     severity: 'info',
     description: 'A suppression comment, ignore annotation or config waiver names no rule, an unknown or strict rule, or matches no finding.',
-    rationale:
-      'A waiver that silences nothing is stale: the problem was fixed or moved, and the waiver now hides whatever appears there next. One that names no rule, or a misspelt rule, never did what its author thought.',
-    remediation: 'Remove the suppression, or correct the rule ids it names (`daemonlint rules` lists them).',
     kinds: '*',
     tags: ['maintenance'],
     // noEffect and noEffectUnknownRule are reported by the engine once every rule has run (src/engine/suppress.ts).
@@ -20,37 +17,6 @@ const rule: Rule = {
       noEffect: 'This {{what}} has no effect: {{reasons}}. Remove it.',
       noEffectUnknownRule: 'This {{what}} has no effect: {{reasons}}. Remove it or fix the rule id.',
     },
-    docs: `Suppressions must name the rules they silence. This rule reports:
-
-- a \`# daemonlint-disable…\` comment or a \`${IGNORE_ANNOTATION}\` annotation that names no rule;
-- one that names a rule that does not exist (with a did-you-mean);
-- one that names a rule the configuration lists under \`strict\` (those findings cannot be suppressed in the YAML:
-  the finding is still reported, and this tells you the suppression is useless);
-- one that suppressed no finding in the run, and a config waiver that suppressed nothing on an object the run linted.
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-metadata:
-  name: agent
-  annotations:
-    daemonlint.io/ignore: host-network   # the Pod template does not use hostNetwork
-spec:
-  template:
-    spec:
-      # daemonlint-disable-next-line restart-polcy -- misspelt
-      restartPolicy: Always
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-spec:
-  template:
-    spec:
-      hostNetwork: true   # daemonlint-disable-line host-network -- CNI agent, needs the node network
-\`\`\``,
   },
   // Malformed suppressions are found per file; unused ones only once every rule has run (src/engine/suppress.ts).
   checkFile(ctx) {

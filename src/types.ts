@@ -188,12 +188,11 @@ export interface RuleMeta {
   /** kebab-case; equals the file name, the fixture folder and the docs anchor. */
   id: string;
   severity: Severity;
-  /** One line, shown by `daemonlint rules`. */
+  /**
+   * One line, shown by `daemonlint rules`. Why it matters, how to fix it and examples are in the rule's documentation,
+   * docs/rules/<id>.md (src/rule-docs.ts).
+   */
   description: string;
-  /** Why it matters. */
-  rationale: string;
-  /** How to fix it, one sentence. */
-  remediation: string;
   /** Kinds the rule applies to, or `*` for every object. */
   kinds: readonly string[] | '*';
   tags: readonly string[];
@@ -204,8 +203,6 @@ export interface RuleMeta {
    * `data.name`. The wording of every finding lives here.
    */
   messages: Readonly<Record<string, string>>;
-  /** Markdown documentation printed by `daemonlint explain`. */
-  docs: string;
   /** True when the rule can offer a fix. */
   fixable?: boolean;
   /** JSON schema for the rule's options object. */
