@@ -47,6 +47,9 @@ describe('daemonlint CLI', () => {
     const out = JSON.parse(r.stdout);
     expect([...new Set(out.findings.map((f: { file: string }) => f.file))]).toEqual(['a/b/bad.yml']);
     expect(out.summary.files).toBe(1);
+    // Each finding names the message template it was worded from.
+    const rp = out.findings.find((f: { ruleId: string }) => f.ruleId === 'restart-policy');
+    expect(rp).toMatchObject({ messageId: 'restartPolicy', message: expect.stringMatching(/^restartPolicy "Never" is not allowed/) });
   });
 
   it('expands glob patterns', () => {
