@@ -185,7 +185,7 @@ export interface FileRuleContext {
 }
 
 export interface RuleMeta {
-  /** kebab-case; equals the file name, the fixture folder and the docs anchor. */
+  /** kebab-case; equals the file name, the fixture folder, the document docs/rules/<id>.md and the README anchor. */
   id: string;
   severity: Severity;
   /**
