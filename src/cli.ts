@@ -7,6 +7,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../rules/index.js';
 import { UsageError, lintPaths, loadInputs, loadNodes } from './app/lint.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
+import { loadRuleDoc } from './rule-docs.js';
 import { SEVERITY_RANK, type Finding, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
 
@@ -134,7 +135,7 @@ async function render(format: Format, findings: Finding[], files: SourceFile[], 
     case 'json':
       return (await import('./report/json.js')).formatJson(findings, ctx);
     case 'sarif':
-      return (await import('./report/sarif.js')).formatSarif(findings, { rules: allRules, cwd, suppressed });
+      return (await import('./report/sarif.js')).formatSarif(findings, { rules: allRules, cwd, suppressed, docs: loadRuleDoc });
     case 'github':
       return (await import('./report/github.js')).formatGithub(findings);
   }
@@ -154,7 +155,11 @@ function explainRule(id: string | undefined): string {
   }
   const m = rule.meta;
   const kinds = m.kinds === '*' ? 'every kind' : m.kinds.join(', ');
-  return `# ${m.id}\n\nDefault severity: ${m.severity}. Applies to: ${kinds}.${m.fixable ? ' Fixable.' : ''}\n\n${m.description}\n\nWhy: ${m.rationale}\n\nFix: ${m.remediation}\n\n${m.docs}\n`;
+  const doc = loadRuleDoc(m.id);
+  if (!doc) throw new UsageError(`the documentation of ${m.id} (docs/rules/${m.id}.md) is missing from this installation`);
+  // The document with the rule's facts under its title.
+  const body = doc.markdown.replace(/^#[^\n]*\n+/, '');
+  return `# ${m.id}\n\nDefault severity: ${m.severity}. Applies to: ${kinds}.${m.fixable ? ' Fixable.' : ''}\n\n${m.description}\n\n${body.trimEnd()}\n`;
 }
 
 function writeOut(out: string, values: Values, io: CliIO): void {

@@ -7,6 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { UsageError, lintPaths } from '../app/lint.js';
 import { PathError } from '../load/files.js';
+import { loadRuleDoc } from '../rule-docs.js';
 import { annotationCommand } from '../report/github.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../types.js';
 import { InputError, appendSummary, command, getBooleanInput, getInput, getListInput, setOutput } from './protocol.js';
@@ -62,7 +63,7 @@ export async function runAction(io: ActionIO): Promise<number> {
       let report: string;
       if (format === 'text') report = (await import('../report/text.js')).formatText(findings, ctx);
       else if (format === 'json') report = (await import('../report/json.js')).formatJson(findings, { ...ctx, color: false });
-      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules: allRules, cwd: workspace, suppressed });
+      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules: allRules, cwd: workspace, suppressed, docs: loadRuleDoc });
       else report = annotations ? '' : (await import('../report/github.js')).formatGithub(findings);
       stdout(report);
     }
@@ -79,7 +80,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     const sarifPath = isAbsolute(sarifInput) ? sarifInput : resolve(workspace, sarifInput);
     const { formatSarif } = await import('../report/sarif.js');
     mkdirSync(dirname(sarifPath), { recursive: true });
-    writeFileSync(sarifPath, formatSarif(findings, { rules: allRules, cwd: workspace, suppressed }));
+    writeFileSync(sarifPath, formatSarif(findings, { rules: allRules, cwd: workspace, suppressed, docs: loadRuleDoc }));
 
     const failed = failOn !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn as Severity]);
     const blobBase =

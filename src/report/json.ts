@@ -18,6 +18,7 @@ export function formatJson(findings: readonly Finding[], ctx: ReportContext): st
         endColumn: f.endColumn,
         path: f.path,
       };
+      if (f.messageId) o.messageId = f.messageId;
       if (f.object) o.object = f.object;
       if (f.related?.length) o.related = f.related;
       if (f.fix) o.fix = { description: f.fix.description };
