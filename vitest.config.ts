@@ -56,7 +56,7 @@ export default defineConfig({
       enabled: coverageOn,
       provider: 'v8',
       include: ['src/**/*.ts', 'rules/**/*.ts'],
-      reporter: ['text-summary', 'json-summary', 'text'],
+      reporter: ['text-summary'],
       reportsDirectory: 'coverage',
       thresholds: {},
     },
