@@ -33,7 +33,7 @@ async function run(files: Record<string, string>, inputs: Record<string, string>
 /** GITHUB_OUTPUT blocks as name → value. */
 function outputs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([^]*?)\n\2\n/gm)) out[m[1]!] = m[3]!;
+  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2\n/gm)) out[m[1]!] = m[3]!;
   return out;
 }
 
