@@ -30,14 +30,17 @@ const E2E = [
   'test/precommit.test.ts',
 ];
 
+/** Options of vitest that take a value as the next argument (so that value is not a file filter). */
+const VALUE_OPTIONS = /^(--reporter|--outputFile|--maxWorkers|--pool|--testTimeout|--hookTimeout|--retry|--bail|--environment|--root|-r|--config|-c|--mode)$/;
+
 /**
  * True when this run is the whole suite: no file filter, no --project, no test name pattern. Vitest's own arguments
- * are `[node, vitest, run?, ...]`; an argument that is not an option (or an option's `=value`) is a file filter.
+ * are `[node, vitest, run?, ...]`; an argument that is neither an option nor an option's value is a file filter.
  */
 function wholeSuite(argv: string[]): boolean {
   const args = argv.slice(2).filter((a) => a !== 'run');
   if (args.some((a) => /^(--project|--testNamePattern|-t|--changed|--related|--shard|--dir)(=|$)/.test(a))) return false;
-  return !args.some((a) => !a.startsWith('-'));
+  return !args.some((a, i) => !a.startsWith('-') && !(i > 0 && VALUE_OPTIONS.test(args[i - 1]!)));
 }
 
 const coverageOn = wholeSuite(process.argv);
