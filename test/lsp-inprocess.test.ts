@@ -109,7 +109,12 @@ describe('language server (in-process)', () => {
     const quickFix = actions.find((a) => a.kind === 'quickfix');
     expect(quickFix?.isPreferred).toBe(true);
     expect(applyOnly(BAD_DAEMONSET, quickFix)).toBe(fixed);
-    expect(applyOnly(BAD_DAEMONSET, actions.find((a) => a.kind === 'source.fixAll.daemonlint'))).toBe(fixed);
+    expect(
+      applyOnly(
+        BAD_DAEMONSET,
+        actions.find((a) => a.kind === 'source.fixAll.daemonlint'),
+      ),
+    ).toBe(fixed);
 
     await client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
     expect((await waitFor(uri, (p) => p.version === 2 || p.diagnostics.length === 0)).diagnostics).toEqual([]);
