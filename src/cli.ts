@@ -3,6 +3,7 @@
  * Exit codes: 0 = no finding at or above --fail-on; 1 = such findings; 2 = usage error, unreadable path, internal error.
  */
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../rules/index.js';
 import { UsageError, lintPaths, loadInputs, loadNodes } from './app/lint.js';
@@ -165,7 +166,7 @@ function explainRule(id: string | undefined): string {
 function writeOut(out: string, values: Values, io: CliIO): void {
   if (values.output) {
     try {
-      writeFileSync(values.output, out);
+      writeFileSync(resolve(io.cwd, values.output), out);
     } catch (err) {
       throw new UsageError(`cannot write ${values.output}: ${describeFsError(err)}`);
     }
@@ -201,7 +202,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     if (outOfTime) throw new UsageError(`${outOfTime.replace(/^daemonlint: |\n$/g, '')}; the baseline was not written`);
     const { baselineText } = await import('./engine/baseline.js');
     try {
-      writeFileSync(values['write-baseline'], baselineText(findings, io.cwd, values['write-baseline']));
+      writeFileSync(resolve(io.cwd, values['write-baseline']), baselineText(findings, io.cwd, values['write-baseline']));
     } catch (err) {
       throw new UsageError(`cannot write ${values['write-baseline']}: ${describeFsError(err)}`);
     }

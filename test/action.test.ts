@@ -111,15 +111,15 @@ interface Annotation {
 }
 
 function annotations(stdout: string): Annotation[] {
-  const unescape = (s: string) => s.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+  const unescapeData = (s: string) => s.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
   return stdout
     .split('\n')
     .map((l) => /^::(error|warning|notice) ([^:]*)::(.*)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({
       level: m[1]!,
-      props: Object.fromEntries(m[2]!.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), unescape(kv.slice(kv.indexOf('=') + 1))])),
-      message: unescape(m[3]!),
+      props: Object.fromEntries(m[2]!.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), unescapeData(kv.slice(kv.indexOf('=') + 1))])),
+      message: unescapeData(m[3]!),
     }));
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
 import { ConfigError, clearConfigCache, loadConfigFile, loadConfigFor } from '../src/config/index.js';
 import { configSchema } from '../src/config/schema.js';
-import { ROOT, runCli } from './helpers/cli.js';
+import { ROOT, runMain } from './helpers/cli.js';
 
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'daemonlint-config-'));
@@ -125,49 +125,49 @@ describe('config discovery and resolution', () => {
 });
 
 describe('config on the command line', () => {
-  it('turns a rule off for one directory, raises another to error, and exits 2 on a bad config', () => {
+  it('turns a rule off for one directory, raises another to error, and exits 2 on a bad config', async () => {
     const dir = tree({
       '.git/HEAD': '',
       '.daemonlint.yaml': 'rules:\n  host-pid: error\noverrides:\n  - files: [legacy]\n    rules: {restart-policy: off}\n',
       'apps/a.yaml': DS('a'),
       'legacy/b.yaml': DS('b'),
     });
-    const r = runCli(['-f', 'json', '.'], { cwd: dir });
+    const r = await runMain(['-f', 'json', '.'], { cwd: dir });
     expect(rulesOf(r, 'apps/a.yaml')).toEqual(expect.arrayContaining(['host-pid:error', 'restart-policy:error']));
     expect(rulesOf(r, 'legacy/b.yaml')).toContain('host-pid:error');
     expect(rulesOf(r, 'legacy/b.yaml').some((k) => k.startsWith('restart-policy'))).toBe(false);
     expect(json(r).summary.files).toBe(2); // The config file itself is not linted.
 
-    const nested = runCli(['-f', 'json', 'legacy/b.yaml'], { cwd: join(dir, 'apps') + '/..' });
+    const nested = await runMain(['-f', 'json', 'legacy/b.yaml'], { cwd: join(dir, 'apps') + '/..' });
     expect(rulesOf(nested, 'legacy/b.yaml')).toContain('host-pid:error');
 
-    expect(rulesOf(runCli(['-f', 'json', '--no-config', 'apps/a.yaml'], { cwd: dir }), 'apps/a.yaml')).toContain('host-pid:warning');
+    expect(rulesOf(await runMain(['-f', 'json', '--no-config', 'apps/a.yaml'], { cwd: dir }), 'apps/a.yaml')).toContain('host-pid:warning');
     writeFileSync(join(dir, 'other.yaml'), 'rules: {host-pid: info}\n');
-    expect(rulesOf(runCli(['-f', 'json', '--config', 'other.yaml', 'apps/a.yaml'], { cwd: dir }), 'apps/a.yaml')).toContain('host-pid:info');
+    expect(rulesOf(await runMain(['-f', 'json', '--config', 'other.yaml', 'apps/a.yaml'], { cwd: dir }), 'apps/a.yaml')).toContain('host-pid:info');
 
     writeFileSync(join(dir, '.daemonlint.yaml'), 'rules:\n  host-pdi: off\n');
-    const bad = runCli(['apps/a.yaml'], { cwd: dir });
+    const bad = await runMain(['apps/a.yaml'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('daemonlint: .daemonlint.yaml:2:3: rules.host-pdi: unknown rule "host-pdi"; did you mean "host-pid"?\n');
   });
 
-  it('skips ignored files and takes failOn and rule options from the config', () => {
+  it('skips ignored files and takes failOn and rule options from the config', async () => {
     const dir = tree({
       '.git/HEAD': '',
       '.daemonlint.yaml': 'ignore: [vendor/]\nfailOn: warning\nrules:\n  restart-policy: warning\n',
       'vendor/x.yaml': DS('x'),
       'a.yaml': DS('a'),
     });
-    const r = runCli(['-f', 'json'], { cwd: dir });
+    const r = await runMain(['-f', 'json'], { cwd: dir });
     expect(json(r).summary.files).toBe(1);
     expect(r.code).toBe(1);
-    expect(runCli(['-f', 'json', '--fail-on', 'error'], { cwd: dir }).code).toBe(0);
+    expect((await runMain(['-f', 'json', '--fail-on', 'error'], { cwd: dir })).code).toBe(0);
   });
 
-  it('passes options to rules (dangerous-capabilities allow list)', () => {
+  it('passes options to rules (dangerous-capabilities allow list)', async () => {
     const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: p\n      image: example/p:1\n      securityContext:\n        capabilities:\n          add: [SYS_ADMIN, SYS_MODULE]\n`;
     const dir = tree({ '.git/HEAD': '', 'p.yaml': pod, '.daemonlint.yaml': 'rules:\n  dangerous-capabilities: [warning, {allow: [SYS_ADMIN]}]\n' });
-    const found = json(runCli(['-f', 'json', 'p.yaml'], { cwd: dir })).findings.filter((f) => f.ruleId === 'dangerous-capabilities');
+    const found = json(await runMain(['-f', 'json', 'p.yaml'], { cwd: dir })).findings.filter((f) => f.ruleId === 'dangerous-capabilities');
     expect(found).toHaveLength(1);
   });
 });

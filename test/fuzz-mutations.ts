@@ -148,6 +148,25 @@ export function decode(text: string): unknown[] {
   }
 }
 
+/**
+ * `decode(text)` as a fresh copy (the mutations change it in place): each corpus file is parsed once, however many
+ * ways and seeds mutate it. structuredClone keeps shared references (aliases) shared, as a new decode would.
+ */
+const decoded = new Map<string, unknown[]>();
+function decodeCached(text: string): unknown[] {
+  let docs = decoded.get(text);
+  if (!docs) decoded.set(text, (docs = decode(text)));
+  return structuredClone(docs);
+}
+
+const encoded = new Map<string, string>();
+/** `encode(docs)` for the unmutated decoding of `text`, computed once per text. */
+function encodeCached(text: string, docs: unknown[]): string {
+  let out = encoded.get(text);
+  if (out === undefined) encoded.set(text, (out = encode(docs)));
+  return out;
+}
+
 export function encode(docs: unknown[]): string {
   return docs.map((d) => stringify(d, { version: '1.1', aliasDuplicateObjects: false, lineWidth: 0 })).join('---\n');
 }
@@ -167,16 +186,18 @@ export function mutateFile(text: string, way: number, seed: number): string {
     ['insert-token', 'insert-token'],
     ['move', 'truncate'],
   ];
-  let docs = decode(text);
+  let docs = decodeCached(text);
   let out: string | undefined;
+  let pristine = true; // docs is still the decoded text: its encoding is cached.
   for (const op of plan[way % plan.length]!) {
     if ((STRUCTURAL as readonly string[]).includes(op)) {
       if (!docs.length) docs = [{}];
       const d = Math.floor(rnd() * docs.length);
       docs[d] = mutateValue(docs[d], op as (typeof STRUCTURAL)[number], rnd);
       out = undefined;
+      pristine = false;
     } else {
-      out = mutateText(out ?? encode(docs), op as (typeof TEXTUAL)[number], rnd);
+      out = mutateText(out ?? (pristine ? encodeCached(text, docs) : encode(docs)), op as (typeof TEXTUAL)[number], rnd);
     }
   }
   return out ?? encode(docs);

@@ -11,7 +11,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, runCli, type RunResult } from './helpers/cli.js';
+import { runCli, type RunResult } from './helpers/cli.js';
 import { validateSarif } from './helpers/sarif.js';
 
 const GUARD = join(import.meta.dirname, 'helpers', 'no-network.cjs');

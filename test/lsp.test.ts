@@ -23,7 +23,6 @@ import {
   ShutdownRequest,
   createProtocolConnection,
   type CodeAction,
-  type Diagnostic,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type TextEdit,

@@ -339,13 +339,16 @@ let dirCache = new WeakMap<readonly Rule[], Map<string, ResolvedConfig>>();
 
 /**
  * The configuration for a file (absolute or relative to the working directory): the nearest config file from the
- * file's directory upward, with what it extends, validated against `rules`. Cached per directory; call {@link clearConfigCache} after a config
- * file changes. Throws {@link ConfigError}.
+ * file's directory upward, with what it extends, validated against `rules`. Cached per directory (in `byDir` when
+ * given, e.g. one map per lint run; else in a process-wide cache: call {@link clearConfigCache} after a config file
+ * changes). Throws {@link ConfigError}.
  */
-export function loadConfigFor(filePath: string, rules: readonly Rule[]): ResolvedConfig {
+export function loadConfigFor(filePath: string, rules: readonly Rule[], byDir?: Map<string, ResolvedConfig>): ResolvedConfig {
   const dir = dirname(resolve(filePath));
-  let byDir = dirCache.get(rules);
-  if (!byDir) dirCache.set(rules, (byDir = new Map()));
+  if (!byDir) {
+    byDir = dirCache.get(rules);
+    if (!byDir) dirCache.set(rules, (byDir = new Map()));
+  }
   const hit = byDir.get(dir);
   if (hit) return hit;
   const file = findConfigFile(dir);

@@ -52,7 +52,9 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
   }
   const { loadConfigFile, loadConfigFor } = await import('./index.js');
   const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile), opts.rules) : undefined;
-  const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs, opts.rules);
+  // One lookup per directory and run: a later run in the same process (the exported API) sees edited config files.
+  const byDir = new Map<string, ResolvedConfig>();
+  const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs, opts.rules, byDir);
   const absOf = (file: SourceFile): string => file.absPath ?? (file.path === (opts.stdinFilename ?? '<stdin>') ? stdinAbs : resolve(opts.cwd, file.path));
 
   // Read every config now, so a broken one is reported before anything is linted.

@@ -2,7 +2,16 @@
  * Kind groups and Pod-spec extraction: one place that knows where each workload
  * kind keeps its Pod template, so a Pod-spec rule covers every kind with the right path.
  */
+import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import type { Manifest, Path } from '../types.js';
+
+/**
+ * An object of Kubernetes type T as read from a manifest: only T's field names (kubernetes-types, so a misspelt field
+ * is a compile error), each holding whatever the file holds (check the type before use: manifests may be malformed).
+ * kubernetes-types follows Kubernetes 1.30: a field added later must be added here before a rule can read it.
+ */
+export type Unchecked<T> = { [K in keyof T]?: unknown };
 
 /** Kinds whose controller keeps Pods running: restartPolicy must be Always. */
 export const LONG_RUNNING_KINDS = ['DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'] as const;
@@ -15,11 +24,11 @@ export function isRecord(v: unknown): v is Record<string, any> {
 
 export interface PodTemplate {
   /** The Pod spec (may be malformed: check types before use). */
-  spec: Record<string, any>;
+  spec: Unchecked<PodSpec>;
   /** Path of the Pod spec inside the object. */
   specPath: Path;
   /** The template (or Pod) metadata, if any. */
-  metadata: Record<string, any>;
+  metadata: Unchecked<ObjectMeta>;
   /** Path of that metadata inside the object. */
   metadataPath: Path;
 }
@@ -74,7 +83,7 @@ export function podTemplate(m: Manifest): PodTemplate | undefined {
 }
 
 export interface ContainerRef {
-  container: Record<string, any>;
+  container: Unchecked<Container>;
   path: Path;
   init: boolean;
   index: number;
@@ -94,7 +103,7 @@ export function containersOf(t: PodTemplate): ContainerRef[] {
 }
 
 /** Template labels as a string map (non-string values are stringified the way the API would reject or coerce them). */
-export function labelsOf(metadata: Record<string, any>): Record<string, string> {
+export function labelsOf(metadata: Unchecked<ObjectMeta>): Record<string, string> {
   const labels = metadata.labels;
   if (!isRecord(labels)) return {};
   const out: Record<string, string> = {};
