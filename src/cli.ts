@@ -183,6 +183,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     nodes: values.nodes,
     kubeVersion: values['kube-version'],
     config: values.config,
+    trustConfig: true,
     noConfig: values['no-config'],
     baseline: values.baseline,
     writeBaseline: values['write-baseline'],

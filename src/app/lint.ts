@@ -54,7 +54,7 @@ export async function loadTargets(
       continue;
     }
     try {
-      files.push(loadFile(t, opts.cwd));
+      files.push(loadFile(t, opts.cwd, { deadline: opts.deadline }));
     } catch (err) {
       if (err instanceof PathError) readErrors.push(err.message);
       else throw err;
@@ -63,11 +63,11 @@ export async function loadTargets(
   return { files, readErrors };
 }
 
-export async function loadNodes(paths: string[] | undefined, cwd: string): Promise<NodeInfo[] | undefined> {
+export async function loadNodes(paths: string[] | undefined, cwd: string, deadline?: number): Promise<NodeInfo[] | undefined> {
   if (!paths?.length) return undefined;
   const { loadInventory, InventoryError } = await import('../load/inventory.js');
   try {
-    return loadInventory(paths, cwd);
+    return loadInventory(paths, cwd, deadline);
   } catch (err) {
     if (err instanceof InventoryError || err instanceof PathError) throw new UsageError(err.message);
     throw err;
@@ -85,6 +85,11 @@ export interface LintPathsOptions {
   kubeVersion?: string;
   /** `--config FILE` instead of discovering `.daemonlint.yaml` files. */
   config?: string;
+  /**
+   * The config file was named by the user on the command line (the CLI's `--config`), so it may extend files and name
+   * inventories outside its repository. The GitHub Action's `config` input names a file of the repository: not trusted.
+   */
+  trustConfig?: boolean;
   /** `--no-config`. */
   noConfig?: boolean;
   /** `--baseline FILE`: findings recorded there are suppressed. */
@@ -130,15 +135,15 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     const targets = expandPaths(opts.paths, opts.cwd, walkErrors);
     const { createRunConfig } = await import('../config/run.js');
     const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
-    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
+    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
     const kubeVersion = await resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
-    const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd);
+    const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd, deadline);
     const { files, readErrors, unfinished: notRead = [] } = await loadTargets(
       // Config files and the baseline are daemonlint's own files, not manifests.
       targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),
       { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline },
     );
-    const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd) })) : undefined;
+    const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd, deadline) })) : undefined;
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
       const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, ...config.lintOptions, deadline });
       if (!baseline) return r;

@@ -7,17 +7,19 @@
  * (an explicit `--config`), {@link clearConfigCache} (after a config file changed), and the {@link ResolvedConfig}
  * they return. Problems are thrown as {@link ConfigError} with a one-line `file:line:column: key: message`.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Minimatch } from 'minimatch';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { LineCounter } from 'yaml';
+import { ReadError, describeFsError, readText } from '../io/read.js';
+import { parseDocuments } from '../load/limits.js';
 import type { SeveritySetting } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import { formatPath, locateInDocument } from '../load/positions.js';
 import type { Path, Range, Rule, Severity } from '../types.js';
 import { closest } from '../util/suggest.js';
-import { ConfigError, findConfigFile } from './find.js';
+import { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
 import { SEVERITY_SETTINGS, configSchema } from './schema.js';
 
 export { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
@@ -111,28 +113,98 @@ interface Source {
   locate(path: Path, at?: 'key' | 'value'): Range;
 }
 
+/** Largest config file read (a config with tens of thousands of keys is still far below it). */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** Top-level keys of a config file: a file with none of them is not a daemonlint config. */
+const CONFIG_KEYS = ['rules', 'overrides', 'ignore', 'extends', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers'];
+
+/**
+ * A YAML error in one line without any text of the file: parts of a message that quote the source (an alias or tag
+ * name, a bad escape, a block scalar header) are dropped, so an error never shows the content of a file that turns
+ * out not to be a config.
+ */
+function yamlErrorText(e: { code: string; message: string }): string {
+  const first = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '');
+  if (e.code === 'BAD_DQ_ESCAPE') return 'invalid escape sequence in a double-quoted string';
+  if (e.code === 'TAG_RESOLVE_FAILED') return 'unknown tag';
+  const cut = first.indexOf(':');
+  return (cut === -1 ? first : first.slice(0, cut)).trim() || e.code;
+}
+
 function readSource(file: string): Source {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readText(file, { maxBytes: MAX_CONFIG_BYTES, what: 'config file' });
   } catch (err) {
-    throw new ConfigError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof ReadError) throw new ConfigError(`cannot read config ${file}: ${err.reason}`);
+    throw err;
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Document;
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    const pos = lc.linePos(e.pos[0]);
-    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '')}`);
+  // The loader's bounded parse: a linear duplicate-key check and the nesting limit.
+  const docs = parseDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' }, lc);
+  const errors = docs.flatMap((d) => d.errors);
+  if (docs.length > 1 && !errors.length) {
+    const pos = lc.linePos(docs[1]!.range?.[0] ?? 0);
+    throw new ConfigError(`${file}:${pos.line}:${pos.col}: a config file holds one YAML document; remove the second one`);
   }
+  if (errors.length) {
+    const e = errors[0]!;
+    const pos = lc.linePos(e.pos[0]);
+    const what = e.code === 'DUPLICATE_KEY' ? 'a key appears twice in one mapping' : yamlErrorText(e);
+    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${what}`);
+  }
+  const doc = docs[0];
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    throw new ConfigError(`${file}: cannot read config: ${(err as Error).message.split('\n')[0]}`);
+    value = doc ? doc.toJS({ maxAliasCount: 100 }) : {};
+  } catch {
+    throw new ConfigError(`${file}: cannot read config: it expands aliases more than 100 times`);
   }
-  return { file, value: value ?? {}, locate: (path, at = 'key') => locateInDocument(doc, lc, path, at) };
+  return { file, value: value ?? {}, locate: (path, at = 'key') => (doc ? locateInDocument(doc, lc, path, at) : { line: 1, column: 1, endLine: 1, endColumn: 1 }) };
+}
+
+/** The folder a config file may reach into: its repository (the nearest folder above it holding `.git`), else the working directory when it is inside it, else its own folder. */
+export function configBoundary(file: string): string {
+  let dir = dirname(file);
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const cwd = process.cwd();
+  return isInsideDir(cwd, file) ? cwd : dirname(file);
+}
+
+function isInsideDir(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * Why a file named by a config (`extends`, `nodes`) may not be read, or undefined when it may. A config given on the
+ * command line (`trusted`) may name any file; a config found in a repository only files inside that repository,
+ * symbolic links resolved, so a cloned repository or a pull request cannot make daemonlint read /etc/shadow or
+ * ~/.kube/config.
+ */
+function referenceRefused(file: string, ref: string, trusted: boolean): string | undefined {
+  if (trusted) return undefined;
+  const boundary = configBoundary(file);
+  const shown = relative(process.cwd(), boundary) || '.';
+  const why = `a config found in a repository may only name files inside it (${shown}); pass a config that needs it with --config`;
+  if (isAbsolute(ref)) return `${ref} is an absolute path: ${why}`;
+  const target = resolve(dirname(file), ref);
+  if (!isInsideDir(boundary, target) || (existsSync(target) && !isInsideDir(realOrSelf(boundary), realOrSelf(target)))) return `${ref} is outside the repository: ${why}`;
+  return undefined;
 }
 
 function pointerToPath(pointer: string): Path {
@@ -229,10 +301,15 @@ function ruleMap(value: unknown): Map<string, RuleSetting> {
 
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string]);
 
-function readLayer(file: string, rules: readonly Rule[]): Layer {
+function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Layer {
   const src = readSource(file);
   if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value))
     throw new ConfigError(`${file}:1:1: a config file must be a mapping of keys (rules, overrides, ignore …)`);
+  // A file that is not a config at all (a file of another program named by mistake) is not validated key by key:
+  // the messages would quote its content.
+  const keys = Object.keys(src.value);
+  if (keys.length && !keys.some((k) => CONFIG_KEYS.includes(k)) && !(CONFIG_NAMES as readonly string[]).includes(basename(file)))
+    throw new ConfigError(`${file}: not a daemonlint config: it has none of the keys ${CONFIG_KEYS.join(', ')}`);
   validate(src, rules);
   const c = src.value as Record<string, any>;
   const dir = dirname(file);
@@ -257,42 +334,51 @@ function readLayer(file: string, rules: readonly Rule[]): Layer {
   if (typeof c.kubeVersion === 'string') layer.kubeVersion = c.kubeVersion;
   if (c.nodes !== undefined) layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
-  // Check extends targets here, where the position of the key is known.
-  list(c.extends).forEach((p, i) => {
-    const target = resolve(dir, p);
-    if (!existsSync(target)) {
-      const r = src.locate(Array.isArray(c.extends) ? ['extends', i] : ['extends'], 'value');
-      throw new ConfigError(`${file}:${r.line}:${r.column}: extends: ${p} does not exist`);
-    }
-  });
+  // Check the files it names here, where the position of the key is known.
+  for (const key of ['extends', 'nodes'] as const) {
+    list(c[key]).forEach((p, i) => {
+      const where = () => {
+        const r = src.locate(Array.isArray(c[key]) ? [key, i] : [key], 'value');
+        return `${file}:${r.line}:${r.column}: ${key}`;
+      };
+      const refused = referenceRefused(file, p, trusted);
+      if (refused) throw new ConfigError(`${where()}: ${refused}`);
+      if (key === 'extends' && !existsSync(resolve(dir, p))) throw new ConfigError(`${where()}: ${p} does not exist`);
+    });
+  }
   return layer;
 }
 
 /** Validated layers per rule list (a config is valid or not for a given set of rules), by file. */
 let layerCache = new WeakMap<readonly Rule[], Map<string, { mtimeMs: number; size: number; layer: Layer }>>();
 
-function layerOf(file: string, rules: readonly Rule[]): Layer {
+function layerOf(file: string, rules: readonly Rule[], trusted: boolean): Layer {
   let st;
   try {
     st = statSync(file);
   } catch (err) {
-    throw new ConfigError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConfigError(`cannot read config ${file}: ${describeFsError(err)}`);
   }
   let byFile = layerCache.get(rules);
   if (!byFile) layerCache.set(rules, (byFile = new Map()));
-  const hit = byFile.get(file);
+  // A layer is valid or not depending on whether it may name files outside its repository.
+  const key = `${trusted ? 'trusted' : 'found'}\0${file}`;
+  const hit = byFile.get(key);
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.layer;
-  const layer = readLayer(file, rules);
-  byFile.set(file, { mtimeMs: st.mtimeMs, size: st.size, layer });
+  const layer = readLayer(file, rules, trusted);
+  byFile.set(key, { mtimeMs: st.mtimeMs, size: st.size, layer });
   return layer;
 }
 
-/** The layers of a config file in the order they apply: what it extends (depth first, in order), then itself. */
-function chain(file: string, rules: readonly Rule[], stack: string[] = []): Layer[] {
+/**
+ * The layers of a config file in the order they apply: what it extends (depth first, in order), then itself. Only the
+ * first file may be `trusted` (given on the command line); the files it extends are checked like found ones.
+ */
+function chain(file: string, rules: readonly Rule[], trusted: boolean, stack: string[] = []): Layer[] {
   if (stack.includes(file)) throw new ConfigError(`${stack[stack.length - 1]}: extends cycle: ${[...stack.slice(stack.indexOf(file)), file].join(' → ')}`);
-  const layer = layerOf(file, rules);
+  const layer = layerOf(file, rules, trusted);
   const out: Layer[] = [];
-  for (const base of layer.extends) for (const l of chain(base, rules, [...stack, file])) if (!out.includes(l)) out.push(l);
+  for (const base of layer.extends) for (const l of chain(base, rules, false, [...stack, file])) if (!out.includes(l)) out.push(l);
   out.push(layer);
   return out;
 }
@@ -328,11 +414,20 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
   return resolved;
 }
 
+export interface LoadConfigOptions {
+  /**
+   * The user named this file on the command line (`--config`): it may extend files and name inventories anywhere.
+   * Otherwise (a config found next to the files, or one from a repository's workflow) it may only name files inside
+   * its repository.
+   */
+  trusted?: boolean;
+}
+
 /** Load one config file (and what it extends), e.g. for `--config FILE`, validated against `rules`. */
-export function loadConfigFile(file: string, rules: readonly Rule[]): ResolvedConfig {
+export function loadConfigFile(file: string, rules: readonly Rule[], opts: LoadConfigOptions = {}): ResolvedConfig {
   const abs = resolve(file);
   if (!existsSync(abs)) throw new ConfigError(`config file ${file} does not exist`);
-  return resolveLayers(abs, chain(abs, rules));
+  return resolveLayers(abs, chain(abs, rules, opts.trusted ?? false));
 }
 
 let dirCache = new WeakMap<readonly Rule[], Map<string, ResolvedConfig>>();

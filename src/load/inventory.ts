@@ -61,13 +61,13 @@ function nodeFrom(m: Manifest, where: string): NodeInfo {
  * Load the nodes defined in the given files (paths relative to `cwd`).
  * Throws InventoryError when a file cannot be read, is not YAML/JSON, holds no Node, or holds a malformed Node.
  */
-export function loadInventory(paths: string[], cwd: string): NodeInfo[] {
+export function loadInventory(paths: string[], cwd: string, deadline?: number): NodeInfo[] {
   const nodes: NodeInfo[] = [];
   const seen = new Map<string, string>();
   for (const p of paths) {
     let file;
     try {
-      file = loadFile(resolve(cwd, p), cwd, MAX_INVENTORY_BYTES);
+      file = loadFile(resolve(cwd, p), cwd, { maxBytes: MAX_INVENTORY_BYTES, deadline });
     } catch (err) {
       if (err instanceof PathError) throw new InventoryError(`node inventory: ${err.message}`);
       throw err;
