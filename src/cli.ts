@@ -2,10 +2,10 @@
  * The `daemonlint` command line: parse options, load files, run rules, write a report, pick the exit code.
  * Exit codes: 0 = no finding at or above --fail-on; 1 = such findings; 2 = usage error, unreadable path, internal error.
  */
-import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../rules/index.js';
 import { UsageError, lintPaths, loadInputs, loadNodes } from './app/lint.js';
+import { WriteError, checkOutputTarget, writeOutput, type OutputKind } from './io/write.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
 import { SEVERITY_RANK, type Finding, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
@@ -157,14 +157,27 @@ function explainRule(id: string | undefined): string {
   return `# ${m.id}\n\nDefault severity: ${m.severity}. Applies to: ${kinds}.${m.fixable ? ' Fixable.' : ''}\n\n${m.description}\n\nWhy: ${m.rationale}\n\nFix: ${m.remediation}\n\n${m.docs}\n`;
 }
 
-function writeOut(out: string, values: Values, io: CliIO): void {
+/** Write output of `kind` to `--output` (through the guarded writer) or stdout. */
+function writeOut(out: string, values: Values, io: CliIO, kind: OutputKind): void {
   if (values.output) {
     try {
-      writeFileSync(values.output, out);
+      writeOutput(values.output, out, kind, io.cwd);
     } catch (err) {
-      throw new UsageError(`cannot write ${values.output}: ${describeFsError(err)}`);
+      if (err instanceof WriteError) throw new UsageError(err.message);
+      throw err;
     }
   } else io.stdout(out);
+}
+
+/** Fail before linting when an output file may not be written (an input, a file of another kind …). */
+function checkOutput(path: string | undefined, kind: OutputKind, io: CliIO): void {
+  if (!path) return;
+  try {
+    checkOutputTarget(path, kind, io.cwd);
+  } catch (err) {
+    if (err instanceof WriteError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 async function lintCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
@@ -174,6 +187,9 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   if (values['write-baseline'] && values.baseline) throw new UsageError('--write-baseline records every current finding; drop --baseline');
   const timeout = timeoutOf(values.timeout);
+  // A dry run prints a diff in the text format; with a machine format the report goes there and the diff to stderr.
+  checkOutput(values.output, values['fix-dry-run'] && format === 'text' ? 'diff' : format, io);
+  checkOutput(values['write-baseline'], 'baseline', io);
   const linted = await lintPaths({
     timeout,
     paths: positionals,
@@ -197,34 +213,64 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     if (outOfTime) throw new UsageError(`${outOfTime.replace(/^daemonlint: |\n$/g, '')}; the baseline was not written`);
     const { baselineText } = await import('./engine/baseline.js');
     try {
-      writeFileSync(values['write-baseline'], baselineText(findings, io.cwd, values['write-baseline']));
+      writeOutput(values['write-baseline'], baselineText(findings, io.cwd, values['write-baseline']), 'baseline', io.cwd);
     } catch (err) {
-      throw new UsageError(`cannot write ${values['write-baseline']}: ${describeFsError(err)}`);
+      if (err instanceof WriteError) throw new UsageError(err.message);
+      throw err;
     }
     io.stderr(`daemonlint: recorded ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${values['write-baseline']}; lint with --baseline ${values['write-baseline']} to see only new ones\n`);
     for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
     return readErrors.length || internalErrors.length ? 2 : 0;
   }
   let reportToStderr = false;
+  const writeErrors: string[] = [];
   if (values.fix || values['fix-dry-run']) {
-    const { fixUntilStable, writeFileAtomic } = await import('./fix/run.js');
-    const outcome = await fixUntilStable(files, linted.relint);
+    const { fixUntilStable } = await import('./fix/run.js');
+    const deadline = linted.deadline;
+    const outcome = await fixUntilStable(files, linted.relint, undefined, linted.deadline);
+    const fixOutOfTime = outcome.outOfTime ? `daemonlint: the time budget of ${timeout} s ran out while fixing; nothing was ${values.fix ? 'written' : 'shown'}; raise --timeout or fix fewer files at once\n` : '';
+    if (values['fix-dry-run']) {
+      // Nothing is written: the files on disk still have every finding, so the report and the exit code are those
+      // of a plain lint run. The diff goes to stdout in the text format; a machine format gets the report there and
+      // the diff on stderr.
+      const { unifiedDiff } = await import('./fix/diff.js');
+      const diff = outcome.outOfTime ? '' : outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join('');
+      if (format === 'text') writeOut(diff, values, io, 'diff');
+      else {
+        const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
+        writeOut(await render(format, shown, files, false, io.cwd, suppressed), values, io, format);
+        io.stderr(diff);
+      }
+      if (!outcome.outOfTime) io.stderr(`daemonlint: ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} would change ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
+      for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+      if (outOfTime || fixOutOfTime) io.stderr(outOfTime || fixOutOfTime);
+      return readErrors.length || internalErrors.length || outOfTime || fixOutOfTime ? 2 : exitCodeFor(findings, failOn);
+    }
+    if (outcome.outOfTime) {
+      io.stderr(fixOutOfTime);
+      return 2;
+    }
     ({ findings, suppressed, internalErrors } = outcome.result);
     files = outcome.files;
-    if (values['fix-dry-run']) {
-      const { unifiedDiff } = await import('./fix/diff.js');
-      writeOut(outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join(''), values, io);
-      io.stderr(`daemonlint: ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} would change ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
-      if (outOfTime) io.stderr(outOfTime);
-      return readErrors.length || internalErrors.length || outOfTime ? 2 : exitCodeFor(findings, failOn);
-    }
+    const { lintedRoots, replaceFile } = await import('./io/write.js');
+    const roots = lintedRoots(positionals, io.cwd);
+    // Each file is written on its own: one that may not be written (changed meanwhile, read-only, a link out of the
+    // linted folders) is named, the others are still fixed.
+    const notWritten = new Set<string>();
     for (const c of outcome.changed) {
       if (!c.original.absPath) continue;
       try {
-        writeFileAtomic(c.original.absPath, c.text);
+        replaceFile(c.original.absPath, c.original.text, c.text, { roots, display: c.original.path, deadline });
       } catch (err) {
-        throw new UsageError(`cannot write ${c.original.path}: ${describeFsError(err)}`);
+        if (!(err instanceof WriteError)) throw err;
+        writeErrors.push(`not fixed: ${err.message}`);
+        notWritten.add(c.original.path);
       }
+    }
+    if (notWritten.size) {
+      // The report is of what is on disk: the files not written keep their original findings.
+      files = files.map((f, i) => (notWritten.has(f.path) ? linted.files[i]! : f));
+      ({ findings, suppressed, internalErrors } = await linted.relint(files));
     }
     // stdin: the fixed text goes to stdout, so the report goes to stderr (or --output).
     const stdinFile = files.find((f) => !f.absPath && positionals.includes('-'));
@@ -236,14 +282,14 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
   const report = await render(format, shown, files, useColor(values, io) && !reportToStderr, io.cwd, suppressed);
   if (reportToStderr) io.stderr(report);
-  else writeOut(report, values, io);
-  for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+  else writeOut(report, values, io, format);
+  for (const e of [...readErrors, ...writeErrors]) io.stderr(`daemonlint: ${e}\n`);
   for (const e of internalErrors) {
     io.stderr(`daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${firstLine((e.error as Error)?.message ?? e.error)}; please report it\n`);
     if (values.debug) io.stderr(`${(e.error as Error)?.stack ?? ''}\n`);
   }
   if (outOfTime) io.stderr(outOfTime);
-  if (readErrors.length || internalErrors.length || outOfTime) return 2;
+  if (readErrors.length || writeErrors.length || internalErrors.length || outOfTime) return 2;
   return exitCodeFor(findings, failOn);
 }
 
@@ -271,10 +317,11 @@ function timeoutOf(value: string | undefined): number {
 
 async function coverageCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json', 'html'] as const, 'text');
+  checkOutput(values.output, `coverage-${format}`, io);
   const nodes = await loadNodes(values.nodes, io.cwd);
   const { files, readErrors } = await loadInputs(positionals, { cwd: io.cwd, stdinFilename: values['stdin-filename'], readStdin: io.readStdin });
   const { renderCoverage } = await import('./coverage/index.js');
-  writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io) }), values, io);
+  writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io) }), values, io, `coverage-${format}`);
   for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
   return readErrors.length ? 2 : 0;
 }

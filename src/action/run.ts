@@ -2,10 +2,11 @@
  * The GitHub Action: lint the `paths` input the way the CLI does, then annotate the exact lines, write a SARIF
  * file for code scanning, a Markdown job summary and the step outputs, and fail the step according to `fail-on`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { UsageError, lintPaths } from '../app/lint.js';
+import { WriteError, writeOutput } from '../io/write.js';
 import { PathError } from '../load/files.js';
 import { annotationCommand } from '../report/github.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../types.js';
@@ -79,7 +80,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     const sarifPath = isAbsolute(sarifInput) ? sarifInput : resolve(workspace, sarifInput);
     const { formatSarif } = await import('../report/sarif.js');
     mkdirSync(dirname(sarifPath), { recursive: true });
-    writeFileSync(sarifPath, formatSarif(findings, { rules: allRules, cwd: workspace, suppressed }));
+    writeOutput(sarifPath, formatSarif(findings, { rules: allRules, cwd: workspace, suppressed }), 'sarif', workspace);
 
     const failed = failOn !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn as Severity]);
     const blobBase =
@@ -99,7 +100,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     }
     return 0;
   } catch (err) {
-    if (err instanceof InputError || err instanceof UsageError || err instanceof PathError) stdout(command('error', `daemonlint: ${err.message}`));
+    if (err instanceof InputError || err instanceof UsageError || err instanceof PathError || err instanceof WriteError) stdout(command('error', `daemonlint: ${err.message}`));
     else stdout(command('error', `daemonlint: internal error: ${(err as Error)?.stack ?? err}`));
     return 2;
   }

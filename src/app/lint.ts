@@ -6,6 +6,7 @@ import { basename, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintResult } from '../engine/lint.js';
+import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
 import type { Finding, NodeInfo, Severity, SourceFile } from '../types.js';
 import { UsageError } from './errors.js';
@@ -30,6 +31,7 @@ export async function loadInputs(
   positionals: string[],
   opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer> },
 ): Promise<{ files: SourceFile[]; readErrors: string[] }> {
+  beginRun();
   const walkErrors: string[] = [];
   const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors), opts);
   return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors] };
@@ -113,6 +115,8 @@ export interface LintPathsResult {
   relint: (files: SourceFile[]) => Promise<RunOutcome>;
   /** Files not read or not fully linted within `timeout` (display paths); their findings are left out. */
   unfinished: string[];
+  /** The run's deadline (`Date.now()` value) from `timeout`, for work done after the lint (fixes, writes). */
+  deadline?: number;
 }
 
 /** One lint of a set of files with a run's settings. */
@@ -129,6 +133,8 @@ export interface RunOutcome {
  */
 export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult> {
   const deadline = opts.timeout === undefined ? undefined : Date.now() + opts.timeout * 1000;
+  // Every file read from here on is an input of the run: the writer never overwrites one.
+  beginRun();
   try {
     // Unreadable directories are reported (exit 2) while everything else is still linted.
     const walkErrors: string[] = [];
@@ -151,7 +157,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };
     };
     const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
-    return { files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint, unfinished: [...unfinished, ...notRead] };
+    return { files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint, unfinished: [...unfinished, ...notRead], deadline };
   } catch (err) {
     // Config and baseline problems are usage errors: one line, exit 2.
     if (err instanceof ConfigError || (err as Error)?.name === 'BaselineError') throw new UsageError((err as Error).message.split(`${opts.cwd}/`).join(''));

@@ -34,6 +34,8 @@ export interface ReadOptions {
   allowPipe?: boolean;
   /** How the path is shown in messages (default: as given). */
   display?: string;
+  /** Record the file as an input of the run (default), so the writer never overwrites it. */
+  record?: boolean;
 }
 
 export interface ReadResult {
@@ -98,6 +100,19 @@ export function isInheritedDescriptorPath(path: string): boolean {
   return /^\/(?:dev\/fd\/\d+|dev\/stdin|proc\/self\/fd\/\d+)$/.test(path);
 }
 
+/** Identities (device and inode) of the regular files read since {@link beginRun}: the run's inputs. */
+let inputs: Set<string> | undefined;
+
+/** Start recording the files read (a CLI or Action run); the writer refuses to overwrite any of them. */
+export function beginRun(): void {
+  inputs = new Set();
+}
+
+/** Was this file (by device and inode) read as an input since the run began? */
+export function wasReadThisRun(st: Stats): boolean {
+  return inputs?.has(`${st.dev}:${st.ino}`) ?? false;
+}
+
 const CHUNK = 1 << 20;
 let sleeper: Int32Array | undefined;
 function sleep(ms: number): void {
@@ -129,6 +144,7 @@ export function readGuarded(path: string, opts: ReadOptions): ReadResult {
     if (st.isFIFO() && opts.allowPipe && isInheritedDescriptorPath(path)) return readPipe(fd, st, display, opts);
     const what = notAFile(st);
     if (what) throw new ReadError(display, what, st.isDirectory() ? 'EISDIR' : 'ENOTREG');
+    if (inputs && opts.record !== false) inputs.add(`${st.dev}:${st.ino}`);
     if (st.size > opts.maxBytes) return { bytes: Buffer.alloc(0), tooLarge: true, size: st.size, stat: st };
     // The size may change while reading: read at most one byte past the limit, enough to tell.
     const chunks: Buffer[] = [];
