@@ -57,8 +57,9 @@ interface Layer {
   file: string;
   dir: string;
   rules: Map<string, RuleSetting>;
-  overrides: { match: (abs: string) => boolean; rules: Map<string, RuleSetting> }[];
-  ignore: ((abs: string) => boolean)[];
+  /** Globs are matched against the prefixes of a file's path relative to `dir` (see relativePrefixes). */
+  overrides: { match: (prefixes: readonly string[]) => boolean; rules: Map<string, RuleSetting> }[];
+  ignore: ((prefixes: readonly string[]) => boolean)[];
   strict: string[];
   waivers: Waiver[];
   kubeVersion?: string;
@@ -83,18 +84,34 @@ const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
  * directory above it (so `legacy`, `legacy/` and `legacy/**` all cover the files under `legacy`).
  */
 export function globMatcher(pattern: string, dir: string): (abs: string) => boolean {
+  const match = relativeGlob(pattern);
+  return (abs: string) => {
+    const prefixes = relativePrefixes(dir, abs);
+    return prefixes !== undefined && match(prefixes);
+  };
+}
+
+/**
+ * A path relative to `dir` as the list of its prefixes, longest first (`a/b/c.yaml`, `a/b`, `a`): what a glob of a
+ * config in `dir` is matched against. Undefined when the path is not below `dir`.
+ */
+function relativePrefixes(dir: string, abs: string): string[] | undefined {
+  const rel = toPosix(relative(dir, abs));
+  if (!rel || rel.startsWith('../') || rel === '..' || isAbsolute(rel)) return undefined;
+  const parts = rel.split('/');
+  const out: string[] = [];
+  for (let n = parts.length; n >= 1; n--) out.push(parts.slice(0, n).join('/'));
+  return out;
+}
+
+/** {@link globMatcher} on the prefixes of a path already made relative (computed once per file and config file). */
+function relativeGlob(pattern: string): (prefixes: readonly string[]) => boolean {
   let p = pattern.trim().replace(/^\.\//, '');
   if (p.endsWith('/')) p = p.slice(0, -1);
   const anchored = p.startsWith('/');
   if (anchored) p = p.slice(1);
   const mm = new Minimatch(p, { dot: true, matchBase: !anchored && !p.includes('/'), nocomment: true });
-  return (abs: string) => {
-    const rel = toPosix(relative(dir, abs));
-    if (!rel || rel.startsWith('../') || rel === '..' || isAbsolute(rel)) return false;
-    const parts = rel.split('/');
-    for (let n = parts.length; n >= 1; n--) if (mm.match(parts.slice(0, n).join('/'))) return true;
-    return false;
-  };
+  return (prefixes) => prefixes.some((x) => mm.match(x));
 }
 
 let validatorFor: { rules: readonly Rule[]; validate: ValidateFunction } | undefined;
@@ -199,8 +216,7 @@ function realOrSelf(p: string): string {
 function referenceRefused(file: string, ref: string, trusted: boolean): string | undefined {
   if (trusted) return undefined;
   const boundary = configBoundary(file);
-  const shown = relative(process.cwd(), boundary) || '.';
-  const why = `a config found in a repository may only name files inside it (${shown}); pass a config that needs it with --config`;
+  const why = `a config found in a repository may only name files inside it (${boundary}); pass a config that needs it with --config`;
   if (isAbsolute(ref)) return `${ref} is an absolute path: ${why}`;
   const target = resolve(dirname(file), ref);
   if (!isInsideDir(boundary, target) || (existsSync(target) && !isInsideDir(realOrSelf(boundary), realOrSelf(target)))) return `${ref} is outside the repository: ${why}`;
@@ -318,10 +334,10 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
     dir,
     rules: ruleMap(c.rules),
     overrides: ((c.overrides as { files: string | string[]; rules: unknown }[]) ?? []).map((o) => {
-      const matchers = list(o.files).map((g) => globMatcher(g, dir));
-      return { match: (abs: string) => matchers.some((m) => m(abs)), rules: ruleMap(o.rules) };
+      const matchers = list(o.files).map((g) => relativeGlob(g));
+      return { match: (prefixes: readonly string[]) => matchers.some((m) => m(prefixes)), rules: ruleMap(o.rules) };
     }),
-    ignore: ((c.ignore as string[]) ?? []).map((g) => globMatcher(g, dir)),
+    ignore: ((c.ignore as string[]) ?? []).map((g) => relativeGlob(g)),
     strict: (c.strict as string[]) ?? [],
     waivers: ((c.waivers as Record<string, any>[]) ?? []).map((w, i) => {
       const range = src.locate(['waivers', i], 'value');
@@ -384,15 +400,30 @@ function chain(file: string, rules: readonly Rule[], trusted: boolean, stack: st
 }
 
 function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
+  // The rule maps that apply to a file, in order (each layer's rules, then its matching overrides), worked out once
+  // per file: asking for every rule then costs the number of maps that apply, not the number of overrides.
+  const applying = new Map<string, { maps: Map<string, RuleSetting>[]; ignored: boolean }>();
+  const forFile = (filePath: string) => {
+    let a = applying.get(filePath);
+    if (!a) {
+      a = { maps: [], ignored: false };
+      for (const l of layers) {
+        a.maps.push(l.rules);
+        const prefixes = relativePrefixes(l.dir, filePath);
+        if (!prefixes) continue;
+        for (const o of l.overrides) if (o.match(prefixes)) a.maps.push(o.rules);
+        if (!a.ignored && l.ignore.some((m) => m(prefixes))) a.ignored = true;
+      }
+      applying.set(filePath, a);
+    }
+    return a;
+  };
   const settingFor = (ruleId: string, filePath: string): RuleSetting | undefined => {
     let s: RuleSetting | undefined;
-    const merge = (next: RuleSetting | undefined) => {
+    for (const m of forFile(filePath).maps) {
+      const next = m.get(ruleId);
       // A severity alone keeps options set earlier.
       if (next) s = { severity: next.severity, options: next.options ?? s?.options };
-    };
-    for (const l of layers) {
-      merge(l.rules.get(ruleId));
-      for (const o of l.overrides) if (o.match(filePath)) merge(o.rules.get(ruleId));
     }
     return s;
   };
@@ -402,7 +433,7 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
     files: layers.map((l) => l.file),
     severity: (ruleId, filePath) => settingFor(ruleId, filePath)?.severity,
     options: (ruleId, filePath) => settingFor(ruleId, filePath)?.options,
-    isIgnored: (filePath) => layers.some((l) => l.ignore.some((m) => m(filePath))),
+    isIgnored: (filePath) => forFile(filePath).ignored,
     isStrict: (ruleId) => strict.has(ruleId),
     waivers: layers.flatMap((l) => l.waivers),
   };
