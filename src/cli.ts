@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../rules/index.js';
 import { UsageError, lintPaths, loadInputs, loadNodes } from './app/lint.js';
 import { WriteError, checkOutputTarget, writeOutput, type OutputKind } from './io/write.js';
+import { safeDiffText, safeText } from './report/sanitize.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
 import { SEVERITY_RANK, type Finding, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
@@ -218,8 +219,8 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
       if (err instanceof WriteError) throw new UsageError(err.message);
       throw err;
     }
-    io.stderr(`daemonlint: recorded ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${values['write-baseline']}; lint with --baseline ${values['write-baseline']} to see only new ones\n`);
-    for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+    io.stderr(line(`recorded ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${values['write-baseline']}; lint with --baseline ${values['write-baseline']} to see only new ones`));
+    for (const e of readErrors) io.stderr(line(e));
     return readErrors.length || internalErrors.length ? 2 : 0;
   }
   let reportToStderr = false;
@@ -235,14 +236,15 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
       // the diff on stderr.
       const { unifiedDiff } = await import('./fix/diff.js');
       const diff = outcome.outOfTime ? '' : outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join('');
-      if (format === 'text') writeOut(diff, values, io, 'diff');
+      // On a terminal or a log, control characters of the files are shown as escapes; -o keeps the exact patch.
+      if (format === 'text') writeOut(values.output ? diff : safeDiffText(diff), values, io, 'diff');
       else {
         const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
         writeOut(await render(format, shown, files, false, io.cwd, suppressed), values, io, format);
-        io.stderr(diff);
+        io.stderr(safeDiffText(diff));
       }
       if (!outcome.outOfTime) io.stderr(`daemonlint: ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} would change ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
-      for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+      for (const e of readErrors) io.stderr(line(e));
       if (outOfTime || fixOutOfTime) io.stderr(outOfTime || fixOutOfTime);
       return readErrors.length || internalErrors.length || outOfTime || fixOutOfTime ? 2 : exitCodeFor(findings, failOn);
     }
@@ -283,9 +285,9 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   const report = await render(format, shown, files, useColor(values, io) && !reportToStderr, io.cwd, suppressed);
   if (reportToStderr) io.stderr(report);
   else writeOut(report, values, io, format);
-  for (const e of [...readErrors, ...writeErrors]) io.stderr(`daemonlint: ${e}\n`);
+  for (const e of [...readErrors, ...writeErrors]) io.stderr(line(e));
   for (const e of internalErrors) {
-    io.stderr(`daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${firstLine((e.error as Error)?.message ?? e.error)}; please report it\n`);
+    io.stderr(line(`internal error in rule ${e.ruleId} on ${e.file}: ${firstLine((e.error as Error)?.message ?? e.error)}; please report it`));
     if (values.debug) io.stderr(`${(e.error as Error)?.stack ?? ''}\n`);
   }
   if (outOfTime) io.stderr(outOfTime);
@@ -302,7 +304,7 @@ function exitCodeFor(findings: readonly Finding[], failOn: Severity): number {
 function unfinishedLine(unfinished: readonly string[], timeout: number): string {
   if (!unfinished.length) return '';
   const names = unfinished.length > 5 ? `${unfinished.slice(0, 5).join(', ')} and ${unfinished.length - 5} more` : unfinished.join(', ');
-  return `daemonlint: the time budget of ${timeout} s ran out; not linted: ${names}; raise --timeout or lint fewer files at once\n`;
+  return line(`the time budget of ${timeout} s ran out; not linted: ${names}; raise --timeout or lint fewer files at once`);
 }
 
 /** Default `--timeout`: generous, so only pathological input or a hung file system reaches it. */
@@ -322,8 +324,13 @@ async function coverageCommand(values: Values, positionals: string[], io: CliIO)
   const { files, readErrors } = await loadInputs(positionals, { cwd: io.cwd, stdinFilename: values['stdin-filename'], readStdin: io.readStdin });
   const { renderCoverage } = await import('./coverage/index.js');
   writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io) }), values, io, `coverage-${format}`);
-  for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+  for (const e of readErrors) io.stderr(line(e));
   return readErrors.length ? 2 : 0;
+}
+
+/** One line on stderr: `daemonlint: ` and the message, with anything from input (file names …) made safe to print. */
+function line(message: string): string {
+  return `daemonlint: ${safeText(message)}\n`;
 }
 
 /** Error messages are one line on stderr; the rest (e.g. a library's multi-line detail) is left to --debug. */
@@ -361,9 +368,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     return await lintCommand(values, positionals, io);
   } catch (err) {
     if (err instanceof UsageError || err instanceof PathError) {
-      io.stderr(`daemonlint: ${firstLine(err.message)}\n`);
+      io.stderr(line(firstLine(err.message)));
     } else {
-      io.stderr(`daemonlint: internal error: ${firstLine((err as Error)?.message ?? err)}; rerun with --debug for details and please report it\n`);
+      io.stderr(line(`internal error: ${firstLine((err as Error)?.message ?? err)}; rerun with --debug for details and please report it`));
     }
     if (debug) io.stderr(`${(err as Error)?.stack ?? ''}\n`);
     return 2;

@@ -9,6 +9,7 @@ import { UsageError, lintPaths } from '../app/lint.js';
 import { WriteError, writeOutput } from '../io/write.js';
 import { PathError } from '../load/files.js';
 import { annotationCommand } from '../report/github.js';
+import { safeText } from '../report/sanitize.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../types.js';
 import { InputError, appendSummary, command, getBooleanInput, getInput, getListInput, setOutput } from './protocol.js';
 import { markdownSummary } from './summary.js';
@@ -74,7 +75,7 @@ export async function runAction(io: ActionIO): Promise<number> {
       ...readErrors.map((e) => `daemonlint: ${e}`),
       ...internalErrors.map((e) => `daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${(e.error as Error)?.message ?? e.error}; please report it`),
     ];
-    for (const p of problems) stdout(command('error', p));
+    for (const p of problems) stdout(command('error', safeText(p)));
 
     // SARIF for github/codeql-action/upload-sarif (artifact URIs relative to the workspace).
     const sarifPath = isAbsolute(sarifInput) ? sarifInput : resolve(workspace, sarifInput);
@@ -100,8 +101,8 @@ export async function runAction(io: ActionIO): Promise<number> {
     }
     return 0;
   } catch (err) {
-    if (err instanceof InputError || err instanceof UsageError || err instanceof PathError || err instanceof WriteError) stdout(command('error', `daemonlint: ${err.message}`));
-    else stdout(command('error', `daemonlint: internal error: ${(err as Error)?.stack ?? err}`));
+    if (err instanceof InputError || err instanceof UsageError || err instanceof PathError || err instanceof WriteError) stdout(command('error', `daemonlint: ${safeText(err.message)}`));
+    else stdout(command('error', `daemonlint: internal error: ${safeText(String((err as Error)?.stack ?? err))}`));
     return 2;
   }
 }
