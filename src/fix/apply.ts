@@ -1,16 +1,24 @@
 /**
- * Applies fixes to YAML text by splicing the source: only the bytes of the edited nodes change, so comments, key
- * order, quoting and every unrelated line stay byte for byte. Each edit is located on a fresh parse (the `yaml`
- * library's node ranges, parsed as the loader parses), and every fix is checked afterwards: the new text must parse
- * without errors and decode to exactly the old documents with the fix's edits applied. A fix that cannot be applied
- * that way (an alias or merge key on its path, a destination that already exists …) is skipped, never half-applied.
+ * Applies fixes to YAML or JSON text by splicing the source: only the bytes of the edited nodes change, so comments,
+ * key order, quoting and every unrelated line stay byte for byte. All fixes of a file are located on one parse (the
+ * `yaml` library's node ranges, parsed as the loader parses), spliced in one go and checked once: the new text must
+ * parse without errors and decode to exactly the old documents with the fixes' edits applied. When that check fails,
+ * the fixes are split in halves and each half applied and checked on its own, so one bad fix costs a few parses, not
+ * one parse per fix. A fix that cannot be applied exactly (an alias or merge key on its path, a destination that
+ * already exists …) is skipped, never half-applied.
+ *
+ * New lines get the file's line breaks (CRLF in a CRLF file). A JSON text (a `.json` file, or text that starts with
+ * `{`, which kubectl reads as JSON) gets JSON: quoted keys and strings, entries on their own lines where the file has
+ * them, and the result must still be strict JSON. Texts with lone carriage returns as line breaks are not fixed.
  *
  * Used by `--fix` and by the language server's quick fixes.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { isAlias, isMap, isPair, isScalar, isSeq, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { decodeJson, isJsonText } from '../load/json.js';
 import { PARSE_OPTIONS, MAX_ALIAS_COUNT } from '../load/parse.js';
 import { parseDocuments } from '../load/limits.js';
+import { isMergeKey } from '../load/positions.js';
 import type { Fix, FixEdit, Path, PathSegment } from '../types.js';
 
 /** A fix and the object it belongs to: document `docIndex` of the text, object at `base` inside that document. */
@@ -27,35 +35,94 @@ export interface ApplyResult {
   skipped: FixTarget[];
 }
 
+export interface ApplyOptions {
+  /** The text is JSON (default: it starts with `{`, as kubectl decides). */
+  json?: boolean;
+}
+
 /**
  * Apply fixes to a file's text, in order; returns the new text. A fix that cannot be applied exactly is skipped.
  * Pure: the same text and fixes give the same result.
  */
-export function applyFixes(text: string, fixes: readonly FixTarget[]): string {
-  return applyFixesDetailed(text, fixes).text;
+export function applyFixes(text: string, fixes: readonly FixTarget[], opts: ApplyOptions = {}): string {
+  return applyFixesDetailed(text, fixes, opts).text;
 }
 
+/** Fixes that overlap an earlier one are applied on the text the earlier ones produced, at most this many rounds. */
+const MAX_ROUNDS = 4;
+
 /** Like {@link applyFixes}, and says which fixes were applied and which skipped. */
-export function applyFixesDetailed(text: string, fixes: readonly FixTarget[]): ApplyResult {
+export function applyFixesDetailed(text: string, fixes: readonly FixTarget[], opts: ApplyOptions = {}): ApplyResult {
+  // Lone carriage returns are line breaks to YAML but not to the line arithmetic below: such files are not fixed.
+  if (/\r(?!\n)/.test(text)) return { text, applied: [], skipped: [...fixes] };
+  const style: Style = { json: opts.json ?? isJsonText(text), eol: /\r\n/.test(text) && !/(^|[^\r])\n/.test(text) ? '\r\n' : '\n' };
   let current = text;
   const applied: FixTarget[] = [];
   const skipped: FixTarget[] = [];
-  for (const target of fixes) {
-    const next = applyOne(current, target);
-    if (next === undefined) skipped.push(target);
-    else {
-      current = next;
-      applied.push(target);
-    }
+  let pending = [...fixes];
+  for (let round = 0; round < MAX_ROUNDS && pending.length; round++) {
+    const r = applyGroup(current, pending, style);
+    current = r.text;
+    applied.push(...r.applied);
+    skipped.push(...r.skipped);
+    pending = r.deferred;
   }
-  return { text: current, applied, skipped };
+  skipped.push(...pending);
+  // Report in the order the fixes were given.
+  const order = new Map(fixes.map((f, i) => [f, i]));
+  const byOrder = (a: FixTarget, b: FixTarget) => order.get(a)! - order.get(b)!;
+  return { text: current, applied: applied.sort(byOrder), skipped: skipped.sort(byOrder) };
 }
 
 class Unfixable extends Error {}
 
-function parseDocs(text: string): Document[] {
+interface Style {
+  json: boolean;
+  eol: '\n' | '\r\n';
+}
+
+/** One document of the text as the fixes see it: its node tree, and where its text starts. */
+interface Unit {
+  doc: Document;
+  /** Offset of the document's text in the file (0 for YAML, whose documents are parsed together). */
+  offset: number;
+  /** The text the node ranges are offsets in. */
+  text: string;
+}
+
+/** A replacement of [start, end) of the file's text; `order` is the fix's position (ties keep fix order). */
+interface Splice {
+  start: number;
+  end: number;
+  insert: string;
+  order: number;
+}
+
+interface Parsed {
+  units: Unit[];
+  values: unknown[];
+}
+
+/** Parse the text the way the loader does; undefined when it has an error (then nothing can be fixed). */
+function parseText(text: string, style: Style): Parsed | undefined {
+  if (style.json) {
+    const decoded = decodeJson(text);
+    if ('error' in decoded) return undefined;
+    const units: Unit[] = [];
+    for (const span of decoded.spans) {
+      // Each JSON value is parsed alone (a JSON stream is not one YAML text); its ranges are offsets in its slice.
+      const slice = text.slice(span[0], span[1]);
+      const docs = parseDocuments(slice, PARSE_OPTIONS);
+      if (docs.length !== 1 || docs[0]!.errors.length) return undefined;
+      units.push({ doc: docs[0]!, offset: span[0], text: slice });
+    }
+    return { units, values: decoded.values };
+  }
   // The loader's bounded parse: linear duplicate-key check and nesting limit, so a fix never costs more than linting.
-  return parseDocuments(text, PARSE_OPTIONS);
+  const docs = parseDocuments(text, PARSE_OPTIONS);
+  const values = docValues(docs);
+  if (!values) return undefined;
+  return { units: docs.map((doc) => ({ doc, offset: 0, text })), values };
 }
 
 function docValues(docs: Document[]): unknown[] | undefined {
@@ -67,25 +134,150 @@ function docValues(docs: Document[]): unknown[] | undefined {
   }
 }
 
-function applyOne(text: string, target: FixTarget): string | undefined {
-  const before = docValues(parseDocs(text));
-  if (!before || !before[target.docIndex] || typeof before[target.docIndex] !== 'object') return undefined;
-  let current = text;
-  // What the documents must decode to afterwards.
-  const expected = structuredClone(before);
-  try {
-    for (const edit of target.fix.edits) {
-      const e = rebase(edit, target.base);
-      expected[target.docIndex] = applyToValue(expected[target.docIndex], e);
-      current = applyEdit(current, target.docIndex, e);
+/** What a located fix changes: its splices, and the paths whose text it rewrites (no other fix may touch them). */
+interface Located {
+  target: FixTarget;
+  order: number;
+  splices: Splice[];
+  claims: string[][];
+}
+
+/**
+ * Apply a group of fixes located on one parse of `text`. Fixes that overlap an earlier one of the group are deferred
+ * (the caller applies them on the result); a fix that cannot be located, or fails the check on its own, is skipped.
+ */
+function applyGroup(text: string, fixes: readonly FixTarget[], style: Style): { text: string; applied: FixTarget[]; skipped: FixTarget[]; deferred: FixTarget[] } {
+  const parsed = parseText(text, style);
+  if (!parsed) return { text, applied: [], skipped: [...fixes], deferred: [] };
+  const skipped: FixTarget[] = [];
+  const deferred: FixTarget[] = [];
+  const located: Located[] = [];
+  const claimed = new Map<number, ClaimSet>();
+  fixes.forEach((target, order) => {
+    const unit = parsed.units[target.docIndex];
+    const value = parsed.values[target.docIndex];
+    if (!unit || !value || typeof value !== 'object') return void skipped.push(target);
+    let l: Located;
+    try {
+      l = locate(unit, target, order, style);
+    } catch (err) {
+      if (err instanceof Unfixable) return void skipped.push(target);
+      throw err;
     }
-  } catch (err) {
-    if (err instanceof Unfixable) return undefined;
-    throw err;
+    let claims = claimed.get(target.docIndex);
+    if (!claims) claimed.set(target.docIndex, (claims = new ClaimSet()));
+    if (l.claims.some((c) => claims.overlaps(c))) return void deferred.push(target);
+    for (const c of l.claims) claims.add(c);
+    located.push(l);
+  });
+  // Fixes whose text regions overlap (other than at a shared edge) cannot be spliced together: defer the later one.
+  for (;;) {
+    const clash = firstClash(located);
+    if (clash === undefined) break;
+    deferred.push(located[clash]!.target);
+    located.splice(clash, 1);
   }
-  const after = docValues(parseDocs(current));
-  if (!after || !isDeepStrictEqual(after, expected)) return undefined;
-  return current;
+  const r = spliceAndCheck(text, parsed, located, style);
+  return { text: r.text, applied: r.applied, skipped: [...skipped, ...r.skipped], deferred };
+}
+
+/** Splice located fixes into the text and check the result; on a failed check, bisect. */
+function spliceAndCheck(text: string, parsed: Parsed, located: Located[], style: Style): { text: string; applied: FixTarget[]; skipped: FixTarget[] } {
+  if (!located.length) return { text, applied: [], skipped: [] };
+  // What the documents must decode to: each fix's edits applied in order (in place; a fix whose edits do not apply
+  // to the values is dropped and the rest computed again, which only happens for fixes that are wrong anyway).
+  let ok = located;
+  const bad: FixTarget[] = [];
+  let expected: unknown[];
+  for (;;) {
+    expected = structuredClone(parsed.values);
+    const failed = ok.findIndex((l) => {
+      try {
+        for (const edit of l.target.fix.edits) expected[l.target.docIndex] = applyInPlace(expected[l.target.docIndex], rebase(edit, l.target.base));
+        return false;
+      } catch (err) {
+        if (err instanceof Unfixable) return true;
+        throw err;
+      }
+    });
+    if (failed === -1) break;
+    bad.push(ok[failed]!.target);
+    ok = ok.filter((_, i) => i !== failed);
+  }
+  if (!ok.length) return { text, applied: [], skipped: bad };
+  const next = splices(text, ok.flatMap((l) => l.splices), style);
+  const after = parseText(next, style);
+  if (after && isDeepStrictEqual(after.values, expected)) return { text: next, applied: ok.map((l) => l.target), skipped: bad };
+  if (ok.length === 1) return { text, applied: [], skipped: [...bad, ok[0]!.target] };
+  // Some fix is wrong: halve the group; each half is located again on the text it applies to.
+  const half = Math.ceil(ok.length / 2);
+  const first = applyGroup(text, ok.slice(0, half).map((l) => l.target), style);
+  const second = applyGroup(first.text, ok.slice(half).map((l) => l.target), style);
+  return {
+    text: second.text,
+    applied: [...first.applied, ...second.applied],
+    // Within a group that was located once, nothing overlaps: deferred ones here could not be located a second time.
+    skipped: [...bad, ...first.skipped, ...first.deferred, ...second.skipped, ...second.deferred],
+  };
+}
+
+/** Index (in `located`) of a fix whose splices overlap those of an earlier fix, or undefined. */
+function firstClash(located: readonly Located[]): number | undefined {
+  const all: { s: Splice; i: number }[] = [];
+  located.forEach((l, i) => l.splices.forEach((s) => all.push({ s, i })));
+  // By start; at one offset, insertions before replacements, then by fix order.
+  all.sort((a, b) => a.s.start - b.s.start || Number(a.s.end > a.s.start) - Number(b.s.end > b.s.start) || a.s.order - b.s.order);
+  let maxEnd = -1;
+  let owner = -1;
+  for (const { s, i } of all) {
+    if (s.start < maxEnd && i !== owner) return Math.max(i, owner);
+    if (s.start < maxEnd && i === owner) return i; // A fix whose own splices overlap: leave it for another round.
+    if (s.end > maxEnd) {
+      maxEnd = s.end;
+      owner = i;
+    }
+  }
+  return undefined;
+}
+
+/** Apply non-overlapping splices (in fix order at a shared offset), with the file's line breaks in inserted text. */
+function splices(text: string, list: Splice[], style: Style): string {
+  const sorted = [...list].sort((a, b) => a.start - b.start || Number(a.end > a.start) - Number(b.end > b.start) || a.order - b.order);
+  let out = '';
+  let at = 0;
+  for (const s of sorted) {
+    out += text.slice(at, s.start) + (style.eol === '\r\n' ? s.insert.replace(/\r?\n/g, '\r\n') : s.insert);
+    at = Math.max(at, s.end);
+  }
+  return out + text.slice(at);
+}
+
+/** Paths claimed by the fixes of one document: a path overlaps another when one is a prefix of the other. */
+class ClaimSet {
+  private readonly exact = new Set<string>();
+  private readonly prefixes = new Set<string>();
+  overlaps(path: readonly unknown[]): boolean {
+    const key = JSON.stringify(path);
+    if (this.prefixes.has(key)) return true; // A claimed path lies below this one.
+    for (let n = 0; n <= path.length; n++) if (this.exact.has(JSON.stringify(path.slice(0, n)))) return true;
+    return false;
+  }
+  add(path: readonly unknown[]): void {
+    this.exact.add(JSON.stringify(path));
+    for (let n = 0; n <= path.length; n++) this.prefixes.add(JSON.stringify(path.slice(0, n)));
+  }
+}
+
+/** Locate every edit of a fix on the unit's node tree: the splices (in file offsets) and the paths they rewrite. */
+function locate(unit: Unit, target: FixTarget, order: number, style: Style): Located {
+  const out: Located = { target, order, splices: [], claims: [] };
+  for (const edit of target.fix.edits) {
+    const e = rebase(edit, target.base);
+    const r = editSplices(unit.text, unit.doc, e, style);
+    for (const [start, end, insert] of r.splices) out.splices.push({ start: start + unit.offset, end: end + unit.offset, insert, order });
+    out.claims.push(...r.claims.map((c) => c.map(String)));
+  }
+  return out;
 }
 
 function rebase(edit: FixEdit, base: Path): FixEdit {
@@ -115,7 +307,11 @@ function getIn(v: unknown, path: Path): unknown {
 
 /** Set, delete or move on a plain value; missing mappings on a set path are created. Throws Unfixable otherwise. */
 export function applyToValue(root: unknown, edit: FixEdit): unknown {
-  const value = structuredClone(root);
+  return applyInPlace(structuredClone(root), edit);
+}
+
+/** {@link applyToValue} on the value itself (it may be left changed when the edit throws). */
+function applyInPlace(value: unknown, edit: FixEdit): unknown {
   const setIn = (path: Path, v: unknown) => {
     if (!path.length) throw new Unfixable('cannot replace a whole object');
     let cur: unknown = value;
@@ -191,7 +387,7 @@ function walk(doc: Document, path: Path): { steps: Step[]; found: boolean; last:
       cur = node;
     } else {
       if (!isMap(cur)) return { steps, found: false, last: cur };
-      if (cur.items.some((p) => isScalar(p.key) && p.key.value === '<<')) throw new Unfixable('merge key on the path');
+      if (cur.items.some((p) => isMergeKey(p.key))) throw new Unfixable('merge key on the path');
       const pair = cur.items.find((p) => isPair(p) && keyString(p.key) === seg) as Pair<Node, Node | null> | undefined;
       if (!pair) return { steps, found: false, last: cur };
       steps.push({ parent: cur, seg, pair, node: pair.value });
@@ -235,17 +431,17 @@ function range(node: { range?: [number, number, number] | null } | null | undefi
   return [r[0], r[1]];
 }
 
-function splice(text: string, start: number, end: number, insert: string): string {
-  return text.slice(0, start) + insert + text.slice(end);
-}
+/** One replacement of [start, end) by `insert`, in the offsets of the text the nodes were parsed from. */
+type TextSplice = [start: number, end: number, insert: string];
 
 // ---------------------------------------------------------------------------------------------------------------
 // Rendering values.
 
 const RENDER = { version: '1.1' as const, lineWidth: 0, indent: 2 };
 
-/** A scalar as plain YAML 1.1 text (quoted when a plain scalar would read differently). */
-function renderScalar(value: unknown, inFlow: boolean): string {
+/** A scalar as plain YAML 1.1 text (quoted when a plain scalar would read differently); JSON text in a JSON file. */
+function renderScalar(value: unknown, inFlow: boolean, style: Style): string {
+  if (style.json) return JSON.stringify(value ?? null);
   if (typeof value === 'string') {
     const plain = stringify(value, RENDER).replace(/\n$/, '');
     if (plain.includes('\n') || (inFlow && /[,[\]{}#:]/.test(plain))) return JSON.stringify(value);
@@ -259,15 +455,26 @@ function isCollection(v: unknown): boolean {
   return typeof v === 'object' && v !== null;
 }
 
-function renderFlow(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(renderFlow).join(', ')}]`;
-  if (isObj(value)) return `{${Object.entries(value).map(([k, v]) => `${renderScalar(k, true)}: ${renderFlow(v)}`).join(', ')}}`;
-  return renderScalar(value, true);
+/** A value in flow style on one line (`{a: 1, b: [x]}`); compact JSON in a JSON file. */
+function renderFlow(value: unknown, style: Style): string {
+  if (style.json) {
+    if (Array.isArray(value)) return `[${value.map((v) => renderFlow(v, style)).join(', ')}]`;
+    if (isObj(value)) return `{${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${renderFlow(v, style)}`).join(', ')}}`;
+    return JSON.stringify(value ?? null);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => renderFlow(v, style)).join(', ')}]`;
+  if (isObj(value)) return `{${Object.entries(value).map(([k, v]) => `${renderScalar(k, true, style)}: ${renderFlow(v, style)}`).join(', ')}}`;
+  return renderScalar(value, true, style);
+}
+
+/** A value spread over lines as JSON.stringify(…, 2) does, continuation lines indented by `indent` spaces. */
+function renderJsonBlock(value: unknown, indent: number, unit: number): string {
+  return JSON.stringify(value ?? null, null, unit).split('\n').join(`\n${' '.repeat(indent)}`);
 }
 
 /** A collection as block YAML, each line indented by `indent` spaces (lines end with a newline). */
-function renderBlock(value: unknown, indent: number): string {
-  if ((Array.isArray(value) && !value.length) || (isObj(value) && !Object.keys(value).length)) return ' '.repeat(indent) + renderFlow(value) + '\n';
+function renderBlock(value: unknown, indent: number, style: Style): string {
+  if ((Array.isArray(value) && !value.length) || (isObj(value) && !Object.keys(value).length)) return ' '.repeat(indent) + renderFlow(value, style) + '\n';
   const out = stringify(value, RENDER);
   return out
     .split('\n')
@@ -277,11 +484,11 @@ function renderBlock(value: unknown, indent: number): string {
 }
 
 /** `key: value` lines for a block mapping at `indent` (ending with a newline). */
-function renderBlockPair(key: string, value: unknown, indent: number): string {
-  const k = renderScalar(key, false);
+function renderBlockPair(key: string, value: unknown, indent: number, style: Style): string {
+  const k = renderScalar(key, false, style);
   if (isCollection(value) && (Array.isArray(value) ? value.length : Object.keys(value as object).length))
-    return `${' '.repeat(indent)}${k}:\n${renderBlock(value, indent + 2)}`;
-  return `${' '.repeat(indent)}${k}: ${isCollection(value) ? renderFlow(value) : renderScalar(value, false)}\n`;
+    return `${' '.repeat(indent)}${k}:\n${renderBlock(value, indent + 2, style)}`;
+  return `${' '.repeat(indent)}${k}: ${isCollection(value) ? renderFlow(value, style) : renderScalar(value, false, style)}\n`;
 }
 
 /** Nest a value under missing keys: (['a', 'b'], v) → {a: {b: v}}. */
@@ -296,45 +503,44 @@ function nest(keys: Path, value: unknown): unknown {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Edits on text.
+// Edits as splices of the text, with the paths they rewrite.
 
-function applyEdit(text: string, docIndex: number, edit: FixEdit): string {
-  const doc = parseDocs(text)[docIndex];
-  if (!doc) throw new Unfixable('no such document');
+function editSplices(text: string, doc: Document, edit: FixEdit, style: Style): { splices: TextSplice[]; claims: Path[] } {
   switch (edit.op) {
-    case 'set':
-      return setText(text, doc, edit.path, edit.value);
-    case 'delete': {
-      const [s, e, insert] = deleteSplice(text, doc, edit.path);
-      return splice(text, s, e, insert);
+    case 'set': {
+      const r = setSplice(text, doc, edit.path, edit.value, style);
+      return { splices: [r.splice], claims: [r.claim] };
     }
+    case 'delete':
+      return { splices: [deleteSplice(text, doc, edit.path)], claims: [edit.path] };
     case 'move':
-      return moveText(text, doc, edit.from, edit.to);
+      return moveSplices(text, doc, edit.from, edit.to, style);
   }
 }
 
-function setText(text: string, doc: Document, path: Path, value: unknown): string {
+function setSplice(text: string, doc: Document, path: Path, value: unknown, style: Style): { splice: TextSplice; claim: Path } {
   if (!path.length) throw new Unfixable('cannot replace a whole object');
   const w = walk(doc, path);
   if (w.found) {
     const step = w.steps[w.steps.length - 1]!;
-    return replaceValue(text, step, value);
+    return { splice: replaceValue(text, step, value, style), claim: path };
   }
-  // Missing: add below the deepest existing node.
+  // Missing: add below the deepest existing node. The new key is what this fix writes.
   const missing = path.slice(w.steps.length);
+  const claim = path.slice(0, w.steps.length + 1);
   const holder = w.last;
   if (isMap(holder)) {
     const key = missing[0];
     if (typeof key !== 'string') throw new Unfixable('cannot add a list item');
-    return insertPair(text, holder, key, nest(missing.slice(1), value));
+    return { splice: insertPair(text, holder, key, nest(missing.slice(1), value), style), claim };
   }
   const step = w.steps[w.steps.length - 1];
-  if (step && (holder === null || (isScalar(holder) && holder.value === null))) return replaceValue(text, step, nest(missing, value));
+  if (step && (holder === null || (isScalar(holder) && holder.value === null))) return { splice: replaceValue(text, step, nest(missing, value), style), claim: path.slice(0, w.steps.length) };
   throw new Unfixable('the parent is not a mapping');
 }
 
 /** Replace the value at a step (a mapping value or a list item) with `value`. */
-function replaceValue(text: string, step: Step, value: unknown): string {
+function replaceValue(text: string, step: Step, value: unknown, style: Style): TextSplice {
   const node = step.node;
   const inFlow = Boolean((step.parent as { flow?: boolean }).flow) || step.parent.srcToken?.type === 'flow-collection';
   if (!isCollection(value)) {
@@ -344,23 +550,24 @@ function replaceValue(text: string, step: Step, value: unknown): string {
       const [, keyEnd] = range(step.pair.key);
       const colon = text.indexOf(':', keyEnd);
       if (colon === -1) throw new Unfixable('no colon');
-      return splice(text, colon + 1, colon + 1, ' ' + renderScalar(value, inFlow));
+      return [colon + 1, colon + 1, ' ' + renderScalar(value, inFlow, style)];
     }
     const [s, e] = range(node);
     const old = text.slice(s, e);
-    let rendered = renderScalar(value, inFlow);
-    if (isScalar(node) && typeof value === 'string') {
+    let rendered = renderScalar(value, inFlow, style);
+    if (isScalar(node) && typeof value === 'string' && !style.json) {
       if ((node as Scalar).type === 'QUOTE_DOUBLE') rendered = JSON.stringify(value);
       else if ((node as Scalar).type === 'QUOTE_SINGLE') rendered = `'${value.replace(/'/g, "''")}'`;
     }
-    return splice(text, s, e, rendered + (old.endsWith('\n') ? '\n' : ''));
+    return [s, e, rendered + trailingBreak(old)];
   }
   // A collection value.
   if (inFlow || !step.pair) {
     if (!node) throw new Unfixable('empty list item');
     const [s, e] = range(node);
     const old = text.slice(s, e);
-    return splice(text, s, e, renderFlow(value) + (old.endsWith('\n') ? '\n' : ''));
+    const rendered = style.json && old.includes('\n') ? renderJsonBlock(value, columnOf(text, firstNonSpace(text, lineStart(text, s))), jsonIndentUnit(text)) : renderFlow(value, style);
+    return [s, e, rendered + trailingBreak(old)];
   }
   const [keyStart, keyEnd] = range(step.pair.key);
   const colon = text.indexOf(':', keyEnd);
@@ -372,28 +579,60 @@ function replaceValue(text: string, step: Step, value: unknown): string {
   const rest = text.slice(colon + 1, nl === -1 ? text.length : nl);
   const comment = /^\s*#/.test(rest) ? rest.replace(/\s+$/, '') : '';
   const empty = Array.isArray(value) ? value.length === 0 : Object.keys(value as object).length === 0;
-  let body = empty ? ` ${renderFlow(value)}${comment}\n` : `${comment}\n${renderBlock(value, indent + 2)}`;
-  if (end === text.length && !text.endsWith('\n')) body = body.replace(/\n$/, '');
-  return splice(text, colon + 1, end, body);
+  let body = empty ? ` ${renderFlow(value, style)}${comment}\n` : `${comment}\n${renderBlock(value, indent + 2, style)}`;
+  if (end === text.length && !/\n$/.test(text)) body = body.replace(/\n$/, '');
+  return [colon + 1, end, body];
+}
+
+/** The line break a node's source range ends with (block scalars include it), to keep after a replacement. */
+function trailingBreak(old: string): string {
+  return old.endsWith('\r\n') ? '\r\n' : old.endsWith('\n') ? '\n' : '';
+}
+
+function firstNonSpace(text: string, from: number): number {
+  let i = from;
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  return i;
+}
+
+/** The indentation step of a JSON text: the indentation of its first indented line (2 when there is none). */
+function jsonIndentUnit(text: string): number {
+  const m = /\n( +)\S/.exec(text);
+  return m ? m[1]!.length : 2;
 }
 
 function isFlow(c: YAMLMap | YAMLSeq): boolean {
   return Boolean(c.flow) || c.srcToken?.type === 'flow-collection';
 }
 
-/** Add `key: value` to a mapping. */
-function insertPair(text: string, map: YAMLMap, key: string, value: unknown, rawBlock?: (indent: number) => string): string {
+/** Add `key: value` to a mapping. `rawBlock` renders the entry itself (a moved entry keeps its text). */
+function insertPair(text: string, map: YAMLMap, key: string, value: unknown, style: Style, rawBlock?: (indent: number) => string): TextSplice {
   if (isFlow(map)) {
     const [s, e] = range(map);
     const close = text.lastIndexOf('}', e);
     if (close < s) throw new Unfixable('no closing brace');
-    const entry = `${renderScalar(key, true)}: ${renderFlow(value)}`;
     const inner = text.slice(s + 1, close);
-    if (!inner.trim()) return splice(text, s + 1, close, entry);
+    const pairs = map.items.filter(isPair) as Pair<Node, Node | null>[];
+    const last = pairs[pairs.length - 1];
+    const multiLine = inner.includes('\n') && last !== undefined;
+    if (multiLine) {
+      // Entries on their own lines (pretty-printed JSON, multi-line flow YAML): a new line at the last entry's indent.
+      const keyStart = range(last.key)[0];
+      const indent = columnOf(text, keyStart);
+      const k = renderScalar(key, true, style);
+      const v = isCollection(value) ? (style.json ? renderJsonBlock(value, indent, jsonIndentUnit(text)) : renderFlow(value, style)) : renderScalar(value, true, style);
+      const lastEnd = last.value?.range ? last.value.range[1] : range(last.key)[1];
+      const after = /^[ \t]*,/.exec(text.slice(lastEnd, close));
+      const at = after ? lastEnd + after[0].length : lastEnd;
+      return [at, at, `${after ? '' : ','}\n${' '.repeat(indent)}${k}: ${v}${after ? ',' : ''}`];
+    }
+    const tight = style.json && /"\s*:(?!\s)/.test(inner) && !/,\s/.test(inner);
+    const entry = `${renderScalar(key, true, style)}:${tight ? '' : ' '}${tight ? JSON.stringify(value ?? null) : renderFlow(value, style)}`;
+    if (!inner.trim()) return [s + 1, close, entry];
     // After the last entry (and a trailing comma, if any).
     const trimmed = inner.replace(/\s+$/, '');
     const at = s + 1 + trimmed.length;
-    return splice(text, at, at, trimmed.endsWith(',') ? ` ${entry}` : `, ${entry}`);
+    return [at, at, trimmed.endsWith(',') ? ` ${entry}` : tight ? `,${entry}` : `, ${entry}`];
   }
   const pairs = map.items.filter(isPair) as Pair<Node, Node | null>[];
   if (!pairs.length) throw new Unfixable('empty block mapping');
@@ -402,13 +641,13 @@ function insertPair(text: string, map: YAMLMap, key: string, value: unknown, raw
   const last = pairs[pairs.length - 1]!;
   const lastEnd = last.value?.range ? last.value.range[1] : range(last.key)[1];
   const at = endOfLineAfter(text, lastEnd);
-  const block = rawBlock ? rawBlock(indent) : renderBlockPair(key, value, indent);
-  if (at === text.length && !text.endsWith('\n')) return text + '\n' + block.replace(/\n$/, '');
-  return splice(text, at, at, block);
+  const block = rawBlock ? rawBlock(indent) : renderBlockPair(key, value, indent, style);
+  if (at === text.length && !text.endsWith('\n')) return [at, at, '\n' + block.replace(/\n$/, '')];
+  return [at, at, block];
 }
 
 /** The splice that deletes the node at `path`: [start, end, replacement]. */
-function deleteSplice(text: string, doc: Document, path: Path): [number, number, string] {
+function deleteSplice(text: string, doc: Document, path: Path): TextSplice {
   if (!path.length) throw new Unfixable('cannot delete a whole object');
   const w = walk(doc, path);
   if (!w.found) throw new Unfixable('nothing to delete');
@@ -419,7 +658,7 @@ function deleteSplice(text: string, doc: Document, path: Path): [number, number,
   const itemStart = step.pair ? range(step.pair.key)[0] : startOfSeqItem(text, step.node);
   const itemEnd = step.pair ? (step.node?.range ? step.node.range[1] : range(step.pair.key)[1]) : range(step.node)[1];
   if (isFlow(parent)) {
-    // Remove the entry and one adjacent comma.
+    // Remove the entry and one adjacent comma; an entry on lines of its own goes with its lines.
     let s = itemStart;
     let e = itemEnd;
     const after = /^\s*,[ \t]*/.exec(text.slice(e));
@@ -427,6 +666,14 @@ function deleteSplice(text: string, doc: Document, path: Path): [number, number,
     else {
       const before = /,\s*$/.exec(text.slice(range(parent)[0] + 1, s));
       if (before) s -= before[0].length;
+    }
+    const ls = lineStart(text, itemStart);
+    const le = endOfLineAfter(text, e);
+    if (onlySpacesBefore(text, itemStart) && /^[ \t]*\r?\n$/.test(text.slice(e, le)) && s === itemStart) return [ls, le, ''];
+    if (s < itemStart && onlySpacesBefore(text, itemStart) && /^,[ \t]*\r?\n[ \t]*$/.test(text.slice(s, itemStart))) {
+      // The last entry on its own line: drop the comma ending the line before, and this line.
+      const lineEnd = text.indexOf('\n', e);
+      return [s, lineEnd === -1 ? e : lineEnd - (text[lineEnd - 1] === '\r' ? 1 : 0), ''];
     }
     return [s, e, ''];
   }
@@ -441,7 +688,7 @@ function deleteSplice(text: string, doc: Document, path: Path): [number, number,
         // Remove the item's lines (comments around it stay) and write the empty collection after the colon.
         const s = lineStart(text, itemStart);
         const e = endOfLineAfter(text, itemEnd);
-        return [colon + 1, e, ` ${empty}` + text.slice(colon + 1, s) + (e === text.length && !text.endsWith('\n') ? '' : '')];
+        return [colon + 1, e, ` ${empty}` + text.slice(colon + 1, s)];
       }
       return [colon + 1, endOfLineAfter(text, pe), ` ${empty}\n`];
     }
@@ -469,7 +716,8 @@ function startOfSeqItem(text: string, node: Node | null | undefined): number {
   return s;
 }
 
-function moveText(text: string, doc: Document, from: Path, to: Path): string {
+/** A move: the entry deleted at `from` and inserted at `to` (two splices on the same parse). */
+function moveSplices(text: string, doc: Document, from: Path, to: Path, style: Style): { splices: TextSplice[]; claims: Path[] } {
   if (!from.length || !to.length) throw new Unfixable('cannot move a whole object');
   if (to.length > from.length && from.every((s, i) => to[i] === s)) throw new Unfixable('destination inside source');
   const src = walk(doc, from);
@@ -491,14 +739,15 @@ function moveText(text: string, doc: Document, from: Path, to: Path): string {
   const [keyStart] = range(srcStep.pair.key);
   const valueEnd = srcStep.node?.range ? srcStep.node.range[1] : range(srcStep.pair.key)[1];
   const oldIndent = columnOf(text, keyStart);
-  const keyText = renderScalar(newKey, false);
+  const keyText = renderScalar(newKey, false, style);
+  const prefix = (indent: number) => missing.map((k, i) => `${' '.repeat(indent + i * 2)}${renderScalar(k as string, false, style)}:\n`).join('');
   const rawBlock = (indent: number): string => {
     const depth = indent + missing.length * 2;
     let entry: string;
     if (srcParentFlow || (srcStep.node && isCollection(value) && isFlowNode(srcStep.node))) {
       // A one-line flow value: rewrite the key, keep the value's text.
-      const vText = srcStep.node?.range ? text.slice(srcStep.node.range[0], srcStep.node.range[1]).replace(/\n$/, '') : '';
-      if (vText.includes('\n') && srcParentFlow) return prefix(indent) + renderBlockPair(newKey, value, depth);
+      const vText = srcStep.node?.range ? text.slice(srcStep.node.range[0], srcStep.node.range[1]).replace(/\r?\n$/, '') : '';
+      if (vText.includes('\n') && srcParentFlow) return prefix(indent) + renderBlockPair(newKey, value, depth, style);
       entry = `${' '.repeat(depth)}${keyText}:${vText ? ' ' + vText : ''}\n`;
     } else {
       const end = endOfLineAfter(text, valueEnd);
@@ -519,33 +768,15 @@ function moveText(text: string, doc: Document, from: Path, to: Path): string {
     }
     return prefix(indent) + entry;
   };
-  const prefix = (indent: number) => missing.map((k, i) => `${' '.repeat(indent + i * 2)}${renderScalar(k as string, false)}:\n`).join('');
-
-  const [ds, de, dins] = deleteSplice(text, doc, from);
-  // Insert first on a copy to learn the insertion offset, then combine with the deletion.
-  const withInsert = isFlow(holder) || !holder.items.length
-    ? undefined
-    : insertPair(text, holder, missing.length ? (missing[0] as string) : newKey, missing.length ? nest([...missing.slice(1), newKey], value) : value, rawBlock);
-  let insertAt: number;
-  let insertText: string;
-  if (withInsert === undefined) {
-    // Flow destination: render the value.
-    const inserted = insertPair(text, holder, missing.length ? (missing[0] as string) : newKey, nest([...missing.slice(1), newKey], value));
-    ({ at: insertAt, text: insertText } = diffInsert(text, inserted));
-  } else ({ at: insertAt, text: insertText } = diffInsert(text, withInsert));
-  if (insertAt > ds && insertAt < de) throw new Unfixable('destination inside the moved text');
-  if (insertAt >= de) return splice(splice(text, insertAt, insertAt, insertText), ds, de, dins);
-  return splice(splice(text, ds, de, dins), insertAt, insertAt, insertText);
+  const del = deleteSplice(text, doc, from);
+  const firstKey = missing.length ? (missing[0] as string) : newKey;
+  const nested = missing.length ? nest([...missing.slice(1), newKey], value) : value;
+  // Block destinations keep the entry's text; flow ones (and JSON) get the value rendered.
+  const ins = isFlow(holder) || !holder.items.length ? insertPair(text, holder, firstKey, nested, style) : insertPair(text, holder, firstKey, nested, style, rawBlock);
+  if (ins[0] > del[0] && ins[0] < del[1]) throw new Unfixable('destination inside the moved text');
+  return { splices: [del, ins], claims: [from, to.slice(0, dest.steps.length + 1)] };
 }
 
 function isFlowNode(node: Node): boolean {
   return (isMap(node) || isSeq(node)) && isFlow(node);
-}
-
-/** Where and what `after` inserted into `before` (a pure insertion). */
-function diffInsert(before: string, after: string): { at: number; text: string } {
-  let i = 0;
-  while (i < before.length && before[i] === after[i]) i++;
-  const added = after.length - before.length;
-  return { at: i, text: after.slice(i, i + added) };
 }
