@@ -609,7 +609,7 @@ function isFlow(c: YAMLMap | YAMLSeq): boolean {
 function insertPair(text: string, map: YAMLMap, key: string, value: unknown, style: Style, rawBlock?: (indent: number) => string): TextSplice {
   if (isFlow(map)) {
     const [s, e] = range(map);
-    const close = text.lastIndexOf('}', e);
+    const close = text.lastIndexOf('}', e - 1);
     if (close < s) throw new Unfixable('no closing brace');
     const inner = text.slice(s + 1, close);
     const pairs = map.items.filter(isPair) as Pair<Node, Node | null>[];
