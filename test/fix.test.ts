@@ -242,3 +242,15 @@ describe('one pass per file, in the file style (issue 20)', () => {
     expect(r.text).toBe(text);
   });
 });
+
+describe('a fix that changes what the Pod may do is not safe (issue 20)', () => {
+  it('renaming hostnetwork to hostNetwork is offered, never applied by --fix (and no dnsPolicy follows)', () => {
+    const dir = tmp();
+    const text = `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: a\nspec:\n  selector:\n    matchLabels: {app: a}\n  template:\n    metadata:\n      labels: {app: a}\n    spec:\n      hostnetwork: true\n      containers:\n        - name: a\n          image: a:1\n          securityContxt: {privileged: true}\n`;
+    writeFileSync(join(dir, 'a.yaml'), text);
+    const r = runCli(['--no-config', '-f', 'json', '--fix', 'a.yaml'], { cwd: dir });
+    expect(readFileSync(join(dir, 'a.yaml'), 'utf8')).toBe(text);
+    const fixes = JSON.parse(r.stdout).findings.map((f: { fix?: { description: string } }) => f.fix?.description).filter(Boolean);
+    expect(fixes).toEqual(expect.arrayContaining([expect.stringMatching(/^Rename hostnetwork to hostNetwork \(it changes what the Pod may do: review it\)$/), expect.stringMatching(/^Rename securityContxt to securityContext \(it changes/)]));
+  });
+});

@@ -7,6 +7,7 @@
  * properties, additionalProperties, required, items, pattern, minimum, maximum), with ajv's semantics,
  * so it finds at least one issue whenever the compiled validator fails.
  */
+import { touchesPrivileges } from '../k8s/privileges.js';
 import { isRecord } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
 import { editDistance } from '../util/suggest.js';
@@ -424,7 +425,7 @@ export class Explainer {
       let fix: Fix | undefined;
       if (one && one.certain) {
         if (this.existsAt(one.dest)) message += ` (${dests[0]} is already set: merge the two.)`;
-        else fix = { description: `Move ${u.key} to ${showPath(one.dest)}`, edits: [{ op: 'move', from: path, to: one.dest }] };
+        else fix = privilegeAware({ description: `Move ${u.key} to ${showPath(one.dest)}`, edits: [{ op: 'move', from: path, to: one.dest }] }, u.key, u.value);
       }
       this.issues.push({ kind: 'unknown-field', path, at: 'key', message, fix });
       return;
@@ -439,7 +440,7 @@ export class Explainer {
         const to = [...frame.path, typos[0]!];
         const target = this.resolve(frame.resolved.node.properties![typos[0]!]!);
         if (this.existsAt(to)) message += ` (${code(typos[0]!)} is also set: keep one.)`;
-        else if (this.fits(u.value, target)) fix = { description: `Rename ${u.key} to ${typos[0]}`, edits: [{ op: 'move', from: path, to }] };
+        else if (this.fits(u.value, target)) fix = privilegeAware({ description: `Rename ${u.key} to ${typos[0]}`, edits: [{ op: 'move', from: path, to }] }, typos[0]!, u.value);
       }
       this.issues.push({ kind: 'unknown-field', path, at: 'key', message, fix });
       return;
@@ -483,4 +484,13 @@ export class Explainer {
 /** Explain every problem of an object that failed its schema. */
 export function explain(input: ExplainInput): SchemaIssue[] {
   return new Explainer(input).run();
+}
+
+/**
+ * A move or rename that makes a field take effect is safe to apply unless the field changes what the Pod may do
+ * (`hostnetwork: true` renamed to `hostNetwork: true` switches host networking on): then it is offered in editors,
+ * never applied by --fix.
+ */
+function privilegeAware(fix: Fix, key: string, value: unknown): Fix {
+  return touchesPrivileges(key, value) ? { ...fix, safe: false, description: `${fix.description} (it changes what the Pod may do: review it)` } : fix;
 }
