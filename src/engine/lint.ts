@@ -1,12 +1,14 @@
 /**
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
+import { builtinKind } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.js';
 import type {
   Finding,
   Manifest,
   NodeInfo,
+  ObjectRef,
   RelatedLocation,
   Report,
   Rule,
@@ -50,9 +52,12 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
 
-function appliesTo(rule: Rule, kind: string): boolean {
+/** A rule applies to an object of one of its kinds, in the kind's own API group (see builtinKind). */
+function appliesTo(rule: Rule, ref: ObjectRef): boolean {
   const kinds = rule.meta.kinds;
-  return kinds === '*' || kinds.includes(kind);
+  if (kinds === '*') return true;
+  const kind = builtinKind(ref);
+  return kind !== undefined && kinds.includes(kind);
 }
 
 /** Build a finding for a report made on a manifest. */
@@ -157,7 +162,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
         break fileLoop;
       }
       for (const rule of opts.rules) {
-        if (!rule.check || !appliesTo(rule, m.ref.kind)) continue;
+        if (!rule.check || !appliesTo(rule, m.ref)) continue;
         const sev = severityOf(rule, file);
         if (sev === 'off') continue;
         try {

@@ -2,12 +2,46 @@
  * Kind groups and Pod-spec extraction: one place that knows where each workload
  * kind keeps its Pod template, so a Pod-spec rule covers every kind with the right path.
  */
-import type { Manifest, Path } from '../types.js';
+import type { Manifest, ObjectRef, Path } from '../types.js';
 
 /** Kinds whose controller keeps Pods running: restartPolicy must be Always. */
 export const LONG_RUNNING_KINDS = ['DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'] as const;
 /** Kinds with a Pod template (or that are a Pod). */
 export const POD_KINDS = ['Pod', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'CronJob', 'ReplicationController'] as const;
+
+/**
+ * The API groups Kubernetes serves each built-in kind from that daemonlint has rules for (`''` is the core group,
+ * apiVersion `v1`). `extensions` served DaemonSet, Deployment and ReplicaSet before Kubernetes 1.16.
+ */
+const BUILTIN_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  Pod: [''],
+  Service: [''],
+  ReplicationController: [''],
+  Node: [''],
+  DaemonSet: ['apps', 'extensions'],
+  Deployment: ['apps', 'extensions'],
+  ReplicaSet: ['apps', 'extensions'],
+  StatefulSet: ['apps'],
+  Job: ['batch'],
+  CronJob: ['batch'],
+};
+
+/** The API group of an apiVersion: `apps/v1` → `apps`, `v1` → `''` (core). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+/**
+ * The kind rules match an object by: its kind, unless it borrows the name of a built-in kind from another API group
+ * (`apiVersion: example.com/v1, kind: DaemonSet` is a custom resource with its own schema, not a DaemonSet): then
+ * undefined, and no rule written for the built-in kind applies to it.
+ */
+export function builtinKind(ref: Pick<ObjectRef, 'apiVersion' | 'kind'>): string | undefined {
+  const groups = BUILTIN_GROUPS[ref.kind];
+  if (!groups) return ref.kind;
+  return groups.includes(groupOf(ref.apiVersion)) ? ref.kind : undefined;
+}
 
 export function isRecord(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -59,7 +93,8 @@ export function getAt(obj: unknown, path: Path): unknown {
 
 /** The Pod template of a workload object, or undefined when the kind has none or it is not a mapping. */
 export function podTemplate(m: Manifest): PodTemplate | undefined {
-  const tp = templatePathOf(m.ref.kind);
+  const kind = builtinKind(m.ref);
+  const tp = kind === undefined ? undefined : templatePathOf(kind);
   if (!tp) return undefined;
   const template = getAt(m.object, tp);
   if (!isRecord(template)) return undefined;

@@ -201,7 +201,10 @@ export class Explainer {
         kind: 'range',
         path,
         at: 'value',
-        message: `${code(showPath(path))} is ${value}, outside the range of a 32-bit integer (${node.minimum} to ${node.maximum}).`,
+        message:
+          node.maximum === 65535
+            ? `${code(showPath(path))} is ${value}, not a port number: the API server accepts ${node.minimum} to 65535${node.minimum === 0 ? ' (0: not set)' : ''}.`
+            : `${code(showPath(path))} is ${value}, outside the range of a 32-bit integer (${node.minimum} to ${node.maximum}).`,
       });
     }
     if (Array.isArray(value)) {
@@ -222,7 +225,8 @@ export class Explainer {
       else if (node.additionalProperties === false) this.unknown.push({ frames: inner, key, value: child });
       else if (node.additionalProperties) this.visit(child, this.resolve(node.additionalProperties), [...path, key], inner);
     }
-    for (const field of node.required ?? []) if (value[field] === undefined) this.missing.push({ frame, field });
+    // `field: null` is the same as leaving the field out (Kubernetes decodes null as unset).
+    for (const field of node.required ?? []) if (value[field] === undefined || value[field] === null) this.missing.push({ frame, field });
   }
 
   // ---------------------------------------------------------------- types and formats
@@ -473,6 +477,8 @@ export class Explainer {
       const names = fields.map(code);
       const list = names.length === 1 ? `the required field ${names[0]}` : `the required fields ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
       let message = `${where} is missing ${list}.`;
+      const nulls = fields.filter((f) => (frame.value as Record<string, unknown>)[f] === null);
+      if (nulls.length) message += ` (\`${nulls[0]}: null\` is the same as leaving it out.)`;
       if (fields.includes('selector') && /^(?:DaemonSet|Deployment|ReplicaSet|StatefulSet)Spec$/.test(frame.resolved.title ?? '')) {
         message += ` apps/v1 has no default selector: add \`selector.matchLabels\` with labels of the Pod template.`;
       }
