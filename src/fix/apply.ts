@@ -14,7 +14,7 @@
  * Used by `--fix` and by the language server's quick fixes.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { isAlias, isMap, isPair, isScalar, isSeq, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Parser, isAlias, isMap, isPair, isScalar, isSeq, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { decodeJson, isJsonText } from '../load/json.js';
 import { PARSE_OPTIONS, MAX_ALIAS_COUNT } from '../load/parse.js';
 import { parseDocuments } from '../load/limits.js';
@@ -435,6 +435,51 @@ function range(node: { range?: [number, number, number] | null } | null | undefi
 type TextSplice = [start: number, end: number, insert: string];
 
 // ---------------------------------------------------------------------------------------------------------------
+// Comments: a fix never loses one. A comment on lines a fix removes stays, as a line of its own.
+
+let commentCache: { text: string; comments: { start: number; source: string }[] } | undefined;
+
+/** Every comment of a YAML text with its offset, in order (from the CST, so `#` inside scalars is not one). */
+function commentsOf(text: string): { start: number; source: string }[] {
+  if (commentCache?.text === text) return commentCache.comments;
+  const comments: { start: number; source: string }[] = [];
+  const stack: unknown[] = [];
+  for (const token of new Parser().parse(text)) stack.push(token);
+  while (stack.length) {
+    const v = stack.pop();
+    if (!v || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+      continue;
+    }
+    const t = v as { type?: string; offset?: number; source?: string };
+    if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') comments.push({ start: t.offset, source: t.source });
+    for (const x of Object.values(v)) if (x && typeof x === 'object') stack.push(x);
+  }
+  comments.sort((a, b) => a.start - b.start);
+  commentCache = { text, comments };
+  return comments;
+}
+
+/** The comments that start inside [start, end). */
+function commentsIn(text: string, start: number, end: number): string[] {
+  if (!text.includes('#', start) || text.indexOf('#', start) >= end) return [];
+  return commentsOf(text)
+    .filter((c) => c.start >= start && c.start < end)
+    .map((c) => c.source);
+}
+
+/** Comment lines at `indent`, for comments a splice would otherwise remove. */
+function commentLines(comments: readonly string[], indent: number): string {
+  return comments.map((c) => `${' '.repeat(indent)}${c}\n`).join('');
+}
+
+/** A splice inside one line (or a flow collection) may not remove a comment: refuse rather than lose it. */
+function noCommentsIn(text: string, start: number, end: number): void {
+  if (commentsIn(text, start, end).length) throw new Unfixable('a comment inside the replaced text');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Rendering values.
 
 const RENDER = { version: '1.1' as const, lineWidth: 0, indent: 2 };
@@ -512,7 +557,7 @@ function editSplices(text: string, doc: Document, edit: FixEdit, style: Style): 
       return { splices: [r.splice], claims: [r.claim] };
     }
     case 'delete':
-      return { splices: [deleteSplice(text, doc, edit.path)], claims: [edit.path] };
+      return { splices: [deleteSplice(text, doc, edit.path, true)], claims: [edit.path] };
     case 'move':
       return moveSplices(text, doc, edit.from, edit.to, style);
   }
@@ -553,6 +598,7 @@ function replaceValue(text: string, step: Step, value: unknown, style: Style): T
       return [colon + 1, colon + 1, ' ' + renderScalar(value, inFlow, style)];
     }
     const [s, e] = range(node);
+    noCommentsIn(text, s, e);
     const old = text.slice(s, e);
     let rendered = renderScalar(value, inFlow, style);
     if (isScalar(node) && typeof value === 'string' && !style.json) {
@@ -565,6 +611,7 @@ function replaceValue(text: string, step: Step, value: unknown, style: Style): T
   if (inFlow || !step.pair) {
     if (!node) throw new Unfixable('empty list item');
     const [s, e] = range(node);
+    noCommentsIn(text, s, e);
     const old = text.slice(s, e);
     const rendered = style.json && old.includes('\n') ? renderJsonBlock(value, columnOf(text, firstNonSpace(text, lineStart(text, s))), jsonIndentUnit(text)) : renderFlow(value, style);
     return [s, e, rendered + trailingBreak(old)];
@@ -580,6 +627,8 @@ function replaceValue(text: string, step: Step, value: unknown, style: Style): T
   const comment = /^\s*#/.test(rest) ? rest.replace(/\s+$/, '') : '';
   const empty = Array.isArray(value) ? value.length === 0 : Object.keys(value as object).length === 0;
   let body = empty ? ` ${renderFlow(value, style)}${comment}\n` : `${comment}\n${renderBlock(value, indent + 2, style)}`;
+  // Comments inside the old value stay, after the new one.
+  body += commentLines(commentsIn(text, colon + 1, end).filter((c) => !comment.includes(c)), indent + 2);
   if (end === text.length && !/\n$/.test(text)) body = body.replace(/\n$/, '');
   return [colon + 1, end, body];
 }
@@ -646,8 +695,12 @@ function insertPair(text: string, map: YAMLMap, key: string, value: unknown, sty
   return [at, at, block];
 }
 
-/** The splice that deletes the node at `path`: [start, end, replacement]. */
-function deleteSplice(text: string, doc: Document, path: Path): TextSplice {
+/**
+ * The splice that deletes the node at `path`: [start, end, replacement]. With `keepComments`, comments on the removed
+ * lines stay as lines of their own (a move carries them along with the entry instead).
+ */
+function deleteSplice(text: string, doc: Document, path: Path, keepComments = false): TextSplice {
+  const keep = (start: number, end: number, indent: number) => (keepComments ? commentLines(commentsIn(text, start, end), indent) : '');
   if (!path.length) throw new Unfixable('cannot delete a whole object');
   const w = walk(doc, path);
   if (!w.found) throw new Unfixable('nothing to delete');
@@ -667,6 +720,7 @@ function deleteSplice(text: string, doc: Document, path: Path): TextSplice {
       const before = /,\s*$/.exec(text.slice(range(parent)[0] + 1, s));
       if (before) s -= before[0].length;
     }
+    if (keepComments) noCommentsIn(text, Math.min(s, itemStart), endOfLineAfter(text, e));
     const ls = lineStart(text, itemStart);
     const le = endOfLineAfter(text, e);
     if (onlySpacesBefore(text, itemStart) && /^[ \t]*\r?\n$/.test(text.slice(e, le)) && s === itemStart) return [ls, le, ''];
@@ -688,13 +742,13 @@ function deleteSplice(text: string, doc: Document, path: Path): TextSplice {
         // Remove the item's lines (comments around it stay) and write the empty collection after the colon.
         const s = lineStart(text, itemStart);
         const e = endOfLineAfter(text, itemEnd);
-        return [colon + 1, e, ` ${empty}` + text.slice(colon + 1, s)];
+        return [colon + 1, e, ` ${empty}` + text.slice(colon + 1, s) + keep(s, e, columnOf(text, itemStart))];
       }
-      return [colon + 1, endOfLineAfter(text, pe), ` ${empty}\n`];
+      return [colon + 1, endOfLineAfter(text, pe), ` ${empty}\n` + keep(colon + 1, endOfLineAfter(text, pe), columnOf(text, range(owner.pair.key)[0]) + 2)];
     }
     if (owner) {
       // A list item that is a mapping: `- key: v` → `- {}`.
-      return [ps, endOfLineAfter(text, pe), `${empty}\n`];
+      return [ps, endOfLineAfter(text, pe), `${empty}\n` + keep(ps, endOfLineAfter(text, pe), columnOf(text, ps))];
     }
     throw new Unfixable('cannot empty the document');
   }
@@ -703,9 +757,10 @@ function deleteSplice(text: string, doc: Document, path: Path): TextSplice {
     // First key of a list item (`- name: x`): the next entry moves up onto the dash line.
     if (!step.pair || index !== 0) throw new Unfixable('unexpected layout');
     const next = items[1] as Pair<Node, Node | null>;
+    if (keepComments) noCommentsIn(text, itemStart, range(next.key)[0]);
     return [itemStart, range(next.key)[0], ''];
   }
-  return [lineS, endOfLineAfter(text, itemEnd), ''];
+  return [lineS, endOfLineAfter(text, itemEnd), keep(lineS, endOfLineAfter(text, itemEnd), columnOf(text, itemStart))];
 }
 
 function startOfSeqItem(text: string, node: Node | null | undefined): number {
