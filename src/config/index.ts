@@ -159,7 +159,9 @@ function readSource(file: string): Source {
   }
   const lc = new LineCounter();
   // The loader's bounded parse: a linear duplicate-key check and the nesting limit.
-  const docs = parseDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' }, lc);
+  const docs = parseDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  lc.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
   const errors = docs.flatMap((d) => d.errors);
   if (docs.length > 1 && !errors.length) {
     const pos = lc.linePos(docs[1]!.range?.[0] ?? 0);

@@ -141,7 +141,8 @@ export function parseSource(input: ParseInput): SourceFile {
         if (one) return locateInDocument(one.doc, one.lc, path, at, text.slice(one.start));
         haveNodes = true;
         lc = new LineCounter();
-        docs = parseDocuments(text, PARSE_OPTIONS, lc);
+        docs = parseDocuments(text, PARSE_OPTIONS);
+        fillLineCounter(lc, text);
         if (!Array.isArray(docs)) docs = [];
       }
       const doc = docs[docIndex];
@@ -238,7 +239,9 @@ export function parseSource(input: ParseInput): SourceFile {
 
   let parsed: Document[];
   try {
-    parsed = parseDocuments(text, PARSE_OPTIONS, lc);
+    // Line starts from the text itself: the parser misses line breaks inside some broken tokens (a stray U+FEFF).
+    parsed = parseDocuments(text, PARSE_OPTIONS);
+    fillLineCounter(lc, text);
   } catch (err) {
     problems.push({ ruleId: 'yaml-syntax', message: `The file could not be parsed as YAML: ${firstLine(String((err as Error).message ?? err))}`, range: emptyRange() });
     return file;
