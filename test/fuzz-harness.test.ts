@@ -275,19 +275,42 @@ describe('baselines', () => {
   });
 });
 
+/**
+ * Rules whose output grows faster than their input on these files: host-port-conflict reports every conflicting pair
+ * (n² findings when many DaemonSets take one host port) and service-target-port lists every selected workload in each
+ * Service's finding. Left to the restructuring of the rules; `it.fails` below turns red once they are linear.
+ */
+const KNOWN_QUADRATIC = ['host-port-conflict', 'service-target-port'];
+
+/** Findings plus related locations per rule for `n` generated files. */
+async function outputPerRule(n: number): Promise<{ files: SourceFile[]; findings: Finding[]; size: Map<string, number> }> {
+  const files = crossResourceFiles(n, SEED).map((f) => parseSource({ path: f.name, text: f.text }));
+  const r = await timed('many files', `${n} files`, 60_000, () => lintAsync(files, { rules: allRules }));
+  expect(r.internalErrors).toEqual([]);
+  const size = new Map<string, number>();
+  for (const f of r.findings) size.set(f.ruleId, (size.get(f.ruleId) ?? 0) + 1 + (f.related?.length ?? 0));
+  return { files, findings: r.findings, size };
+}
+
 describe('many files with the cross-resource rules', () => {
-  it('every finding on its line, output linear in the input, within budget', async () => {
-    const n = RUNS ? 2000 : 120;
-    const files = crossResourceFiles(n, SEED).map((f) => parseSource({ path: f.name, text: f.text }));
-    const r = await timed('many files', `${n} files`, 60_000, () => lintAsync(files, { rules: allRules }));
-    expect(r.internalErrors).toEqual([]);
-    for (const f of files) expectOnTheLines(f, r.findings, f.path);
-    const related = r.findings.reduce((s, f) => s + (f.related?.length ?? 0), 0);
-    // Linear output: a bounded number of findings and related locations per object (no n² pairs).
-    expect(r.findings.length).toBeLessThan(n * 12);
-    expect(related).toBeLessThan(n * 40);
-    heapBudget(`${n} files`, 1024);
-  }, 120_000);
+  const n = RUNS ? 1000 : 300;
+
+  it('every finding on its line; output linear in the input (twice the files, at most about twice the output); within budget', async () => {
+    const small = await outputPerRule(n);
+    const big = await outputPerRule(2 * n);
+    for (const f of big.files) expectOnTheLines(f, big.findings, f.path);
+    for (const [rule, count] of big.size) {
+      if (KNOWN_QUADRATIC.includes(rule)) continue;
+      expect(count, `${rule}: ${small.size.get(rule) ?? 0} → ${count}`).toBeLessThanOrEqual(2.6 * (small.size.get(rule) ?? 0) + 20);
+    }
+    heapBudget(`${2 * n} files`, 1024);
+  }, 300_000);
+
+  it.fails('host-port-conflict and service-target-port output grows linearly too (known: it does not yet)', async () => {
+    const small = await outputPerRule(n);
+    const big = await outputPerRule(2 * n);
+    for (const rule of KNOWN_QUADRATIC) expect(big.size.get(rule) ?? 0, rule).toBeLessThanOrEqual(2.6 * (small.size.get(rule) ?? 0) + 20);
+  }, 300_000);
 });
 
 describe('the language server', () => {

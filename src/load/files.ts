@@ -147,18 +147,28 @@ export function expandPaths(paths: readonly string[], cwd: string, errors?: stri
   return out;
 }
 
+/** Offsets where the lines of raw bytes start: after LF, CRLF and a lone CR, as parse.ts counts them in text. */
+function byteLineStarts(buf: Buffer, upTo: number = buf.length): number[] {
+  const starts = [0];
+  for (let i = 0; i < upTo; i++) {
+    const b = buf[i];
+    if (b === 10 || (b === 13 && buf[i + 1] !== 10)) starts.push(i + 1);
+  }
+  return starts;
+}
+
 /** Number of lines in raw bytes, counted as parse.ts counts them in text. */
 function byteLines(buf: Buffer): number {
-  let n = 1;
-  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
-  return buf.length && buf[buf.length - 1] === 10 ? n - 1 || 1 : n;
+  const n = byteLineStarts(buf).length;
+  const last = buf[buf.length - 1];
+  return buf.length && (last === 10 || last === 13) ? n - 1 || 1 : n;
 }
 
 /** 1-based line and column (UTF-16 code units, as in every finding) of a byte offset. */
 function bytePosition(buf: Buffer, offset: number): Range {
-  let line = 1;
-  for (let i = buf.indexOf(10); i !== -1 && i < offset; i = buf.indexOf(10, i + 1)) line++;
-  const lineStart = offset > 0 ? buf.lastIndexOf(10, offset - 1) + 1 : 0;
+  const starts = byteLineStarts(buf, offset);
+  const line = starts.length;
+  const lineStart = starts[starts.length - 1]!;
   const column = new TextDecoder('utf-8').decode(buf.subarray(lineStart, offset)).length + 1;
   return { line, column, endLine: line, endColumn: column + 1 };
 }
