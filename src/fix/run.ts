@@ -2,6 +2,7 @@
  * `--fix`: lint, apply every safe fix of the reported findings, re-lint, and repeat until nothing changes (a few
  * passes at most), all in memory. The caller writes each changed file once (src/io/write.ts `replaceFile`).
  */
+import { isJsonInput } from '../load/json.js';
 import { parseSource } from '../load/parse.js';
 import type { Finding, SourceFile } from '../types.js';
 import { applyFixesDetailed, type FixTarget } from './apply.js';
@@ -57,7 +58,7 @@ export async function fixUntilStable<R extends { findings: Finding[] }>(
     const next = current.map((file) => {
       const targets = fixTargets(result.findings.filter((f) => f.file === file.path));
       if (!targets.length) return file;
-      const r = applyFixesDetailed(file.text, targets);
+      const r = applyFixesDetailed(file.text, targets, { json: isJsonInput(file.path, file.text) });
       if (r.text === file.text) return file;
       applied += r.applied.length;
       changedThisPass = true;

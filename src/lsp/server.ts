@@ -319,7 +319,7 @@ export function startServer(connection: Connection): void {
         if (!data || data.version !== state.version || data.fix === undefined) continue;
         const finding = state.fixable[data.fix];
         if (!finding?.fix) continue;
-        const edit = change(linter.fixOne(state.file.text, finding));
+        const edit = change(linter.fixOne(state.file, finding));
         if (!edit) continue;
         const safe = finding.fix.safe !== false;
         actions.push({
