@@ -78,7 +78,8 @@ export interface CliIO {
   cwd: string;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
-  readStdin: () => Promise<Buffer>;
+  /** Read stdin; give up (and close it) when the deadline passes. */
+  readStdin: (deadline?: number) => Promise<Buffer>;
 }
 
 const defaultIO = (): CliIO => {

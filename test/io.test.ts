@@ -2,7 +2,7 @@
  * The guarded reader (src/io/read.ts) and writer (src/io/write.ts), directly and through the CLI: special files never
  * hang a run, nothing is written that was not asked for, and nothing is lost (issue 20).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -111,6 +111,22 @@ describe('the guarded reader', () => {
       expect(r.stderr).toMatch(/^daemonlint: .+\n$/);
       for (const leak of ['s3cr3t', 'token-a1b2c3', 'other-key', '19000']) expect(r.stderr).not.toContain(leak);
     }
+  });
+});
+
+describe('stdin that never ends', () => {
+  it('is given up at the deadline: the run names it and exits 2 instead of waiting for the writer', async () => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'daemonlint.js'), '--no-config', '--timeout', '1', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.write('apiVersion: v1\n'); // and never closed
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const guard = setTimeout(() => (child.kill(), reject(new Error('daemonlint kept waiting for stdin'))), 15_000);
+      child.on('exit', (c) => (clearTimeout(guard), resolve(c)));
+    });
+    child.stdin.destroy();
+    expect(code).toBe(2);
+    expect(stderr).toBe('daemonlint: the time budget of 1 s ran out; not linted: <stdin>; raise --timeout or lint fewer files at once\n');
   });
 });
 

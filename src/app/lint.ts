@@ -37,10 +37,24 @@ export async function loadInputs(
   return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors] };
 }
 
+/** `p`'s value, or undefined when the deadline passes first (or `p` fails because it did). */
+async function withinDeadline<T>(p: Promise<T>, deadline: number | undefined): Promise<T | undefined> {
+  if (deadline === undefined) return p;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([p.catch((err) => (Date.now() >= deadline ? undefined : Promise.reject(err))), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Read expanded targets (absolute paths, `-` for stdin) into SourceFiles. */
 export async function loadTargets(
   targets: readonly string[],
-  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer>; deadline?: number },
+  opts: { cwd: string; stdinFilename?: string; readStdin: (deadline?: number) => Promise<Buffer>; deadline?: number },
 ): Promise<{ files: SourceFile[]; readErrors: string[]; unfinished?: string[] }> {
   const files: SourceFile[] = [];
   const readErrors: string[] = [];
@@ -51,7 +65,9 @@ export async function loadTargets(
       return { files, readErrors, unfinished };
     }
     if (t === '-') {
-      const buf = await opts.readStdin();
+      // Bounded by the deadline too: a writer that never closes stdin does not hang the run.
+      const buf = await withinDeadline(opts.readStdin(opts.deadline), opts.deadline);
+      if (!buf) return { files, readErrors, unfinished: targets.slice(i).map((x) => (x === '-' ? (opts.stdinFilename ?? '<stdin>') : displayPath(x, opts.cwd))) };
       files.push(fromBuffer(buf, opts.stdinFilename ?? '<stdin>'));
       continue;
     }
@@ -80,7 +96,7 @@ export interface LintPathsOptions {
   paths: string[];
   cwd: string;
   stdinFilename?: string;
-  readStdin: () => Promise<Buffer>;
+  readStdin: (deadline?: number) => Promise<Buffer>;
   /** Node inventory files (`--nodes`). */
   nodes?: string[];
   /** `--kube-version`; the newest bundled version when absent. */

@@ -271,13 +271,24 @@ export function fromBuffer(buf: Buffer, display: string, abs?: string, maxBytes:
 }
 
 /** Read stdin, stopping once it is over MAX_FILE_BYTES (fromBuffer then reports it as too large). */
-export async function readStdin(): Promise<Buffer> {
+export async function readStdin(deadline?: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-    total += (chunk as Buffer).length;
-    if (total > MAX_FILE_BYTES) break; // Leaving the loop closes stdin; the writer gets EPIPE.
+  // A writer that never closes the pipe: at the deadline stdin is closed, which ends the loop below (and lets the
+  // process exit); the caller sees the time ran out.
+  const timer = deadline === undefined ? undefined : setTimeout(() => process.stdin.destroy(), Math.max(0, deadline - Date.now()));
+  timer?.unref();
+  try {
+    for await (const chunk of process.stdin) {
+      chunks.push(chunk as Buffer);
+      total += (chunk as Buffer).length;
+      if (total > MAX_FILE_BYTES) break; // Leaving the loop closes stdin; the writer gets EPIPE.
+    }
+  } catch (err) {
+    if (!(deadline !== undefined && Date.now() >= deadline)) throw err;
+  } finally {
+    clearTimeout(timer);
   }
+  if (deadline !== undefined && Date.now() >= deadline && total <= MAX_FILE_BYTES) throw Object.assign(new Error('stdin: the time budget ran out'), { code: 'ETIMEDOUT' });
   return Buffer.concat(chunks);
 }
