@@ -264,6 +264,20 @@ describe('the action on the examples', () => {
     expect(Number(never.outputs.errors)).toBeGreaterThan(0);
   });
 
+  it('a manifest value or file name cannot inject workflow commands or terminal escapes into the log (issue 20)', () => {
+    const name = JSON.stringify('ds\n::error file=x,line=1::fake\n::stop-commands::tok\u001b]0;t\u0007\u001b[2J');
+    const ds = `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ${name}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      hostPID: true\n      containers: [{name: a, image: "a:1"}]\n`;
+    const ws = workspace({ 'deploy/ds.yaml': ds, '::warning::x.yaml': ds }, false);
+    const r = runAction(ws, { paths: '.' });
+    // eslint-disable-next-line no-control-regex
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    const commands = r.stdout.split('\n').filter((l) => l.startsWith('::'));
+    expect(commands.length).toBeGreaterThan(0);
+    // Only the action's own annotations and its final error: one per finding, none forged.
+    for (const l of commands) expect(l).toMatch(/^::(?:error|warning|notice) file=[^:,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[a-z-]+::|^::error::daemonlint found /);
+    expect(r.summary).not.toMatch(/\u001b/);
+  });
+
   it('honours config discovery and the config input the way the CLI does', () => {
     const ws = workspace({ '.daemonlint.yaml': 'failOn: warning\nrules:\n  host-pid: warning\n', 'deploy/pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers: [{name: c, image: "x:1"}]\n' }, false);
     // The discovered config's failOn applies when the fail-on input is left at its default.

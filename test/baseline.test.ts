@@ -49,7 +49,7 @@ describe('baseline', () => {
     writeFileSync(join(dir, 'other.json'), '{"findings": []}');
     const missing = await runMain(['--baseline', 'nope.json', 'agent.yaml'], { cwd: dir });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('daemonlint: cannot read baseline nope.json: ENOENT\n');
+    expect(missing.stderr).toBe('daemonlint: cannot read baseline nope.json: no such file or directory\n');
     const foreign = await runMain(['--baseline', 'other.json', 'agent.yaml'], { cwd: dir });
     expect(foreign.code).toBe(2);
     expect(foreign.stderr).toMatch(/^daemonlint: other\.json is not a daemonlint baseline/);

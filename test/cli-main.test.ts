@@ -152,7 +152,8 @@ describe('main: fixes and baselines', () => {
   it('--fix-dry-run prints a diff and writes nothing; --fix rewrites the file', async () => {
     const dir = workdir({ 'bad.yaml': BAD });
     const dry = await runMain(['--fix-dry-run', 'bad.yaml'], { cwd: dir });
-    expect(dry.code).toBe(0);
+    // Nothing was written: the error is still in the file, so the run fails like a lint run.
+    expect(dry.code).toBe(1);
     expect(dry.stdout).toBe(
       '--- a/bad.yaml\n+++ b/bad.yaml\n@@ -9,7 +9,7 @@\n     metadata:\n       labels: {app: agent}\n     spec:\n-      restartPolicy: Never\n+      restartPolicy: Always\n       containers:\n         - name: agent\n           image: example/agent:1.0\n',
     );

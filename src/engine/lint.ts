@@ -1,6 +1,7 @@
 /**
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
+import { builtinKind } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.js';
 import type {
@@ -8,6 +9,7 @@ import type {
   Manifest,
   MessageData,
   NodeInfo,
+  ObjectRef,
   RelatedLocation,
   Report,
   Rule,
@@ -68,9 +70,12 @@ export function renderMessage(rule: Rule, messageId: string, data?: MessageData)
   });
 }
 
-function appliesTo(rule: Rule, kind: string): boolean {
+/** A rule applies to an object of one of its kinds, in the kind's own API group (see builtinKind). */
+function appliesTo(rule: Rule, ref: ObjectRef): boolean {
   const kinds = rule.meta.kinds;
-  return kinds === '*' || kinds.includes(kind);
+  if (kinds === '*') return true;
+  const kind = builtinKind(ref);
+  return kind !== undefined && kinds.includes(kind);
 }
 
 /** Build a finding for a report made on a manifest. */
@@ -177,7 +182,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
         break fileLoop;
       }
       for (const rule of opts.rules) {
-        if (!rule.check || !appliesTo(rule, m.ref.kind)) continue;
+        if (!rule.check || !appliesTo(rule, m.ref)) continue;
         const sev = severityOf(rule, file);
         if (sev === 'off') continue;
         try {

@@ -6,6 +6,7 @@ import { firstParagraph } from '../rule-docs.js';
 import type { Finding, Rule, Severity } from '../types.js';
 import { INFORMATION_URI, VERSION, ruleHelpUri } from '../version.js';
 import { fingerprints } from './fingerprint.js';
+import { safeJson, safeText } from './sanitize.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -62,7 +63,7 @@ export function formatSarif(findings: readonly Finding[], ctx: SarifContext): st
     const result: Result = {
       ruleId: f.ruleId,
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      message: { text: safeText(f.message) },
       locations: [
         {
           physicalLocation: { artifactLocation: artifact(f.file, ctx.cwd), region },
@@ -85,7 +86,7 @@ export function formatSarif(findings: readonly Finding[], ctx: SarifContext): st
     if (f.related?.length) {
       result.relatedLocations = f.related.map((r, id) => ({
         id,
-        message: { text: r.message },
+        message: { text: safeText(r.message) },
         physicalLocation: {
           artifactLocation: artifact(r.file, ctx.cwd),
           region: { startLine: r.line, startColumn: r.column, ...(r.endLine ? { endLine: r.endLine, endColumn: r.endColumn } : {}) },
@@ -122,5 +123,5 @@ export function formatSarif(findings: readonly Finding[], ctx: SarifContext): st
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return safeJson(JSON.stringify(log, null, 2)) + '\n';
 }
