@@ -1,8 +1,9 @@
 // `daemonlint coverage` end to end: options, inputs, widths and one-line errors.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { runCli, runMain } from './helpers/cli.js';
 import { clusterManifests, generateInventory } from './helpers/cluster.js';
 import { FIXTURES } from './helpers/fixtures.js';
 import { removeWorkdirs, workdir } from './helpers/manifests.js';
@@ -49,6 +50,70 @@ describe('daemonlint coverage', () => {
     }
     const byNode = runCli(['coverage', '--by', 'node', '--nodes', 'nodes.yaml', 'cluster.yaml'], { cwd: dir, env: { COLUMNS: undefined } });
     expect(Math.max(...byNode.stdout.split('\n').map((l) => l.length))).toBeLessThanOrEqual(100);
+  });
+
+  describe('-o through the guarded writer', () => {
+    for (const format of ['text', 'json', 'html'] as const) {
+      it(`${format}: replaces its own earlier report, never an input or a file of another kind`, async () => {
+        const dir = workdir({ 'notes.txt': 'my notes\n' });
+        const run = (out: string) => runMain(['coverage', '-f', format, '--nodes', join(GPU, 'nodes.yaml'), '--add-node', join(GPU, 'gpu-pool.yaml'), join(GPU, 'manifests.yaml'), '-o', out], { cwd: dir });
+        const first = await run('report');
+        expect(first.stderr).toBe('');
+        expect(first.code).toBe(0);
+        const written = readFileSync(join(dir, 'report'), 'utf8');
+        expect(written).toContain(format === 'json' ? '"version": 1' : 'gpu-a100');
+        // A second run replaces it: it is recognised as a coverage report of this format.
+        writeFileSync(join(dir, 'report'), written);
+        const again = await run('report');
+        expect(again.stderr).toBe('');
+        expect(again.code).toBe(0);
+        // Not a file of another kind, and not an input of the run (here the inventory, read before anything is written).
+        const other = await run('notes.txt');
+        expect(other.code).toBe(2);
+        expect(other.stderr).toMatch(/^daemonlint: cannot write notes\.txt: it exists and is not a daemonlint coverage/);
+        expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('my notes\n');
+      });
+    }
+
+    it('never overwrites an input, even one that looks like a report of the same kind', async () => {
+      const dir = workdir({ 'ds.yaml': readFileSync(join(GPU, 'manifests.yaml'), 'utf8'), 'nodes.yaml': readFileSync(join(GPU, 'nodes.yaml'), 'utf8') });
+      const first = await runMain(['coverage', '--nodes', 'nodes.yaml', 'ds.yaml', '-o', 'cov.txt'], { cwd: dir });
+      expect(first.code).toBe(0);
+      const before = readFileSync(join(dir, 'cov.txt'), 'utf8');
+      expect(before).toMatch(/^DaemonSet coverage on 4 nodes/);
+      // The earlier report given as an input too: read by this run, so -o may not replace it.
+      const r = await runMain(['coverage', '--nodes', 'nodes.yaml', 'ds.yaml', 'cov.txt', '-o', 'cov.txt'], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('daemonlint: cannot write cov.txt: it is one of the files this run read (a manifest, config, baseline or inventory); write the output elsewhere\n');
+      expect(readFileSync(join(dir, 'cov.txt'), 'utf8')).toBe(before);
+    });
+  });
+
+  it('refuses a FIFO as inventory or node file in one line instead of waiting for a writer', async () => {
+    const dir = workdir({ 'ds.yaml': readFileSync(join(GPU, 'manifests.yaml'), 'utf8') });
+    expect(spawnSync('mkfifo', [join(dir, 'nodes.yaml')]).status).toBe(0);
+    for (const args of [['--nodes', 'nodes.yaml'], ['--add-node', 'nodes.yaml']]) {
+      const r = await runMain(['coverage', ...args, 'ds.yaml'], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^daemonlint: (node inventory|add-node): cannot read nodes\.yaml: it is a named pipe \(FIFO\), not a file/);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    }
+  });
+
+  it('hostile names through the CLI: text output inert, JSON exact', async () => {
+    const dir = workdir({
+      'ds.yaml': 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: "a\\n::error::x\\e[2J", namespace: "::warning::ns"}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      nodeSelector: {"k\\u202e": v}\n      containers: [{name: c, image: c:1}]\n',
+      'nodes.yaml': 'apiVersion: v1\nkind: Node\nmetadata: {name: "::error::n\\r\\n<script>", labels: {"k\\u202e": v}}\n',
+    });
+    const text = await runMain(['coverage', '--nodes', 'nodes.yaml', 'ds.yaml'], { cwd: dir });
+    expect(text.code).toBe(0);
+    expect(text.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u202e]/);
+    for (const l of text.stdout.split('\n')) expect(l.trimStart().startsWith('::'), l).toBe(false);
+    expect(text.stdout).toContain('\\u003a:warning::ns/a\\n::error::x\\u001b[2J');
+    const json = JSON.parse((await runMain(['coverage', '-f', 'json', '--by', 'node', '--nodes', 'nodes.yaml', 'ds.yaml'], { cwd: dir })).stdout);
+    expect(json.daemonSets[0].name).toBe('a\n::error::x\u001b[2J');
+    expect(json.groups[0].name).toBe('::error::n\r\n<script>');
   });
 
   describe('one-line errors, exit 2', () => {

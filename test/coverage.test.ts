@@ -359,3 +359,99 @@ describe('renderCoverage html', () => {
     expect(html).toContain('<li><b><span class="g" data-group="2">gpu-a100</span>, <span class="g" data-group="3">gpu-t4</span></b> (152 nodes): taint nvidia.com/gpu=present:NoSchedule is not tolerated</li>');
   });
 });
+
+// ---------------------------------------------------------------- hostile input in every view
+
+/** C0 controls but line feed and tab, DEL, C1 controls, line and paragraph separators, bidirectional controls. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const SGR = /\u001b\[[0-9;]*m/g;
+
+const EVIL_NAME = 'agent\n::warning::x<script>alert(1)</script>\u202e';
+const EVIL_NAMESPACE = '::error::ns';
+const EVIL_LABEL = 'team\u001b[2J';
+const EVIL_POOL = '::stop-commands::tok\n<b>pool</b>';
+const EVIL_MANIFESTS = `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: ${JSON.stringify(EVIL_NAME)}
+  namespace: ${JSON.stringify(EVIL_NAMESPACE)}
+spec:
+  selector: {matchLabels: {app: evil}}
+  template:
+    metadata: {labels: {app: evil}}
+    spec:
+      nodeSelector: {${JSON.stringify(EVIL_LABEL)}: "a\\u0085b"}
+      containers: [{name: c, image: example/c:1}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: "svc\\r\\n::error::s\\u2028"
+  namespace: ${JSON.stringify(EVIL_NAMESPACE)}
+spec:
+  selector: {app: evil}
+  internalTrafficPolicy: Local
+  ports: [{port: 80}]
+`;
+
+describe('hostile names, labels, taints and files', () => {
+  const evilNodes = (): NodeInfo[] => [
+    ...[1, 2, 3].map((i) => ({
+      name: `::error::n${i}\u001b[31m<script>x</script>`,
+      labels: { 'eks.amazonaws.com/nodegroup': EVIL_POOL, [EVIL_LABEL]: 'a\u0085b' },
+      taints: [{ key: 'gpu\u202e', value: '<i>', effect: 'NoSchedule' as const }],
+    })),
+    ...[1, 2].map((i) => ({ name: `plain-${i}`, labels: { 'eks.amazonaws.com/nodegroup': 'general' }, taints: [] })),
+  ];
+  const added = [{ file: 'add\u001b[2J.yaml', pool: '::error::new\n<script>', nodes: [{ name: 'new (new node)', labels: {}, taints: [] }], count: 5 }];
+  const evil = () => parseSource({ path: '::error::x\u001b[2J<a>.yaml', text: EVIL_MANIFESTS }).manifests;
+
+  it('the input is as hostile as intended (the model keeps it exact)', () => {
+    const r = json(evil(), evilNodes(), { color: false, added });
+    // The hostile nodes carry a taint it does not tolerate; the plain ones lack its label: it runs nowhere.
+    expect(r.daemonSets[0]).toMatchObject({ name: EVIL_NAME, namespace: EVIL_NAMESPACE, runsOn: 0 });
+    expect(r.groups.map((g) => g.name)).toEqual(expect.arrayContaining([EVIL_POOL, 'general', '::error::new\n<script>']));
+    expect(r.whatIf[0]!.services[0]!.name).toBe('svc\r\n::error::s\u2028');
+  });
+
+  for (const by of ['pool', 'node'] as const) {
+    it(`text (--by ${by}, with and without colour): inert, one line per line, no line a CI runner reads as a command`, () => {
+      for (const color of [false, true]) {
+        for (const width of [40, 100, 200]) {
+          const text = renderCoverage(evil(), evilNodes(), 'text', { color, by, width, added });
+          const plain = text.replace(SGR, '');
+          if (!color) expect(plain).toBe(text);
+          expect(plain).not.toMatch(CONTROL);
+          for (const l of plain.split('\n')) expect(l.trimStart().startsWith('::'), l).toBe(false);
+          expect(plain).toContain('agent\\n');
+          expect(plain).toContain('\\u202e');
+        }
+      }
+      const noNodes = renderCoverage(evil(), undefined, 'text', { color: false, width: 200 });
+      expect(noNodes).not.toMatch(CONTROL);
+      expect(noNodes).toContain('\\u003a:error::ns/agent\\n::warning::x<script>alert(1)</script>\\u202e');
+      for (const l of noNodes.split('\n')) expect(l.trimStart().startsWith('::'), l).toBe(false);
+    });
+
+    it(`json (--by ${by}): parses to the exact values, printed without raw controls`, () => {
+      const out = renderCoverage(evil(), evilNodes(), 'json', { color: false, by, added });
+      expect(out).not.toMatch(CONTROL);
+      const r = JSON.parse(out) as CoverageReport;
+      expect(r.daemonSets[0]!.name).toBe(EVIL_NAME);
+      expect(r.daemonSets[0]!.file).toBe('::error::x\u001b[2J<a>.yaml');
+      expect(r.whatIf[0]!.services[0]!.name).toBe('svc\r\n::error::s\u2028');
+    });
+
+    it(`html (--by ${by}): escaped, controls visible as escapes, no element from input`, () => {
+      const html = renderCoverage(evil(), evilNodes(), 'html', { color: false, by, added });
+      expect(html).not.toMatch(CONTROL);
+      expect(html).not.toMatch(/<(script|i)\b/i);
+      expect(html).not.toMatch(/<b>pool|<a>\.yaml/);
+      expect(html).toContain('agent\\n::warning::x&lt;script&gt;alert(1)&lt;/script&gt;\\u202e');
+      expect(html).toContain('::error::x\\u001b[2J&lt;a&gt;.yaml');
+      expect(html).toContain('team\\u001b[2J=a\\u0085b');
+      if (by === 'pool') expect(html).toContain('::stop-commands::tok\\n&lt;b&gt;pool&lt;/b&gt;');
+      else expect(html).toContain('::error::n1\\u001b[31m&lt;script&gt;x&lt;/script&gt;');
+    });
+  }
+});

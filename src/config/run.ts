@@ -17,6 +17,8 @@ export interface RunConfigOptions {
   rules: readonly Rule[];
   /** `--config FILE`: used for every file instead of discovery. */
   configFile?: string;
+  /** The user named `configFile` on the command line: it may name files outside its repository. */
+  trustConfigFile?: boolean;
   /** `--no-config`: no config at all. */
   noConfig?: boolean;
   /** Absolute paths of the files to lint (`-` for stdin). */
@@ -27,7 +29,7 @@ export interface RunConfigOptions {
 
 export interface RunConfig {
   /** Run-wide settings: from `--config`, else the working directory's config, else the one config every file shares. */
-  settings: { kubeVersion?: string; nodes?: readonly string[]; failOn?: Severity; file?: string };
+  settings: { kubeVersion?: string; nodes?: readonly string[]; nodesWithin?: string; failOn?: Severity; file?: string };
   /** True when the file (absolute path) is excluded by an `ignore` glob of its config. */
   isIgnored(abs: string): boolean;
   /** Per-file severities, options, strict rules and waivers for the engine. */
@@ -51,8 +53,10 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
     if (!found.size) return NONE;
   }
   const { loadConfigFile, loadConfigFor } = await import('./index.js');
-  const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile), opts.rules) : undefined;
-  const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs, opts.rules);
+  const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile), opts.rules, { trusted: opts.trustConfigFile }) : undefined;
+  // One lookup per directory and run: a later run in the same process (the exported API) sees edited config files.
+  const byDir = new Map<string, ResolvedConfig>();
+  const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs, opts.rules, byDir);
   const absOf = (file: SourceFile): string => file.absPath ?? (file.path === (opts.stdinFilename ?? '<stdin>') ? stdinAbs : resolve(opts.cwd, file.path));
 
   // Read every config now, so a broken one is reported before anything is linted.
@@ -70,7 +74,7 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
     return d;
   };
   return {
-    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, failOn: runLevel.failOn, file: runLevel.file },
+    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, nodesWithin: runLevel.nodesWithin, failOn: runLevel.failOn, file: runLevel.file },
     isIgnored: (abs) => configFor(abs).isIgnored(abs),
     lintOptions: {
       severity: (ruleId, file) => {

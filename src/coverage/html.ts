@@ -5,12 +5,16 @@
  * Reasons are on demand: a skipped cell shows them on hover and links to the list below the table, where each
  * DaemonSet × group is explained once. Printed, the table is laid out flat and every section is expanded.
  */
+import { safeStrings, safeText } from '../report/sanitize.js';
 import type { CoverageGroup, CoverageReport } from './model.js';
 import { groupDetails, nodesOf, reasonsOf } from './describe.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
+
+/** Text from input in an element or attribute: control and bidirectional characters as visible escapes, then escaped. */
+const e = (s: string) => escapeHtml(safeText(s));
 
 /** Groups beyond this many get a fixed minimum width (and the table scrolls sideways); up to it they share the width. */
 export const SHARED_WIDTH_GROUPS = 12;
@@ -71,8 +75,9 @@ table.legend ul, #why ul, .what-if ul { margin: 0; padding-left: 18px; }
 const num = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, word: string) => `${num(n)} ${word}${n === 1 ? '' : 's'}`;
 
-export function renderHtml(r: CoverageReport): string {
-  const e = escapeHtml;
+export function renderHtml(report: CoverageReport): string {
+  // Every string of the model (names, labels, taints, files, reasons) made safe before any is placed in the page.
+  const r = safeStrings(report);
   const out: string[] = [];
   const title = 'DaemonSet coverage';
   const id = (d: { namespace: string; name: string }) => `${d.namespace}/${d.name}`;
@@ -115,7 +120,6 @@ function headLabels(groups: readonly CoverageGroup[]): string[] {
 }
 
 function groupHead(g: CoverageGroup, i: number, label: string): string {
-  const e = escapeHtml;
   const details = [...(label !== g.name ? [g.name] : []), ...groupDetails(g, false)].join('; ');
   const count = g.naming === 'node' && g.nodes === 1 ? '' : `<span class="gcount">${plural(g.nodes, 'node')}</span>`;
   const isNew = g.added ? ' <span class="new">new</span>' : '';
@@ -123,7 +127,6 @@ function groupHead(g: CoverageGroup, i: number, label: string): string {
 }
 
 function tableHtml(r: CoverageReport, total: number): string[] {
-  const e = escapeHtml;
   const out: string[] = [];
   const fixedWidths = r.groups.length > SHARED_WIDTH_GROUPS;
   const labels = headLabels(r.groups);
@@ -151,7 +154,6 @@ function tableHtml(r: CoverageReport, total: number): string[] {
 }
 
 function legendHtml(r: CoverageReport): string[] {
-  const e = escapeHtml;
   const out: string[] = [`<section id="groups"><h2>${r.by === 'node' ? 'Nodes' : 'Node groups'}</h2>`];
   out.push('<table class="legend"><thead><tr><th scope="col">Group</th><th scope="col">Nodes</th><th scope="col">What sets it apart</th><th scope="col">Node names</th></tr></thead><tbody>');
   r.groups.forEach((g, gi) => {
@@ -170,7 +172,6 @@ function legendHtml(r: CoverageReport): string[] {
 }
 
 function whyHtml(r: CoverageReport): string[] {
-  const e = escapeHtml;
   const skipped = r.daemonSets.map((d, di) => ({ d, di })).filter(({ d }) => d.cells!.some((c) => !c.runs));
   if (!skipped.length) return [];
   const out = [`<section id="why"><h2>Why DaemonSets skip ${r.by === 'node' ? 'nodes' : 'node groups'}</h2><p class="note">Each reason once, with the ${r.by === 'node' ? 'nodes' : 'groups'} it applies to. In the table, hover over a skipped cell for its reasons, or follow it here.</p>`];
@@ -189,7 +190,6 @@ function whyHtml(r: CoverageReport): string[] {
 }
 
 function whatIfHtml(r: CoverageReport, w: CoverageReport['whatIf'][number]): string[] {
-  const e = escapeHtml;
   const g = r.groups[w.group]!;
   const out = [`<section class="what-if" id="what-if-${w.group}" data-group="${w.group}"><h2>If ${plural(g.nodes, 'node')} of ${e(g.name)} ${g.nodes === 1 ? 'is' : 'are'} added</h2><p class="note">From ${e(g.source ?? '')}.</p>`];
   out.push(`<h3>${plural(w.runs.length, 'DaemonSet')} will run there</h3>`);

@@ -5,6 +5,7 @@
  *
  * The entry point is a function of the objects of one unit and the nodes, so that callers can run it per unit.
  */
+import { safeJson } from '../report/sanitize.js';
 import type { Manifest, NodeInfo } from '../types.js';
 import { renderHtml } from './html.js';
 import { buildCoverage, type CoverageOptions } from './model.js';
@@ -26,10 +27,9 @@ export function renderCoverage(manifests: readonly Manifest[], nodes: readonly N
   const report = buildCoverage(manifests, nodes, { by: opts.by, added: opts.added });
   switch (format) {
     case 'json':
-      return JSON.stringify(report, null, 2) + '\n';
+      return safeJson(JSON.stringify(report, null, 2)) + '\n';
     case 'html':
       return renderHtml(report);
-    case 'text':
     default:
       return renderText(report, { color: opts.color, width: opts.width });
   }

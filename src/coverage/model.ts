@@ -11,7 +11,7 @@ import { DEFAULT_KUBE_VERSION } from '../engine/lint.js';
 import { analyzeTemplate, describeGroupReason, describeReason, describeTaint, placeOnNode, type NodeConstraints } from '../k8s/nodes.js';
 import { localService, missingLocalEndpoint, type LocalPolicyField } from '../k8s/nodes-local-traffic.js';
 import { groupNodes, type GroupNaming, type NodeGroup } from '../k8s/nodes-pools.js';
-import { podTemplate } from '../k8s/workloads.js';
+import { builtinKind, podTemplate } from '../k8s/workloads.js';
 import type { AddedNodes } from '../load/inventory.js';
 import type { Manifest, NodeInfo, RunContext } from '../types.js';
 
@@ -139,7 +139,7 @@ function toGroup(g: NodeGroup, source: AddedNodes | undefined): CoverageGroup {
 export function buildCoverage(manifests: readonly Manifest[], nodes: readonly NodeInfo[] | undefined, opts: CoverageOptions = {}): CoverageReport {
   const by = opts.by ?? 'pool';
   const added = opts.added ?? [];
-  const daemonSets = manifests.filter((m) => m.ref.kind === 'DaemonSet');
+  const daemonSets = manifests.filter((m) => builtinKind(m.ref) === 'DaemonSet');
   const analyses = new Map(daemonSets.map((m) => [m, podTemplate(m)] as const).map(([m, t]) => [m, t && analyzeTemplate(t)] as const));
   const constraints = [...analyses.values()].filter((a) => a !== undefined).map((a) => a.constraints);
 
@@ -233,7 +233,7 @@ function whatIf(
   const addedGroups = groups.map((g, i) => (g.added ? i : -1)).filter((i) => i >= 0);
   if (!addedGroups.length) return [];
   const run: RunContext = { manifests, files: [...new Set(manifests.map((m) => m.file))], kubeVersion: DEFAULT_KUBE_VERSION, cache: new Map() };
-  const services = manifests.map((m) => (m.ref.kind === 'Service' ? localService(run, m) : undefined)).filter((s) => s !== undefined && s.daemons.length > 0);
+  const services = manifests.map((m) => (builtinKind(m.ref) === 'Service' ? localService(run, m) : undefined)).filter((s) => s !== undefined && s.daemons.length > 0);
   const sorted = [...daemonSets].sort((a, b) => id(a).localeCompare(id(b)));
   return addedGroups.map((group) => {
     const out: WhatIf = { group, runs: [], skips: [], services: [] };

@@ -5,6 +5,7 @@
  */
 import { bandedTable, columnKeys, DEFAULT_WIDTH, hang, MIN_WIDTH, pad, truncate, widthOf, type TableColumn } from './layout.js';
 import { groupDetails, nodesOf, plural, reasonsOf } from './describe.js';
+import { safeLineStarts, safeStrings } from '../report/sanitize.js';
 import type { CoverageReport } from './model.js';
 
 const ANSI = { green: '\u001b[32m', red: '\u001b[31m', dim: '\u001b[2m', bold: '\u001b[1m', reset: '\u001b[0m' };
@@ -17,7 +18,13 @@ export interface TextOptions {
 
 const idOf = (d: { namespace: string; name: string }) => `${d.namespace}/${d.name}`;
 
-export function renderText(r: CoverageReport, opts: TextOptions): string {
+export function renderText(report: CoverageReport, opts: TextOptions): string {
+  // Names, labels, taints, files and reasons come from the manifests and the inventory: every string made safe to
+  // print (widths are measured on what is printed), and no line may start like a CI workflow command.
+  return safeLineStarts(textOf(safeStrings(report), opts));
+}
+
+function textOf(r: CoverageReport, opts: TextOptions): string {
   const width = Math.max(MIN_WIDTH, opts.width ?? DEFAULT_WIDTH);
   const paint = (code: string, s: string) => (opts.color ? `${code}${s}${ANSI.reset}` : s);
   const bold = (s: string) => paint(ANSI.bold, s);

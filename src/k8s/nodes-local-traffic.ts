@@ -6,7 +6,7 @@
 import type { Manifest, NodeInfo, RunContext } from '../types.js';
 import { placeOnNode, type Placement } from './nodes-model.js';
 import { selectedWorkloads, type Workload } from './run-index.js';
-import { isRecord } from './workloads.js';
+import { builtinKind, isRecord } from './workloads.js';
 
 export type LocalPolicyField = 'internalTrafficPolicy' | 'externalTrafficPolicy';
 
@@ -30,7 +30,7 @@ export interface LocalService {
 /** A Service as a node-local Service; undefined when it has no Local policy or selects no workload of the run. */
 export function localService(run: RunContext, service: Manifest): LocalService | undefined {
   const spec = service.object.spec;
-  if (service.ref.kind !== 'Service' || !isRecord(spec)) return undefined;
+  if (builtinKind(service.ref) !== 'Service' || !isRecord(spec)) return undefined;
   const field = localPolicyField(spec);
   if (!field) return undefined;
   const selected = selectedWorkloads(run, service);

@@ -7,9 +7,11 @@ import { basename, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { LineCounter } from 'yaml';
 import type { Manifest, NodeInfo, SourceFile } from '../types.js';
-import { isRecord } from '../k8s/workloads.js';
+import { leavesBoundary } from '../config/source.js';
+import { builtinKind, isRecord } from '../k8s/workloads.js';
 import { closest } from '../util/suggest.js';
-import { expandPaths, loadFile, PathError } from './files.js';
+import { displayPath, expandPaths, loadFile, PathError } from './files.js';
+import { decodeJson, isJsonInput } from './json.js';
 import { parseDocuments } from './limits.js';
 import { MAX_ALIAS_COUNT, PARSE_OPTIONS } from './parse.js';
 
@@ -80,10 +82,26 @@ function printedTable(text: string): string | undefined {
 
 const SAVE_HINT = 'save the inventory with `kubectl get nodes -o yaml > nodes.yaml`';
 
-function readInventoryFile(abs: string, cwd: string, label: string): SourceFile {
+export interface InventoryReadOptions {
+  /** `Date.now()` value after which reading is abandoned (InventoryError). */
+  deadline?: number;
+  /**
+   * Every file read must be inside this folder, symbolic links resolved: the repository of a config found there that
+   * named the inventory (a directory of Node manifests may hold links out of it).
+   */
+  within?: string;
+}
+
+function readInventoryFile(abs: string, cwd: string, label: string, opts: InventoryReadOptions): SourceFile {
+  if (opts.within !== undefined && leavesBoundary(opts.within, abs)) {
+    throw new InventoryError(
+      `${label}: ${displayPath(abs, cwd)} leads outside the repository (${opts.within}): a config found in a repository may only name files inside it; pass a config that needs it with --config`,
+    );
+  }
   let file;
   try {
-    file = loadFile(abs, cwd, MAX_INVENTORY_BYTES);
+    // The guarded reader: regular files (and pipes this process inherited) only, up to the size limit and deadline.
+    file = loadFile(abs, cwd, { maxBytes: MAX_INVENTORY_BYTES, deadline: opts.deadline });
   } catch (err) {
     if (err instanceof PathError) throw new InventoryError(`${label}: ${err.message}`);
     throw err;
@@ -118,16 +136,16 @@ function inventoryFiles(p: string, cwd: string, label: string): { files: string[
  * Nodes; in a directory, files without a Node are skipped, but the directory must hold at least one. Throws
  * InventoryError when a file cannot be read, is not YAML/JSON, holds no Node, or holds a malformed Node.
  */
-export function loadInventory(paths: string[], cwd: string): NodeInfo[] {
+export function loadInventory(paths: string[], cwd: string, opts: InventoryReadOptions = {}): NodeInfo[] {
   const nodes: NodeInfo[] = [];
   const seen = new Map<string, string>();
   for (const p of paths) {
     const { files, directory } = inventoryFiles(p, cwd, 'node inventory');
     let found = 0;
     for (const abs of files) {
-      const file = readInventoryFile(abs, cwd, 'node inventory');
+      const file = readInventoryFile(abs, cwd, 'node inventory', opts);
       const where = `node inventory ${file.path}`;
-      const nodeManifests = file.manifests.filter((m) => m.ref.kind === 'Node');
+      const nodeManifests = file.manifests.filter((m) => builtinKind(m.ref) === 'Node');
       if (!nodeManifests.length) {
         if (directory) continue;
         const kinds = [...new Set(file.manifests.map((m) => m.ref.kind))];
@@ -189,6 +207,11 @@ function templateFrom(value: Record<string, unknown>, file: string, where: strin
 
 /** The documents of a file as plain values (for pool templates, which are not Kubernetes objects). */
 function plainDocuments(file: SourceFile): unknown[] {
+  // JSON is read as strict JSON, as the loader read it (it already reported any error).
+  if (isJsonInput(file.path, file.text)) {
+    const decoded = decodeJson(file.text);
+    return 'values' in decoded ? decoded.values : [];
+  }
   return parseDocuments(file.text, PARSE_OPTIONS, new LineCounter()).map((d) => d.toJS({ maxAliasCount: MAX_ALIAS_COUNT }));
 }
 
@@ -196,13 +219,13 @@ function plainDocuments(file: SourceFile): unknown[] {
  * Load what each `--add-node FILE` adds: the Nodes of the file (as `kubectl get node NAME -o yaml` prints them, or
  * hand-written), or `count` nodes made from a pool template. Throws InventoryError on anything else.
  */
-export function loadAddedNodes(paths: readonly string[], cwd: string, existing: readonly NodeInfo[] = []): AddedNodes[] {
+export function loadAddedNodes(paths: readonly string[], cwd: string, existing: readonly NodeInfo[] = [], opts: InventoryReadOptions = {}): AddedNodes[] {
   const out: AddedNodes[] = [];
   const seen = new Map<string, string>(existing.map((n) => [n.name, 'the inventory']));
   for (const p of paths) {
-    const file = readInventoryFile(resolve(cwd, p), cwd, 'add-node');
+    const file = readInventoryFile(resolve(cwd, p), cwd, 'add-node', opts);
     const where = `add-node ${file.path}`;
-    const nodeManifests = file.manifests.filter((m) => m.ref.kind === 'Node');
+    const nodeManifests = file.manifests.filter((m) => builtinKind(m.ref) === 'Node');
     if (nodeManifests.length) {
       const nodes = nodeManifests.map((m) => nodeFrom(m, where));
       for (const n of nodes) {

@@ -11,6 +11,7 @@ import type { Waiver } from '../engine/suppress.js';
 import { applyFixes } from '../fix/apply.js';
 import { fixUntilStable } from '../fix/run.js';
 import { displayPath } from '../load/files.js';
+import { isJsonInput } from '../load/json.js';
 import { loadInventory } from '../load/inventory.js';
 import type { Finding, NodeInfo, SourceFile } from '../types.js';
 import type { Folder } from './workspace.js';
@@ -69,11 +70,12 @@ export class BufferLinter {
 
   constructor(private readonly settings: LintSettings) {}
 
-  private nodes(paths: readonly string[] | undefined): NodeInfo[] | undefined {
+  /** The nodes of inventories (files or directories); `within`: the repository a found config's `nodes` stay in. */
+  private nodes(paths: readonly string[] | undefined, within?: string): NodeInfo[] | undefined {
     if (!paths?.length) return undefined;
-    const key = paths.join('\0');
+    const key = `${within ?? ''}\0${paths.join('\0')}`;
     let n = this.inventories.get(key);
-    if (!n) this.inventories.set(key, (n = loadInventory([...paths], '/')));
+    if (!n) this.inventories.set(key, (n = loadInventory([...paths], '/', { within })));
     return n;
   }
 
@@ -107,7 +109,7 @@ export class BufferLinter {
     let nodes: NodeInfo[] | undefined;
     try {
       config = configOf(self.absPath);
-      nodes = this.nodes(config?.nodes ?? this.settings.nodes);
+      nodes = config?.nodes ? this.nodes(config.nodes, config.nodesWithin) : this.nodes(this.settings.nodes);
     } catch (err) {
       return { kind: 'config-error', message: (err as Error).message };
     }
@@ -137,9 +139,9 @@ export class BufferLinter {
   }
 
   /** The text after one finding's fix (safe or not: an editor offers both, `--fix` applies only safe ones). */
-  fixOne(text: string, f: Finding): string {
-    if (!f.fix || f.docIndex === undefined) return text;
-    return applyFixes(text, [{ docIndex: f.docIndex, base: f.base ?? [], fix: f.fix }]);
+  fixOne(file: SourceFile, f: Finding): string {
+    if (!f.fix || f.docIndex === undefined) return file.text;
+    return applyFixes(file.text, [{ docIndex: f.docIndex, base: f.base ?? [], fix: f.fix }], { json: isJsonInput(file.path, file.text) });
   }
 
   /** The text `daemonlint --fix` would write for this buffer: safe fixes, re-linted until stable. */
@@ -148,7 +150,7 @@ export class BufferLinter {
     let nodes: NodeInfo[] | undefined;
     try {
       config = configOf(self.absPath);
-      nodes = this.nodes(config?.nodes ?? this.settings.nodes);
+      nodes = config?.nodes ? this.nodes(config.nodes, config.nodesWithin) : this.nodes(this.settings.nodes);
     } catch {
       return self.text;
     }
