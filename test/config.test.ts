@@ -241,6 +241,11 @@ describe('a config from a repository reads nothing outside it (issue 20)', () =>
     // The same config named on the command line is trusted; so is --nodes.
     expect((await runMain(['-f', 'json', '--config', '.daemonlint.yaml', 'ds.yaml'], { cwd: repo })).stderr).toBe('');
     expect((await runMain(['-f', 'json', '--nodes', 'nodes', 'ds.yaml'], { cwd: repo })).stderr).toBe('');
+    // The language server reads the found config the same way: one diagnostic instead of the outside file.
+    const { BufferLinter } = await import('../src/lsp/lint.js');
+    const { parseSource } = await import('../src/load/parse.js');
+    const linted = await new BufferLinter({}).lint(parseSource({ path: 'ds.yaml', absPath: join(repo, 'ds.yaml'), text: DS('agent') }), undefined);
+    expect(linted).toMatchObject({ kind: 'config-error', message: expect.stringMatching(/^node inventory: .*b\.yaml leads outside the repository/) });
   });
 
   it('a config with 80,000 keys is read with the linear duplicate-key check; its repeated key is pointed at', () => {
