@@ -1,5 +1,5 @@
 // Guards against objects the API server rejects (or silently mangles) because they do not match the Kubernetes schema.
-import { definitionOf, explain, loadSchema, loadValidators, type CompiledValidator, type JsonSchemaDocument } from '../src/schema/index.js';
+import { bundleVersion, definitionOf, explain, loadSchema, loadValidators, type CompiledValidator, type JsonSchemaDocument } from '../src/schema/index.js';
 import type { Manifest, Path, Rule, RunContext, SourceFile } from '../src/types.js';
 
 interface SchemaState {
@@ -69,8 +69,10 @@ const rule: Rule = {
     tags: ['correctness', 'api-rejects', 'schema'],
     fixable: true,
     docs: `Checks each object of a built-in kind (core, apps, batch, networking.k8s.io, policy, rbac, scheduling,
-autoscaling/v2, storage) against the strict JSON schema generated from the official Kubernetes OpenAPI
-documents for the selected \`--kube-version\`. Custom resources are skipped.
+autoscaling/v2, storage) against the strict JSON schema generated from the official Kubernetes 1.35 OpenAPI
+documents. An older \`--kube-version\` is checked against the same 1.35 schemas, and each finding then names both
+versions. Other apiVersions (removed betas, custom resources) are skipped here: \`api-version\` and
+\`custom-resource-schema\` judge them.
 
 One finding is reported per mistake, on the exact line:
 
@@ -175,7 +177,10 @@ Fix: when the destination of a misplaced or misspelt field is certain, \`--fix\`
 
     const schema = state.schemas.get(m.ref.apiVersion);
     const issues = schema ? explain({ schema, definition, kind: m.ref.kind, object: m.object, sourceText: (p) => sourceText(m, p) }) : [];
-    for (const issue of issues) ctx.report({ path: issue.path, at: issue.at, message: issue.message, fix: issue.fix });
+    // Older targets are checked against the newest bundled schemas: say so, since a field may be newer than the target.
+    const bundle = bundleVersion(ctx.run.kubeVersion);
+    const note = bundle && bundle !== ctx.run.kubeVersion ? ` (strict schema of Kubernetes ${bundle}; the target is ${ctx.run.kubeVersion})` : '';
+    for (const issue of issues) ctx.report({ path: issue.path, at: issue.at, message: issue.message + note, fix: issue.fix });
     if (issues.length) return;
 
     // The explainer mirrors the validator; should they ever disagree, still report the rejection.
@@ -184,7 +189,7 @@ Fix: when the destination of a misplaced or misspelt field is certain, \`--fix\`
     const path = err ? pathFromPointer(m.object, err.instancePath) : [];
     ctx.report({
       path,
-      message: `This ${m.ref.kind} does not match the Kubernetes ${ctx.run.kubeVersion} schema (${err?.keyword ?? 'invalid'} at ${err?.instancePath || '/'}).`,
+      message: `This ${m.ref.kind} does not match the Kubernetes ${bundle} schema (${err?.keyword ?? 'invalid'} at ${err?.instancePath || '/'}).`,
     });
   },
 };

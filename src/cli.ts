@@ -33,7 +33,8 @@ Options:
       --quiet               report errors only
       --stdin-filename NAME name to use for stdin in reports (with "-")
       --nodes FILE          node inventory (kubectl get nodes -o yaml|json); repeatable
-      --kube-version X.Y    Kubernetes version of the schemas (default 1.35)
+      --kube-version X.Y    target Kubernetes version, 1.16 to 1.35 (default 1.35): removed and
+                            deprecated apiVersions, newer fields; strict schemas are always 1.35's
       --config FILE         use FILE instead of the nearest .daemonlint.yaml/.yml/.json
       --no-config           ignore config files
       --baseline FILE       report only findings not recorded in FILE (see --write-baseline)

@@ -1,6 +1,7 @@
 /**
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
+import { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 import { formatPath } from '../load/positions.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.js';
 import type {
@@ -43,7 +44,7 @@ export interface LintResult {
   unfinished?: string[];
 }
 
-export const DEFAULT_KUBE_VERSION = '1.35';
+export { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;

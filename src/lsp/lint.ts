@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { ConfigError, findConfigFile, loadConfigFor, type ResolvedConfig } from '../config/index.js';
 import { DEFAULT_KUBE_VERSION, createRun, lint, type LintOptions, type LintResult } from '../engine/lint.js';
+import { normalizeKubeVersion } from '../k8s/kube-version.js';
 import type { Waiver } from '../engine/suppress.js';
 import { applyFixes } from '../fix/apply.js';
 import { fixUntilStable } from '../fix/run.js';
@@ -127,7 +128,8 @@ export class BufferLinter {
     stillCurrent: () => boolean,
     configFor: ConfigLookup = memoConfigLookup(),
   ): Promise<LintResult | undefined> {
-    const opts: LintOptions = { rules: allRules, nodes, kubeVersion: config?.kubeVersion ?? this.settings.kubeVersion ?? DEFAULT_KUBE_VERSION, ...this.options(folder, configFor) };
+    const kubeVersion = (config?.kubeVersion && normalizeKubeVersion(config.kubeVersion)) || this.settings.kubeVersion || DEFAULT_KUBE_VERSION;
+    const opts: LintOptions = { rules: allRules, nodes, kubeVersion, ...this.options(folder, configFor) };
     const run = createRun(files, opts);
     for (const rule of allRules) if (rule.prepare) await rule.prepare(run);
     if (!stillCurrent()) return undefined;

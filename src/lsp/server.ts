@@ -23,6 +23,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_NAMES, clearConfigCache } from '../config/index.js';
+import { normalizeKubeVersion } from '../k8s/kube-version.js';
 import { MANIFEST_EXTENSIONS, MAX_FILE_BYTES } from '../load/files.js';
 import { parseSource } from '../load/parse.js';
 import type { Finding, SourceFile } from '../types.js';
@@ -103,7 +104,7 @@ export function startServer(connection: Connection): void {
     for (const f of params.workspaceFolders ?? []) addFolder(f.uri);
     if (!folders.length && params.rootUri) addFolder(params.rootUri);
     const opts = (params.initializationOptions ?? {}) as InitOptions;
-    if (typeof opts.kubeVersion === 'string') settings.kubeVersion = opts.kubeVersion.replace(/^v/, '').split('.').slice(0, 2).join('.');
+    if (typeof opts.kubeVersion === 'string') settings.kubeVersion = normalizeKubeVersion(opts.kubeVersion);
     if (Array.isArray(opts.nodes) && opts.nodes.length) {
       const base = folders[folders.length - 1]?.root ?? process.cwd();
       settings.nodes = opts.nodes.map((n) => resolve(base, String(n)));
