@@ -1,6 +1,7 @@
 // Guards against objects the API server rejects (or silently mangles) because they do not match the Kubernetes schema.
 import { bundleVersion, definitionOf, explain, loadSchema, loadValidators, type CompiledValidator, type JsonSchemaDocument } from '../src/schema/index.js';
-import type { Manifest, Path, Rule, RunContext, SourceFile } from '../src/types.js';
+import { pathFromPointer, sourceText } from '../src/schema/pointer.js';
+import type { Manifest, Rule, RunContext } from '../src/types.js';
 
 interface SchemaState {
   validators: Map<string, Readonly<Record<string, CompiledValidator>>>;
@@ -15,46 +16,8 @@ function stateOf(run: RunContext): SchemaState | undefined {
   return run.cache.get(STATE) as SchemaState | undefined;
 }
 
-const lineStarts = new WeakMap<SourceFile, number[]>();
-
-function offsetsOf(file: SourceFile): number[] {
-  let starts = lineStarts.get(file);
-  if (!starts) {
-    starts = [0];
-    for (let i = file.text.indexOf('\n'); i !== -1; i = file.text.indexOf('\n', i + 1)) starts.push(i + 1);
-    lineStarts.set(file, starts);
-  }
-  return starts;
-}
-
-/** The source text of the value at `path` (single-line values only). */
-function sourceText(m: Manifest, path: Path): string | undefined {
-  const r = m.file.locate(m.docIndex, [...m.base, ...path], 'value');
-  if (r.line !== r.endLine) return undefined;
-  const start = offsetsOf(m.file)[r.line - 1];
-  if (start === undefined) return undefined;
-  return m.file.text.slice(start + r.column - 1, start + r.endColumn - 1);
-}
-
 function validatorFor(state: SchemaState, m: Manifest): CompiledValidator | undefined {
   return state.validators.get(m.ref.apiVersion)?.[m.ref.kind];
-}
-
-/** Turn an ajv instance path (`/spec/containers/0`) into an object path. */
-function pathFromPointer(obj: unknown, pointer: string): Path {
-  const out: (string | number)[] = [];
-  let cur: unknown = obj;
-  for (const raw of pointer.split('/').slice(1)) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(cur)) {
-      out.push(Number(seg));
-      cur = cur[Number(seg)];
-    } else {
-      out.push(seg);
-      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
-    }
-  }
-  return out;
 }
 
 const rule: Rule = {
