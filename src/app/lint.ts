@@ -7,7 +7,7 @@ import { allRules } from '../../rules/index.js';
 import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintResult } from '../engine/lint.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
-import type { Finding, NodeInfo, Severity, SourceFile } from '../types.js';
+import type { Finding, Manifest, NodeInfo, Severity, SourceFile } from '../types.js';
 import { DEFAULT_KUBE_VERSION, normalizeKubeVersion, supportedRange } from '../k8s/kube-version.js';
 import { UsageError } from './errors.js';
 
@@ -73,6 +73,18 @@ export async function loadNodes(paths: string[] | undefined, cwd: string): Promi
   }
 }
 
+/** CustomResourceDefinitions from `--crd` / `crds:` (files or directories); a bad path is a usage error. */
+export async function loadCrds(paths: readonly string[] | undefined, cwd: string): Promise<Manifest[] | undefined> {
+  if (!paths?.length) return undefined;
+  const { loadCrdFiles, CrdFileError } = await import('../load/crds.js');
+  try {
+    return loadCrdFiles(paths, cwd);
+  } catch (err) {
+    if (err instanceof CrdFileError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export interface LintPathsOptions {
   paths: string[];
   cwd: string;
@@ -80,7 +92,9 @@ export interface LintPathsOptions {
   readStdin: () => Promise<Buffer>;
   /** Node inventory files (`--nodes`). */
   nodes?: string[];
-  /** `--kube-version`; the newest bundled version when absent. */
+  /** `--crd`: CustomResourceDefinition files or directories. */
+  crds?: string[];
+  /** `--kube-version`; the newest supported version when absent. */
   kubeVersion?: string;
   /** `--config FILE` instead of discovering `.daemonlint.yaml` files. */
   config?: string;
@@ -132,6 +146,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
     const kubeVersion = resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
     const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd);
+    const crds = await loadCrds(opts.crds ?? config.settings.crds, opts.cwd);
     const { files, readErrors, unfinished: notRead = [] } = await loadTargets(
       // Config files and the baseline are daemonlint's own files, not manifests.
       targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),
@@ -139,7 +154,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     );
     const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd) })) : undefined;
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
-      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, ...config.lintOptions, deadline });
+      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, crds, ...config.lintOptions, deadline });
       if (!baseline) return r;
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };

@@ -48,6 +48,8 @@ export interface ResolvedConfig {
   kubeVersion?: string;
   /** Node inventories, absolute paths. */
   nodes?: readonly string[];
+  /** CustomResourceDefinition files or directories, absolute paths. */
+  crds?: readonly string[];
   failOn?: Severity;
 }
 
@@ -62,6 +64,7 @@ interface Layer {
   waivers: Waiver[];
   kubeVersion?: string;
   nodes?: string[];
+  crds?: string[];
   failOn?: Severity;
   extends: string[];
 }
@@ -260,6 +263,7 @@ function readLayer(file: string, rules: readonly Rule[]): Layer {
   };
   if (typeof c.kubeVersion === 'string') layer.kubeVersion = c.kubeVersion;
   if (c.nodes !== undefined) layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
+  if (c.crds !== undefined) layer.crds = list(c.crds).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
   // Check extends targets here, where the position of the key is known.
   list(c.extends).forEach((p, i) => {
@@ -327,6 +331,7 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
   for (const l of layers) {
     if (l.kubeVersion !== undefined) resolved.kubeVersion = l.kubeVersion;
     if (l.nodes !== undefined) resolved.nodes = l.nodes;
+    if (l.crds !== undefined) resolved.crds = l.crds;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
   }
   return resolved;

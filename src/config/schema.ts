@@ -13,7 +13,7 @@ export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 const KUBE_VERSION_PATTERN = `^v?1\\.(${Array.from({ length: NEWEST_KUBE_MINOR - OLDEST_KUBE_MINOR + 1 }, (_, i) => OLDEST_KUBE_MINOR + i).join('|')})(\\.[0-9]+)?$`;
 
 /** Top-level keys of a config file. */
-export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers'] as const;
+export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers'] as const;
 
 const stringOrList = (description: string) => ({
   description,
@@ -68,6 +68,7 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
         pattern: KUBE_VERSION_PATTERN,
       },
       nodes: stringOrList('Node inventory file(s) relative to this file (like --nodes).'),
+      crds: stringOrList('CustomResourceDefinition files or directories relative to this file (like --crd): custom resources are checked against them.'),
       failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on).', enum: ['error', 'warning', 'info'] },
       strict: {
         description: 'Rules whose findings no annotation or comment may suppress (config waivers and the baseline still can).',

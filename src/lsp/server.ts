@@ -49,6 +49,8 @@ interface InitOptions {
   kubeVersion?: string;
   /** `--nodes` inventories, relative to the first workspace folder. A config file's `nodes` win. */
   nodes?: string[];
+  /** `--crd` files or directories, relative to the first workspace folder. A config file's `crds` win. */
+  crds?: string[];
 }
 
 /** The last lint of a document: what code actions work from. */
@@ -108,6 +110,10 @@ export function startServer(connection: Connection): void {
     if (Array.isArray(opts.nodes) && opts.nodes.length) {
       const base = folders[folders.length - 1]?.root ?? process.cwd();
       settings.nodes = opts.nodes.map((n) => resolve(base, String(n)));
+    }
+    if (Array.isArray(opts.crds) && opts.crds.length) {
+      const base = folders[folders.length - 1]?.root ?? process.cwd();
+      settings.crds = opts.crds.map((n) => resolve(base, String(n)));
     }
     watchRegistration = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     return {
