@@ -262,7 +262,7 @@ export function startServer(connection: Connection): void {
     schedule(e.document.uri, DEBOUNCE_MS);
     schedulePeers(e.document.uri, locate(e.document.uri).folder);
   });
-  /** A config file or node inventory changed: every open document may lint differently. */
+  /** A config file, node inventory or CRD file changed: every open document may lint differently. */
   const configChanged = () => {
     clearConfigCache();
     linter.reset();
@@ -272,7 +272,7 @@ export function startServer(connection: Connection): void {
   documents.onDidSave((e) => {
     const { abs, folder } = locate(e.document.uri);
     if (abs && folder) folder.refresh(abs);
-    if (isConfigFile(e.document.uri) || (abs && settings.nodes?.includes(abs))) return configChanged();
+    if (isConfigFile(e.document.uri) || (abs && (settings.nodes?.includes(abs) || settings.crds?.some((c) => isInside(c, abs))))) return configChanged();
     schedule(e.document.uri, 0);
     schedulePeers(e.document.uri, folder);
   });
