@@ -9,6 +9,7 @@ import { explain, showPath } from '../schema/explain.js';
 import { pathFromPointer } from '../schema/pointer.js';
 import { closest } from '../util/suggest.js';
 import type { Anchor, Fix, Path } from '../types.js';
+import { celIssues, validationRulesFor, type CelRuleEvaluator } from './cel.js';
 import { convertCrdSchema, pruneNulls, type ConvertedSchema } from './schema.js';
 
 export interface CrIssue {
@@ -136,13 +137,16 @@ export interface ValidateInput {
   kind: string;
   object: unknown;
   sourceText?: (path: Path) => string | undefined;
+  /** Evaluates `x-kubernetes-validations` rules; without one they are not checked (see ./cel.ts). */
+  cel?: CelRuleEvaluator;
 }
 
 /** Every issue of a custom resource; empty when its CRD schema accepts it. */
 export function validateCustomResource(input: ValidateInput): CrIssue[] {
   const { compiled, kind } = input;
   const object = pruneNulls(input.object, compiled.openAPIV3Schema);
-  if (compiled.validate(object)) return [];
+  const cel: CrIssue[] = input.cel ? celIssues(validationRulesFor(compiled.openAPIV3Schema, object), input.cel).map((i) => ({ ...i, at: 'key' })) : [];
+  if (compiled.validate(object)) return cel;
   const errors = [...(compiled.validate.errors ?? [])];
   const issues: CrIssue[] = explain({ schema: compiled.converted.shape, definition: compiled.converted.root, kind, object, sourceText: input.sourceText }).map((i) => ({
     path: i.path,
@@ -170,5 +174,5 @@ export function validateCustomResource(input: ValidateInput): CrIssue[] {
     const e = errors[0];
     issues.push({ path: e ? at(object, e) : [], at: 'key', message: `This ${kind} does not match its CustomResourceDefinition's schema (${e?.keyword ?? 'invalid'} at ${e?.instancePath || '/'}).` });
   }
-  return issues;
+  return [...issues, ...cel];
 }
