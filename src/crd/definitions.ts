@@ -3,7 +3,7 @@
  * indexed by API group and kind, with each version's schema as the API server would use it.
  */
 import { isRecord } from '../k8s/workloads.js';
-import type { Manifest, Path } from '../types.js';
+import type { Manifest, Path, RunContext } from '../types.js';
 
 export const CRD_API_VERSIONS = ['apiextensions.k8s.io/v1', 'apiextensions.k8s.io/v1beta1'] as const;
 
@@ -113,4 +113,13 @@ export class CrdIndex {
   kindsOf(group: string): readonly string[] {
     return this.kindsByGroup.get(group) ?? [];
   }
+}
+
+const INDEX = 'crd:index';
+
+/** The CRD index of a run (its linted objects first, then `--crd` / `crds:`), built once and kept in `run.cache`. */
+export function crdIndexOf(run: RunContext): CrdIndex {
+  let index = run.cache.get(INDEX) as CrdIndex | undefined;
+  if (!index) run.cache.set(INDEX, (index = new CrdIndex([...run.manifests, ...(run.crds ?? [])])));
+  return index;
 }
