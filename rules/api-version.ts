@@ -3,6 +3,7 @@ import { crdIndexOf } from '../src/crd/definitions.js';
 import { availability, builtinLookalike, kubeVersionOf, type ApiChange, type Availability } from '../src/k8s/api-availability.js';
 import { minorOf } from '../src/k8s/kube-version.js';
 import { migrateDaemonSet } from '../src/k8s/migrate.js';
+import { POD_KINDS } from '../src/k8s/workloads.js';
 import type { Fix, Manifest, Rule, RunContext } from '../src/types.js';
 
 const MESSAGES = {
@@ -158,7 +159,9 @@ kind with one clear candidate gets a quick fix in editors, never applied by \`--
             ? `${a.instead}.`
             : '';
         if (blocked) instead += ` \`--fix\` cannot migrate it: ${blocked}.`;
-        const others = a.status === 'removed' && use && !a.use!.kind ? ` The other findings on this object are the ones it keeps once moved to ${code(a.use!.apiVersion)}.` : '';
+        // Only kinds other rules lint have other findings to speak of.
+        const linted = (POD_KINDS as readonly string[]).includes(kind) || kind === 'Service';
+        const others = a.status === 'removed' && use && !a.use!.kind && linted ? ` The other findings on this object are the ones it keeps once moved to ${code(a.use!.apiVersion)}.` : '';
         ctx.report({
           path: ['apiVersion'],
           at: 'value',

@@ -13,7 +13,7 @@ export type Availability =
   /** Served and not deprecated (or not judged: an alpha version of a built-in group). */
   | { status: 'served' }
   /** Served, but deprecated: a later version stops serving it. */
-  | { status: 'deprecated'; change: ApiChange; use?: Replacement }
+  | { status: 'deprecated'; change: ApiChange; use?: Replacement; instead?: string }
   /** No longer served. `use` is the replacement served by the target version, when there is one. */
   | { status: 'removed'; change: ApiChange; use?: Replacement; instead?: string }
   /** A built-in kind of this apiVersion, but first served by a later version; `use` is served by the target. */
