@@ -8,8 +8,8 @@ import type { Fix, Manifest, Rule, RunContext } from '../src/types.js';
 
 const MESSAGES = {
   removed:
-    '`{{apiVersion}}` {{kind}} was removed in Kubernetes {{removed}} (the target is {{target}}): the API server rejects the object. {{instead}}{{notes}}{{others}}',
-  deprecated: '`{{apiVersion}}` {{kind}} is deprecated and stops being served in Kubernetes {{removed}} (the target is {{target}}). {{instead}}{{notes}}',
+    '`{{apiVersion}}` {{kind}} was removed in Kubernetes {{removed}} (the target is {{target}}): the API server rejects the object. {{instead}}{{notes}}{{others}}{{blocked}}',
+  deprecated: '`{{apiVersion}}` {{kind}} is deprecated and stops being served in Kubernetes {{removed}} (the target is {{target}}). {{instead}}{{notes}}{{blocked}}',
   notYet: '`{{apiVersion}}` {{kind}} is served from Kubernetes {{since}} only, so the target {{target}} rejects the object{{older}}.',
   wrongGroup: '{{kind}} is not a kind of `{{apiVersion}}`: it is served by {{elsewhere}}. The API server rejects the object, and daemonlint does not lint the rest of it.',
   unknownKind: '`{{apiVersion}}` has no kind {{kind}}{{suggestion}}. The API server rejects the object, and daemonlint does not lint the rest of it.',
@@ -153,12 +153,12 @@ kind with one clear candidate gets a quick fix in editors, never applied by \`--
       case 'deprecated': {
         const use = a.use ? (a.use.kind ? `${a.use.apiVersion} ${a.use.kind}` : a.use.apiVersion) : undefined;
         const { fix, blocked } = migration(m, a.change, a.use?.apiVersion);
-        let instead = use
+        const instead = use
           ? `Use ${code(use)} (served since Kubernetes ${kubeVersionOf(a.use!.since)}).`
           : a.instead
             ? `${a.instead}.`
             : '';
-        if (blocked) instead += ` \`--fix\` cannot migrate it: ${blocked}.`;
+
         // Only kinds other rules lint have other findings to speak of.
         const linted = (POD_KINDS as readonly string[]).includes(kind) || kind === 'Service';
         const others = a.status === 'removed' && use && !a.use!.kind && linted ? ` The other findings on this object are the ones it keeps once moved to ${code(a.use!.apiVersion)}.` : '';
@@ -174,6 +174,7 @@ kind with one clear candidate gets a quick fix in editors, never applied by \`--
             instead,
             notes: use ? notesOf(a.change) : '',
             others,
+            blocked: blocked ? ` \`--fix\` cannot migrate it: ${blocked}.` : '',
           }),
           ...(fix ? { fix } : {}),
         });
