@@ -38,6 +38,19 @@ const CACHE_LIMIT = 256;
 
 /** Compile one CRD version's schema (cached). Throws when ajv cannot compile it. */
 export function compileCrdSchema(openAPIV3Schema: Record<string, unknown>, kind: string, keepUnknownFields: boolean): CompiledCrd {
+  // The same schema object (every custom resource of one CRD in a run) skips the conversion and the cache key.
+  const bySchema = byObject.get(openAPIV3Schema);
+  const mine = bySchema?.get(`${kind}\u0000${keepUnknownFields}`);
+  if (mine) return mine;
+  const compiled = compileConverted(openAPIV3Schema, kind, keepUnknownFields);
+  if (bySchema) bySchema.set(`${kind}\u0000${keepUnknownFields}`, compiled);
+  else byObject.set(openAPIV3Schema, new Map([[`${kind}\u0000${keepUnknownFields}`, compiled]]));
+  return compiled;
+}
+
+const byObject = new WeakMap<object, Map<string, CompiledCrd>>();
+
+function compileConverted(openAPIV3Schema: Record<string, unknown>, kind: string, keepUnknownFields: boolean): CompiledCrd {
   const converted = convertCrdSchema(openAPIV3Schema, kind, keepUnknownFields);
   const key = JSON.stringify(converted.json);
   const hit = cache.get(key);
