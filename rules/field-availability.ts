@@ -98,8 +98,9 @@ Valid: the same Service with \`--kube-version 1.22\` or later.`,
         const path = [...holder, ...f.path];
         const value = getAt(m.object, path);
         if (value === undefined || value === null) continue;
-        if (f.value !== undefined && value !== f.value) continue;
         const exists = f.alpha !== undefined && minor >= f.alpha;
+        // Where the field exists but its gate is off, only the new value matters (`hostUsers: true` changes nothing).
+        if (exists && f.value !== undefined && value !== f.value) continue;
         ctx.report({
           path,
           at: 'key',

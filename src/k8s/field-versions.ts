@@ -24,7 +24,10 @@ export interface FieldFact {
   kinds?: readonly string[];
   /** Path inside the scope. */
   path: readonly string[];
-  /** Only this value of the field is new (e.g. `restartPolicy: Always` on init containers). */
+  /**
+   * While the gate exists but is off, only this value changes anything (e.g. `hostUsers: false`); before the field
+   * existed, any value is unknown to the API server.
+   */
   value?: string | boolean;
   gate: string;
   /** The minor that added the field, off by default; absent when it arrived on by default. */

@@ -1,7 +1,8 @@
 /**
  * Fixture driver: a fixture file marks each expected finding on its line with
  * `# expect: rule-id[, other-id]`. A case is a single file, or a folder whose files are linted
- * together as one run (for cross-resource rules; a `nodes.yaml` in it is the node inventory).
+ * together as one run (for cross-resource rules; a `nodes.yaml` in it is the node inventory). A comment line
+ * `# options: {json}` gives the rule options, `# kube-version: 1.N` the target Kubernetes version.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -68,12 +69,22 @@ export function expectedKeys(c: FixtureCase, ruleId: string): string[] {
   return keys.sort();
 }
 
+/** The target Kubernetes version of a case: a `# kube-version: 1.N` comment line in any of its files (default 1.35). */
+export function caseKubeVersion(c: FixtureCase): string | undefined {
+  for (const f of c.files) {
+    const m = /^#\s*kube-version:\s*(\S+)\s*$/m.exec(f.text);
+    if (m) return m[1]!;
+  }
+  return undefined;
+}
+
 export async function lintCase(c: FixtureCase, nodes?: readonly NodeInfo[], ruleId?: string): Promise<Finding[]> {
   const files: SourceFile[] = c.files.map((f) => parseSource({ path: f.path, text: f.text }));
   const opts = caseOptions(c);
   const { findings, internalErrors } = await lintAsync(files, {
     rules: allRules,
     nodes,
+    kubeVersion: caseKubeVersion(c),
     options: opts && ruleId ? (id) => (id === ruleId ? opts : undefined) : undefined,
   });
   if (internalErrors.length) throw internalErrors[0]!.error;
