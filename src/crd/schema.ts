@@ -11,9 +11,11 @@
  * (nothing pruned below that node), `x-kubernetes-embedded-resource` (apiVersion, kind and metadata of a whole object),
  * `nullable`, and the implicit `apiVersion`, `kind` and `metadata` of the root. Not validated: `format` (kube-openapi's
  * format list differs from JSON Schema's), `default`, list types, and `x-kubernetes-validations` (CEL; see ./cel.ts).
+ * Patterns are RE2 patterns, evaluated with RE2 (./regex.ts).
  */
 import type { JsonSchemaDocument, SchemaNode } from '../schema/explain.js';
 import { isRecord } from '../k8s/workloads.js';
+import { isRe2Pattern } from './regex.js';
 
 type Json = Record<string, unknown>;
 
@@ -61,15 +63,9 @@ function typesOf(node: Json): string[] | undefined {
   return undefined;
 }
 
-/** A `pattern` JavaScript can compile (the API server uses Go's RE2; the few it cannot read are skipped). */
+/** A `pattern` RE2 can compile (the API server uses Go's RE2; a pattern it cannot read is skipped). */
 function usablePattern(p: unknown): string | undefined {
-  if (typeof p !== 'string') return undefined;
-  try {
-    new RegExp(p, 'u');
-    return p;
-  } catch {
-    return undefined;
-  }
+  return typeof p === 'string' && isRe2Pattern(p) ? p : undefined;
 }
 
 const NUMBER_KEYWORDS = ['minLength', 'maxLength', 'minItems', 'maxItems', 'minProperties', 'maxProperties', 'multipleOf'] as const;

@@ -9,6 +9,7 @@ import { explain, showPath } from '../schema/explain.js';
 import { pathFromPointer } from '../schema/pointer.js';
 import { closest } from '../util/suggest.js';
 import type { Anchor, Fix, Path } from '../types.js';
+import { re2Engine } from './regex.js';
 import { celIssues, validationRulesFor, type CelRuleEvaluator } from './cel.js';
 import { convertCrdSchema, pruneNulls, type ConvertedSchema } from './schema.js';
 
@@ -28,7 +29,7 @@ export interface CompiledCrd {
 
 let ajv: Ajv | undefined;
 function ajvInstance(): Ajv {
-  ajv ??= new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, messages: false, verbose: true, validateSchema: false, validateFormats: false });
+  ajv ??= new Ajv({ allErrors: true, strict: false, allowUnionTypes: true, messages: false, verbose: true, validateSchema: false, validateFormats: false, code: { regExp: re2Engine } });
   return ajv;
 }
 
