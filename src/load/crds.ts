@@ -1,6 +1,7 @@
 /**
  * CustomResourceDefinitions given with `--crd PATH` or `crds:` in config: files or directories (searched like linted
- * paths), read and parsed like manifests but not linted. Only their CustomResourceDefinition objects are kept.
+ * paths), read through the guarded reader like manifests (regular files only, size limit, the run's deadline) and
+ * parsed, but not linted. Only their CustomResourceDefinition objects are kept.
  */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -12,7 +13,7 @@ import { PathError, describeFsError, displayPath, expandPaths, loadFile } from '
 export class CrdFileError extends Error {}
 
 /** Load the CRDs of files and directories (relative to `cwd`). Throws CrdFileError. */
-export function loadCrdFiles(paths: readonly string[], cwd: string): Manifest[] {
+export function loadCrdFiles(paths: readonly string[], cwd: string, deadline?: number): Manifest[] {
   const out: Manifest[] = [];
   for (const p of paths) {
     const abs = resolve(cwd, p);
@@ -23,13 +24,19 @@ export function loadCrdFiles(paths: readonly string[], cwd: string): Manifest[] 
       throw new CrdFileError(`CRD path ${p}: ${describeFsError(err)}`);
     }
     const errors: string[] = [];
-    const files = isDir ? expandPaths([abs], cwd, errors) : [abs];
+    let files: string[];
+    try {
+      files = isDir ? expandPaths([abs], cwd, errors) : [abs];
+    } catch (err) {
+      if (err instanceof PathError) throw new CrdFileError(`CRD path ${p}: ${err.message}`);
+      throw err;
+    }
     if (errors.length) throw new CrdFileError(`CRD path ${p}: ${errors[0]}`);
     let found = 0;
     for (const f of files) {
       let file;
       try {
-        file = loadFile(f, cwd);
+        file = loadFile(f, cwd, { deadline });
       } catch (err) {
         if (err instanceof PathError) throw new CrdFileError(`CRD file: ${err.message}`);
         throw err;
