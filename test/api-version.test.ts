@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
 import { lintAsync } from '../src/engine/lint.js';
 import { fixUntilStable } from '../src/fix/run.js';
+import { API_CHANGES } from '../src/k8s/api-versions.js';
+import { POD_KINDS, builtinKind } from '../src/k8s/workloads.js';
 import { parseSource } from '../src/load/parse.js';
 import type { Finding, Manifest, SourceFile } from '../src/types.js';
 
@@ -71,6 +73,38 @@ describe('removed apiVersions on real old vendor manifests', () => {
   });
 });
 
+describe('removed apiVersions and kinds matched with their API group', () => {
+  const daemonSet = (apiVersion: string) =>
+    `apiVersion: ${apiVersion}\nkind: DaemonSet\nmetadata: {name: agent, namespace: agents}\nspec:\n  selector:\n    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n    spec:\n      hostPID: true\n      containers: [{name: agent, image: "agent:1"}]\n`;
+
+  it('lints an extensions/v1beta1 or apps/v1beta2 DaemonSet as the apps/v1 DaemonSet it becomes, and says so', async () => {
+    for (const apiVersion of ['extensions/v1beta1', 'apps/v1beta2']) {
+      const findings = await lint([parseSource({ path: 'a.yaml', text: daemonSet(apiVersion) })]);
+      expect(byRule(findings, 'host-pid').map((f) => f.line), apiVersion).toEqual([11]);
+      const [f] = byRule(findings, 'api-version');
+      expect(f!.message, apiVersion).toMatch(/The other findings on this object are the ones it keeps once moved to `apps\/v1`\./);
+    }
+  });
+
+  it('leaves a custom resource named DaemonSet to its CRD: no DaemonSet rule, no api-version finding', async () => {
+    const findings = await lint([parseSource({ path: 'a.yaml', text: daemonSet('example.com/v1') })]);
+    expect(findings.map((f) => f.ruleId)).toEqual([]);
+  });
+
+  it('every removed apiVersion whose replacement keeps a kind other rules lint is matched as that kind', () => {
+    const linted = new Set<string>([...POD_KINDS, 'Service']);
+    let checked = 0;
+    for (const change of API_CHANGES) {
+      for (const kind of change.kinds) {
+        if (!linted.has(kind) || !change.replacements.some((r) => !r.kind || r.kind === kind)) continue;
+        expect(builtinKind({ apiVersion: change.apiVersion, kind }), `${change.apiVersion} ${kind}`).toBe(kind);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
+  });
+});
+
 describe('the DaemonSet migration fix', () => {
   it('turns the old flannel DaemonSets into apps/v1 that the strict schema accepts, keeping OnDelete and the comments', async () => {
     const file = fixture(FLANNEL_2019_06);
@@ -128,9 +162,9 @@ describe('apiVersions and kinds no Kubernetes version has', () => {
 
   it('reports a typo with a did-you-mean and lints nothing else of the object', async () => {
     for (const [apiVersion, kind, expected] of [
-      ['apps/v2', 'DaemonSet', /^`apps\/v2` is not a Kubernetes API version; did you mean `apps\/v1`\?/],
-      ['app/v1', 'DaemonSet', /^`app\/v1` is not a Kubernetes API version; did you mean `apps\/v1`\?/],
-      ['apps/v1', 'Daemonset', /^`apps\/v1` has no kind Daemonset; did you mean `DaemonSet`\?/],
+      ['apps/v2', 'DaemonSet', /^`apps\/v2` is not a Kubernetes API version: the API server rejects the object, .* Did you mean `apps\/v1`\?$/],
+      ['app/v1', 'DaemonSet', /^`app\/v1` is not a Kubernetes API version: .* Did you mean `apps\/v1`\?$/],
+      ['apps/v1', 'Daemonset', /^`apps\/v1` has no kind Daemonset: the API server rejects the object, .* Did you mean `DaemonSet`\?$/],
       ['apps/v1', 'CronJob', /^CronJob is not a kind of `apps\/v1`: it is served by `batch\/v1`\./],
     ] as const) {
       const findings = await lint([parseSource({ path: 'a.yaml', text: text(apiVersion, kind) })]);

@@ -11,6 +11,7 @@
  * - the root's `metadata` may only restrict `name` and `generateName`;
  * - `properties` and `additionalProperties` exclude each other; `uniqueItems: true`, `$ref`, `definitions`,
  *   `dependencies`, `patternProperties`, `additionalItems` and `id` are not supported;
+ * - `type` names one of array, boolean, integer, number, object and string;
  * - `x-kubernetes-preserve-unknown-fields` is true or absent; list and map types are well formed.
  */
 import { isRecord } from '../k8s/workloads.js';
@@ -29,6 +30,8 @@ const NOT_IN_JUNCTORS = ['description', 'default', 'additionalProperties', 'null
 const JUNCTORS = ['allOf', 'anyOf', 'oneOf'] as const;
 const LIST_TYPES = ['atomic', 'set', 'map'];
 const MAP_TYPES = ['atomic', 'granular'];
+/** The type names the API server accepts in a CRD schema (OpenAPI v3's, without `null`). */
+const TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
 
 const code = (s: string) => '`' + s + '`';
 
@@ -86,6 +89,7 @@ class Checker {
     if (node.uniqueItems === true) this.add([...path, 'uniqueItems'], '`uniqueItems: true` is not allowed (its cost grows with the square of the list); use `x-kubernetes-list-type: set` instead.');
     if (node.type !== undefined && typeof node.type !== 'string') this.add([...path, 'type'], '`type` must be a single type name, not a list.');
     if (node.type === 'null') this.add([...path, 'type'], '`type` cannot be `null`; use `nullable: true` on the field instead.');
+    else if (typeof node.type === 'string' && !TYPES.includes(node.type)) this.add([...path, 'type'], `\`type: ${node.type}\` is not a type of a CRD schema; use one of ${TYPES.map(code).join(', ')}.`);
     if (node['x-kubernetes-preserve-unknown-fields'] === false) this.add([...path, 'x-kubernetes-preserve-unknown-fields'], '`x-kubernetes-preserve-unknown-fields` must be true or left out.');
     const listType = node['x-kubernetes-list-type'];
     if (listType !== undefined) {

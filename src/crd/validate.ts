@@ -126,9 +126,8 @@ function describe(e: ErrorObject, path: Path, branches: ErrorObject[]): string |
     case 'uniqueItems':
       return `${where} must not repeat items: items ${p.j} and ${p.i} are equal.`;
     case 'oneOf':
-      if (Array.isArray(p.passingSchemas)) return `${where} matches more than one of the alternatives the CRD allows (oneOf): set only one of them.`;
-    // falls through
     case 'anyOf': {
+      if (e.keyword === 'oneOf' && Array.isArray(p.passingSchemas)) return `${where} matches more than one of the alternatives the CRD allows (oneOf): set only one of them.`;
       // The usual shape: each alternative requires one field ("set exactly one of a, b, c").
       const required = [...new Set(branches.filter((b) => b.keyword === 'required').map((b) => String((b.params as { missingProperty: string }).missingProperty)))];
       if (required.length >= 2 && branches.every((b) => b.keyword === 'required')) return `${where} must set one of ${required.map(code).join(', ')}.`;

@@ -36,7 +36,7 @@ export function loadCrdFiles(paths: readonly string[], cwd: string, deadline?: n
     for (const f of files) {
       let file;
       try {
-        file = loadFile(f, cwd, { deadline });
+        file = loadFile(f, cwd, { deadline, stdinHint: false });
       } catch (err) {
         if (err instanceof PathError) throw new CrdFileError(`CRD file: ${err.message}`);
         throw err;

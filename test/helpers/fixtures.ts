@@ -83,20 +83,26 @@ export interface Expectation {
 }
 
 /**
- * The target Kubernetes version of a case: a `# kube-version: 1.N` comment line in any of its files (undefined: the
- * default, 1.35). Throws on a version daemonlint does not accept, so a typo cannot silently test the default.
+ * The target Kubernetes version a text asks for with a `# kube-version: 1.N` comment line (the fixture and rule-doc
+ * example directive), or undefined (the default, 1.35). Throws on a version daemonlint does not accept, so a typo
+ * cannot silently test the default.
  */
+export function kubeVersionDirective(text: string, where: string): string | undefined {
+  const m = /^#\s*kube-version:\s*(\S+)\s*$/m.exec(text);
+  if (!m) return undefined;
+  const v = normalizeKubeVersion(m[1]!);
+  if (!v) throw new Error(`${where}: "# kube-version: ${m[1]}" is not a version --kube-version accepts (${supportedRange()})`);
+  return v;
+}
+
+/** The target Kubernetes version of a case: the `# kube-version:` directive of the first of its files that has one. */
 export function caseKubeVersion(c: FixtureCase): string | undefined {
   for (const f of c.files) {
-    const m = /^#\s*kube-version:\s*(\S+)\s*$/m.exec(f.text);
-    if (!m) continue;
-    const v = normalizeKubeVersion(m[1]!);
-    if (!v) throw new Error(`${f.path}: "# kube-version: ${m[1]}" is not a version --kube-version accepts (${supportedRange()})`);
-    return v;
+    const v = kubeVersionDirective(f.text, f.path);
+    if (v) return v;
   }
   return undefined;
 }
-
 
 const MARKER = /#\s*expect:(.*)$/;
 const ITEM = /^([a-z0-9]+(?:-[a-z0-9]+)*)@(\d+)\s+(error|warning|info)\s+([A-Za-z_]\w*)$/;
