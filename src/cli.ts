@@ -40,7 +40,10 @@ Options:
       --by pool|node        coverage: one column per node group (default) or per node
       --add-node FILE       coverage: nodes to add (a Node manifest, or a pool template with name, count,
                             labels, taints): which DaemonSets and node-local Services they affect; repeatable
-      --kube-version X.Y    Kubernetes version of the schemas (default 1.35)
+      --crd PATH            CustomResourceDefinition file or directory: custom resources are
+                            checked against it (CRDs among the linted files count too); repeatable
+      --kube-version X.Y    target Kubernetes version, 1.16 to 1.35 (default 1.35): removed and
+                            deprecated apiVersions, newer fields; strict schemas are always 1.35's
       --config FILE         use FILE instead of the nearest .daemonlint.yaml/.yml/.json
       --no-config           ignore config files
       --baseline FILE       report only findings not recorded in FILE (see --write-baseline)
@@ -65,6 +68,7 @@ const OPTIONS = {
   nodes: { type: 'string', multiple: true },
   by: { type: 'string' },
   'add-node': { type: 'string', multiple: true },
+  crd: { type: 'string', multiple: true },
   'kube-version': { type: 'string' },
   config: { type: 'string' },
   'no-config': { type: 'boolean' },
@@ -215,6 +219,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     stdinFilename: values['stdin-filename'],
     readStdin: io.readStdin,
     nodes: values.nodes,
+    crds: values.crd,
     kubeVersion: values['kube-version'],
     config: values.config,
     trustConfig: true,

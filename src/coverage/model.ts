@@ -232,7 +232,7 @@ function whatIf(
 ): WhatIf[] {
   const addedGroups = groups.map((g, i) => (g.added ? i : -1)).filter((i) => i >= 0);
   if (!addedGroups.length) return [];
-  const run: RunContext = { manifests, files: [...new Set(manifests.map((m) => m.file))], kubeVersion: DEFAULT_KUBE_VERSION, cache: new Map() };
+  const run: RunContext = { manifests, files: [...new Set(manifests.map((m) => m.file))], kubeVersion: DEFAULT_KUBE_VERSION, unrecognized: new Map(), cache: new Map() };
   const services = manifests.map((m) => (builtinKind(m.ref) === 'Service' ? localService(run, m) : undefined)).filter((s) => s !== undefined && s.daemons.length > 0);
   const sorted = [...daemonSets].sort((a, b) => id(a).localeCompare(id(b)));
   return addedGroups.map((group) => {

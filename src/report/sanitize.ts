@@ -14,9 +14,9 @@
  * paragraph separators, and the bidirectional formatting characters that can make text display in another order than
  * it is read ("Trojan Source").
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: it matches control characters to escape them
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: it matches control characters to escape them
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
 const HAS_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
@@ -66,7 +66,7 @@ export function safeLineStarts(text: string): string {
   return text.includes('::') ? text.replace(COMMAND_START, '$1\\u003a:') : text;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: it matches control characters to escape them
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
 const UNSAFE_IN_DIFF = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
 
 /**
