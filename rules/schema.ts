@@ -1,6 +1,7 @@
 // Guards against objects the API server rejects (or silently mangles) because they do not match the Kubernetes schema.
-import { definitionOf, explain, loadSchema, loadValidators, type CompiledValidator, type JsonSchemaDocument } from '../src/schema/index.js';
-import type { Manifest, Path, Rule, RunContext, SourceFile } from '../src/types.js';
+import { bundleVersion, definitionOf, explain, loadSchema, loadValidators, type CompiledValidator, type JsonSchemaDocument, type SchemaIssue } from '../src/schema/index.js';
+import { pathFromPointer, sourceText } from '../src/schema/pointer.js';
+import type { Manifest, Rule, RunContext } from '../src/types.js';
 
 interface SchemaState {
   validators: Map<string, Readonly<Record<string, CompiledValidator>>>;
@@ -15,122 +16,35 @@ function stateOf(run: RunContext): SchemaState | undefined {
   return run.cache.get(STATE) as SchemaState | undefined;
 }
 
-const lineStarts = new WeakMap<SourceFile, number[]>();
-
-function offsetsOf(file: SourceFile): number[] {
-  let starts = lineStarts.get(file);
-  if (!starts) {
-    starts = [0];
-    for (let i = file.text.indexOf('\n'); i !== -1; i = file.text.indexOf('\n', i + 1)) starts.push(i + 1);
-    lineStarts.set(file, starts);
-  }
-  return starts;
-}
-
-/** The source text of the value at `path` (single-line values only). */
-function sourceText(m: Manifest, path: Path): string | undefined {
-  const r = m.file.locate(m.docIndex, [...m.base, ...path], 'value');
-  if (r.line !== r.endLine) return undefined;
-  const start = offsetsOf(m.file)[r.line - 1];
-  if (start === undefined) return undefined;
-  return m.file.text.slice(start + r.column - 1, start + r.endColumn - 1);
-}
-
 function validatorFor(state: SchemaState, m: Manifest): CompiledValidator | undefined {
   return state.validators.get(m.ref.apiVersion)?.[m.ref.kind];
 }
 
-/** Turn an ajv instance path (`/spec/containers/0`) into an object path. */
-function pathFromPointer(obj: unknown, pointer: string): Path {
-  const out: (string | number)[] = [];
-  let cur: unknown = obj;
-  for (const raw of pointer.split('/').slice(1)) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(cur)) {
-      out.push(Number(seg));
-      cur = cur[Number(seg)];
-    } else {
-      out.push(seg);
-      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
-    }
-  }
-  return out;
-}
+/** The message of each kind of issue the explainer finds (it words the detail itself). */
+const ISSUE_MESSAGE: Record<SchemaIssue['kind'], string> = {
+  'unknown-field': 'unknownField',
+  type: 'wrongType',
+  required: 'required',
+  format: 'format',
+  range: 'range',
+};
 
 const rule: Rule = {
   meta: {
     id: 'schema',
     severity: 'error',
     description: 'Every object of a built-in Kubernetes kind must match the strict Kubernetes schema: no unknown fields, right types, required fields present.',
-    rationale:
-      'kubectl validates fields strictly: an unknown or misplaced field, a value of the wrong type, or a missing required field makes the API server reject the whole object. With lenient validation the misplaced field is silently dropped, so a toleration, probe or limit that looks applied is not. Mistakes of indentation (a field one level too deep or too shallow) are the usual cause.',
-    remediation: 'Move the field to where the message says it belongs, fix its spelling or type (quote YAML 1.1 words such as yes/no/on/off), or add the missing required field.',
     kinds: '*',
     tags: ['correctness', 'api-rejects', 'schema'],
     fixable: true,
-    docs: `Checks each object of a built-in kind (core, apps, batch, networking.k8s.io, policy, rbac, scheduling,
-autoscaling/v2, storage) against the strict JSON schema generated from the official Kubernetes OpenAPI
-documents for the selected \`--kube-version\`. Custom resources are skipped.
-
-One finding is reported per mistake, on the exact line:
-
-- an unknown field says where a field of that name exists nearby (one level up, in a child \`spec\`, in a
-  sibling such as \`metadata\`) or which field name was probably meant;
-- a value of the wrong type names the expected and the found type; unquoted YAML 1.1 words such as
-  \`yes\`, \`no\`, \`on\` and \`off\` are booleans to kubectl, so a string field needs them quoted;
-- a missing required field is named with the object path that needs it.
-
-Invalid:
-
-\`\`\`yaml
-apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: { app: agent }
-  template:
-    metadata:
-      labels: { app: agent }
-    tolerations:              # belongs in spec.template.spec.tolerations
-      - operator: Exists
-    spec:
-      containers:
-        - name: agent
-          image: agent:1.0
-          imagePullPolicty: Always   # did you mean imagePullPolicy?
-          env:
-            - name: DEBUG
-              value: yes             # must be quoted: "yes"
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: { app: agent }
-  template:
-    metadata:
-      labels: { app: agent }
-    spec:
-      tolerations:
-        - operator: Exists
-      containers:
-        - name: agent
-          image: agent:1.0
-          imagePullPolicy: Always
-          env:
-            - name: DEBUG
-              value: "yes"
-\`\`\`
-
-Fix: when the destination of a misplaced or misspelt field is certain, \`--fix\` moves it there.`,
+    messages: {
+      unknownField: '{{detail}}{{note}}',
+      wrongType: '{{detail}}{{note}}',
+      required: '{{detail}}{{note}}',
+      format: '{{detail}}{{note}}',
+      range: '{{detail}}{{note}}',
+      mismatch: 'This {{kind}} does not match the Kubernetes {{schemaVersion}} schema ({{keyword}} at {{pointer}}).{{note}}',
+    },
   },
 
   async prepare(run) {
@@ -175,7 +89,10 @@ Fix: when the destination of a misplaced or misspelt field is certain, \`--fix\`
 
     const schema = state.schemas.get(m.ref.apiVersion);
     const issues = schema ? explain({ schema, definition, kind: m.ref.kind, object: m.object, sourceText: (p) => sourceText(m, p) }) : [];
-    for (const issue of issues) ctx.report({ path: issue.path, at: issue.at, message: issue.message, fix: issue.fix });
+    // Older targets are checked against the newest bundled schemas: say so, since a field may be newer than the target.
+    const schemaVersion = bundleVersion(ctx.run.kubeVersion) ?? ctx.run.kubeVersion;
+    const note = schemaVersion !== ctx.run.kubeVersion ? ` (strict schema of Kubernetes ${schemaVersion}; the target is ${ctx.run.kubeVersion})` : '';
+    for (const issue of issues) ctx.report({ path: issue.path, at: issue.at, messageId: ISSUE_MESSAGE[issue.kind], data: { detail: issue.message, note }, fix: issue.fix });
     if (issues.length) return;
 
     // The explainer mirrors the validator; should they ever disagree, still report the rejection.
@@ -184,7 +101,8 @@ Fix: when the destination of a misplaced or misspelt field is certain, \`--fix\`
     const path = err ? pathFromPointer(m.object, err.instancePath) : [];
     ctx.report({
       path,
-      message: `This ${m.ref.kind} does not match the Kubernetes ${ctx.run.kubeVersion} schema (${err?.keyword ?? 'invalid'} at ${err?.instancePath || '/'}).`,
+      messageId: 'mismatch',
+      data: { kind: m.ref.kind, schemaVersion, keyword: err?.keyword ?? 'invalid', pointer: err?.instancePath || '/', note: schemaVersion !== ctx.run.kubeVersion ? ` The target is Kubernetes ${ctx.run.kubeVersion}.` : '' },
     });
   },
 };

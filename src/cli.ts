@@ -2,11 +2,13 @@
  * The `daemonlint` command line: parse options, load files, run rules, write a report, pick the exit code.
  * Exit codes: 0 = no finding at or above --fail-on; 1 = such findings; 2 = usage error, unreadable path, internal error.
  */
-import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../rules/index.js';
-import { UsageError, lintPaths, loadInputs, loadNodes, unitPlanner } from './app/lint.js';
+import { UsageError, lintPaths } from './app/lint.js';
+import { WriteError, checkOutputTarget, writeOutput, type OutputKind } from './io/write.js';
+import { safeDiffText, safeText } from './report/sanitize.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
+import { loadRuleDoc } from './rule-docs.js';
 import { SEVERITY_RANK, type Finding, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
 
@@ -23,7 +25,8 @@ Usage:
   daemonlint rules                    list every rule (id, default severity, description)
   daemonlint explain RULE             print a rule's documentation
   daemonlint coverage [options] [paths...]
-                                      show which nodes each DaemonSet runs on (with --nodes)
+                                      show which nodes each DaemonSet runs on (with --nodes), grouped into
+                                      pools; --by node for every node; --add-node FILE: what if you add it
   daemonlint lsp --stdio              run the language server (editor diagnostics and quick fixes)
 
 Options:
@@ -32,8 +35,15 @@ Options:
       --fail-on SEVERITY    exit 1 when a finding is at least: error (default), warning or info
       --quiet               report errors only
       --stdin-filename NAME name to use for stdin in reports (with "-")
-      --nodes FILE          node inventory (kubectl get nodes -o yaml|json); repeatable
-      --kube-version X.Y    Kubernetes version of the schemas (default 1.35)
+      --nodes FILE          node inventory (kubectl get nodes -o yaml|json), or a directory of Node
+                            manifests; repeatable
+      --by pool|node        coverage: one column per node group (default) or per node
+      --add-node FILE       coverage: nodes to add (a Node manifest, or a pool template with name, count,
+                            labels, taints): which DaemonSets and node-local Services they affect; repeatable
+      --crd PATH            CustomResourceDefinition file or directory: custom resources are
+                            checked against it (CRDs among the linted files count too); repeatable
+      --kube-version X.Y    target Kubernetes version, 1.16 to 1.35 (default 1.35): removed and
+                            deprecated apiVersions, newer fields; strict schemas are always 1.35's
       --no-ignore           also lint what .gitignore files ignore
       --allow-empty         a directory without Kubernetes objects is not an error
       --config FILE         use FILE instead of the nearest .daemonlint.yaml/.yml/.json
@@ -58,6 +68,9 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   'stdin-filename': { type: 'string' },
   nodes: { type: 'string', multiple: true },
+  by: { type: 'string' },
+  'add-node': { type: 'string', multiple: true },
+  crd: { type: 'string', multiple: true },
   'kube-version': { type: 'string' },
   config: { type: 'string' },
   'no-config': { type: 'boolean' },
@@ -81,7 +94,10 @@ export interface CliIO {
   cwd: string;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
-  readStdin: () => Promise<Buffer>;
+  /** Width of the terminal stdout is (when it is one). */
+  columns?: number;
+  /** Read stdin; give up (and close it) when the deadline passes. */
+  readStdin: (deadline?: number) => Promise<Buffer>;
 }
 
 const defaultIO = (): CliIO => {
@@ -102,6 +118,7 @@ const defaultIO = (): CliIO => {
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     readStdin,
   };
 };
@@ -138,7 +155,7 @@ async function render(format: Format, findings: Finding[], files: SourceFile[], 
     case 'json':
       return (await import('./report/json.js')).formatJson(findings, ctx);
     case 'sarif':
-      return (await import('./report/sarif.js')).formatSarif(findings, { rules: allRules, cwd, suppressed });
+      return (await import('./report/sarif.js')).formatSarif(findings, { rules: allRules, cwd, suppressed, docs: loadRuleDoc });
     case 'github':
       return (await import('./report/github.js')).formatGithub(findings);
   }
@@ -158,17 +175,34 @@ function explainRule(id: string | undefined): string {
   }
   const m = rule.meta;
   const kinds = m.kinds === '*' ? 'every kind' : m.kinds.join(', ');
-  return `# ${m.id}\n\nDefault severity: ${m.severity}. Applies to: ${kinds}.${m.fixable ? ' Fixable.' : ''}\n\n${m.description}\n\nWhy: ${m.rationale}\n\nFix: ${m.remediation}\n\n${m.docs}\n`;
+  const doc = loadRuleDoc(m.id);
+  if (!doc) throw new UsageError(`the documentation of ${m.id} (docs/rules/${m.id}.md) is missing from this installation`);
+  // The document with the rule's facts under its title.
+  const body = doc.markdown.replace(/^#[^\n]*\n+/, '');
+  return `# ${m.id}\n\nDefault severity: ${m.severity}. Applies to: ${kinds}.${m.fixable ? ' Fixable.' : ''}\n\n${m.description}\n\n${body.trimEnd()}\n`;
 }
 
-function writeOut(out: string, values: Values, io: CliIO): void {
+/** Write output of `kind` to `--output` (through the guarded writer) or stdout. */
+function writeOut(out: string, values: Values, io: CliIO, kind: OutputKind): void {
   if (values.output) {
     try {
-      writeFileSync(values.output, out);
+      writeOutput(values.output, out, kind, io.cwd);
     } catch (err) {
-      throw new UsageError(`cannot write ${values.output}: ${describeFsError(err)}`);
+      if (err instanceof WriteError) throw new UsageError(err.message);
+      throw err;
     }
   } else io.stdout(out);
+}
+
+/** Fail before linting when an output file may not be written (an input, a file of another kind …). */
+function checkOutput(path: string | undefined, kind: OutputKind, io: CliIO): void {
+  if (!path) return;
+  try {
+    checkOutputTarget(path, kind, io.cwd);
+  } catch (err) {
+    if (err instanceof WriteError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 async function lintCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
@@ -177,7 +211,11 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   if (values.config && values['no-config']) throw new UsageError('--config and --no-config cannot be used together');
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   if (values['write-baseline'] && values.baseline) throw new UsageError('--write-baseline records every current finding; drop --baseline');
+  for (const o of ['by', 'add-node'] as const) if (values[o] !== undefined) throw new UsageError(`--${o} is an option of daemonlint coverage`);
   const timeout = timeoutOf(values.timeout);
+  // A dry run prints a diff in the text format; with a machine format the report goes there and the diff to stderr.
+  checkOutput(values.output, values['fix-dry-run'] && format === 'text' ? 'diff' : format, io);
+  checkOutput(values['write-baseline'], 'baseline', io);
   const linted = await lintPaths({
     timeout,
     paths: positionals,
@@ -185,8 +223,10 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     stdinFilename: values['stdin-filename'],
     readStdin: io.readStdin,
     nodes: values.nodes,
+    crds: values.crd,
     kubeVersion: values['kube-version'],
     config: values.config,
+    trustConfig: true,
     noConfig: values['no-config'],
     baseline: values.baseline,
     writeBaseline: values['write-baseline'],
@@ -202,34 +242,65 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     if (outOfTime) throw new UsageError(`${outOfTime.replace(/^daemonlint: |\n$/g, '')}; the baseline was not written`);
     const { baselineText } = await import('./engine/baseline.js');
     try {
-      writeFileSync(values['write-baseline'], baselineText(findings, io.cwd, values['write-baseline']));
+      writeOutput(values['write-baseline'], baselineText(findings, io.cwd, values['write-baseline']), 'baseline', io.cwd);
     } catch (err) {
-      throw new UsageError(`cannot write ${values['write-baseline']}: ${describeFsError(err)}`);
+      if (err instanceof WriteError) throw new UsageError(err.message);
+      throw err;
     }
-    io.stderr(`daemonlint: recorded ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${values['write-baseline']}; lint with --baseline ${values['write-baseline']} to see only new ones\n`);
-    for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+    io.stderr(line(`recorded ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${values['write-baseline']}; lint with --baseline ${values['write-baseline']} to see only new ones`));
+    for (const e of readErrors) io.stderr(line(e));
     return readErrors.length || internalErrors.length ? 2 : 0;
   }
   let reportToStderr = false;
+  const writeErrors: string[] = [];
   if (values.fix || values['fix-dry-run']) {
-    const { fixUntilStable, writeFileAtomic } = await import('./fix/run.js');
-    const outcome = await fixUntilStable(files, linted.relint);
+    const { fixUntilStable } = await import('./fix/run.js');
+    const deadline = linted.deadline;
+    const outcome = await fixUntilStable(files, linted.relint, undefined, linted.deadline);
+    const fixOutOfTime = outcome.outOfTime ? `daemonlint: the time budget of ${timeout} s ran out while fixing; nothing was ${values.fix ? 'written' : 'shown'}; raise --timeout or fix fewer files at once\n` : '';
+    if (values['fix-dry-run']) {
+      // Nothing is written: the files on disk still have every finding, so the report and the exit code are those
+      // of a plain lint run. The diff goes to stdout in the text format; a machine format gets the report there and
+      // the diff on stderr.
+      const { unifiedDiff } = await import('./fix/diff.js');
+      const diff = outcome.outOfTime ? '' : outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join('');
+      // On a terminal or a log, control characters of the files are shown as escapes; -o keeps the exact patch.
+      if (format === 'text') writeOut(values.output ? diff : safeDiffText(diff), values, io, 'diff');
+      else {
+        const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
+        writeOut(await render(format, shown, files, false, io.cwd, suppressed), values, io, format);
+        io.stderr(safeDiffText(diff));
+      }
+      if (!outcome.outOfTime) io.stderr(`daemonlint: ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} would change ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
+      for (const e of readErrors) io.stderr(line(e));
+      if (outOfTime || fixOutOfTime) io.stderr(outOfTime || fixOutOfTime);
+      return readErrors.length || internalErrors.length || outOfTime || fixOutOfTime ? 2 : exitCodeFor(findings, failOn);
+    }
+    if (outcome.outOfTime) {
+      io.stderr(fixOutOfTime);
+      return 2;
+    }
     ({ findings, suppressed, internalErrors } = outcome.result);
     files = outcome.files;
-    if (values['fix-dry-run']) {
-      const { unifiedDiff } = await import('./fix/diff.js');
-      writeOut(outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join(''), values, io);
-      io.stderr(`daemonlint: ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} would change ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
-      if (outOfTime) io.stderr(outOfTime);
-      return readErrors.length || internalErrors.length || outOfTime ? 2 : exitCodeFor(findings, failOn);
-    }
+    const { lintedRoots, replaceFile } = await import('./io/write.js');
+    const roots = lintedRoots(positionals, io.cwd);
+    // Each file is written on its own: one that may not be written (changed meanwhile, read-only, a link out of the
+    // linted folders) is named, the others are still fixed.
+    const notWritten = new Set<string>();
     for (const c of outcome.changed) {
       if (!c.original.absPath) continue;
       try {
-        writeFileAtomic(c.original.absPath, c.text);
+        replaceFile(c.original.absPath, c.original.text, c.text, { roots, display: c.original.path, deadline });
       } catch (err) {
-        throw new UsageError(`cannot write ${c.original.path}: ${describeFsError(err)}`);
+        if (!(err instanceof WriteError)) throw err;
+        writeErrors.push(`not fixed: ${err.message}`);
+        notWritten.add(c.original.path);
       }
+    }
+    if (notWritten.size) {
+      // The report is of what is on disk: the files not written keep their original findings.
+      files = files.map((f, i) => (notWritten.has(f.path) ? linted.files[i]! : f));
+      ({ findings, suppressed, internalErrors } = await linted.relint(files));
     }
     // stdin: the fixed text goes to stdout, so the report goes to stderr (or --output).
     const stdinFile = files.find((f) => !f.absPath && positionals.includes('-'));
@@ -241,14 +312,14 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
   const report = await render(format, shown, files, useColor(values, io) && !reportToStderr, io.cwd, suppressed);
   if (reportToStderr) io.stderr(report);
-  else writeOut(report, values, io);
-  for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+  else writeOut(report, values, io, format);
+  for (const e of [...readErrors, ...writeErrors]) io.stderr(line(e));
   for (const e of internalErrors) {
-    io.stderr(`daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${firstLine((e.error as Error)?.message ?? e.error)}; please report it\n`);
+    io.stderr(line(`internal error in rule ${e.ruleId} on ${e.file}: ${firstLine((e.error as Error)?.message ?? e.error)}; please report it`));
     if (values.debug) io.stderr(`${(e.error as Error)?.stack ?? ''}\n`);
   }
   if (outOfTime) io.stderr(outOfTime);
-  if (readErrors.length || internalErrors.length || outOfTime) return 2;
+  if (readErrors.length || writeErrors.length || internalErrors.length || outOfTime) return 2;
   return exitCodeFor(findings, failOn);
 }
 
@@ -258,10 +329,10 @@ function exitCodeFor(findings: readonly Finding[], failOn: Severity): number {
 }
 
 /** The one stderr line for a run that ran out of time, or '' when every file was linted. */
-function unfinishedLine(unfinished: readonly string[], timeout: number): string {
+function unfinishedLine(unfinished: readonly string[], timeout: number, verb: 'linted' | 'read' = 'linted'): string {
   if (!unfinished.length) return '';
   const names = unfinished.length > 5 ? `${unfinished.slice(0, 5).join(', ')} and ${unfinished.length - 5} more` : unfinished.join(', ');
-  return `daemonlint: the time budget of ${timeout} s ran out; not linted: ${names}; raise --timeout or lint fewer files at once\n`;
+  return line(`the time budget of ${timeout} s ran out; not ${verb}: ${names}; raise --timeout or ${verb === 'read' ? 'give' : 'lint'} fewer files at once`);
 }
 
 /** Default `--timeout`: generous, so only pathological input or a hung file system reaches it. */
@@ -276,14 +347,36 @@ function timeoutOf(value: string | undefined): number {
 
 async function coverageCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json', 'html'] as const, 'text');
-  const nodes = await loadNodes(values.nodes, io.cwd);
-  const { files, readErrors } = await loadInputs(positionals, { cwd: io.cwd, stdinFilename: values['stdin-filename'], readStdin: io.readStdin, noIgnore: values['no-ignore'] });
-  const { renderCoverage } = await import('./coverage/index.js');
-  // DaemonSets as each deployment unit deploys them (an overlay's patches applied), one row per distinct result.
-  const { units } = unitPlanner({ cwd: io.cwd, stdinFilename: values['stdin-filename'] })(files);
-  writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io), units }), values, io);
-  for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
-  return readErrors.length ? 2 : 0;
+  const by = oneOf('by', values.by, ['pool', 'node'] as const, 'pool');
+  const timeout = timeoutOf(values.timeout);
+  checkOutput(values.output, `coverage-${format}`, io);
+  // Text fits the terminal; written to a file or a pipe, COLUMNS when set, else the default width.
+  const envColumns = Number(io.env.COLUMNS);
+  const width = io.isTTY && !values.output && io.columns ? io.columns : Number.isInteger(envColumns) && envColumns > 0 ? envColumns : undefined;
+  const { coverageRun } = await import('./app/coverage.js');
+  const { output, readErrors, unfinished } = await coverageRun({
+    paths: positionals,
+    cwd: io.cwd,
+    stdinFilename: values['stdin-filename'],
+    readStdin: io.readStdin,
+    nodes: values.nodes,
+    addNodes: values['add-node'],
+    by,
+    format,
+    color: useColor(values, io),
+    width,
+    timeout,
+    noIgnore: values['no-ignore'],
+  });
+  writeOut(output, values, io, `coverage-${format}`);
+  for (const e of readErrors) io.stderr(line(e));
+  if (unfinished.length) io.stderr(unfinishedLine(unfinished, timeout, 'read'));
+  return readErrors.length || unfinished.length ? 2 : 0;
+}
+
+/** One line on stderr: `daemonlint: ` and the message, with anything from input (file names …) made safe to print. */
+function line(message: string): string {
+  return `daemonlint: ${safeText(message)}\n`;
 }
 
 /** Error messages are one line on stderr; the rest (e.g. a library's multi-line detail) is left to --debug. */
@@ -321,9 +414,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     return await lintCommand(values, positionals, io);
   } catch (err) {
     if (err instanceof UsageError || err instanceof PathError) {
-      io.stderr(`daemonlint: ${firstLine(err.message)}\n`);
+      io.stderr(line(firstLine(err.message)));
     } else {
-      io.stderr(`daemonlint: internal error: ${firstLine((err as Error)?.message ?? err)}; rerun with --debug for details and please report it\n`);
+      io.stderr(line(`internal error: ${firstLine((err as Error)?.message ?? err)}; rerun with --debug for details and please report it`));
     }
     if (debug) io.stderr(`${(err as Error)?.stack ?? ''}\n`);
     return 2;

@@ -2,8 +2,8 @@
  * Drives `daemonlint lsp --stdio` in a child process with a real JSON-RPC client (vscode-languageserver-protocol
  * over vscode-jsonrpc's stream reader/writer), the way an editor does.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { chmodSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,7 +23,6 @@ import {
   ShutdownRequest,
   createProtocolConnection,
   type CodeAction,
-  type Diagnostic,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type TextEdit,
@@ -87,8 +86,13 @@ interface Server {
 
 const servers: Server[] = [];
 
-function startServer(cwd: string, extraArgs: string[] = []): Server {
-  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio', ...extraArgs], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+/** `asUser`: run the server as another user through setpriv (to meet permission errors, which root never does). */
+function startServer(cwd: string, extraArgs: string[] = [], asUser?: number): Server {
+  const argv = [BIN, 'lsp', '--stdio', ...extraArgs];
+  const child =
+    asUser === undefined
+      ? spawn(process.execPath, argv, { cwd, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn('setpriv', [`--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', process.execPath, ...argv], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH } });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -326,6 +330,39 @@ spec:
     expect(await shutdown(s)).toBe(0);
   });
 
+  it('a config that extends a FIFO or a device is one config diagnostic; the server keeps answering', async () => {
+    const root = workspace({ 'deploy/agent.yaml': DAEMONSET, 'dev/.daemonlint.yaml': 'extends: ./fifo.yaml\n', 'dev/agent.yaml': DAEMONSET });
+    expect(spawnSync('mkfifo', [join(root, 'dev/fifo.yaml')]).status).toBe(0);
+    const s = startServer(root);
+    await initialize(s, root);
+    const uri = pathToFileURL(join(root, 'dev/agent.yaml')).href;
+    await open(s, uri, DAEMONSET);
+    const p = await s.waitFor(uri, (x) => x.diagnostics.length > 0, 'config error for the FIFO');
+    expect(p.diagnostics).toHaveLength(1);
+    expect(p.diagnostics[0]).toMatchObject({ code: 'config' });
+    expect(p.diagnostics[0]!.message).toMatch(/fifo\.yaml: it is a named pipe \(FIFO\), not a file/);
+    // Still alive: another document is linted, and shutdown is answered.
+    const other = pathToFileURL(join(root, 'deploy/agent.yaml')).href;
+    await open(s, other, DAEMONSET);
+    await s.waitFor(other, (x) => byRule(x, 'restart-policy').length > 0, 'the other document');
+    expect(await shutdown(s)).toBe(0);
+  });
+
+  const canDropRoot = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+  it.skipIf(!canDropRoot)('an unreadable subfolder does not hide the rest of the workspace from cross-resource rules', async () => {
+    const root = workspace({ 'ds.yaml': DAEMONSET, 'svc.yaml': SERVICE, 'locked/other.yaml': DAEMONSET });
+    chmodSync(root, 0o755);
+    for (const f of ['ds.yaml', 'svc.yaml']) chmodSync(join(root, f), 0o644);
+    chmodSync(join(root, 'locked'), 0o000);
+    const s = startServer(root, [], 65534);
+    await initialize(s, root);
+    const svc = pathToFileURL(join(root, 'svc.yaml')).href;
+    await open(s, svc, SERVICE);
+    // The gap needs the DaemonSet in ds.yaml, read from disk next to the unreadable folder.
+    await s.waitFor(svc, (p) => byRule(p, 'local-traffic-gap').length > 0, 'local-traffic-gap');
+    expect(await shutdown(s)).toBe(0);
+  });
+
   it('publishes diagnostics with exact ranges on open, updates them on edit, and shuts down cleanly', async () => {
     const root = workspace({ 'deploy/agent.yaml': DAEMONSET });
     const uri = pathToFileURL(join(root, 'deploy/agent.yaml')).href;
@@ -461,6 +498,32 @@ spec:
     await s.waitFor(workflow, (p) => p.diagnostics.length === 0, 'workflow cleared');
 
     await s.conn.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+    expect(await shutdown(s)).toBe(0);
+    expect(s.stderr()).toBe('');
+  });
+
+  it('checks custom resources against CRDs of the folder or of initializationOptions.crds, for the kubeVersion given', async () => {
+    const crdText = readFileSync(join(ROOT, 'test', 'fixtures', 'crds', 'cert-manager.io_certificates.yaml'), 'utf8');
+    const outside = workspace({ 'certificates.yaml': crdText });
+    const root = workspace({ 'cert.yaml': '' });
+    const s = startServer(root);
+    await s.conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(root).href,
+      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
+      capabilities: {},
+      initializationOptions: { kubeVersion: 'v1.21.3', crds: [join(outside, 'certificates.yaml')] },
+    });
+    await s.conn.sendNotification(InitializedNotification.type, {});
+    const uri = pathToFileURL(join(root, 'cert.yaml')).href;
+    await open(s, uri, 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: a}\nspec:\n  secretName: s\n  issuerRef: {name: i}\n  dnsName: [a]\n');
+    const diags = await s.waitFor(uri, (p) => byRule(p, 'custom-resource-schema').length > 0, 'custom-resource-schema');
+    expect(byRule(diags, 'custom-resource-schema').map((d) => [d.range.start.line, d.message])).toEqual([[6, '`dnsName` is not a field of `spec`; did you mean `dnsNames`? (quick fix: Rename dnsName to dnsNames)']]);
+    // The target version applies: rbac v1beta1 is only deprecated in 1.21.
+    const rb = pathToFileURL(join(root, 'rb.yaml')).href;
+    await open(s, rb, 'apiVersion: rbac.authorization.k8s.io/v1beta1\nkind: ClusterRole\nmetadata: {name: a}\nrules: []\n');
+    const rbDiags = await s.waitFor(rb, (p) => byRule(p, 'api-version').length > 0, 'api-version');
+    expect(byRule(rbDiags, 'api-version').map((d) => d.severity)).toEqual([2]);
     expect(await shutdown(s)).toBe(0);
     expect(s.stderr()).toBe('');
   });

@@ -7,41 +7,59 @@ import { basename, resolve, sep } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintResult } from '../engine/lint.js';
+import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
 import type { ClusterSetting } from '../config/index.js';
+import { leavesBoundary, repositoryOf } from '../config/source.js';
 import { planUnits, type UnitPlan } from '../units/plan.js';
-import type { Finding, NodeInfo, Severity, SourceFile } from '../types.js';
+import type { Finding, Manifest, NodeInfo, Severity, SourceFile } from '../types.js';
+import { DEFAULT_KUBE_VERSION, normalizeKubeVersion, supportedRange } from '../k8s/kube-version.js';
 import { UsageError } from './errors.js';
 
 export { UsageError } from './errors.js';
 
-/** Used when the bundled schemas cannot be loaded (they are loaded lazily). */
-export const SUPPORTED_KUBE_VERSIONS_FALLBACK = ['1.35'];
-
-/** The Kubernetes minor version a run checks against (`--kube-version`, else the config's, else the newest bundled). */
-export async function resolveKubeVersion(requested: string | undefined): Promise<string> {
-  const { SUPPORTED_KUBE_VERSIONS } = await import('../schema/index.js').catch(() => ({ SUPPORTED_KUBE_VERSIONS: SUPPORTED_KUBE_VERSIONS_FALLBACK }));
-  const v = requested ?? SUPPORTED_KUBE_VERSIONS[SUPPORTED_KUBE_VERSIONS.length - 1]!;
-  const normalized = v.replace(/^v/, '').split('.').slice(0, 2).join('.');
-  if (!SUPPORTED_KUBE_VERSIONS.includes(normalized))
-    throw new UsageError(`--kube-version ${v} is not bundled; supported: ${SUPPORTED_KUBE_VERSIONS.join(', ')}`);
+/**
+ * The Kubernetes minor version a run checks against (`--kube-version`, else the config's, else the newest supported).
+ * Every minor from 1.16 to 1.35 is accepted for API availability; the strict schemas stay those of 1.35.
+ */
+export function resolveKubeVersion(requested: string | undefined): string {
+  if (requested === undefined) return DEFAULT_KUBE_VERSION;
+  const normalized = normalizeKubeVersion(requested);
+  if (!normalized) throw new UsageError(`--kube-version ${requested} is not supported; supported: ${supportedRange()} (as 1.N, v1.N or 1.N.P)`);
   return normalized;
 }
 
-/** Load every path (and stdin) into SourceFiles. Unreadable files are reported and counted. */
+/**
+ * Load every path (and stdin) into SourceFiles. Unreadable files are reported and counted; files not read by the
+ * deadline are named in `unfinished`. The caller begins the run (`beginRun`) before reading any of its inputs.
+ */
 export async function loadInputs(
   positionals: string[],
-  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer>; noIgnore?: boolean },
-): Promise<{ files: SourceFile[]; readErrors: string[] }> {
+  opts: { cwd: string; stdinFilename?: string; readStdin: (deadline?: number) => Promise<Buffer>; deadline?: number; noIgnore?: boolean },
+): Promise<{ files: SourceFile[]; readErrors: string[]; unfinished: string[] }> {
   const walkErrors: string[] = [];
   const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors, { gitignore: !opts.noIgnore }), opts);
-  return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors] };
+  return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors], unfinished: loaded.unfinished ?? [] };
+}
+
+/** `p`'s value, or undefined when the deadline passes first (or `p` fails because it did). */
+async function withinDeadline<T>(p: Promise<T>, deadline: number | undefined): Promise<T | undefined> {
+  if (deadline === undefined) return p;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([p.catch((err) => (Date.now() >= deadline ? undefined : Promise.reject(err))), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Read expanded targets (absolute paths, `-` for stdin) into SourceFiles. */
 export async function loadTargets(
   targets: readonly string[],
-  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer>; deadline?: number },
+  opts: { cwd: string; stdinFilename?: string; readStdin: (deadline?: number) => Promise<Buffer>; deadline?: number },
 ): Promise<{ files: SourceFile[]; readErrors: string[]; unfinished?: string[] }> {
   const files: SourceFile[] = [];
   const readErrors: string[] = [];
@@ -52,12 +70,14 @@ export async function loadTargets(
       return { files, readErrors, unfinished };
     }
     if (t === '-') {
-      const buf = await opts.readStdin();
+      // Bounded by the deadline too: a writer that never closes stdin does not hang the run.
+      const buf = await withinDeadline(opts.readStdin(opts.deadline), opts.deadline);
+      if (!buf) return { files, readErrors, unfinished: targets.slice(i).map((x) => (x === '-' ? (opts.stdinFilename ?? '<stdin>') : displayPath(x, opts.cwd))) };
       files.push(fromBuffer(buf, opts.stdinFilename ?? '<stdin>'));
       continue;
     }
     try {
-      files.push(loadFile(t, opts.cwd));
+      files.push(loadFile(t, opts.cwd, { deadline: opts.deadline }));
     } catch (err) {
       if (err instanceof PathError) readErrors.push(err.message);
       else throw err;
@@ -75,16 +95,25 @@ export function unitPlanner(opts: {
   clusters?: readonly ClusterSetting[];
   stdinFilename?: string;
   isIgnored?: (abs: string) => boolean;
+  deadline?: number;
 }): (files: readonly SourceFile[]) => UnitPlan {
   const absOf = (f: SourceFile) => f.absPath ?? resolve(opts.cwd, f.path === '<stdin>' ? (opts.stdinFilename ?? '<stdin>') : f.path);
   return (files) =>
     planUnits(files, {
       clusters: opts.clusters?.map((c) => ({ name: c.name, match: (f: SourceFile) => c.match(absOf(f)) })),
       display: (abs) => displayPath(abs, opts.cwd),
+      // A kustomization reads only inside its repository (symbolic links resolved), as a found config does: a cloned
+      // repository or a pull request cannot make daemonlint read ~/.kube/config through `resources: [../../..]`.
+      // What the run was given (named, or under a directory named) is always used.
+      outside: (abs, fromDir) => {
+        const root = repositoryOf(fromDir, opts.cwd);
+        return leavesBoundary(root, abs) ? displayPath(root, opts.cwd) : undefined;
+      },
       readFile: (abs) => {
         if (opts.isIgnored?.(abs)) return undefined;
         try {
-          return loadFile(abs, opts.cwd);
+          // Through the guarded reader, with the run's deadline; not an input named by the user (no stdin advice).
+          return loadFile(abs, opts.cwd, { deadline: opts.deadline, stdinHint: false });
         } catch (err) {
           if (err instanceof PathError) return undefined;
           throw err;
@@ -93,13 +122,29 @@ export function unitPlanner(opts: {
     });
 }
 
-export async function loadNodes(paths: string[] | undefined, cwd: string): Promise<NodeInfo[] | undefined> {
+/**
+ * The nodes of the inventories `paths` (files or directories); undefined without any. `opts.within` keeps every file
+ * read inside a folder (the repository of a config found there that named them).
+ */
+export async function loadNodes(paths: readonly string[] | undefined, cwd: string, opts: { deadline?: number; within?: string } = {}): Promise<NodeInfo[] | undefined> {
   if (!paths?.length) return undefined;
   const { loadInventory, InventoryError } = await import('../load/inventory.js');
   try {
-    return loadInventory(paths, cwd);
+    return loadInventory([...paths], cwd, opts);
   } catch (err) {
     if (err instanceof InventoryError || err instanceof PathError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** CustomResourceDefinitions from `--crd` / `crds:` (files or directories); a bad path is a usage error. */
+export async function loadCrds(paths: readonly string[] | undefined, cwd: string, deadline?: number): Promise<Manifest[] | undefined> {
+  if (!paths?.length) return undefined;
+  const { loadCrdFiles, CrdFileError } = await import('../load/crds.js');
+  try {
+    return loadCrdFiles(paths, cwd, deadline);
+  } catch (err) {
+    if (err instanceof CrdFileError) throw new UsageError(err.message);
     throw err;
   }
 }
@@ -108,13 +153,20 @@ export interface LintPathsOptions {
   paths: string[];
   cwd: string;
   stdinFilename?: string;
-  readStdin: () => Promise<Buffer>;
+  readStdin: (deadline?: number) => Promise<Buffer>;
   /** Node inventory files (`--nodes`). */
   nodes?: string[];
-  /** `--kube-version`; the newest bundled version when absent. */
+  /** `--crd`: CustomResourceDefinition files or directories. */
+  crds?: string[];
+  /** `--kube-version`; the newest supported version when absent. */
   kubeVersion?: string;
   /** `--config FILE` instead of discovering `.daemonlint.yaml` files. */
   config?: string;
+  /**
+   * The config file was named by the user on the command line (the CLI's `--config`), so it may extend files and name
+   * inventories outside its repository. The GitHub Action's `config` input names a file of the repository: not trusted.
+   */
+  trustConfig?: boolean;
   /** `--no-config`. */
   noConfig?: boolean;
   /** `--baseline FILE`: findings recorded there are suppressed. */
@@ -161,6 +213,8 @@ export interface LintPathsResult {
   relint: (files: SourceFile[]) => Promise<RunOutcome>;
   /** Files not read or not fully linted within `timeout` (display paths); their findings are left out. */
   unfinished: string[];
+  /** The run's deadline (`Date.now()` value) from `timeout`, for work done after the lint (fixes, writes). */
+  deadline?: number;
 }
 
 /** One lint of a set of files with a run's settings. */
@@ -177,15 +231,22 @@ export interface RunOutcome {
  */
 export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult> {
   const deadline = opts.timeout === undefined ? undefined : Date.now() + opts.timeout * 1000;
+  // Every file read from here on is an input of the run: the writer never overwrites one.
+  beginRun();
   try {
     // Unreadable directories are reported (exit 2) while everything else is still linted.
     const walkErrors: string[] = [];
     const targets = expandPaths(opts.paths, opts.cwd, walkErrors, { gitignore: !opts.noIgnore });
     const { createRunConfig } = await import('../config/run.js');
     const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
-    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
-    const kubeVersion = await resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
-    const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd);
+    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
+    const kubeVersion = resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
+    // Inventories named by a config found in a repository stay inside it (`nodesWithin`); --nodes may name any file.
+    const nodes =
+      opts.nodes !== undefined
+        ? await loadNodes(opts.nodes, opts.cwd, { deadline })
+        : await loadNodes(config.settings.nodes, opts.cwd, { deadline, within: config.settings.nodesWithin });
+    const crds = await loadCrds(opts.crds ?? config.settings.crds, opts.cwd, deadline);
     const { files, readErrors, unfinished: notRead = [] } = await loadTargets(
       // Config files and the baseline are daemonlint's own files, not manifests.
       targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),
@@ -198,16 +259,16 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
         throw new UsageError(`no Kubernetes objects found in ${where}${opts.noIgnore ? '' : ' (files ignored by .gitignore are skipped; --no-ignore reads them)'}; name the directory or files holding your manifests, or pass --allow-empty`);
       }
     }
-    const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd) })) : undefined;
-    const plan = unitPlanner({ cwd: opts.cwd, clusters: config.settings.clusters, stdinFilename: opts.stdinFilename, isIgnored: (abs) => config.isIgnored(abs) });
+    const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd, deadline) })) : undefined;
+    const plan = unitPlanner({ cwd: opts.cwd, clusters: config.settings.clusters, stdinFilename: opts.stdinFilename, isIgnored: (abs) => config.isIgnored(abs), deadline });
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
-      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, ...config.lintOptions, deadline, plan });
+      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, crds, ...config.lintOptions, deadline, plan });
       if (!baseline) return r;
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };
     };
     const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
-    return { files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint, unfinished: [...unfinished, ...notRead] };
+    return { files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint, unfinished: [...unfinished, ...notRead], deadline };
   } catch (err) {
     // Config and baseline problems are usage errors: one line, exit 2.
     if (err instanceof ConfigError || (err as Error)?.name === 'BaselineError') throw new UsageError((err as Error).message.split(`${opts.cwd}/`).join(''));

@@ -1,6 +1,6 @@
 /**
  * The configuration of one CLI run: which config applies to each linted file, which files are ignored, and the
- * run-wide settings (kubeVersion, nodes, failOn). The validating loader (and ajv) is loaded only when a config file
+ * run-wide settings (kubeVersion, nodes, crds, failOn). The validating loader (and ajv) is loaded only when a config file
  * exists or `--config` is given.
  */
 import { dirname, resolve } from 'node:path';
@@ -17,6 +17,8 @@ export interface RunConfigOptions {
   rules: readonly Rule[];
   /** `--config FILE`: used for every file instead of discovery. */
   configFile?: string;
+  /** The user named `configFile` on the command line: it may name files outside its repository. */
+  trustConfigFile?: boolean;
   /** `--no-config`: no config at all. */
   noConfig?: boolean;
   /** Absolute paths of the files to lint (`-` for stdin). */
@@ -27,7 +29,7 @@ export interface RunConfigOptions {
 
 export interface RunConfig {
   /** Run-wide settings: from `--config`, else the working directory's config, else the one config every file shares. */
-  settings: { kubeVersion?: string; nodes?: readonly string[]; failOn?: Severity; file?: string; clusters?: readonly ClusterSetting[] };
+  settings: { kubeVersion?: string; nodes?: readonly string[]; nodesWithin?: string; crds?: readonly string[]; failOn?: Severity; file?: string; clusters?: readonly ClusterSetting[] };
   /** True when the file (absolute path) is excluded by an `ignore` glob of its config. */
   isIgnored(abs: string): boolean;
   /** Per-file severities, options, strict rules and waivers for the engine. */
@@ -51,8 +53,10 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
     if (!found.size) return NONE;
   }
   const { loadConfigFile, loadConfigFor } = await import('./index.js');
-  const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile), opts.rules) : undefined;
-  const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs, opts.rules);
+  const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile), opts.rules, { trusted: opts.trustConfigFile }) : undefined;
+  // One lookup per directory and run: a later run in the same process (the exported API) sees edited config files.
+  const byDir = new Map<string, ResolvedConfig>();
+  const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs, opts.rules, byDir);
   const absOf = (file: SourceFile): string => file.absPath ?? (file.path === (opts.stdinFilename ?? '<stdin>') ? stdinAbs : resolve(opts.cwd, file.path));
 
   // Read every config now, so a broken one is reported before anything is linted.
@@ -70,7 +74,7 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
     return d;
   };
   return {
-    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, failOn: runLevel.failOn, file: runLevel.file, clusters: runLevel.clusters },
+    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, nodesWithin: runLevel.nodesWithin, crds: runLevel.crds, failOn: runLevel.failOn, file: runLevel.file, clusters: runLevel.clusters },
     isIgnored: (abs) => configFor(abs).isIgnored(abs),
     lintOptions: {
       severity: (ruleId, file) => {

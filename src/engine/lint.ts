@@ -1,6 +1,8 @@
 /**
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
+import { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
+import { builtinKind } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
 import { addTemplateSources } from '../units/helm.js';
 import { originOf } from '../units/trace.js';
@@ -10,8 +12,10 @@ import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.j
 import type {
   Finding,
   Manifest,
+  MessageData,
   NodeInfo,
   Path,
+  ObjectRef,
   RelatedLocation,
   Report,
   Rule,
@@ -34,6 +38,8 @@ export interface LintOptions {
   strict?: (ruleId: string, file: SourceFile) => boolean;
   /** Config waivers that apply to a file. */
   waivers?: (file: SourceFile) => readonly Waiver[];
+  /** CustomResourceDefinitions from `--crd` / `crds:` (custom resources of the run are checked against them too). */
+  crds?: readonly Manifest[];
   /** Time budget (`Date.now()` value): files not finished by then are listed in `unfinished` instead of linted. */
   deadline?: number;
   /** Works out the run's deployment units (default: `planUnits` with no config and no disk reads). */
@@ -50,17 +56,37 @@ export interface LintResult {
   unfinished?: string[];
 }
 
-export { DEFAULT_KUBE_VERSION, createRun, describeUnits, isUnitRule, prepareRules, prepareRun, type PreparedRun } from './run.js';
-
+export { createRun, describeUnits, isUnitRule, prepareRules, prepareRun, type PreparedRun } from './run.js';
+export { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
 
-function appliesTo(rule: Rule, kind: string): boolean {
+const PLACEHOLDER = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/g;
+
+/**
+ * The text of a rule's message: its `meta.messages[messageId]` template with each `{{name}}` replaced by `data.name`.
+ * An undeclared id or a placeholder without data is a bug in the rule: it throws (reported as an internal error).
+ */
+export function renderMessage(rule: Rule, messageId: string, data?: MessageData): string {
+  const messages = rule.meta.messages;
+  const template = Object.prototype.hasOwnProperty.call(messages, messageId) ? messages[messageId] : undefined;
+  if (template === undefined) throw new Error(`rule ${rule.meta.id} reported undeclared messageId "${messageId}"`);
+  return template.replace(PLACEHOLDER, (_, name: string) => {
+    const v = data && Object.prototype.hasOwnProperty.call(data, name) ? data[name] : undefined;
+    if (v === undefined) throw new Error(`rule ${rule.meta.id}, message "${messageId}": no data for {{${name}}}`);
+    return String(v);
+  });
+}
+
+/** A rule applies to an object of one of its kinds, in the kind's own API group (see builtinKind). */
+function appliesTo(rule: Rule, ref: ObjectRef): boolean {
   const kinds = rule.meta.kinds;
-  return kinds === '*' || kinds.includes(kind);
+  if (kinds === '*') return true;
+  const kind = builtinKind(ref);
+  return kind !== undefined && kinds.includes(kind);
 }
 
 /** Build a finding for a report made on a manifest (built objects are reported where the offending field was written). */
@@ -70,7 +96,8 @@ export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Repor
   const f: Finding = {
     ruleId: rule.meta.id,
     severity: r.severity && severity === rule.meta.severity ? r.severity : severity,
-    message: r.message,
+    message: renderMessage(rule, r.messageId, r.data),
+    messageId: r.messageId,
     file: o.file.path,
     ...range,
     path: formatPath(m.trace ? o.path : r.path),
@@ -96,6 +123,9 @@ export async function lintAsync(files: readonly SourceFile[], opts: LintOptions)
   await prepareRules(prepared, opts.rules);
   return lint(files, opts, prepared);
 }
+
+/** A source object's place in its file: document and path inside the document. */
+const slotOf = (m: Manifest) => `${m.docIndex}\0${m.base.join('\0')}`;
 
 const samePathPrefix = (prefix: Path, path: Path) => prefix.length <= path.length && prefix.every((s, i) => path[i] === s);
 
@@ -138,6 +168,23 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
     }
   };
 
+  // An object the API would not recognise is left to the rule that says so (unless that rule is off for the file).
+  // A built object (a patch's target, a unit's object) is recognised or not as the source object it was built from.
+  const sources = new Map<SourceFile, Map<string, Manifest>>();
+  const sourceOf = (m: Manifest): Manifest | undefined => {
+    if (!m.trace) return m;
+    let bySlot = sources.get(m.file);
+    if (!bySlot) sources.set(m.file, (bySlot = new Map(m.file.manifests.map((s) => [slotOf(s), s]))));
+    return bySlot.get(slotOf(m));
+  };
+  const ownerOf = (m: Manifest, file: SourceFile): Rule | undefined => {
+    if (!run.unrecognized.size) return undefined;
+    const src = sourceOf(m);
+    const owner = run.unrecognized.get(m) ?? (src && run.unrecognized.get(src));
+    const rule = owner === undefined ? undefined : opts.rules.find((r) => r.meta.id === owner);
+    return rule && severityOf(rule, file) !== 'off' ? rule : undefined;
+  };
+
   const unfinished: string[] = [];
   const late = opts.deadline === undefined ? () => false : () => Date.now() > opts.deadline!;
   fileLoop: for (const [i, file] of files.entries()) {
@@ -159,7 +206,8 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
             findings.push({
               ruleId: rule.meta.id,
               severity: p.severity && sev === rule.meta.severity ? p.severity : sev,
-              message: p.message,
+              message: renderMessage(rule, p.messageId, p.data),
+              messageId: p.messageId,
               file: file.path,
               ...p.range,
               path: '',
@@ -176,8 +224,10 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
         break fileLoop;
       }
       if (plan.partial.has(m)) continue; // A patch is checked through the objects it changes (below).
+      const ownerRule = ownerOf(m, file);
       for (const rule of objectRules) {
-        if (!rule.check || !appliesTo(rule, m.ref.kind)) continue;
+        if (!rule.check || !appliesTo(rule, m.ref)) continue;
+        if (ownerRule && rule !== ownerRule) continue;
         const sev = severityOf(rule, file);
         if (sev === 'off') continue;
         checkObject(rule, m, run, sev, (f) => findings.push(f), file.path);
@@ -193,8 +243,9 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
     if (!wanted(p.at.file) || late()) continue;
     const inPatch = (f: Finding, at: Path) => f.file === p.at.file.path && f.docIndex === p.at.docIndex && samePathPrefix(p.at.path, at);
     for (const t of p.targets) {
+      if (ownerOf(t, p.at.file)) continue; // Reported on the object the patch targets, by the rule that owns it.
       for (const rule of objectRules) {
-        if (!rule.check || !appliesTo(rule, t.ref.kind)) continue;
+        if (!rule.check || !appliesTo(rule, t.ref)) continue;
         const sev = severityOf(rule, p.at.file);
         if (sev === 'off') continue;
         checkObject(rule, t, run, sev, (f, at) => {
@@ -222,8 +273,9 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
     for (const m of unit.manifests) {
       // For an editor's buffer: only objects from it, or built objects (a patch in it may have written them).
       if (only && !only.has(m.file) && !m.trace) continue;
+      if (ownerOf(m, m.file)) continue;
       for (const rule of unitRules) {
-        if (!rule.check || !appliesTo(rule, m.ref.kind)) continue;
+        if (!rule.check || !appliesTo(rule, m.ref)) continue;
         const sev = severityOf(rule, m.file);
         if (sev === 'off') continue;
         checkObject(rule, m, ur, sev, (f) => {
@@ -255,6 +307,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
   const result = applySuppressions(findings, only ? files.filter(wanted) : [...files, ...plan.context], {
     ruleIds: opts.rules.map((r) => r.meta.id),
     unusedSeverity: (file) => (!unusedRule ? undefined : file ? severityOf(unusedRule, file) : unusedRule.meta.severity),
+    unusedMessage: (messageId, data) => renderMessage(unusedRule!, messageId, data),
     strict: opts.strict,
     waivers: opts.waivers,
   });

@@ -2,14 +2,15 @@
  * What a lint needs before rules run: the run's deployment units (src/units), the context per-object rules see (every
  * source object), and one context per unit for cross-resource rules.
  */
+import { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 import { planUnits, type UnitPlan } from '../units/plan.js';
-import type { NodeInfo, Rule, RunContext, SourceFile } from '../types.js';
-
-export const DEFAULT_KUBE_VERSION = '1.35';
+import type { Manifest, NodeInfo, Rule, RunContext, SourceFile } from '../types.js';
 
 export interface RunOptions {
   nodes?: readonly NodeInfo[];
   kubeVersion?: string;
+  /** CustomResourceDefinitions from `--crd` / `crds:`. */
+  crds?: readonly Manifest[];
   /** Works out the run's deployment units (default: `planUnits` with no config and no disk reads). */
   plan?: (files: readonly SourceFile[]) => UnitPlan;
 }
@@ -30,12 +31,14 @@ export function isUnitRule(rule: Rule): boolean {
   return rule.meta.tags.includes('cross-resource');
 }
 
-export function createRun(files: readonly SourceFile[], opts: Pick<RunOptions, 'nodes' | 'kubeVersion'>): RunContext {
+export function createRun(files: readonly SourceFile[], opts: Pick<RunOptions, 'nodes' | 'kubeVersion' | 'crds'>): RunContext {
   return {
     manifests: files.flatMap((f) => f.manifests),
     files,
     nodes: opts.nodes,
     kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    crds: opts.crds,
+    unrecognized: new Map(),
     cache: new Map(),
   };
 }
@@ -58,8 +61,19 @@ export function prepareRun(files: readonly SourceFile[], opts: RunOptions): Prep
   // Objects changed by patches are checked through the patches: their validators must be ready too.
   const patched = plan.patches.flatMap((p) => p.targets);
   if (patched.length) run.manifests = [...run.manifests, ...patched];
+  // Every unit has the run's target version and CRDs; objects the API would not recognise are found once, on the
+  // source objects (the engine looks built objects up by the object they were built from).
   const unitRuns = plan.units.map(
-    (u): RunContext => ({ manifests: u.manifests, files: all, nodes: opts.nodes, kubeVersion: run.kubeVersion, cache: new Map(), unit: { name: u.name, shadowed: u.shadowed } }),
+    (u): RunContext => ({
+      manifests: u.manifests,
+      files: all,
+      nodes: opts.nodes,
+      kubeVersion: run.kubeVersion,
+      crds: run.crds,
+      unrecognized: run.unrecognized,
+      cache: new Map(),
+      unit: { name: u.name, shadowed: u.shadowed },
+    }),
   );
   return { plan, run, unitRuns };
 }

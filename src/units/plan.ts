@@ -48,6 +48,12 @@ export interface PlanOptions {
   readFile?: (abs: string) => SourceFile | undefined;
   /** Display a directory (absolute) in unit names. */
   display?: (abs: string) => string;
+  /**
+   * The boundary of what a kustomization may read from disk: given a path it names and its own directory, the
+   * repository (as shown) when the path leads out of it; undefined when it may read it. Files the run was given are
+   * always used. Without this option, any path may be read.
+   */
+  outside?: (abs: string, fromDir: string) => string | undefined;
 }
 
 const isKustomization = (f: SourceFile) => !!f.absPath && (KUSTOMIZATION_NAMES as readonly string[]).includes(basename(f.absPath));
@@ -58,8 +64,23 @@ function host(files: readonly SourceFile[], opts: PlanOptions): KustomizeHost & 
   const extra = new Set<SourceFile>();
   const missing = new Set<string>();
   const dirs = new Map<string, boolean>();
+  const given = new Map<string, boolean>();
+  /** Was the path (a file, or a directory holding files) given to the run? */
+  const isGiven = (abs: string) => {
+    let g = given.get(abs);
+    if (g === undefined) {
+      g = byPath.has(abs);
+      if (!g) for (const p of byPath.keys()) if (p.startsWith(`${abs}/`)) g = true;
+      given.set(abs, g);
+    }
+    return g;
+  };
   return {
     extra,
+    outside(abs, fromDir) {
+      if (!opts.outside || isGiven(abs)) return undefined;
+      return opts.outside(abs, fromDir);
+    },
     file(abs) {
       const hit = byPath.get(abs);
       if (hit) return hit;

@@ -41,6 +41,11 @@ export interface KustomizeHost {
   file(abs: string): SourceFile | undefined;
   /** True when the absolute path is a directory. */
   isDirectory(abs: string): boolean;
+  /**
+   * When a kustomization in `fromDir` may not read `abs` (a file or directory outside its repository that the run
+   * was not given): the repository, as shown to users. Undefined when it may.
+   */
+  outside?(abs: string, fromDir: string): string | undefined;
 }
 
 /** Fields of a kustomization this builder does not model: the build is incomplete when one is used. */
@@ -91,12 +96,25 @@ class Builder {
 
   constructor(private readonly host: KustomizeHost) {}
 
-  problem(at: Origin, message: string, severity: LoadProblem['severity'] = 'warning'): void {
+  /** A problem of the build: an error kustomize would refuse (`unbuildable`), or a feature not modelled (`info`). */
+  problem(at: Origin, message: string, severity: 'error' | 'info'): void {
+    this.add(at, { ruleId: 'kustomization', severity, message, messageId: severity === 'error' ? 'unbuildable' : 'unmodelled', data: { detail: message } });
+  }
+
+  private add(at: Origin, p: Omit<LoadProblem, 'range'>): void {
     const range = at.file.locate(at.docIndex, [...at.base, ...at.path], 'key');
     const list = this.problems.get(at.file);
-    const p: LoadProblem = { ruleId: 'kustomization', severity, message, range };
-    if (list) list.push(p);
-    else this.problems.set(at.file, [p]);
+    if (list) list.push({ ...p, range });
+    else this.problems.set(at.file, [{ ...p, range }]);
+  }
+
+  /** True (and reported) when the kustomization in `dir` may not read `abs`, which it names as `p`: see KustomizeHost.outside. */
+  private refused(dir: string, abs: string, p: string, at: Origin): boolean {
+    const root = this.host.outside?.(abs, dir);
+    if (root === undefined) return false;
+    const message = `${p} is outside the repository of this kustomization (${root}) and was not read: its objects and changes are missing from this build. Name it on the command line to build it with this kustomization.`;
+    this.add(at, { ruleId: 'kustomization', severity: 'warning', message, messageId: 'outsideRepository', data: { path: p, root } });
+    return true;
   }
 
   /** Build the kustomization of `dir` (`stack`: the directories being built, to stop cycles). */
@@ -122,6 +140,7 @@ class Builder {
       if (k[field] !== undefined && k[field] !== null && !isObj(k[field])) this.problem(at(field), `\`${field}\` must be a mapping of names to values; kustomize cannot build this.`, 'error');
     paths('components').forEach(([p, i]) => {
       const cdir = resolve(dir, p);
+      if (!isRemote(p) && this.refused(dir, cdir, p, at('components', i))) return;
       if (isRemote(p) || !this.host.isDirectory(cdir)) {
         this.problem(at('components', i), isRemote(p) ? 'daemonlint does not fetch remote components; its objects are missing from this build.' : `The component ${p} is not a directory with a kustomization.`, isRemote(p) ? 'info' : 'error');
         return;
@@ -161,6 +180,7 @@ class Builder {
       return;
     }
     const abs = resolve(dir, p);
+    if (this.refused(dir, abs, p, at)) return;
     if (this.host.isDirectory(abs)) {
       if (stack.includes(abs)) {
         this.problem(at, `${p} is already being built (a cycle of kustomizations).`, 'error');
@@ -209,6 +229,7 @@ class Builder {
     const target = isObj(entry.target) ? entry.target : undefined;
     if (typeof entry.path === 'string') {
       const abs = resolve(dir, entry.path);
+      if (this.refused(dir, abs, entry.path, { ...at, path: [...at.path, 'path'] })) return;
       const f = this.host.file(abs);
       if (!f) return this.problem({ ...at, path: [...at.path, 'path'] }, this.missing(abs, entry.path), 'error');
       this.files.add(f);
@@ -237,6 +258,7 @@ class Builder {
       for (const d of yamlValues(p) ?? []) if (isObj(d)) this.applyStrategic(d, at, undefined, target, resources, at);
       return;
     }
+    if (this.refused(dir, resolve(dir, p), p, at)) return;
     const f = this.host.file(resolve(dir, p));
     if (!f) return this.problem(at, this.missing(resolve(dir, p), p), 'error');
     this.files.add(f);
@@ -267,6 +289,7 @@ class Builder {
     if (!isObj(entry)) return;
     if (!isObj(entry.target)) return this.problem(at, 'A JSON patch needs a target.', 'error');
     if (typeof entry.path === 'string') {
+      if (this.refused(dir, resolve(dir, entry.path), entry.path, { ...at, path: [...at.path, 'path'] })) return;
       const f = this.host.file(resolve(dir, entry.path));
       if (!f) return this.problem({ ...at, path: [...at.path, 'path'] }, this.missing(resolve(dir, entry.path), entry.path), 'error');
       this.files.add(f);
