@@ -25,10 +25,12 @@ const E2E = [
   'test/guarantees.test.ts',
   'test/guarantees-lsp.test.ts',
   'test/hostile.test.ts',
+  'test/kustomize.test.ts',
   'test/lsp.test.ts',
   'test/lsp-stdin.test.ts',
   'test/neovim.test.ts',
   'test/precommit.test.ts',
+  'test/units.test.ts',
 ];
 
 /** Options of vitest that take a value as the next argument (so that value is not a file filter). */

@@ -2,6 +2,7 @@
  * What is linted together: deployment units from the config, Kustomize and directories; alternatives (environment
  * and variant copies) never compared; real conflicts inside a unit still found, at the line that caused them.
  */
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintAsync } from '../src/engine/lint.js';
@@ -131,6 +132,115 @@ describe('a base outside the linted paths', () => {
     expect(keys(r.findings)).toEqual(['base/agents.yaml:17:41 host-port-conflict', 'overlays/prod/proxy.yaml:9:41 host-port']);
     // … and the base's comment, about a finding only a lint of the base itself makes, is not reported as unused.
     expect(r.findings.some((f) => f.ruleId === 'unused-suppression')).toBe(false);
+  });
+});
+
+describe('a kustomization reads only inside its repository', () => {
+  const layout = () => {
+    const dir = workdir({
+      'repo/.git/HEAD': 'ref: refs/heads/main\n',
+      'repo/overlays/prod/kustomization.yaml': 'resources:\n  - ../../../platform/base\n  - agent.yaml\npatches:\n  - path: ../../../platform/patch.yaml\n',
+      'repo/overlays/prod/agent.yaml': ds('agent', 8080),
+      'platform/base/kustomization.yaml': 'resources: [proxy.yaml]\n',
+      'platform/base/proxy.yaml': ds('proxy', 8080),
+      'platform/patch.yaml': 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: proxy, namespace: edge}\nspec:\n  template:\n    spec:\n      hostPID: true\n',
+    });
+    return { dir, repo: join(dir, 'repo') };
+  };
+
+  it('a base or patch outside it is not read, and the kustomization says so', () => {
+    const { repo } = layout();
+    const r = lintJson(['overlays/prod'], repo);
+    expect(r.code, r.stderr).toBe(0);
+    const outside = r.findings.filter((f) => f.ruleId === 'kustomization');
+    expect(outside.map((f) => `${f.line}:${f.column} ${f.severity}`)).toEqual(['2:5 warning', '5:5 warning']);
+    expect(outside[0]!.message).toBe(
+      `../../../platform/base is outside the repository of this kustomization (.) and was not read: its objects and changes are missing from this build. Name it on the command line to build it with this kustomization.`,
+    );
+    // Nothing of the files outside reached the run: no collision with the proxy, nothing about its patch.
+    expect(r.findings.filter((f) => f.ruleId !== 'kustomization' && f.ruleId !== 'host-port')).toEqual([]);
+    expect(r.findings.every((f) => !f.file.includes('platform'))).toBe(true);
+  });
+
+  it('a symbolic link out of the repository is outside too', () => {
+    const { dir, repo } = layout();
+    symlinkSync(join(dir, 'platform/base'), join(repo, 'overlays/prod/base-link'));
+    writeFileSync(join(repo, 'overlays/prod/kustomization.yaml'), 'resources:\n  - base-link\n  - agent.yaml\n');
+    const r = lintJson(['overlays/prod/kustomization.yaml', 'overlays/prod/agent.yaml'], repo);
+    expect(r.findings.filter((f) => f.ruleId === 'kustomization').map((f) => `${f.line}:${f.column} ${f.message.split(' ')[0]}`)).toEqual(['2:5 base-link']);
+  });
+
+  it('what the run is given is used: named on the command line, the outside base is built with the overlay', () => {
+    const { repo } = layout();
+    const r = lintJson(['overlays/prod', '../platform'], repo);
+    expect(r.findings.filter((f) => f.ruleId === 'kustomization')).toEqual([]);
+    // The overlay's agent and the base's proxy (patched from outside too) claim the same host port in one unit.
+    expect(keys(r.findings.filter((f) => f.ruleId === 'host-port-conflict' || f.ruleId === 'host-pid'))).toEqual([
+      '../platform/base/proxy.yaml:17:41 host-port-conflict',
+      '../platform/patch.yaml:7:7 host-pid',
+    ]);
+  });
+});
+
+describe('CRDs and the target version apply to every unit', () => {
+  const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: probes.monitoring.example.com
+spec:
+  group: monitoring.example.com
+  scope: Namespaced
+  names: {kind: Probe, plural: probes}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                target: {type: string}
+                interval: {type: string}
+`;
+  const layout = (extra: Record<string, string> = {}) =>
+    workdir({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'crds/probe.yaml': crd,
+      'base/kustomization.yaml': 'resources: [agent.yaml, probe.yaml]\n',
+      'base/agent.yaml': ds('agent', 8080),
+      'base/probe.yaml': 'apiVersion: monitoring.example.com/v1\nkind: Probe\nmetadata: {name: agent, namespace: edge}\nspec: {target: agent.edge.svc, interval: 30s}\n',
+      'overlays/prod/kustomization.yaml': 'resources: [../../base]\npatches: [{path: probe.yaml}, {path: surge.yaml}]\n',
+      'overlays/prod/probe.yaml': 'apiVersion: monitoring.example.com/v1\nkind: Probe\nmetadata: {name: agent, namespace: edge}\nspec:\n  intervall: 1m\n',
+      'overlays/prod/surge.yaml':
+        'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: agent, namespace: edge}\nspec:\n  updateStrategy:\n    type: RollingUpdate\n    rollingUpdate: {maxUnavailable: 0, maxSurge: 1}\n',
+      ...extra,
+    });
+  const expected = ['overlays/prod/probe.yaml:5:3 custom-resource-schema', 'overlays/prod/surge.yaml:7:40 field-availability'];
+  const judged = (fs: JsonFinding[]) => keys(fs.filter((f) => f.ruleId === 'custom-resource-schema' || f.ruleId === 'field-availability'));
+
+  it('--crd and --kube-version: a patch is checked against the CRD and the target version, at its own lines', () => {
+    const r = lintJson(['--crd', 'crds', '--kube-version', '1.21', 'overlays/prod'], layout());
+    expect(judged(r.findings)).toEqual(expected);
+    // Without the older target, maxSurge is a field the version has.
+    expect(judged(lintJson(['--crd', 'crds', 'overlays/prod'], layout()).findings)).toEqual([expected[0]]);
+  });
+
+  it('crds and kubeVersion from a found config do the same', () => {
+    const r = lintJson(['overlays/prod'], layout({ '.daemonlint.yaml': 'crds: [crds/]\nkubeVersion: "1.21"\n' }));
+    expect(r.stderr).toBe('');
+    expect(judged(r.findings)).toEqual(expected);
+  });
+
+  it('an object no API serves is left to api-version in every unit: cross-resource rules neither check it nor compare others with it', () => {
+    const dir = workdir({
+      'a/agents.yaml': `${ds('agent', 8080)}---\n${ds('twin', 8080).replace('apps/v1', 'apps/v9')}`,
+      'b/agents.yaml': ds('agent', 8081),
+    });
+    const r = lintJson(['.'], dir);
+    expect(keys(r.findings.filter((f) => f.severity === 'error'))).toEqual(['a/agents.yaml:19:13 api-version']);
   });
 });
 

@@ -270,10 +270,12 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
     const unit = plan.units[ui]!;
     // A unit's indexes are dropped once it is done: memory stays that of the largest unit, not of all of them.
     const done = () => ur.cache.clear();
-    for (const m of unit.manifests) {
+    // An object the API server would reject is not in the cluster: cross-resource rules neither check it nor compare
+    // other objects with it (api-version reports it).
+    if (run.unrecognized.size) ur.manifests = ur.manifests.filter((m) => !ownerOf(m, m.file));
+    for (const m of ur.manifests) {
       // For an editor's buffer: only objects from it, or built objects (a patch in it may have written them).
       if (only && !only.has(m.file) && !m.trace) continue;
-      if (ownerOf(m, m.file)) continue;
       for (const rule of unitRules) {
         if (!rule.check || !appliesTo(rule, m.ref)) continue;
         const sev = severityOf(rule, m.file);
