@@ -1,7 +1,6 @@
 /**
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
-import { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 import { builtinKind } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
 import { addTemplateSources } from '../units/helm.js';

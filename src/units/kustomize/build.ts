@@ -231,22 +231,37 @@ class Builder {
       const abs = resolve(dir, entry.path);
       if (this.refused(dir, abs, entry.path, { ...at, path: [...at.path, 'path'] })) return;
       const f = this.host.file(abs);
-      if (!f) return this.problem({ ...at, path: [...at.path, 'path'] }, this.missing(abs, entry.path), 'error');
+      if (!f) {
+        this.problem({ ...at, path: [...at.path, 'path'] }, this.missing(abs, entry.path), 'error');
+        return;
+      }
       this.files.add(f);
       const docs = yamlValues(f.text);
       if (docs && docs.length === 1 && Array.isArray(docs[0])) {
-        if (!target) return this.problem(at, 'A JSON patch needs a target.', 'error');
-        return this.json6902(docs[0], (i) => ({ file: f, docIndex: 0, base: [], path: [i] }), target, resources, at, { file: f, docIndex: 0, base: [], path: [] });
+        if (!target) {
+          this.problem(at, 'A JSON patch needs a target.', 'error');
+          return;
+        }
+        this.json6902(docs[0], (i) => ({ file: f, docIndex: 0, base: [], path: [i] }), target, resources, at, { file: f, docIndex: 0, base: [], path: [] });
+        return;
       }
-      return this.strategicMerge(dir, entry.path, target, at, resources);
+      this.strategicMerge(dir, entry.path, target, at, resources);
+      return;
     }
     if (typeof entry.patch === 'string') {
       const patchAt: Origin = { ...at, path: [...at.path, 'patch'] };
       const docs = yamlValues(entry.patch);
-      if (!docs) return this.problem(patchAt, 'This inline patch is not valid YAML.', 'error');
+      if (!docs) {
+        this.problem(patchAt, 'This inline patch is not valid YAML.', 'error');
+        return;
+      }
       if (docs.length === 1 && Array.isArray(docs[0])) {
-        if (!target) return this.problem(at, 'A JSON patch needs a target.', 'error');
-        return this.json6902(docs[0], () => patchAt, target, resources, at, patchAt);
+        if (!target) {
+          this.problem(at, 'A JSON patch needs a target.', 'error');
+          return;
+        }
+        this.json6902(docs[0], () => patchAt, target, resources, at, patchAt);
+        return;
       }
       for (const d of docs) if (isObj(d)) this.applyStrategic(d, patchAt, undefined, target, resources, at);
     }
@@ -260,7 +275,10 @@ class Builder {
     }
     if (this.refused(dir, resolve(dir, p), p, at)) return;
     const f = this.host.file(resolve(dir, p));
-    if (!f) return this.problem(at, this.missing(resolve(dir, p), p), 'error');
+    if (!f) {
+      this.problem(at, this.missing(resolve(dir, p), p), 'error');
+      return;
+    }
     this.files.add(f);
     const docs = yamlValues(f.text) ?? [];
     docs.forEach((d, docIndex) => {
@@ -287,24 +305,35 @@ class Builder {
 
   private json6902Entry(dir: string, entry: unknown, at: Origin, resources: Res[]): void {
     if (!isObj(entry)) return;
-    if (!isObj(entry.target)) return this.problem(at, 'A JSON patch needs a target.', 'error');
+    if (!isObj(entry.target)) {
+      this.problem(at, 'A JSON patch needs a target.', 'error');
+      return;
+    }
     if (typeof entry.path === 'string') {
       if (this.refused(dir, resolve(dir, entry.path), entry.path, { ...at, path: [...at.path, 'path'] })) return;
       const f = this.host.file(resolve(dir, entry.path));
-      if (!f) return this.problem({ ...at, path: [...at.path, 'path'] }, this.missing(resolve(dir, entry.path), entry.path), 'error');
+      if (!f) {
+        this.problem({ ...at, path: [...at.path, 'path'] }, this.missing(resolve(dir, entry.path), entry.path), 'error');
+        return;
+      }
       this.files.add(f);
       const ops = yamlValues(f.text)?.[0];
-      return this.json6902(ops, (i) => ({ file: f, docIndex: 0, base: [], path: [i] }), entry.target, resources, at, { file: f, docIndex: 0, base: [], path: [] });
+      this.json6902(ops, (i) => ({ file: f, docIndex: 0, base: [], path: [i] }), entry.target, resources, at, { file: f, docIndex: 0, base: [], path: [] });
+      return;
     }
     if (typeof entry.patch === 'string') {
       const patchAt: Origin = { ...at, path: [...at.path, 'patch'] };
-      return this.json6902(yamlValues(entry.patch)?.[0], () => patchAt, entry.target, resources, at, patchAt);
+      this.json6902(yamlValues(entry.patch)?.[0], () => patchAt, entry.target, resources, at, patchAt);
+      return;
     }
   }
 
   private json6902(ops: unknown, opAt: (i: number) => Origin, target: Obj, resources: Res[], entryAt: Origin, patchAt: Origin): void {
     const targets = selectTargets(resources, target);
-    if (!targets.length) return this.problem(entryAt, `This patch matches no object of the build (${describePatchTarget(target)}); kustomize refuses it.`, 'error');
+    if (!targets.length) {
+      this.problem(entryAt, `This patch matches no object of the build (${describePatchTarget(target)}); kustomize refuses it.`, 'error');
+      return;
+    }
     const applied: AppliedPatch = { at: patchAt, targets: [] };
     for (const r of targets) {
       try {

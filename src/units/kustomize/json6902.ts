@@ -1,6 +1,6 @@
 /** JSON patches (RFC 6902) as Kustomize applies them to built objects, with provenance for the values they write. */
 import type { Origin } from '../../types.js';
-import { NodeTrace, deepCopy } from '../trace.js';
+import { type NodeTrace, deepCopy } from '../trace.js';
 
 type Container = Record<string, any> | unknown[];
 

@@ -7,7 +7,7 @@
  */
 import type { Origin, PathSegment } from '../../types.js';
 import { apiGroup } from '../identity.js';
-import { NodeTrace, deepCopy } from '../trace.js';
+import { type NodeTrace, deepCopy } from '../trace.js';
 import { MERGE_KINDS, MERGE_TYPES } from './merge-keys.generated.js';
 
 type Obj = Record<string, any>;

@@ -6,7 +6,7 @@
  */
 import type { Manifest, Origin } from '../../types.js';
 import { apiGroup, isClusterScoped } from '../identity.js';
-import { NodeTrace } from '../trace.js';
+import type { NodeTrace } from '../trace.js';
 
 type Obj = Record<string, any>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
