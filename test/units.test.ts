@@ -417,6 +417,18 @@ spec:
     // Text output shows it too.
     expect(runCli([], { cwd: dir }).stdout).toContain('↳ charts/agent/templates/daemonset.yaml:11:13 rendered from privileged');
   });
+
+  it('reads a template only inside its chart, whatever the # Source: comment says', () => {
+    const dir = workdir({
+      'out/agent.yaml': rendered.replace('# Source: agent/templates/daemonset.yaml', '# Source: agent/templates/../../../private/daemonset.yaml'),
+      'charts/agent/Chart.yaml': 'apiVersion: v2\nname: agent\nversion: 1.0.0\n',
+      'charts/agent/templates/daemonset.yaml': template,
+      'private/daemonset.yaml': template,
+    });
+    const f = lintJson(['out', 'charts'], dir).findings.find((x) => x.ruleId === 'privileged-container')!;
+    // Named as the comment says, but not opened: no line of it.
+    expect(f.related).toContainEqual(expect.objectContaining({ line: 1, column: 1, message: 'rendered from the template agent/templates/../../../private/daemonset.yaml' }));
+  });
 });
 
 describe('coverage per unit', () => {

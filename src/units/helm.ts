@@ -3,8 +3,9 @@
  * document also name the template it was rendered from (a related location), and point at the template's line when
  * the chart's source is among the linted files and the offending key appears on exactly one line of the template.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { readGuarded } from '../io/read.js';
 import { yamlValues } from '../load/parse.js';
 import type { Finding, RelatedLocation, SourceFile } from '../types.js';
 
@@ -49,11 +50,16 @@ function chartDirs(files: readonly SourceFile[]): Map<string, { dir: string; dis
   return out;
 }
 
-function readTemplate(abs: string): string | undefined {
+/**
+ * The text of a template of a chart linted in the run: read through the guarded reader, and only inside the chart's
+ * folder (symbolic links resolved), whatever the `# Source:` comment of the input says.
+ */
+function readTemplate(chartDir: string, abs: string): string | undefined {
   try {
-    const st = statSync(abs);
-    if (!st.isFile() || st.size > MAX_TEMPLATE_BYTES) return undefined;
-    return readFileSync(abs, 'utf8');
+    const rel = relative(realpathSync(chartDir), realpathSync(abs));
+    if (!rel || isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) return undefined;
+    const read = readGuarded(abs, { maxBytes: MAX_TEMPLATE_BYTES });
+    return read.tooLarge ? undefined : read.bytes.toString('utf8');
   } catch {
     return undefined;
   }
@@ -85,7 +91,7 @@ export function addTemplateSources(findings: readonly Finding[], files: readonly
     if (chart) {
       const abs = join(chart.dir, source.slice(slash + 1));
       rel.file = `${chart.display === '.' ? '' : `${chart.display}/`}${source.slice(slash + 1)}`;
-      if (!texts.has(abs)) texts.set(abs, readTemplate(abs));
+      if (!texts.has(abs)) texts.set(abs, readTemplate(chart.dir, abs));
       const text = texts.get(abs);
       const key = offendingKey(f.path);
       if (text && key) {
