@@ -30,7 +30,6 @@ const E2E = [
   'test/lsp-stdin.test.ts',
   'test/neovim.test.ts',
   'test/precommit.test.ts',
-  'test/units.test.ts',
 ];
 
 /** Options of vitest that take a value as the next argument (so that value is not a file filter). */

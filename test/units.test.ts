@@ -9,7 +9,7 @@ import { lintAsync } from '../src/engine/lint.js';
 import { parseSource } from '../src/load/parse.js';
 import { directoryUnits } from '../src/units/directories.js';
 import { allRules } from '../rules/index.js';
-import { runCli } from './helpers/cli.js';
+import { runMain } from './helpers/cli.js';
 import { workdir } from './helpers/manifests.js';
 import { REPOS, planRepo } from './helpers/repos.js';
 
@@ -25,8 +25,9 @@ interface JsonFinding {
   related?: { file: string; line: number; column: number; message: string }[];
 }
 
-function lintJson(args: string[], cwd: string): { code: number; stderr: string; findings: JsonFinding[] } {
-  const r = runCli(['-f', 'json', ...args], { cwd });
+/** A lint in this process (as the CLI runs it, and measured by coverage), as JSON findings. */
+async function lintJson(args: string[], cwd: string): Promise<{ code: number; stderr: string; findings: JsonFinding[] }> {
+  const r = await runMain(['-f', 'json', ...args], { cwd });
   return { code: r.code, stderr: r.stderr, findings: r.stdout ? JSON.parse(r.stdout).findings : [] };
 }
 
@@ -54,8 +55,8 @@ spec:
 describe('a realistic multi-environment repository', () => {
   const root = join(REPOS, 'multi-env');
 
-  it('lints with no false finding: no error, no warning, only the true notes', () => {
-    const r = lintJson([], root);
+  it('lints with no false finding: no error, no warning, only the true notes', async () => {
+    const r = await lintJson([], root);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([]);
@@ -74,15 +75,15 @@ describe('a realistic multi-environment repository', () => {
     ]);
   });
 
-  it('honours the committed .gitignore; --no-ignore reads the ignored folder, whose copy is an alternative again', () => {
-    const ignored = lintJson([], root);
+  it('honours the committed .gitignore; --no-ignore reads the ignored folder, whose copy is an alternative again', async () => {
+    const ignored = await lintJson([], root);
     expect(ignored.findings.some((f) => f.file.startsWith('rendered/'))).toBe(false);
-    const all = lintJson(['--no-ignore'], root);
+    const all = await lintJson(['--no-ignore'], root);
     expect(all.code).toBe(0);
     expect(all.findings.filter((f) => f.severity !== 'info')).toEqual([]);
   });
 
-  it('splits the repository into the units a user deploys', () => {
+  it('splits the repository into the units a user deploys', async () => {
     const { plan } = planRepo('multi-env');
     const names = plan.units.map((u) => `${u.source} ${u.name}`).sort();
     expect(names).toEqual(
@@ -101,14 +102,14 @@ describe('a realistic multi-environment repository', () => {
     expect([...plan.partial].map((m) => m.file.path).sort()).toEqual(['overlays/dev/resources-patch.yaml', 'overlays/prod/hostport-patch.yaml']);
   });
 
-  it('a patch named on its own (as pre-commit passes staged files) is still a patch of the kustomization beside it', () => {
-    const r = lintJson(['overlays/dev/resources-patch.yaml'], root);
+  it('a patch named on its own (as pre-commit passes staged files) is still a patch of the kustomization beside it', async () => {
+    const r = await lintJson(['overlays/dev/resources-patch.yaml'], root);
     expect(r.code).toBe(0);
     expect(r.findings).toEqual([]);
   });
 
-  it('lints an overlay directory on its own, its base read from disk', () => {
-    const r = lintJson(['overlays/prod'], root);
+  it('lints an overlay directory on its own, its base read from disk', async () => {
+    const r = await lintJson(['overlays/prod'], root);
     expect(r.code).toBe(0);
     // The base's own findings are not this run's: only what the overlay's files hold.
     expect(keys(r.findings)).toEqual(['overlays/prod/hostport-patch.yaml:14:15 host-port']);
@@ -116,7 +117,7 @@ describe('a realistic multi-environment repository', () => {
 });
 
 describe('a base outside the linted paths', () => {
-  it('completes the unit; its suppressions still apply and are never called unused', () => {
+  it('completes the unit; its suppressions still apply and are never called unused', async () => {
     const dir = workdir({
       'base/kustomization.yaml': 'resources: [agents.yaml]\n',
       'base/agents.yaml': `${ds('agent', 8080)}---\n${ds('proxy', 8081)}`.replace(
@@ -126,7 +127,7 @@ describe('a base outside the linted paths', () => {
       'overlays/prod/kustomization.yaml': 'resources: [../../base]\npatches: [{path: proxy.yaml}]\n',
       'overlays/prod/proxy.yaml': 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: proxy, namespace: edge}\nspec:\n  template:\n    spec:\n      containers:\n        - name: agent\n          ports: [{containerPort: 8081, hostPort: 8080}]\n',
     });
-    const r = lintJson(['overlays/prod'], dir);
+    const r = await lintJson(['overlays/prod'], dir);
     expect(r.code).toBe(1);
     // The patch moved the proxy onto the agent's port: the collision is found (in the base, where the agent is) …
     expect(keys(r.findings)).toEqual(['base/agents.yaml:17:41 host-port-conflict', 'overlays/prod/proxy.yaml:9:41 host-port']);
@@ -148,9 +149,9 @@ describe('a kustomization reads only inside its repository', () => {
     return { dir, repo: join(dir, 'repo') };
   };
 
-  it('a base or patch outside it is not read, and the kustomization says so', () => {
+  it('a base or patch outside it is not read, and the kustomization says so', async () => {
     const { repo } = layout();
-    const r = lintJson(['overlays/prod'], repo);
+    const r = await lintJson(['overlays/prod'], repo);
     expect(r.code, r.stderr).toBe(0);
     const outside = r.findings.filter((f) => f.ruleId === 'kustomization');
     expect(outside.map((f) => `${f.line}:${f.column} ${f.severity}`)).toEqual(['2:5 warning', '5:5 warning']);
@@ -162,17 +163,17 @@ describe('a kustomization reads only inside its repository', () => {
     expect(r.findings.every((f) => !f.file.includes('platform'))).toBe(true);
   });
 
-  it('a symbolic link out of the repository is outside too', () => {
+  it('a symbolic link out of the repository is outside too', async () => {
     const { dir, repo } = layout();
     symlinkSync(join(dir, 'platform/base'), join(repo, 'overlays/prod/base-link'));
     writeFileSync(join(repo, 'overlays/prod/kustomization.yaml'), 'resources:\n  - base-link\n  - agent.yaml\n');
-    const r = lintJson(['overlays/prod/kustomization.yaml', 'overlays/prod/agent.yaml'], repo);
+    const r = await lintJson(['overlays/prod/kustomization.yaml', 'overlays/prod/agent.yaml'], repo);
     expect(r.findings.filter((f) => f.ruleId === 'kustomization').map((f) => `${f.line}:${f.column} ${f.message.split(' ')[0]}`)).toEqual(['2:5 base-link']);
   });
 
-  it('what the run is given is used: named on the command line, the outside base is built with the overlay', () => {
+  it('what the run is given is used: named on the command line, the outside base is built with the overlay', async () => {
     const { repo } = layout();
-    const r = lintJson(['overlays/prod', '../platform'], repo);
+    const r = await lintJson(['overlays/prod', '../platform'], repo);
     expect(r.findings.filter((f) => f.ruleId === 'kustomization')).toEqual([]);
     // The overlay's agent and the base's proxy (patched from outside too) claim the same host port in one unit.
     expect(keys(r.findings.filter((f) => f.ruleId === 'host-port-conflict' || f.ruleId === 'host-pid'))).toEqual([
@@ -221,25 +222,25 @@ spec:
   const expected = ['overlays/prod/probe.yaml:5:3 custom-resource-schema', 'overlays/prod/surge.yaml:7:40 field-availability'];
   const judged = (fs: JsonFinding[]) => keys(fs.filter((f) => f.ruleId === 'custom-resource-schema' || f.ruleId === 'field-availability'));
 
-  it('--crd and --kube-version: a patch is checked against the CRD and the target version, at its own lines', () => {
-    const r = lintJson(['--crd', 'crds', '--kube-version', '1.21', 'overlays/prod'], layout());
+  it('--crd and --kube-version: a patch is checked against the CRD and the target version, at its own lines', async () => {
+    const r = await lintJson(['--crd', 'crds', '--kube-version', '1.21', 'overlays/prod'], layout());
     expect(judged(r.findings)).toEqual(expected);
     // Without the older target, maxSurge is a field the version has.
-    expect(judged(lintJson(['--crd', 'crds', 'overlays/prod'], layout()).findings)).toEqual([expected[0]]);
+    expect(judged((await lintJson(['--crd', 'crds', 'overlays/prod'], layout())).findings)).toEqual([expected[0]]);
   });
 
-  it('crds and kubeVersion from a found config do the same', () => {
-    const r = lintJson(['overlays/prod'], layout({ '.daemonlint.yaml': 'crds: [crds/]\nkubeVersion: "1.21"\n' }));
+  it('crds and kubeVersion from a found config do the same', async () => {
+    const r = await lintJson(['overlays/prod'], layout({ '.daemonlint.yaml': 'crds: [crds/]\nkubeVersion: "1.21"\n' }));
     expect(r.stderr).toBe('');
     expect(judged(r.findings)).toEqual(expected);
   });
 
-  it('an object no API serves is left to api-version in every unit: cross-resource rules neither check it nor compare others with it', () => {
+  it('an object no API serves is left to api-version in every unit: cross-resource rules neither check it nor compare others with it', async () => {
     const dir = workdir({
       'a/agents.yaml': `${ds('agent', 8080)}---\n${ds('twin', 8080).replace('apps/v1', 'apps/v9')}`,
       'b/agents.yaml': ds('agent', 8081),
     });
-    const r = lintJson(['.'], dir);
+    const r = await lintJson(['.'], dir);
     expect(keys(r.findings.filter((f) => f.severity === 'error'))).toEqual(['a/agents.yaml:19:13 api-version']);
   });
 });
@@ -247,8 +248,8 @@ spec:
 describe('real conflicts inside a unit', () => {
   const root = join(REPOS, 'in-unit-conflicts');
 
-  it('are found, name their unit and point at the line that caused them', () => {
-    const r = lintJson([], root);
+  it('are found, name their unit and point at the line that caused them', async () => {
+    const r = await lintJson([], root);
     expect(r.code).toBe(1);
     const serious = r.findings.filter((f) => f.severity !== 'info');
     expect(keys(serious)).toEqual([
@@ -292,7 +293,7 @@ describe('alternatives and identity', () => {
     expect(await lint({ 'a.yaml': ds('agent', 8080), 'b.yaml': ds('proxy', 8080) })).toEqual(['a.yaml:17 host-port-conflict']);
   });
 
-  it('groups directories: alternatives split, what is above them is shared, unrelated trees stay together', () => {
+  it('groups directories: alternatives split, what is above them is shared, unrelated trees stay together', async () => {
     const f = (path: string, text: string) => parseSource({ path, text });
     const groups = directoryUnits([
       f('common/rbac.yaml', 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: agent, namespace: edge}\n'),
@@ -308,37 +309,37 @@ describe('alternatives and identity', () => {
 });
 
 describe('config clusters', () => {
-  it('a clusters entry is one unit, validated like the rest of the config', () => {
+  it('a clusters entry is one unit, validated like the rest of the config', async () => {
     const dir = workdir({
       '.daemonlint.yaml': 'clusters:\n  edge: [dev/, shared/]\n',
       'dev/agent.yaml': ds('agent', 8080),
       'prod/agent.yaml': ds('agent', 9090),
       'shared/proxy.yaml': ds('proxy', 8080),
     });
-    const r = lintJson([], dir);
+    const r = await lintJson([], dir);
     expect(keys(r.findings.filter((f) => f.severity === 'error'))).toEqual(['dev/agent.yaml:17:41 host-port-conflict']);
     expect(r.findings.find((f) => f.ruleId === 'host-port-conflict')!.units).toEqual(['edge']);
     const bad = workdir({ '.daemonlint.yaml': 'clusters:\n  edge: {files: dev}\n', 'a.yaml': ds('agent', 1) });
-    const b = runCli([], { cwd: bad });
+    const b = await runMain([], { cwd: bad });
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/\.daemonlint\.yaml:2:9: clusters\.edge: must be a glob or a list of globs/);
   });
 });
 
 describe('what the user did not ask for', () => {
-  it('an empty directory is an error unless --allow-empty; named files never are', () => {
+  it('an empty directory is an error unless --allow-empty; named files never are', async () => {
     const dir = workdir({ 'notes.yaml': 'title: not a manifest\n', 'sub/.keep': '' });
-    const r = runCli([], { cwd: dir });
+    const r = await runMain([], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
       'daemonlint: no Kubernetes objects found in the current directory (files ignored by .gitignore are skipped; --no-ignore reads them); name the directory or files holding your manifests, or pass --allow-empty\n',
     );
-    expect(runCli(['sub'], { cwd: dir }).stderr).toContain('no Kubernetes objects found in sub');
-    expect(runCli(['--allow-empty'], { cwd: dir }).code).toBe(0);
-    expect(runCli(['notes.yaml'], { cwd: dir }).code).toBe(0);
+    expect((await runMain(['sub'], { cwd: dir })).stderr).toContain('no Kubernetes objects found in sub');
+    expect((await runMain(['--allow-empty'], { cwd: dir })).code).toBe(0);
+    expect((await runMain(['notes.yaml'], { cwd: dir })).code).toBe(0);
   });
 
-  it('.gitignore rules apply to directory walks and globs, never to what is named; --no-ignore turns them off', () => {
+  it('.gitignore rules apply to directory walks and globs, never to what is named; --no-ignore turns them off', async () => {
     const dir = workdir({
       '.gitignore': 'out/\n*.generated.yaml\n!keep.generated.yaml\n',
       'deploy/agent.yaml': ds('agent', 8080),
@@ -346,19 +347,19 @@ describe('what the user did not ask for', () => {
       'deploy/keep.generated.yaml': ds('kept', 7070),
       'out/rendered.yaml': ds('rendered', 6060),
     });
-    const files = (args: string[]) => [...new Set(lintJson(args, dir).findings.map((f) => f.file))].sort();
-    expect(files([])).toEqual(['deploy/agent.yaml', 'deploy/keep.generated.yaml']);
-    expect(files(['deploy/*.yaml'])).toEqual(['deploy/agent.yaml', 'deploy/keep.generated.yaml']);
-    expect(files(['out'])).toEqual(['out/rendered.yaml']);
-    expect(files(['deploy/agent.generated.yaml'])).toEqual(['deploy/agent.generated.yaml']);
-    expect(files(['--no-ignore'])).toEqual(['deploy/agent.generated.yaml', 'deploy/agent.yaml', 'deploy/keep.generated.yaml', 'out/rendered.yaml']);
+    const files = async (args: string[]) => [...new Set((await lintJson(args, dir)).findings.map((f) => f.file))].sort();
+    expect(await files([])).toEqual(['deploy/agent.yaml', 'deploy/keep.generated.yaml']);
+    expect(await files(['deploy/*.yaml'])).toEqual(['deploy/agent.yaml', 'deploy/keep.generated.yaml']);
+    expect(await files(['out'])).toEqual(['out/rendered.yaml']);
+    expect(await files(['deploy/agent.generated.yaml'])).toEqual(['deploy/agent.generated.yaml']);
+    expect(await files(['--no-ignore'])).toEqual(['deploy/agent.generated.yaml', 'deploy/agent.yaml', 'deploy/keep.generated.yaml', 'out/rendered.yaml']);
   });
 
-  it('Jinja and Salt templates are one note, not a cascade of YAML errors', () => {
+  it('Jinja and Salt templates are one note, not a cascade of YAML errors', async () => {
     const dir = workdir({
       'salt.yaml': "{% set port = pillar['agent']['port'] %}\napiVersion: v1\nkind: Service\nmetadata:\n  name: {{ pillar['agent']['name'] }}\nspec:\n  ports: [{port: {{ port }}}]\n",
     });
-    const r = lintJson([], dir);
+    const r = await lintJson([], dir);
     expect(r.findings.map((f) => `${f.line} ${f.ruleId} ${f.severity}`)).toEqual(['1 unrendered-template info']);
     expect(r.findings[0]!.message).toContain('Jinja');
   });
@@ -404,36 +405,36 @@ spec:
             privileged: {{ .Values.privileged }}
 `;
 
-  it('names the template, and its line when the chart source is linted too and the key is there once', () => {
+  it('names the template, and its line when the chart source is linted too and the key is there once', async () => {
     const dir = workdir({ 'out/agent.yaml': rendered, 'charts/agent/Chart.yaml': 'apiVersion: v2\nname: agent\nversion: 1.0.0\n', 'charts/agent/templates/daemonset.yaml': template });
-    const r = lintJson([], dir);
+    const r = await lintJson([], dir);
     const f = r.findings.find((x) => x.ruleId === 'privileged-container')!;
     expect(f).toMatchObject({ file: 'out/agent.yaml', line: 25 });
     expect(f.related).toContainEqual({ file: 'charts/agent/templates/daemonset.yaml', line: 11, column: 13, endLine: 11, endColumn: 23, message: 'rendered from privileged in the template agent/templates/daemonset.yaml' });
     // From stdin, without the chart: the template is named.
-    const s = runCli(['-f', 'json', '--stdin-filename', 'rendered.yaml', '-'], { cwd: workdir(), input: rendered });
+    const s = await runMain(['-f', 'json', '--stdin-filename', 'rendered.yaml', '-'], { cwd: workdir(), input: rendered });
     const g = (JSON.parse(s.stdout).findings as JsonFinding[]).find((x) => x.ruleId === 'privileged-container')!;
     expect(g.related).toContainEqual(expect.objectContaining({ file: 'agent/templates/daemonset.yaml', line: 1, message: 'rendered from the template agent/templates/daemonset.yaml' }));
     // Text output shows it too.
-    expect(runCli([], { cwd: dir }).stdout).toContain('↳ charts/agent/templates/daemonset.yaml:11:13 rendered from privileged');
+    expect((await runMain([], { cwd: dir })).stdout).toContain('↳ charts/agent/templates/daemonset.yaml:11:13 rendered from privileged');
   });
 
-  it('reads a template only inside its chart, whatever the # Source: comment says', () => {
+  it('reads a template only inside its chart, whatever the # Source: comment says', async () => {
     const dir = workdir({
       'out/agent.yaml': rendered.replace('# Source: agent/templates/daemonset.yaml', '# Source: agent/templates/../../../private/daemonset.yaml'),
       'charts/agent/Chart.yaml': 'apiVersion: v2\nname: agent\nversion: 1.0.0\n',
       'charts/agent/templates/daemonset.yaml': template,
       'private/daemonset.yaml': template,
     });
-    const f = lintJson(['out', 'charts'], dir).findings.find((x) => x.ruleId === 'privileged-container')!;
+    const f = (await lintJson(['out', 'charts'], dir)).findings.find((x) => x.ruleId === 'privileged-container')!;
     // Named as the comment says, but not opened: no line of it.
     expect(f.related).toContainEqual(expect.objectContaining({ line: 1, column: 1, message: 'rendered from the template agent/templates/../../../private/daemonset.yaml' }));
   });
 });
 
 describe('coverage per unit', () => {
-  it('shows each DaemonSet as its unit deploys it, naming the units', () => {
-    const r = runCli(['coverage', '-f', 'json'], { cwd: join(REPOS, 'multi-env') });
+  it('shows each DaemonSet as its unit deploys it, naming the units', async () => {
+    const r = await runMain(['coverage', '-f', 'json'], { cwd: join(REPOS, 'multi-env') });
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout).daemonSets as { namespace: string; name: string; file: string; units?: string[] }[];
     expect(rows.map((d) => `${d.namespace}/${d.name} ${d.units!.join(',')}`)).toEqual([
@@ -451,7 +452,7 @@ describe('coverage per unit', () => {
 });
 
 describe('kustomizations kustomize would refuse', () => {
-  it('are one finding each at the offending entry, never a crash', () => {
+  it('are one finding each at the offending entry, never a crash', async () => {
     const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {selector: {a: b}, ports: [{port: 1}]}\n';
     const dir = workdir({
       'a/kustomization.yaml': 'resources: agent.yaml\npatches: {path: x}\n',
@@ -460,7 +461,7 @@ describe('kustomizations kustomize would refuse', () => {
       'd/s.yaml': svc,
       'e/kustomization.yaml': 'resources: [../d/s.yaml]\npatchesJson6902:\n  - target: {kind: Service, name: s}\n    patch: "{op: add}"\n  - path: nope.yaml\npatchesStrategicMerge: [missing.yaml, 7]\ncommonLabels: [a]\n',
     });
-    const r = lintJson([], dir);
+    const r = await lintJson([], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     expect(r.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`)).toEqual([
