@@ -159,21 +159,21 @@ export class PatchContext {
     // Elements move: pin each to where it came from before its index changes.
     target.forEach((el, i) => trace.pin(el, childAt(trace, target, targetAt, i)));
     if (!f.mergeKey) {
-      // A merged list of scalars: the target's values, then the patch's new ones.
+      // A merged list of scalars: the patch's values first, then the target's others (as kustomize orders them).
       const seen = new Set<unknown>();
       const result: unknown[] = [];
       trace.setNode(result, targetAt);
-      target.forEach((v, i) => {
-        if (seen.has(v)) return;
-        seen.add(v);
-        result.push(v);
-        if (typeof v !== 'object' || v === null) trace.setKey(result, result.length - 1, childAt(trace, target, targetAt, i));
-      });
       patch.forEach((v, i) => {
         if (seen.has(v) || (isObj(v) && '$patch' in v)) return;
         seen.add(v);
         result.push(deepCopy(v));
         trace.setKey(result, result.length - 1, { ...patchAt, path: [...patchAt.path, i] });
+      });
+      target.forEach((v, i) => {
+        if (seen.has(v)) return;
+        seen.add(v);
+        result.push(v);
+        if (typeof v !== 'object' || v === null) trace.setKey(result, result.length - 1, childAt(trace, target, targetAt, i));
       });
       return result;
     }
