@@ -141,16 +141,22 @@ function kustomize(files: readonly SourceFile[], h: KustomizeHost, plan: UnitPla
   for (const b of builds) for (const d of b.bases) used.add(d);
   const consumed = new Set<SourceFile>();
   const roots: Kustomized['roots'] = [];
-  for (const b of builds) {
-    for (const f of b.files) consumed.add(f);
-    const isComponent = b.kustomization.manifests.some((m) => m.ref.kind === 'Component') || /\bkind:\s*Component\b/.test(b.kustomization.text);
-    if (used.has(b.dir) || isComponent) continue;
+  const record = (b: KustomizeBuild) => {
     for (const [file, problems] of b.problems) {
       const list = plan.problems.get(file) ?? [];
       // The same base problem seen from several overlays is one problem.
       for (const p of problems) if (!list.some((q) => q.message === p.message && q.range.line === p.range.line && q.range.column === p.range.column)) list.push(p);
       plan.problems.set(file, list);
     }
+  };
+  const reached = new Set<string>();
+  for (const b of builds) {
+    for (const f of b.files) consumed.add(f);
+    const isComponent = b.kustomization.manifests.some((m) => m.ref.kind === 'Component') || /\bkind:\s*Component\b/.test(b.kustomization.text);
+    if (used.has(b.dir) || isComponent) continue;
+    reached.add(b.dir);
+    for (const d of b.bases) reached.add(d);
+    record(b);
     const byRes = new Map<Res, Manifest>();
     const manifests = b.resources.map((r) => {
       const m = effective(b, r);
@@ -166,6 +172,8 @@ function kustomize(files: readonly SourceFile[], h: KustomizeHost, plan: UnitPla
   }
   // Patch documents of kustomizations that are only bases are partial too.
   for (const b of builds) for (const p of b.patches) if (p.manifest) plan.partial.add(p.manifest);
+  // Kustomizations only used as bases of each other (a cycle, no overlay above them): their problems are reported too.
+  for (const b of builds) if (!reached.has(b.dir) && used.has(b.dir)) record(b);
   return { roots, consumed };
 }
 

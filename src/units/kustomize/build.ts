@@ -422,9 +422,11 @@ function selectTargets(resources: readonly Res[], t: Obj): Res[] {
 
 /** Build the kustomization in `dir` (absolute). Undefined when the directory has none. */
 export function buildKustomization(host: KustomizeHost, dir: string): KustomizeBuild | undefined {
+  const kustomization = kustomizationIn(host, dir);
+  if (!kustomization) return undefined;
   const b = new Builder(host);
-  const resources = b.build(dir, [dir]);
-  if (!resources) return undefined;
+  // A kustomization that cannot be built at all (not a mapping) is still a unit: an empty one, with its problem.
+  const resources = b.build(dir, [dir]) ?? [];
   fixNameReferences(resources);
-  return { dir, kustomization: kustomizationIn(host, dir)!, resources, files: b.files, patches: b.patches, problems: b.problems, bases: b.bases, trace: b.trace };
+  return { dir, kustomization, resources, files: b.files, patches: b.patches, problems: b.problems, bases: b.bases, trace: b.trace };
 }
