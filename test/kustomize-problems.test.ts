@@ -3,12 +3,14 @@
  * does not model (notes) and what it may not read (outside the repository), each on the line concerned. Built in
  * memory: the files are given to the plan, nothing is read from disk.
  */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSource } from '../src/load/parse.js';
 import { planUnits, type PlanOptions } from '../src/units/plan.js';
 import type { SourceFile } from '../src/types.js';
 
-const ROOT = '/nonexistent-daemonlint-repo';
+/** A folder that does not exist: every file of these plans is given, none is on disk. */
+const ROOT = join(import.meta.dirname, 'fixtures', 'in-memory-kustomizations');
 
 function plan(files: Record<string, string>, opts: PlanOptions = {}) {
   const sources: SourceFile[] = Object.entries(files).map(([path, text]) => parseSource({ path, absPath: `${ROOT}/${path}`, text }));
@@ -113,7 +115,7 @@ describe('kustomization problems', () => {
 
   it('with a boundary, what lies outside it is reported, not read; what the run was given is used', () => {
     const files = {
-      'repo/k/kustomization.yaml': 'resources:\n  - ../../shared/base\n  - agent.yaml\n',
+      'repo/k/kustomization.yaml': 'resources:\n  - ../../platform/base\n  - agent.yaml\n',
       'repo/k/agent.yaml': DS,
     };
     const outside = (abs: string) => (abs.startsWith(`${ROOT}/repo/`) ? undefined : 'repo');
@@ -123,10 +125,10 @@ describe('kustomization problems', () => {
       return undefined;
     };
     expect(plan(files, { outside, readFile }).problems).toEqual([
-      'repo/k/kustomization.yaml:2:5 warning outsideRepository ../../shared/base is outside the repository of this kustomization (repo) and was not read: its objects and changes are missing from this build. Name it on the command line to build it with this kustomization.',
+      'repo/k/kustomization.yaml:2:5 warning outsideRepository ../../platform/base is outside the repository of this kustomization (repo) and was not read: its objects and changes are missing from this build. Name it on the command line to build it with this kustomization.',
     ]);
-    expect(read.filter((p) => p.includes('shared'))).toEqual([]);
-    const given = plan({ ...files, 'shared/base/kustomization.yaml': 'resources: [proxy.yaml]\n', 'shared/base/proxy.yaml': DS.replace('name: agent', 'name: proxy') }, { outside, readFile });
+    expect(read.filter((p) => p.includes('platform'))).toEqual([]);
+    const given = plan({ ...files, 'platform/base/kustomization.yaml': 'resources: [proxy.yaml]\n', 'platform/base/proxy.yaml': DS.replace('name: agent', 'name: proxy') }, { outside, readFile });
     expect(given.problems).toEqual([]);
     expect(given.plan.units.map((u) => u.manifests.map((m) => m.ref.name).sort())).toEqual([['agent', 'proxy']]);
   });
