@@ -67,9 +67,9 @@ export default defineConfig({
       include: ['src/**/*.ts', 'rules/**/*.ts'],
       reporter: ['text-summary'],
       reportsDirectory: 'coverage',
-      // Just below what the whole suite measures (88.92 / 82.22 / 91.99 / 91.79 %: statements, branches, functions, lines): a change that leaves
+      // Just below what the whole suite measures (90.59 / 83.15 / 93.70 / 93.88 %: statements, branches, functions, lines): a change that leaves
       // code untested fails `npm test`. Raise them as tests are added; never lower them to get a change in.
-      thresholds: { statements: 88.5, branches: 81.5, functions: 91.5, lines: 91.5 },
+      thresholds: { statements: 90, branches: 82.5, functions: 93, lines: 93.5 },
     },
   },
 });
