@@ -10,6 +10,7 @@ import { safeDiffText, safeText } from './report/sanitize.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
 import { loadRuleDoc } from './rule-docs.js';
 import { SEVERITY_RANK, type Finding, type Severity, type SourceFile } from './types.js';
+import { LINKS } from './links.js';
 import { VERSION } from './version.js';
 
 export { UsageError } from './app/errors.js';
@@ -137,7 +138,7 @@ async function render(format: Format, findings: Finding[], files: SourceFile[], 
     case 'json':
       return (await import('./report/json.js')).formatJson(findings, ctx);
     case 'sarif':
-      return (await import('./report/sarif.js')).formatSarif(findings, { rules: allRules, cwd, suppressed, docs: loadRuleDoc });
+      return (await import('./report/sarif.js')).formatSarif(findings, { rules: allRules, cwd, suppressed, docs: loadRuleDoc, links: LINKS });
     case 'github':
       return (await import('./report/github.js')).formatGithub(findings);
   }

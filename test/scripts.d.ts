@@ -8,3 +8,7 @@ declare module '*/build-inputs.mjs' {
   export const FINGERPRINT_FILE: string;
   export function buildFingerprint(): string;
 }
+declare module '*/build-action.mjs' {
+  export const ACTION_BUNDLE: string;
+  export function buildActionBundle(pkg?: Record<string, unknown>): Promise<string>;
+}

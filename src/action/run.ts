@@ -8,6 +8,7 @@ import { allRules } from '../../rules/index.js';
 import { UsageError, lintPaths } from '../app/lint.js';
 import { WriteError, writeOutput } from '../io/write.js';
 import { PathError } from '../load/files.js';
+import { LINKS } from '../links.js';
 import { loadRuleDoc } from '../rule-docs.js';
 import { annotationCommand } from '../report/github.js';
 import { safeText } from '../report/sanitize.js';
@@ -65,7 +66,7 @@ export async function runAction(io: ActionIO): Promise<number> {
       let report: string;
       if (format === 'text') report = (await import('../report/text.js')).formatText(findings, ctx);
       else if (format === 'json') report = (await import('../report/json.js')).formatJson(findings, { ...ctx, color: false });
-      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules: allRules, cwd: workspace, suppressed, docs: loadRuleDoc });
+      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules: allRules, cwd: workspace, suppressed, docs: loadRuleDoc, links: LINKS });
       else report = annotations ? '' : (await import('../report/github.js')).formatGithub(findings);
       stdout(report);
     }
@@ -82,12 +83,12 @@ export async function runAction(io: ActionIO): Promise<number> {
     const sarifPath = isAbsolute(sarifInput) ? sarifInput : resolve(workspace, sarifInput);
     const { formatSarif } = await import('../report/sarif.js');
     mkdirSync(dirname(sarifPath), { recursive: true });
-    writeOutput(sarifPath, formatSarif(findings, { rules: allRules, cwd: workspace, suppressed, docs: loadRuleDoc }), 'sarif', workspace);
+    writeOutput(sarifPath, formatSarif(findings, { rules: allRules, cwd: workspace, suppressed, docs: loadRuleDoc, links: LINKS }), 'sarif', workspace);
 
     const failed = failOn !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn as Severity]);
     const blobBase =
       env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/` : undefined;
-    appendSummary(env, markdownSummary(findings, { ...ctx, failOn, failed, sarifFile: sarifInput, blobBase, problems }));
+    appendSummary(env, markdownSummary(findings, { ...ctx, failOn, failed, sarifFile: sarifInput, blobBase, problems, links: LINKS }));
 
     const count = (s: Severity) => String(findings.filter((f: Finding) => f.severity === s).length);
     setOutput(env, 'errors', count('error'), stdout);

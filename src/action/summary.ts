@@ -1,6 +1,6 @@
 /** The Markdown job summary: totals and a findings table (cells escaped, so manifest text cannot break it). */
 import type { Finding, Severity } from '../types.js';
-import { ruleHelpUri } from '../version.js';
+import type { Links } from '../links.js';
 import { safeText } from '../report/sanitize.js';
 import { plural } from '../report/summary.js';
 
@@ -33,6 +33,8 @@ export interface SummaryContext {
   problems?: string[];
   /** Findings waived by comments, annotations, config waivers or the baseline. */
   suppressed?: readonly Finding[];
+  /** Rule documents to link the rule ids to; plain ids without it. */
+  links?: Links;
 }
 
 export function markdownSummary(findings: readonly Finding[], ctx: SummaryContext): string {
@@ -51,7 +53,7 @@ export function markdownSummary(findings: readonly Finding[], ctx: SummaryContex
     for (const f of findings.slice(0, MAX_SUMMARY_ROWS)) {
       const where = `${escapeCell(f.file)}:${f.line}:${f.column}`;
       const loc = ctx.blobBase && !f.file.startsWith('../') && !f.file.startsWith('/') ? `[${where}](${ctx.blobBase}${f.file.split('/').map(encodeURIComponent).join('/')}#L${f.line})` : where;
-      out.push(`| ${ICON[f.severity]} | ${loc} | [${escapeCell(f.ruleId)}](${ruleHelpUri(f.ruleId)}) | ${escapeCell(f.message)} |`);
+      out.push(`| ${ICON[f.severity]} | ${loc} | ${ctx.links ? `[${escapeCell(f.ruleId)}](${ctx.links.rule(f.ruleId)})` : `\`${escapeCell(f.ruleId)}\``} | ${escapeCell(f.message)} |`);
     }
     if (findings.length > MAX_SUMMARY_ROWS) out.push('', `…and ${findings.length - MAX_SUMMARY_ROWS} more (see the annotations, the log or the SARIF file).`);
   }

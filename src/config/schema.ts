@@ -3,9 +3,9 @@
  * `scripts/gen-config-schema.mjs` writes it to `schemas/config.schema.json` for editors; the loader builds the same
  * schema at run time from the rules it runs, so a new rule is accepted before the file is regenerated.
  */
+import { LINKS } from '../links.js';
 import type { Rule } from '../types.js';
 
-export const CONFIG_SCHEMA_ID = 'https://unpkg.com/daemonlint/schemas/config.schema.json';
 export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 
 /** Top-level keys of a config file. */
@@ -17,7 +17,7 @@ const stringOrList = (description: string) => ({
 });
 
 /** The config schema (JSON Schema draft-07) for a set of rules. */
-export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
+export function configSchema(rules: readonly Rule[], schemaId: string | undefined = LINKS?.configSchema): Record<string, unknown> {
   const ids = rules.map((r) => r.meta.id).sort();
   const ruleEntries: Record<string, unknown> = {};
   for (const r of [...rules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))) {
@@ -32,7 +32,8 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: CONFIG_SCHEMA_ID,
+    // Its address once published (package.json's repository); no id while there is none, rather than a dead one.
+    ...(schemaId ? { $id: schemaId } : {}),
     title: 'daemonlint configuration (.daemonlint.yaml, .daemonlint.yml, .daemonlint.json)',
     type: 'object',
     additionalProperties: false,

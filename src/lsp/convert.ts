@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range as LspRange, type TextEdit } from 'vscode-languageserver';
 import type { Finding, Severity } from '../types.js';
 import { safeText } from '../report/sanitize.js';
-import { ruleHelpUri } from '../version.js';
+import { LINKS } from '../links.js';
 
 export const SOURCE = 'daemonlint';
 
@@ -37,12 +37,12 @@ export interface DiagnosticData {
  * Turn a finding into a diagnostic. `root` is the absolute folder the finding's (relative) file paths are
  * relative to, used for related locations in other files.
  */
-export function toDiagnostic(f: Finding, root: string | undefined, data: DiagnosticData): Diagnostic {
+export function toDiagnostic(f: Finding, root: string | undefined, data: DiagnosticData, links = LINKS): Diagnostic {
   const d: Diagnostic = {
     range: lspRange(f),
     severity: SEVERITY[f.severity],
     code: f.ruleId,
-    codeDescription: { href: ruleHelpUri(f.ruleId) },
+    ...(links ? { codeDescription: { href: links.rule(f.ruleId) } } : {}),
     source: SOURCE,
     message: safeText(f.fix ? `${f.message} (quick fix: ${f.fix.description})` : f.message),
     data,
