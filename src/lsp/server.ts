@@ -28,7 +28,7 @@ import { parseSource } from '../load/parse.js';
 import type { Finding, SourceFile } from '../types.js';
 import { safeText } from '../report/sanitize.js';
 import { VERSION } from '../version.js';
-import { SOURCE, minimalEdit, toDiagnostic, type DiagnosticData } from './convert.js';
+import { SOURCE, minimalEdits, toDiagnostic, type DiagnosticData } from './convert.js';
 import { BufferLinter, type LintSettings } from './lint.js';
 import { Folder, isInside } from './workspace.js';
 
@@ -308,8 +308,8 @@ export function startServer(connection: Connection): void {
     // Fixes work on the text without a byte-order mark (as the loader reads it); the editor's text keeps it.
     const bom = state.text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
     const change = (newText: string) => {
-      const edit = minimalEdit(state.text, bom + newText);
-      return edit && { documentChanges: [{ textDocument: { uri, version: state.version }, edits: [edit] }] };
+      const edits = minimalEdits(state.text, bom + newText);
+      return edits.length ? { documentChanges: [{ textDocument: { uri, version: state.version }, edits }] } : undefined;
     };
     const actions: CodeAction[] = [];
     if (wants(CodeActionKind.QuickFix)) {
