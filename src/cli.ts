@@ -9,7 +9,8 @@ import { WriteError, checkOutputTarget, writeOutput, type OutputKind } from './i
 import { safeDiffText, safeText } from './report/sanitize.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
 import { loadRuleDoc } from './rule-docs.js';
-import { SEVERITY_RANK, type Finding, type Severity, type SourceFile } from './types.js';
+import { FAIL_ON_VALUES, verdictOf, verdictReason, type FailOn, type Verdict } from './app/verdict.js';
+import type { Finding, SourceFile } from './types.js';
 import { LINKS } from './links.js';
 import { VERSION } from './version.js';
 
@@ -17,7 +18,6 @@ export { UsageError } from './app/errors.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
-const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 const HELP = `daemonlint ${VERSION} — lint Kubernetes manifests, centred on DaemonSets and the Services in front of them
 
@@ -80,6 +80,8 @@ export interface CliIO {
   cwd: string;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
+  /** The terminal's width in columns, when stdout is a terminal (text reports wrap to it). */
+  columns?: number;
   /** Read stdin; give up (and close it) when the deadline passes. */
   readStdin: (deadline?: number) => Promise<Buffer>;
 }
@@ -102,6 +104,7 @@ const defaultIO = (): CliIO => {
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     readStdin,
   };
 };
@@ -123,15 +126,27 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 }
 
+/**
+ * Colour: never with --no-color or into a file (-o); FORCE_COLOR=1 (2, 3, true or empty) forces it on and
+ * FORCE_COLOR=0 (or false) off, before NO_COLOR is considered, as Node itself does; then NO_COLOR turns it off;
+ * otherwise only on a terminal.
+ */
 function useColor(values: Values, io: CliIO): boolean {
   if (values['no-color'] || values.output) return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
   if (values.color) return true;
   return io.isTTY;
 }
 
-async function render(format: Format, findings: Finding[], files: SourceFile[], color: boolean, cwd: string, suppressed: Finding[] = []): Promise<string> {
-  const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color, suppressed };
+interface RenderExtras {
+  verdict?: Verdict;
+  width?: number;
+}
+
+async function render(format: Format, findings: Finding[], files: SourceFile[], color: boolean, cwd: string, suppressed: Finding[] = [], extras: RenderExtras = {}): Promise<string> {
+  const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color, suppressed, ...extras };
   switch (format) {
     case 'text':
       return (await import('./report/text.js')).formatText(findings, ctx);
@@ -190,7 +205,7 @@ function checkOutput(path: string | undefined, kind: OutputKind, io: CliIO): voi
 
 async function lintCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
   const format = oneOf('format', values.format, FORMATS, 'text');
-  oneOf('fail-on', values['fail-on'], SEVERITIES, 'error');
+  oneOf('fail-on', values['fail-on'], FAIL_ON_VALUES, 'error');
   if (values.config && values['no-config']) throw new UsageError('--config and --no-config cannot be used together');
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   if (values['write-baseline'] && values.baseline) throw new UsageError('--write-baseline records every current finding; drop --baseline');
@@ -214,7 +229,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   });
   let { files, findings, suppressed, internalErrors } = linted;
   const { readErrors } = linted;
-  const failOn = oneOf('fail-on', values['fail-on'] ?? linted.failOn, SEVERITIES, 'error');
+  const failOn = oneOf('fail-on', values['fail-on'] ?? linted.failOn, FAIL_ON_VALUES, 'error');
   const outOfTime = unfinishedLine(linted.unfinished, timeout);
   if (values['write-baseline']) {
     // A baseline without the files that were not linted would hide their findings later.
@@ -244,16 +259,21 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
       const { unifiedDiff } = await import('./fix/diff.js');
       const diff = outcome.outOfTime ? '' : outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join('');
       // On a terminal or a log, control characters of the files are shown as escapes; -o keeps the exact patch.
+      const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
+      const verdict = verdictOf({ findings, shown, failOn, readErrors: readErrors.length, internalErrors: internalErrors.length, unfinished: linted.unfinished.length, outOfTime: outcome.outOfTime, timeout });
       if (format === 'text') writeOut(values.output ? diff : safeDiffText(diff), values, io, 'diff');
       else {
-        const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
-        writeOut(await render(format, shown, files, false, io.cwd, suppressed), values, io, format);
+        writeOut(await render(format, shown, files, false, io.cwd, suppressed, { verdict }), values, io, format);
         io.stderr(safeDiffText(diff));
       }
-      if (!outcome.outOfTime) io.stderr(`daemonlint: ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} would change ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
       for (const e of readErrors) io.stderr(line(e));
+      for (const e of internalErrors) io.stderr(internalErrorLine(e, values.debug));
       if (outOfTime || fixOutOfTime) io.stderr(outOfTime || fixOutOfTime);
-      return readErrors.length || internalErrors.length || outOfTime || fixOutOfTime ? 2 : exitCodeFor(findings, failOn);
+      // The last line says what the diff is and, like a lint run's summary, why the exit code is what it is.
+      const would = outcome.outOfTime ? '' : `${plural(outcome.applied, 'fix', 'fixes')} would change ${plural(outcome.changed.length, 'file')}`;
+      const reason = verdictReason(verdict, findings.length > 0);
+      if (would || reason) io.stderr(line([would, reason].filter(Boolean).join('; ')));
+      return verdict.exitCode;
     }
     if (outcome.outOfTime) {
       io.stderr(fixOutOfTime);
@@ -289,22 +309,35 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     }
   }
   const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
-  const report = await render(format, shown, files, useColor(values, io) && !reportToStderr, io.cwd, suppressed);
+  const verdict = verdictOf({
+    findings,
+    shown,
+    failOn,
+    readErrors: readErrors.length,
+    writeErrors: writeErrors.length,
+    internalErrors: internalErrors.length,
+    unfinished: linted.unfinished.length,
+    timeout,
+  });
+  const color = useColor(values, io) && !reportToStderr;
+  // Wrapped to the terminal only when the report goes to it.
+  const width = io.isTTY && !values.output && !reportToStderr ? io.columns : undefined;
+  const report = await render(format, shown, files, color, io.cwd, suppressed, { verdict, width });
   if (reportToStderr) io.stderr(report);
   else writeOut(report, values, io, format);
   for (const e of [...readErrors, ...writeErrors]) io.stderr(line(e));
-  for (const e of internalErrors) {
-    io.stderr(line(`internal error in rule ${e.ruleId} on ${e.file}: ${firstLine((e.error as Error)?.message ?? e.error)}; please report it`));
-    if (values.debug) io.stderr(`${(e.error as Error)?.stack ?? ''}\n`);
-  }
+  for (const e of internalErrors) io.stderr(internalErrorLine(e, values.debug));
   if (outOfTime) io.stderr(outOfTime);
-  if (readErrors.length || writeErrors.length || internalErrors.length || outOfTime) return 2;
-  return exitCodeFor(findings, failOn);
+  return verdict.exitCode;
 }
 
-/** 1 when a finding is at or above `--fail-on`, else 0. */
-function exitCodeFor(findings: readonly Finding[], failOn: Severity): number {
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+function internalErrorLine(e: { ruleId: string; file: string; error: unknown }, debug: boolean | undefined): string {
+  const stack = debug ? `${(e.error as Error)?.stack ?? ''}\n` : '';
+  return line(`internal error in rule ${e.ruleId} on ${e.file}: ${firstLine((e.error as Error)?.message ?? e.error)}; please report it`) + stack;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** The one stderr line for a run that ran out of time, or '' when every file was linted. */

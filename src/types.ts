@@ -6,6 +6,10 @@
 
 export type Severity = 'error' | 'warning' | 'info';
 
+/** `--fail-on`, a config's `failOn` and the Action's `fail-on`: one set of values everywhere (`none`: never fail on findings). */
+export const FAIL_ON_VALUES = ['error', 'warning', 'info', 'none'] as const;
+export type FailOn = (typeof FAIL_ON_VALUES)[number];
+
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /** One step into a parsed object: a mapping key or a sequence index. */

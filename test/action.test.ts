@@ -156,7 +156,8 @@ describe('action.yml', () => {
       expect(name).toMatch(/^[a-z_][a-z0-9_-]*$/);
       expect(spec.description.length).toBeGreaterThan(5);
     }
-    expect(action.runs.using).toBe('node20');
+    // The current JavaScript action runtime.
+    expect(action.runs.using).toBe('node24');
     expect(Object.keys(action.runs).sort()).toEqual(['main', 'using']);
     expect(statSync(join(ROOT, action.runs.main)).isFile()).toBe(true);
     expect(BRANDING_COLORS).toContain(action.branding.color);
@@ -207,9 +208,12 @@ describe('the action on the examples', () => {
     const want = cli.findings.map((f) => `${level[f.severity]} ${f.file}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.ruleId} ${f.message}`);
     expect(got).toEqual(want);
     expect(got).toContainEqual(expect.stringMatching(/^error examples\/network-agent\.yaml:18:7-18:20 restart-policy /));
-    // The text report is in the log too, and a final error says why the step failed.
-    expect(r.stdout).toContain('examples/network-agent.yaml\n');
-    expect(r.stdout).toMatch(/^::error::daemonlint found \d+ errors/m);
+    // Each finding is in the log once (as its annotation; the text report adds only its summary line), and a final
+    // error says why the step failed.
+    expect(r.stdout).not.toContain('examples/network-agent.yaml\n');
+    for (const f of cli.findings) expect(r.stdout.split(f.message).length - 1, f.message).toBe(cli.findings.filter((x) => x.message === f.message).length);
+    expect(r.stdout).toMatch(new RegExp(`^✖ ${cli.findings.length} problems \\(.*\\) in \\d+ files, \\d+ objects; failed: \\d+ errors? at or above --fail-on error$`, 'm'));
+    expect(r.stdout).toMatch(/^::error::daemonlint: failed: \d+ errors? at or above --fail-on error$/m);
 
     // Outputs, in the multi-line-safe format.
     expect(r.outputs).toEqual({

@@ -19,7 +19,7 @@ import type { Finding } from '../src/types.js';
 import { ROOT, runCli } from './helpers/cli.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; homepage?: string; repository?: unknown; files: string[] };
-const finding: Finding = { ruleId: 'restart-policy', severity: 'error', message: 'm', file: 'a.yaml', line: 1, column: 1, endLine: 1, endColumn: 2, path: [] };
+const finding: Finding = { ruleId: 'restart-policy', severity: 'error', message: 'm', file: 'a.yaml', line: 1, column: 1, endLine: 1, endColumn: 2, path: '' };
 const URL_RE = /\bhttps?:\/\/[^\s"')\]>]+/g;
 
 describe('links from package.json', () => {

@@ -191,7 +191,7 @@ describe('language server (in-process)', () => {
       .replace('          image: example/caps:1.0\n', '          image: example/caps:1.0\n          securityContext:\n            capabilities:\n              add: [NET_ADMN, CAP_NET_RAW]\n');
     await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
     const d = await waitFor(uri, (p) => p.diagnostics.length >= 2);
-    const typo = d.diagnostics.find((x) => x.message.includes('NET_ADMN'))!;
+    const typo = d.diagnostics.find((x) => String(x.message).includes('NET_ADMN'))!;
     expect(typo.message).toMatch(/Did you mean NET_ADMIN\? \(quick fix: Replace "NET_ADMN" with NET_ADMIN\)$/);
     const actions = (await client.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: typo.range, context: { diagnostics: [typo] } })) as CodeAction[];
     const quick = actions.filter((a) => a.kind === 'quickfix');

@@ -15,7 +15,7 @@ import { describeFsError } from '../io/read.js';
 import type { SeveritySetting } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import { formatPath } from '../load/positions.js';
-import type { Path, Rule, Severity } from '../types.js';
+import type { FailOn, Path, Rule, Severity } from '../types.js';
 import { closest } from '../util/suggest.js';
 import { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
 import { SEVERITY_SETTINGS, configSchema } from './schema.js';
@@ -50,7 +50,7 @@ export interface ResolvedConfig {
   kubeVersion?: string;
   /** Node inventories, absolute paths. */
   nodes?: readonly string[];
-  failOn?: Severity;
+  failOn?: FailOn;
 }
 
 /** One config file after validation, with paths resolved against its directory. */
@@ -65,7 +65,7 @@ interface Layer {
   waivers: Waiver[];
   kubeVersion?: string;
   nodes?: string[];
-  failOn?: Severity;
+  failOn?: FailOn;
   extends: string[];
 }
 
@@ -250,7 +250,7 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
   };
   if (typeof c.kubeVersion === 'string') layer.kubeVersion = c.kubeVersion;
   if (c.nodes !== undefined) layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
-  if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
+  if (typeof c.failOn === 'string') layer.failOn = c.failOn as FailOn;
   // Check the files it names here, where the position of the key is known.
   for (const key of ['extends', 'nodes'] as const) {
     list(c[key]).forEach((p, i) => {

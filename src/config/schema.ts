@@ -4,7 +4,7 @@
  * schema at run time from the rules it runs, so a new rule is accepted before the file is regenerated.
  */
 import { LINKS } from '../links.js';
-import type { Rule } from '../types.js';
+import { FAIL_ON_VALUES, type Rule } from '../types.js';
 
 export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 
@@ -61,7 +61,7 @@ export function configSchema(rules: readonly Rule[], schemaId: string | undefine
       },
       kubeVersion: { description: 'Kubernetes version of the schemas (like --kube-version).', type: 'string', pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$' },
       nodes: stringOrList('Node inventory file(s) relative to this file (like --nodes).'),
-      failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on).', enum: ['error', 'warning', 'info'] },
+      failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on); none: never fail on findings.', enum: [...FAIL_ON_VALUES] },
       strict: {
         description: 'Rules whose findings no annotation or comment may suppress (config waivers and the baseline still can).',
         type: 'array',
