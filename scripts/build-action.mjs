@@ -40,7 +40,10 @@ export async function buildActionBundle(pkg = {}) {
     platform: 'node',
     target: 'node20',
     sourcemap: false,
-    minify: false,
+    // Small to commit and to load (most of it is generated schema validators): whitespace and syntax are minified,
+    // names are kept so that a stack trace (`--debug`) still reads.
+    minifyWhitespace: true,
+    minifySyntax: true,
     legalComments: 'eof',
     // Module paths in the output stay relative to the repository even when node_modules is a symbolic link.
     preserveSymlinks: true,

@@ -189,6 +189,9 @@ describe('action.yml', () => {
     // Module paths are relative to the repository: the same sources give the same bundle wherever they are built.
     expect(bundle).not.toContain(ROOT);
     expect(bundle).not.toMatch(/^\/\/ \.\.\//m);
+    // Small: minified (it was 5.6 MB with whitespace), and nothing the action does not run (no language server).
+    expect(Buffer.byteLength(bundle)).toBeLessThan(3.5 * 1024 * 1024);
+    expect(bundle).not.toMatch(/createConnection|TextDocumentSyncKind/);
   });
 });
 
