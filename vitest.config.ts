@@ -27,6 +27,7 @@ const E2E = [
   'test/lsp.test.ts',
   'test/lsp-stdin.test.ts',
   'test/neovim.test.ts',
+  'test/package.test.ts',
   'test/precommit.test.ts',
 ];
 
