@@ -9,7 +9,7 @@ import { WriteError, checkOutputTarget, writeOutput, type OutputKind } from './i
 import { safeDiffText, safeText } from './report/sanitize.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
 import { loadRuleDoc } from './rule-docs.js';
-import { FAIL_ON_VALUES, verdictOf, verdictReason, type FailOn, type Verdict } from './app/verdict.js';
+import { FAIL_ON_VALUES, verdictOf, verdictReason, type Verdict } from './app/verdict.js';
 import type { Finding, SourceFile } from './types.js';
 import { LINKS } from './links.js';
 import { VERSION } from './version.js';

@@ -66,8 +66,8 @@ describe('--fix-dry-run', () => {
     const dir = workdir({ 'big.yaml': text });
     const r = await runMain(['--no-config', '--fix-dry-run', 'big.yaml'], { cwd: dir });
     expect(r.stdout.match(/^@@/gm)).toHaveLength(2);
-    expect(r.stdout.match(/^-      restartPolicy: Never$/gm)).toHaveLength(2);
-    expect(r.stdout.match(/^\+      restartPolicy: Always$/gm)).toHaveLength(2);
+    expect(r.stdout.match(/^- {6}restartPolicy: Never$/gm)).toHaveLength(2);
+    expect(r.stdout.match(/^\+ {6}restartPolicy: Always$/gm)).toHaveLength(2);
     expect(r.stdout.split('\n').length).toBeLessThan(25);
     expect(r.stderr).toContain('2 fixes would change 1 file');
     expect(readFileSync(join(dir, 'big.yaml'), 'utf8')).toBe(text);

@@ -28,7 +28,7 @@ import {
   type TextDocumentEdit,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { startServer } from '../src/lsp/server.js';
+import { debounceFor, startServer } from '../src/lsp/server.js';
 import { BAD_DAEMONSET, GOOD_SERVICE, removeWorkdirs, workdir } from './helpers/manifests.js';
 
 // The server sends console output to the client's log: restore the console afterwards.
@@ -203,5 +203,20 @@ describe('language server (in-process)', () => {
     const all = actions.find((a) => a.kind === 'source.fixAll.daemonlint');
     expect(applyOnly(text, all)).toBe(text.replace('CAP_NET_RAW', 'NET_RAW'));
     await client.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  });
+});
+
+describe('the wait between an edit and its lint', () => {
+  it('grows with the document: a small manifest is re-linted almost at once, a large one after a pause', () => {
+    // A 1 KB manifest waits a few milliseconds, far below the 200 ms a fixed debounce used to add to every edit.
+    expect(debounceFor(0)).toBe(10);
+    expect(debounceFor(1_000)).toBe(12);
+    expect(debounceFor(50_000)).toBe(110);
+    // Never longer than 200 ms, however large the document.
+    expect(debounceFor(95_000)).toBe(200);
+    expect(debounceFor(5_000_000)).toBe(200);
+    const sizes = [0, 10, 500, 5_000, 20_000, 80_000, 200_000];
+    const waits = sizes.map(debounceFor);
+    expect(waits).toEqual([...waits].sort((a, b) => a - b));
   });
 });

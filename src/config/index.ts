@@ -16,7 +16,7 @@ import type { SeveritySetting } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import { DEFAULT_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
 import { formatPath } from '../load/positions.js';
-import type { FailOn, Path, Rule, Severity } from '../types.js';
+import type { FailOn, Path, Rule } from '../types.js';
 import { closest } from '../util/suggest.js';
 import { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
 import { SEVERITY_SETTINGS, configSchema } from './schema.js';
