@@ -142,7 +142,7 @@ describe('the README shows what the tool prints', () => {
     const { readFileSync } = await import('node:fs');
     const { ROOT } = await import('./helpers/cli.js');
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const m = /On a bundled example \(`\.\/bin\/daemonlint\.js ([^`]+)`\nin a terminal (\d+) columns wide; it exits (\d)[^\n]*\n\n```\n([\s\S]*?)```/.exec(readme);
+    const m = /[Oo]n a bundled example \(`\.\/bin\/daemonlint\.js ([^`]+)`\nin a terminal (\d+) columns wide; it exits (\d)[^\n]*\n\n```\n([\s\S]*?)```/.exec(readme);
     expect(m).not.toBeNull();
     const r = await runMain(m![1]!.split(' '), { cwd: ROOT, tty: { columns: Number(m![2]) }, env: { NO_COLOR: '1' } });
     expect(r.stdout).toBe(m![4]);
