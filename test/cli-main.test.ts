@@ -53,7 +53,7 @@ describe('main: commands', () => {
   });
 
   it('lsp with an unknown option is one line and exit 2 (the server never starts)', async () => {
-    expect(await runMain(['lsp', '--tcp'])).toEqual({ code: 2, stdout: '', stderr: 'daemonlint: lsp: unknown option --tcp; usage: daemonlint lsp --stdio\n' });
+    expect(await runMain(['lsp', '--tcp'])).toEqual({ code: 2, stdout: '', stderr: 'daemonlint: unknown option --tcp for daemonlint lsp (see daemonlint lsp --help)\n' });
   });
 });
 

@@ -206,7 +206,7 @@ describe('daemonlint lsp --stdio', () => {
     for (const name of seen) expect(readFileSync(join(ROOT, 'dist', name), 'utf8'), name).not.toMatch(/TextDocumentSyncKind|createConnection|StreamMessageReader/);
     const bad = runCli(['lsp', '--socket=7000']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^daemonlint: lsp: unknown option --socket=7000/);
+    expect(bad.stderr).toBe('daemonlint: unknown option --socket for daemonlint lsp (see daemonlint lsp --help)\n');
   });
 
   it('offers quick fixes and a fix-all action that writes exactly what --fix writes', async () => {

@@ -14,11 +14,12 @@ import { annotationCommand } from '../report/github.js';
 import { safeText } from '../report/sanitize.js';
 import { verdictOf, verdictReason } from '../app/verdict.js';
 import type { FailOn, Finding, Severity } from '../types.js';
-import { FAIL_ON_VALUES } from '../types.js';
+import { FAIL_ON_VALUES, REPORT_FORMATS } from '../types.js';
 import { InputError, appendSummary, command, getBooleanInput, getInput, getListInput, setOutput } from './protocol.js';
 import { markdownSummary } from './summary.js';
 
-const FORMATS = ['text', 'json', 'sarif', 'github', 'none'] as const;
+/** The CLI's report formats, and `none` (annotations only). */
+const FORMATS = [...REPORT_FORMATS, 'none'] as const;
 
 export interface ActionIO {
   env: NodeJS.ProcessEnv;
