@@ -182,27 +182,28 @@ export function startServer(connection: Connection): void {
     return MANIFEST_LANGUAGES.has(doc.languageId) || MANIFEST_EXTENSIONS.test(path);
   };
 
-  const clear = (uri: string) => {
+  /** No diagnostics for `uri` (any more); `version`: the document version this is true of, when it is open. */
+  const clear = (uri: string, version?: number) => {
     states.delete(uri);
-    if (published.delete(uri)) void connection.sendDiagnostics({ uri, diagnostics: [] });
+    if (published.delete(uri)) void connection.sendDiagnostics({ uri, ...(version === undefined ? {} : { version }), diagnostics: [] });
   };
 
   const lintDocument = async (uri: string): Promise<void> => {
     const doc = documents.get(uri);
     if (!doc) return;
     const version = doc.version;
-    if (!isCandidate(doc)) return clear(uri);
+    if (!isCandidate(doc)) return clear(uri, version);
     const text = doc.getText();
     // As on the command line, a file over the size limit is not linted.
-    if (text.length > MAX_FILE_BYTES) return clear(uri);
+    if (text.length > MAX_FILE_BYTES) return clear(uri, version);
     const { abs, folder } = locate(uri);
     const self = folder && abs ? folder.buffer(abs, version, text) : parseSource({ path: abs ? basename(abs) : uri, absPath: abs, text });
     // Not a Kubernetes manifest (a workflow, a chart's values, package.json …): say nothing.
-    if (!self.manifests.length && !LOOKS_LIKE_MANIFEST.test(self.text)) return clear(uri);
+    if (!self.manifests.length && !LOOKS_LIKE_MANIFEST.test(self.text)) return clear(uri, version);
     const outcome = await linter.lint(self, folder, () => documents.get(uri)?.version === version);
     // Undefined: the document changed while rules were being prepared, and a newer lint is on its way.
     if (!outcome || documents.get(uri)?.version !== version) return;
-    if (outcome.kind === 'ignored') return clear(uri);
+    if (outcome.kind === 'ignored') return clear(uri, version);
     let diagnostics: Diagnostic[];
     if (outcome.kind === 'config-error') {
       states.delete(uri);
