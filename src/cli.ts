@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../rules/index.js';
 import { UsageError, lintPaths, loadInputs, loadNodes } from './app/lint.js';
+import { PROFILES } from './engine/profile.js';
 import { WriteError, checkOutputTarget, writeOutput, type OutputKind } from './io/write.js';
 import { safeDiffText, safeText } from './report/sanitize.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
@@ -32,6 +33,8 @@ Options:
   -f, --format FORMAT       text (default), json, sarif or github (coverage: text, json, html)
   -o, --output FILE         write the report to FILE instead of stdout
       --fail-on SEVERITY    exit 1 when a finding is at least: error (default), warning or info
+      --profile PROFILE     default (the expected posture of an agent that needs it is info) or strict (every
+                            finding at its rule's severity); overrides the config's profile
       --quiet               report errors only
       --stdin-filename NAME name to use for stdin in reports (with "-")
       --nodes FILE          node inventory (kubectl get nodes -o yaml|json); repeatable
@@ -55,6 +58,7 @@ const OPTIONS = {
   format: { type: 'string', short: 'f' },
   output: { type: 'string', short: 'o' },
   'fail-on': { type: 'string' },
+  profile: { type: 'string' },
   quiet: { type: 'boolean' },
   'stdin-filename': { type: 'string' },
   nodes: { type: 'string', multiple: true },
@@ -190,6 +194,7 @@ function checkOutput(path: string | undefined, kind: OutputKind, io: CliIO): voi
 async function lintCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
   const format = oneOf('format', values.format, FORMATS, 'text');
   oneOf('fail-on', values['fail-on'], SEVERITIES, 'error');
+  const profile = values.profile === undefined ? undefined : oneOf('profile', values.profile, PROFILES, 'default');
   if (values.config && values['no-config']) throw new UsageError('--config and --no-config cannot be used together');
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   if (values['write-baseline'] && values.baseline) throw new UsageError('--write-baseline records every current finding; drop --baseline');
@@ -210,6 +215,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     noConfig: values['no-config'],
     baseline: values.baseline,
     writeBaseline: values['write-baseline'],
+    profile,
   });
   let { files, findings, suppressed, internalErrors } = linted;
   const { readErrors } = linted;

@@ -13,6 +13,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Minimatch } from 'minimatch';
 import { describeFsError } from '../io/read.js';
 import type { SeveritySetting } from '../engine/lint.js';
+import type { Profile } from '../engine/profile.js';
 import type { Waiver } from '../engine/suppress.js';
 import { formatPath } from '../load/positions.js';
 import type { Path, Rule, Severity } from '../types.js';
@@ -51,6 +52,8 @@ export interface ResolvedConfig {
   /** Node inventories, absolute paths. */
   nodes?: readonly string[];
   failOn?: Severity;
+  /** The severity profile (`profile`), when a config file sets one. */
+  profile?: Profile;
 }
 
 /** One config file after validation, with paths resolved against its directory. */
@@ -66,6 +69,7 @@ interface Layer {
   kubeVersion?: string;
   nodes?: string[];
   failOn?: Severity;
+  profile?: Profile;
   extends: string[];
 }
 
@@ -251,6 +255,7 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
   if (typeof c.kubeVersion === 'string') layer.kubeVersion = c.kubeVersion;
   if (c.nodes !== undefined) layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
+  if (typeof c.profile === 'string') layer.profile = c.profile as Profile;
   // Check the files it names here, where the position of the key is known.
   for (const key of ['extends', 'nodes'] as const) {
     list(c[key]).forEach((p, i) => {
@@ -342,6 +347,7 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
     if (l.kubeVersion !== undefined) resolved.kubeVersion = l.kubeVersion;
     if (l.nodes !== undefined) resolved.nodes = l.nodes;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
+    if (l.profile !== undefined) resolved.profile = l.profile;
   }
   return resolved;
 }

@@ -3,13 +3,14 @@
  * `scripts/gen-config-schema.mjs` writes it to `schemas/config.schema.json` for editors; the loader builds the same
  * schema at run time from the rules it runs, so a new rule is accepted before the file is regenerated.
  */
+import { PROFILES } from '../engine/profile.js';
 import type { Rule } from '../types.js';
 
 export const CONFIG_SCHEMA_ID = 'https://unpkg.com/daemonlint/schemas/config.schema.json';
 export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 
 /** Top-level keys of a config file. */
-export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers'] as const;
+export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers', 'profile'] as const;
 
 const stringOrList = (description: string) => ({
   description,
@@ -61,6 +62,11 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
       kubeVersion: { description: 'Kubernetes version of the schemas (like --kube-version).', type: 'string', pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$' },
       nodes: stringOrList('Node inventory file(s) relative to this file (like --nodes).'),
       failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on).', enum: ['error', 'warning', 'info'] },
+      profile: {
+        description:
+          'Severity profile: `default` reports the expected posture of an agent that needs it (a privileged CNI agent, hostNetwork for a network agent, hostPID for a node monitor) at info; `strict` reports every finding at its rule\'s severity (like --profile).',
+        enum: [...PROFILES],
+      },
       strict: {
         description: 'Rules whose findings no annotation or comment may suppress (config waivers and the baseline still can).',
         type: 'array',
