@@ -122,6 +122,7 @@ const referenceRules: Rule[] = [
       const mineMatchesTheirs = selectorMatches(self.selector, other.labels);
       const theirsMatchesMine = selectorMatches(other.selector, self.labels);
       if (!mineMatchesTheirs && !theirsMatchesMine) continue;
+      if (self.kind === 'DaemonSet' && other.kind === 'DaemonSet' && !templatesMayShareNode(self.template, other.template)) continue;
       const sel = (w: Workload) => w.selector!.requirements.map(describeRequirement).join(', ');
       const how =
         mineMatchesTheirs && theirsMatchesMine
