@@ -15,12 +15,13 @@ import { describeFsError } from '../io/read.js';
 import type { SeveritySetting } from '../engine/lint.js';
 import type { Profile } from '../engine/profile.js';
 import type { Waiver } from '../engine/suppress.js';
+import { DEFAULT_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
 import { formatPath } from '../load/positions.js';
 import type { Path, Rule, Severity } from '../types.js';
 import { closest } from '../util/suggest.js';
 import { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
 import { SEVERITY_SETTINGS, configSchema } from './schema.js';
-import { CONFIG_KEYS, readSource, referenceRefused, type Source } from './source.js';
+import { CONFIG_KEYS, configBoundary, readSource, referenceRefused, type Source } from './source.js';
 
 export { MAX_CONFIG_BYTES, configBoundary } from './source.js';
 
@@ -51,6 +52,13 @@ export interface ResolvedConfig {
   kubeVersion?: string;
   /** Node inventories, absolute paths. */
   nodes?: readonly string[];
+  /**
+   * The folder every file read for `nodes` must stay inside (symbolic links resolved) when a config found in a
+   * repository set them: a directory of Node manifests may hold links out of the repository.
+   */
+  nodesWithin?: string;
+  /** CustomResourceDefinition files or directories, absolute paths. */
+  crds?: readonly string[];
   failOn?: Severity;
   /** The severity profile (`profile`), when a config file sets one. */
   profile?: Profile;
@@ -68,6 +76,9 @@ interface Layer {
   waivers: Waiver[];
   kubeVersion?: string;
   nodes?: string[];
+  /** See ResolvedConfig.nodesWithin. */
+  nodesWithin?: string;
+  crds?: string[];
   failOn?: Severity;
   profile?: Profile;
   extends: string[];
@@ -179,6 +190,9 @@ function describeError(e: ErrorObject, ruleIds: readonly string[]): { path: Path
     }
     case 'required':
       return { path, at: 'key', message: `missing required key "${String(params.missingProperty)}"` };
+    case 'pattern':
+      if (last === 'kubeVersion') return { path, at: 'value', message: `must be a Kubernetes version from ${supportedRange()}, such as "${DEFAULT_KUBE_VERSION}" (got ${JSON.stringify(e.data)})` };
+      return { path, at: 'value', message: e.message ?? 'is invalid' };
     case 'anyOf':
       if (parent === 'waivers' || path[path.length - 3] === 'waivers')
         return { path, at: 'key', message: 'a waiver must name at least one of kind, name or namespace' };
@@ -253,11 +267,15 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
     extends: list(c.extends).map((p) => resolve(dir, p)),
   };
   if (typeof c.kubeVersion === 'string') layer.kubeVersion = c.kubeVersion;
-  if (c.nodes !== undefined) layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
+  if (c.nodes !== undefined) {
+    layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
+    if (!trusted) layer.nodesWithin = configBoundary(file);
+  }
+  if (c.crds !== undefined) layer.crds = list(c.crds).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
   if (typeof c.profile === 'string') layer.profile = c.profile as Profile;
   // Check the files it names here, where the position of the key is known.
-  for (const key of ['extends', 'nodes'] as const) {
+  for (const key of ['extends', 'nodes', 'crds'] as const) {
     list(c[key]).forEach((p, i) => {
       const where = () => {
         const r = src.locate(Array.isArray(c[key]) ? [key, i] : [key], 'value');
@@ -345,7 +363,12 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
   };
   for (const l of layers) {
     if (l.kubeVersion !== undefined) resolved.kubeVersion = l.kubeVersion;
-    if (l.nodes !== undefined) resolved.nodes = l.nodes;
+    if (l.nodes !== undefined) {
+      resolved.nodes = l.nodes;
+      if (l.nodesWithin !== undefined) resolved.nodesWithin = l.nodesWithin;
+      else delete resolved.nodesWithin;
+    }
+    if (l.crds !== undefined) resolved.crds = l.crds;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
     if (l.profile !== undefined) resolved.profile = l.profile;
   }
