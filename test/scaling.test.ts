@@ -22,7 +22,7 @@ import {
   type SuppressResult,
   type Waiver,
 } from '../src/engine/suppress.js';
-import { describeReasonShort, analyzeTemplate, listNames, templatesMayShareNode, type ExclusionReason } from '../src/k8s/nodes.js';
+import { describeReasonShort, analyzeTemplate, listNames, onlyLinuxRestricted, templatesMayShareNode, type ExclusionReason } from '../src/k8s/nodes.js';
 import { claimsCollide, declaredPorts, describeClaim, type DeclaredPort, type HostPortClaim } from '../src/k8s/ports.js';
 import { CONTROLLER_KINDS, matchingWorkloads, namespaceIndex, placementsOf, runLabelIndex, runWorkloads, serviceSelector, workloadOf, type Workload } from '../src/k8s/run-index.js';
 import { describeRequirement, failedRequirements, parseLabelSelector, selectorMatches } from '../src/k8s/selectors.js';
@@ -333,9 +333,11 @@ const referenceRules: Rule[] = [
     const analyses = daemons.map((w) => ({ w, a: analyzeTemplate(w.template) }));
     if (analyses.some(({ a }) => !a.restricted)) return;
     const what = analyses.map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`).join(', and ');
+    const linuxOnly = analyses.every(({ a }) => onlyLinuxRestricted(a));
     ctx.report({
       path,
-      messageId: field === 'internalTrafficPolicy' ? 'restricted' : 'restrictedExternal',
+      ...(linuxOnly ? { severity: 'info' as const } : {}),
+      messageId: linuxOnly ? (field === 'internalTrafficPolicy' ? 'linuxOnly' : 'linuxOnlyExternal') : field === 'internalTrafficPolicy' ? 'restricted' : 'restrictedExternal',
       data: { service: svc, restrictions: what },
       related: analyses.flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
     });
