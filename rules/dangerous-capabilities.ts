@@ -13,9 +13,9 @@ const rule: Rule = {
     tags: ['security'],
     securitySeverity: 7.5,
     messages: {
-      dangerous: '{{container}} adds {{capability}}, which {{danger}}. Remove it or replace it with the narrower capability the container needs.',
+      dangerous: '{{container}} adds {{capability}}, which {{danger}}. Remove it or replace it with a narrower capability, unless a feature the container uses needs exactly this one (then keep it and note why).',
       networkNamespaces:
-        '{{container}} adds {{capability}}, which {{danger}}. As a network agent ({{evidence}}) it may need it to open and enter other Pods\' network namespaces (/proc/PID/ns, setns), as agents that set up Pod networking from the node do; remove it if this one does not.',
+        '{{container}} adds {{capability}}, which {{danger}}. As a network agent ({{evidence}}) it may need it: agents that set up Pod networking from the node open and enter other Pods\' network namespaces (/proc/PID/ns, setns), and routing daemons manage network namespaces or VRFs; remove it if this one does neither.',
       csiMounts: '{{container}} adds {{capability}}, which {{danger}}. As a CSI node plugin ({{evidence}}) it mounts volumes for Pods, which needs it.',
       ptraceHostPid:
         '{{container}} adds {{capability}}, which {{danger}}. With hostPID: true in this Pod, that is every process on the node. Remove it or replace it with the narrower capability the container needs.',

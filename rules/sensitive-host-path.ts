@@ -46,9 +46,9 @@ const rule: Rule = {
     securitySeverity: 8.0,
     messages: {
       runtimeSocket:
-        'hostPath volume "{{volume}}" exposes the container runtime socket {{hostPath}} to {{containers}}: whoever can connect to it can start privileged containers and owns the node, and readOnly: true does not prevent connecting. Remove the mount unless this daemon must manage containers.',
+        'hostPath volume "{{volume}}" exposes the container runtime socket {{hostPath}} to {{containers}}: whoever can connect to it can start privileged containers and owns the node, and readOnly: true does not prevent connecting. Remove the mount unless this daemon must talk to the runtime (to manage containers or read their metadata); where the kubelet API gives the same data, use that instead.',
       runtimeDir:
-        'hostPath volume "{{volume}}" exposes {{hostPath}}, which holds {{holds}}, to {{containers}}: connecting to them starts privileged containers, and readOnly: true does not prevent connecting. Mount only the specific file or subdirectory the daemon needs.',
+        'hostPath volume "{{volume}}" exposes {{hostPath}}, which holds {{holds}}, to {{containers}}: connecting to them starts privileged containers, and readOnly: true does not prevent connecting. Mount only the subdirectory or file the daemon needs (a file mount does not see the file replaced or created after the container starts: a daemon that waits for a file to appear needs its directory).',
       extraPath:
         'hostPath volume "{{volume}}" gives {{containers}} write access to {{hostPath}} on the node, {{holds}}. Mount it readOnly: true, or only the subdirectory the daemon needs.',
       systemPath:
