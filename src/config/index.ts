@@ -17,7 +17,7 @@ import type { Profile } from '../engine/profile.js';
 import type { Waiver } from '../engine/suppress.js';
 import { DEFAULT_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
 import { formatPath } from '../load/positions.js';
-import type { Path, Rule, Severity } from '../types.js';
+import type { FailOn, Path, Rule } from '../types.js';
 import { closest } from '../util/suggest.js';
 import { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
 import { SEVERITY_SETTINGS, configSchema } from './schema.js';
@@ -59,7 +59,7 @@ export interface ResolvedConfig {
   nodesWithin?: string;
   /** CustomResourceDefinition files or directories, absolute paths. */
   crds?: readonly string[];
-  failOn?: Severity;
+  failOn?: FailOn;
   /** The severity profile (`profile`), when a config file sets one. */
   profile?: Profile;
 }
@@ -79,7 +79,7 @@ interface Layer {
   /** See ResolvedConfig.nodesWithin. */
   nodesWithin?: string;
   crds?: string[];
-  failOn?: Severity;
+  failOn?: FailOn;
   profile?: Profile;
   extends: string[];
 }
@@ -272,7 +272,7 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
     if (!trusted) layer.nodesWithin = configBoundary(file);
   }
   if (c.crds !== undefined) layer.crds = list(c.crds).map((p) => resolve(dir, p));
-  if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
+  if (typeof c.failOn === 'string') layer.failOn = c.failOn as FailOn;
   if (typeof c.profile === 'string') layer.profile = c.profile as Profile;
   // Check the files it names here, where the position of the key is known.
   for (const key of ['extends', 'nodes', 'crds'] as const) {

@@ -4,10 +4,10 @@
  * schema at run time from the rules it runs, so a new rule is accepted before the file is regenerated.
  */
 import { PROFILES } from '../engine/profile.js';
+import { LINKS } from '../links.js';
 import { OLDEST_KUBE_MINOR, NEWEST_KUBE_MINOR, SCHEMA_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
-import type { Rule } from '../types.js';
+import { FAIL_ON_VALUES, type Rule } from '../types.js';
 
-export const CONFIG_SCHEMA_ID = 'https://unpkg.com/daemonlint/schemas/config.schema.json';
 export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 
 /** `1.16` … `1.35`, optionally with a `v` prefix and a patch number. */
@@ -22,7 +22,7 @@ const stringOrList = (description: string) => ({
 });
 
 /** The config schema (JSON Schema draft-07) for a set of rules. */
-export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
+export function configSchema(rules: readonly Rule[], schemaId: string | undefined = LINKS?.configSchema): Record<string, unknown> {
   const ids = rules.map((r) => r.meta.id).sort();
   const ruleEntries: Record<string, unknown> = {};
   for (const r of [...rules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))) {
@@ -37,7 +37,8 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: CONFIG_SCHEMA_ID,
+    // Its address once published (package.json's repository); no id while there is none, rather than a dead one.
+    ...(schemaId ? { $id: schemaId } : {}),
     title: 'daemonlint configuration (.daemonlint.yaml, .daemonlint.yml, .daemonlint.json)',
     type: 'object',
     additionalProperties: false,
@@ -70,7 +71,7 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
       },
       nodes: stringOrList('Node inventory file(s) relative to this file (like --nodes).'),
       crds: stringOrList('CustomResourceDefinition files or directories relative to this file (like --crd): custom resources are checked against them.'),
-      failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on).', enum: ['error', 'warning', 'info'] },
+      failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on); none: never fail on findings.', enum: [...FAIL_ON_VALUES] },
       profile: {
         description:
           'Severity profile: `default` reports the expected posture of an agent that needs it (a privileged CNI agent, hostNetwork for a network agent, hostPID for a node monitor) at info; `strict` reports every finding at its rule\'s severity (like --profile).',
