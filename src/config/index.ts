@@ -13,6 +13,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Minimatch } from 'minimatch';
 import { describeFsError } from '../io/read.js';
 import type { SeveritySetting } from '../engine/lint.js';
+import type { Profile } from '../engine/profile.js';
 import type { Waiver } from '../engine/suppress.js';
 import { DEFAULT_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
 import { formatPath } from '../load/positions.js';
@@ -59,6 +60,8 @@ export interface ResolvedConfig {
   /** CustomResourceDefinition files or directories, absolute paths. */
   crds?: readonly string[];
   failOn?: FailOn;
+  /** The severity profile (`profile`), when a config file sets one. */
+  profile?: Profile;
   /** Deployment units declared in `clusters`: a name and whether a file (absolute path) belongs to it. */
   clusters?: readonly ClusterSetting[];
 }
@@ -86,6 +89,7 @@ interface Layer {
   crds?: string[];
   failOn?: FailOn;
   clusters?: ClusterSetting[];
+  profile?: Profile;
   extends: string[];
 }
 
@@ -286,6 +290,7 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
       const matchers = list(globs).map((g) => globMatcher(g, dir));
       return { name, match: (abs: string) => matchers.some((m) => m(abs)) };
     });
+  if (typeof c.profile === 'string') layer.profile = c.profile as Profile;
   // Check the files it names here, where the position of the key is known.
   for (const key of ['extends', 'nodes', 'crds'] as const) {
     list(c[key]).forEach((p, i) => {
@@ -383,6 +388,7 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
     if (l.crds !== undefined) resolved.crds = l.crds;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
     if (l.clusters !== undefined) resolved.clusters = l.clusters;
+    if (l.profile !== undefined) resolved.profile = l.profile;
   }
   return resolved;
 }

@@ -7,6 +7,7 @@ import { addTemplateSources } from '../units/helm.js';
 import { originOf } from '../units/trace.js';
 import type { UnitPlan } from '../units/plan.js';
 import { describeUnits, isUnitRule, prepareRules, prepareRun, type PreparedRun } from './run.js';
+import { DEFAULT_PROFILE, profiled, type Profile } from './profile.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.js';
 import type {
   Finding,
@@ -43,6 +44,8 @@ export interface LintOptions {
   deadline?: number;
   /** Works out the run's deployment units (default: `planUnits` with no config and no disk reads). */
   plan?: (files: readonly SourceFile[]) => UnitPlan;
+  /** The severity profile of a file (config `profile`, `--profile`): `default` unless set. */
+  profile?: (file: SourceFile) => Profile;
 }
 
 export interface LintResult {
@@ -159,11 +162,25 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
     if (v === undefined) m.set(rule, (v = opts.options?.(rule.meta.id, file) ?? {}));
     return v;
   };
-  const checkObject = (rule: Rule, m: Manifest, r: RunContext, sev: Severity, sink: (f: Finding, at: Path) => void, reportFile: string) => {
+  const profiles = new Map<SourceFile, Profile>();
+  const profileOf = (file: SourceFile): Profile => {
+    let p = profiles.get(file);
+    if (p === undefined) profiles.set(file, (p = opts.profile?.(file) ?? DEFAULT_PROFILE));
+    return p;
+  };
+  /** Check one object; `file` is the file whose settings apply (a patch's for what it changed). */
+  const checkObject = (rule: Rule, m: Manifest, r: RunContext, sev: Severity, sink: (f: Finding, at: Path) => void, file: SourceFile) => {
+    const profile = profileOf(file);
     try {
-      rule.check!({ manifest: m, object: m.object, run: r, options: optionsOf(rule, m.file), report: (rep) => sink(findingFor(rule, sev, m, rep), originOf(m, rep.path).path) });
+      rule.check!({
+        manifest: m,
+        object: m.object,
+        run: r,
+        options: optionsOf(rule, m.file),
+        report: (rep) => sink(findingFor(rule, sev, m, profiled(rep, profile)), originOf(m, rep.path).path),
+      });
     } catch (error) {
-      internalErrors.push({ ruleId: rule.meta.id, file: reportFile, error });
+      internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
     }
   };
 
@@ -217,6 +234,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
         internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
       }
     }
+    const profile = opts.profile?.(file) ?? DEFAULT_PROFILE;
     for (const m of file.manifests) {
       if (late()) {
         unfinished.push(...files.slice(i).map((f) => f.path));
@@ -229,7 +247,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
         if (ownerRule && rule !== ownerRule) continue;
         const sev = severityOf(rule, file);
         if (sev === 'off') continue;
-        checkObject(rule, m, run, sev, (f) => findings.push(f), file.path);
+        checkObject(rule, m, run, sev, (f) => findings.push(f), file);
       }
     }
   }
@@ -253,7 +271,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
           if (seen.has(key)) return;
           seen.add(key);
           findings.push(f);
-        }, p.at.file.path);
+        }, p.at.file);
       }
     }
   }
@@ -296,7 +314,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
           if (named) f.units = [unit.name];
           byKey.set(key, f);
           findings.push(f);
-        }, m.file.path);
+        }, m.file);
       }
     }
     done();
