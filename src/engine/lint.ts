@@ -234,7 +234,6 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
         internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
       }
     }
-    const profile = opts.profile?.(file) ?? DEFAULT_PROFILE;
     for (const m of file.manifests) {
       if (late()) {
         unfinished.push(...files.slice(i).map((f) => f.path));
