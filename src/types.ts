@@ -3,6 +3,7 @@
  * Rules never compute line numbers: they report a path inside the object and the
  * positions module turns it into a source range.
  */
+import type { TextModel } from './load/text.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -135,6 +136,8 @@ export interface SourceFile {
   /** Absolute path on disk; absent for stdin. */
   absPath?: string;
   text: string;
+  /** The file's text model: line index, offset↔position conversion, parsed documents (src/load/text.ts). */
+  readonly model: TextModel;
   manifests: Manifest[];
   problems: LoadProblem[];
   /** Resolve an object path (inside document `docIndex`) to a source range. */

@@ -11,10 +11,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Minimatch } from 'minimatch';
-import { LineCounter, parseDocument, type Document } from 'yaml';
+import { parseDocument, type Document } from 'yaml';
 import type { SeveritySetting } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import { formatPath, locateInDocument } from '../load/positions.js';
+import { TextModel } from '../load/text.js';
 import type { Path, Range, Rule, Severity } from '../types.js';
 import { closest } from '../util/suggest.js';
 import { ConfigError, findConfigFile } from './find.js';
@@ -119,12 +120,12 @@ function readSource(file: string): Source {
     throw new ConfigError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Document;
+  const model = new TextModel(text);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true }) as Document;
   if (doc.errors.length) {
     const e = doc.errors[0]!;
-    const pos = lc.linePos(e.pos[0]);
-    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '')}`);
+    const pos = model.position(e.pos[0]);
+    throw new ConfigError(`${file}:${pos.line}:${pos.column}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '')}`);
   }
   let value: unknown;
   try {
@@ -132,7 +133,7 @@ function readSource(file: string): Source {
   } catch (err) {
     throw new ConfigError(`${file}: cannot read config: ${(err as Error).message.split('\n')[0]}`);
   }
-  return { file, value: value ?? {}, locate: (path, at = 'key') => locateInDocument(doc, lc, path, at) };
+  return { file, value: value ?? {}, locate: (path, at = 'key') => locateInDocument(model, { doc, offset: 0 }, path, at) };
 }
 
 function pointerToPath(pointer: string): Path {

@@ -53,24 +53,6 @@ export function parseRuleList(text: string): { rules: string[]; reason?: string 
   return { rules, reason };
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** 1-based line of an offset. */
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0,
-    hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-
 interface CstComment {
   offset: number;
   source: string;
@@ -105,7 +87,7 @@ export function commentDirectives(file: SourceFile): CommentDirective[] {
     directiveCache.set(file, out);
     return out;
   }
-  const starts = lineStarts(text);
+  const model = file.model;
   const comments: CstComment[] = [];
   const docStarts: number[] = [];
   try {
@@ -117,7 +99,8 @@ export function commentDirectives(file: SourceFile): CommentDirective[] {
     directiveCache.set(file, out);
     return out;
   }
-  const lastLine = starts.length;
+  // Lines as the model counts them, a final empty line after a trailing line break included.
+  const lastLine = model.lineStarts.length;
   // A directive's scope ends with its YAML document: the line before the next document's start.
   const docEndLine = (offset: number): number => {
     // First document start after `offset` (document starts are in order).
@@ -129,13 +112,11 @@ export function commentDirectives(file: SourceFile): CommentDirective[] {
       else lo = mid + 1;
     }
     const next = docStarts[lo];
-    return next === undefined ? lastLine : Math.max(lineOf(starts, next) - 1, lineOf(starts, offset));
+    return next === undefined ? lastLine : Math.max(model.lineOf(next) - 1, model.lineOf(offset));
   };
   // Lines holding only a comment or nothing are skipped by disable-next-line.
   const isBlankOrComment = (line: number): boolean => {
-    const s = starts[line - 1]!;
-    const e = line < starts.length ? starts[line]! - 1 : text.length;
-    const t = text.slice(s, e).trim();
+    const t = model.lineText(line).trim();
     return t === '' || t.startsWith('#');
   };
   // nextCode[l]: the first line at or after l that is not blank or a comment (lastLine + 1 when none); computed once,
@@ -155,8 +136,7 @@ export function commentDirectives(file: SourceFile): CommentDirective[] {
     if (!m) continue;
     const kind = m[1] as DirectiveKind;
     const { rules, reason } = parseRuleList(m[2] ?? '');
-    const line = lineOf(starts, c.offset);
-    const col = c.offset - starts[line - 1]! + 1;
+    const { line, column: col } = model.position(c.offset);
     const d: CommentDirective = { kind, rules, range: { line, column: col, endLine: line, endColumn: col + c.source.trimEnd().length } };
     if (reason) d.reason = reason;
     if (kind === 'disable-line') {

@@ -9,8 +9,8 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { isAlias, isMap, isPair, isScalar, isSeq, stringify, type Document, type Node, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
-import { PARSE_OPTIONS, MAX_ALIAS_COUNT } from '../load/parse.js';
-import { parseDocuments } from '../load/limits.js';
+import { MAX_ALIAS_COUNT } from '../load/yaml-options.js';
+import { TextModel } from '../load/text.js';
 import type { Fix, FixEdit, Path, PathSegment } from '../types.js';
 
 /** A fix and the object it belongs to: document `docIndex` of the text, object at `base` inside that document. */
@@ -48,14 +48,20 @@ export function applyFixesDetailed(text: string, fixes: readonly FixTarget[]): A
       applied.push(target);
     }
   }
+  lastModel = undefined; // Keep no text alive between calls.
   return { text: current, applied, skipped };
 }
 
 class Unfixable extends Error {}
 
+/** The model of the text edited last: an edit locates its nodes on the parse the check before it already made. */
+let lastModel: TextModel | undefined;
+
 function parseDocs(text: string): Document[] {
-  // The loader's bounded parse: linear duplicate-key check and nesting limit, so a fix never costs more than linting.
-  return parseDocuments(text, PARSE_OPTIONS);
+  // The loader's bounded parse (the text model's): linear duplicate-key check and nesting limit, so a fix never costs
+  // more than linting. The documents are only read here, never modified, so one parse serves every reader of a text.
+  if (lastModel?.text !== text) lastModel = new TextModel(text);
+  return lastModel.documents();
 }
 
 function docValues(docs: Document[]): unknown[] | undefined {

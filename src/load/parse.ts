@@ -3,31 +3,15 @@
  * YAML is decoded with YAML 1.1 scalar rules, the way kubectl decodes manifests
  * (unquoted yes/no/on/off are booleans; timestamps stay strings).
  */
-import { LineCounter, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import type { Document } from 'yaml';
 import type { LoadProblem, Manifest, ObjectRef, Path, Range, SourceFile } from '../types.js';
 import { documentStarts, fastDocuments } from './fast.js';
 import { parseDocuments } from './limits.js';
-import { locateInDocument, rangeOf } from './positions.js';
+import { locateInDocument } from './positions.js';
+import { TextModel } from './text.js';
+import { MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS } from './yaml-options.js';
 
-/** Largest alias expansion allowed when turning a document into an object. */
-export const MAX_ALIAS_COUNT = 1000;
-
-type TagLike = { tag?: string; format?: string };
-
-/** How manifests are parsed (YAML 1.1 scalars, as kubectl); fixes re-parse with the same options. */
-export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
-  version: '1.1',
-  uniqueKeys: true,
-  prettyErrors: false,
-  strict: false,
-  // Never print library warnings (e.g. a collection used as a key) to the user's stderr; errors are still collected.
-  logLevel: 'error',
-  // kubectl's YAML 1.1 decoder has no sexagesimal numbers and keeps timestamps as strings.
-  customTags: (tags) =>
-    (tags as TagLike[]).filter((t) => t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME') as typeof tags,
-};
-
-const TO_JS: ToJSOptions = { maxAliasCount: MAX_ALIAS_COUNT };
+export { MAX_ALIAS_COUNT, PARSE_OPTIONS } from './yaml-options.js';
 
 /** Lines that only make sense in an unrendered Helm/Go template. */
 const TEMPLATE_MARKER = /\{\{-?\s*(?:if|else|end|range|with|define|include|template|toYaml|tpl|\.Values|\.Release|\.Chart|\.Capabilities|\$\.Values|-?\s*\/\*)\b/;
@@ -54,13 +38,6 @@ function refOf(obj: Record<string, any>): ObjectRef | undefined {
   return ref;
 }
 
-function countLines(text: string): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  // A trailing newline does not start a new line an editor would show.
-  return text.endsWith('\n') ? n - 1 || 1 : n;
-}
-
 export interface ParseInput {
   /** Display path. */
   path: string;
@@ -85,12 +62,11 @@ export function yamlValues(text: string): unknown[] | undefined {
 export function parseSource(input: ParseInput): SourceFile {
   let text = input.text;
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  let lc = new LineCounter();
   const problems: LoadProblem[] = [];
   const manifests: Manifest[] = [];
-  let docs: Document[] = [];
-  /** False while the file was decoded by the fast pass only: the node tree is built on the first `locate`. */
-  let haveNodes = true;
+  // Replaced by a model that knows where each document starts when the fast pass decodes the file.
+  let model = new TextModel(text);
+  let lineCount: number | undefined;
 
   const file: SourceFile = {
     path: input.path,
@@ -98,62 +74,27 @@ export function parseSource(input: ParseInput): SourceFile {
     text,
     manifests,
     problems,
-    lineCount: countLines(text),
+    get model() {
+      return model;
+    },
+    get lineCount() {
+      return lineCount ?? model.lineCount;
+    },
+    set lineCount(n: number) {
+      lineCount = n;
+    },
     locate(docIndex: number, path: Path, at) {
-      if (!haveNodes) {
-        // Positions come from the yaml library's node tree, built only for the documents with something to point at.
-        const one = starts && documentAlone(docIndex);
-        if (one) return locateInDocument(one.doc, one.lc, path, at, text.slice(one.start));
-        haveNodes = true;
-        lc = new LineCounter();
-        docs = parseDocuments(text, PARSE_OPTIONS, lc);
-        if (!Array.isArray(docs)) docs = [];
-      }
-      const doc = docs[docIndex];
-      if (!doc) return emptyRange();
-      return locateInDocument(doc, lc, path, at, text);
+      // Positions come from the yaml library's node tree, built only for the documents with something to point at.
+      const parsed = model.document(docIndex);
+      if (!parsed) return emptyRange();
+      return locateInDocument(model, parsed, path, at);
     },
   };
 
-  const toRange = (start: number, end: number): Range => rangeOf(lc, start, end, text);
-
-  /** Fast-pass files: where each document starts (see documentStarts), and the documents parsed on their own so far. */
-  let starts: number[] | undefined;
-  const alone = new Map<number, { doc: Document; lc: LineCounter; start: number } | undefined>();
-  let lineStarts: number[] | undefined;
-  /**
-   * Document `docIndex` parsed by itself from its slice of the text, with a line counter that gives positions in the
-   * whole text (line starts shifted by the slice's offset; linePos is a binary search, so shifting every start and
-   * every offset alike gives the same lines and columns). Undefined when the slice does not parse as exactly one
-   * document without errors: the caller then parses the whole file.
-   */
-  function documentAlone(docIndex: number): { doc: Document; lc: LineCounter; start: number } | undefined {
-    if (alone.has(docIndex)) return alone.get(docIndex);
-    let found: { doc: Document; lc: LineCounter; start: number } | undefined;
-    const start = starts![docIndex];
-    if (start !== undefined) {
-      const end = starts![docIndex + 1] ?? text.length;
-      // The fast pass gave up on any repeated key, so the duplicate-key check has nothing to find here.
-      const parsed = parseDocuments(text.slice(start, end), { ...PARSE_OPTIONS, uniqueKeys: false });
-      if (Array.isArray(parsed) && parsed.length === 1 && !parsed[0]!.errors.length) {
-        if (!lineStarts) {
-          lineStarts = [0];
-          for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-        }
-        const shifted = new LineCounter();
-        shifted.lineStarts = start ? lineStarts.map((s) => s - start) : lineStarts;
-        found = { doc: parsed[0]!, lc: shifted, start };
-      }
-    }
-    alone.set(docIndex, found);
-    return found;
-  }
+  const toRange = (start: number, end: number): Range => model.rangeOf(start, end);
 
   if (TEMPLATE_MARKER.test(text)) {
     const idx = text.search(TEMPLATE_MARKER);
-    // Positions need the line table even though nothing is parsed.
-    lc.addNewLine(0);
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
     const end = text.indexOf('\n', idx);
     problems.push({
       ruleId: 'unrendered-template',
@@ -167,8 +108,7 @@ export function parseSource(input: ParseInput): SourceFile {
   // Fast pass: most files decode exactly without the yaml library's node tree (see fast.ts).
   const fast = input.fast === false ? undefined : fastDocuments(text);
   if (fast) {
-    haveNodes = false;
-    starts = documentStarts(text, fast.length);
+    model = new TextModel(text, documentStarts(text, fast.length));
     fast.forEach((value, docIndex) => {
       if (isObjectLike(value)) addObject(value, [], docIndex);
     });
@@ -177,7 +117,7 @@ export function parseSource(input: ParseInput): SourceFile {
 
   let parsed: Document[];
   try {
-    parsed = parseDocuments(text, PARSE_OPTIONS, lc);
+    parsed = model.documents();
   } catch (err) {
     problems.push({ ruleId: 'yaml-syntax', message: `The file could not be parsed as YAML: ${firstLine(String((err as Error).message ?? err))}`, range: emptyRange() });
     return file;
@@ -185,7 +125,6 @@ export function parseSource(input: ParseInput): SourceFile {
   if (!Array.isArray(parsed)) parsed = [];
 
   parsed.forEach((doc, docIndex) => {
-    docs.push(doc);
     let fatal = false;
     for (const err of doc.errors) {
       if (err.code !== 'DUPLICATE_KEY') fatal = true;
