@@ -77,7 +77,7 @@ describe('documents', () => {
     }
   });
 
-  it('keeps only a few documents parsed on their own, and parses again on demand', () => {
+  it('keeps documents parsed on their own within a budget, and parses again on demand', () => {
     const many = Array.from({ length: 50 }, (_, i) => `kind: K${i}\nmetadata: {name: n${i}}\n`).join('---\n');
     const file = parseSource({ path: 'm.yaml', text: many });
     const first = file.locate(0, ['metadata', 'name']);

@@ -124,7 +124,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
   const late = opts.deadline === undefined ? () => false : () => Date.now() > opts.deadline!;
   fileLoop: for (const [i, file] of files.entries()) {
     if (late()) {
-      unfinished.push(...files.slice(i).map((f) => f.path));
+      for (const f of files.slice(i)) unfinished.push(f.path);
       break;
     }
     for (const rule of opts.rules) {
@@ -153,7 +153,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
     }
     for (const m of file.manifests) {
       if (late()) {
-        unfinished.push(...files.slice(i).map((f) => f.path));
+        for (const f of files.slice(i)) unfinished.push(f.path);
         break fileLoop;
       }
       for (const rule of opts.rules) {

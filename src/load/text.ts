@@ -6,8 +6,9 @@
  *   the language server protocol count them, so every position agrees with the line an editor shows.
  * - The whole file is parsed at most once (`documents()`), and only when asked. A file the fast pass decoded knows
  *   where each document starts (`docStarts`): `document(i)` then parses that document's slice on its own, and the
- *   one shared line index answers for it by shifting offsets (nothing is copied per document). Only the few documents
- *   parsed last are kept, so memory does not grow with the number of documents that have findings.
+ *   one shared line index answers for it by shifting offsets (nothing is copied per document). Only the documents
+ *   used last are kept (up to a budget of source text), so memory does not grow with the number of documents that
+ *   have findings.
  *
  * Users: positions of findings (parse.ts `locate`), suppression comments (engine/suppress.ts), source snippets
  * (rules/schema.ts), fixes (fix/apply.ts), the language server's positions (lsp/convert.ts) and config errors.
@@ -29,8 +30,11 @@ export interface Position {
   column: number;
 }
 
-/** Documents parsed on their own that a model keeps (the most recently used). */
-const KEPT_DOCUMENTS = 8;
+/**
+ * How much source text (UTF-16 code units) the documents parsed on their own may add up to before the least recently
+ * used are dropped: a parsed document takes about 27 times its text in memory, so about 30 MB per file at most.
+ */
+const KEPT_DOCUMENT_CHARS = 1 << 20;
 
 export class TextModel {
   readonly text: string;
@@ -39,6 +43,7 @@ export class TextModel {
   #starts: Uint32Array | undefined;
   #docs: Document[] | undefined;
   #alone = new Map<number, ParsedDocument | null>();
+  #aloneChars = 0;
 
   constructor(text: string, docStarts?: readonly number[]) {
     this.text = text;
@@ -180,7 +185,14 @@ export class TextModel {
       if (Array.isArray(parsed) && parsed.length === 1 && !parsed[0]!.errors.length) found = { doc: parsed[0]!, offset: span[0] };
     }
     this.#alone.set(i, found);
-    if (this.#alone.size > KEPT_DOCUMENTS) this.#alone.delete(this.#alone.keys().next().value!);
+    this.#aloneChars += span ? span[1] - span[0] : 0;
+    // Drop the least recently used (never the one just parsed) while over the budget.
+    for (const [j] of this.#alone) {
+      if (this.#aloneChars <= KEPT_DOCUMENT_CHARS || j === i) break;
+      const sp = this.documentSpan(j);
+      this.#aloneChars -= sp ? sp[1] - sp[0] : 0;
+      this.#alone.delete(j);
+    }
     return found ?? undefined;
   }
 }
