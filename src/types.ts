@@ -130,6 +130,14 @@ export interface LoadProblem {
   range: Range;
 }
 
+/** How a file is named in a run: enough for per-file settings (config) and reports. */
+export interface FileRef {
+  /** Display path: relative to cwd, forward slashes (or the --stdin-filename). */
+  path: string;
+  /** Absolute path on disk; absent for stdin. */
+  absPath?: string;
+}
+
 export interface SourceFile {
   /** Display path: relative to cwd, forward slashes (or the --stdin-filename). */
   path: string;

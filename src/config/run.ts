@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { LintOptions } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import { displayPath } from '../load/files.js';
-import type { Rule, Severity, SourceFile } from '../types.js';
+import type { FileRef, Rule, Severity } from '../types.js';
 import { findConfigFile } from './find.js';
 import type { ResolvedConfig } from './index.js';
 
@@ -53,7 +53,7 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
   const { loadConfigFile, loadConfigFor } = await import('./index.js');
   const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile), opts.rules) : undefined;
   const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs, opts.rules);
-  const absOf = (file: SourceFile): string => file.absPath ?? (file.path === (opts.stdinFilename ?? '<stdin>') ? stdinAbs : resolve(opts.cwd, file.path));
+  const absOf = (file: FileRef): string => file.absPath ?? (file.path === (opts.stdinFilename ?? '<stdin>') ? stdinAbs : resolve(opts.cwd, file.path));
 
   // Read every config now, so a broken one is reported before anything is linted.
   for (const t of absTargets) configFor(t);

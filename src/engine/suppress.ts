@@ -15,7 +15,7 @@ import { Parser } from 'yaml';
 import { Minimatch } from 'minimatch';
 import { podTemplate, isRecord } from '../k8s/workloads.js';
 import { closest } from '../util/suggest.js';
-import type { Finding, Manifest, Path, Range, Severity, SourceFile, Suppression } from '../types.js';
+import type { FileRef, Finding, Manifest, ObjectRef, Path, Range, Severity, SourceFile, Suppression } from '../types.js';
 
 /** Rule id under which unused and useless suppressions are reported. */
 export const UNUSED_SUPPRESSION = 'unused-suppression';
@@ -227,15 +227,63 @@ export interface Waiver {
   origin: { file: string; range: Range };
 }
 
+/** An ignore annotation as suppression needs it: where its object is, what it names, where to report it unused. */
+export interface AnnotationFact {
+  docIndex: number;
+  base: Path;
+  rules: string[];
+  reason?: string;
+  /** The annotation's range (set when it names rules, i.e. when it can be reported as unused). */
+  range?: Range;
+}
+
+/** An object of a file as config waivers see it. */
+export interface ObjectFact {
+  docIndex: number;
+  base: Path;
+  ref: ObjectRef;
+  namespace: string;
+}
+
+/**
+ * What suppression needs to know about one file, without its text or objects: computed where the file is parsed (a
+ * worker thread, for large runs) and kept for the end of the run, when every rule has reported.
+ */
+export interface FileFacts extends FileRef {
+  comments: CommentDirective[];
+  annotations: AnnotationFact[];
+  objects: ObjectFact[];
+}
+
+/** The suppression facts of a parsed file. */
+export function suppressionFacts(file: SourceFile): FileFacts {
+  const annotations: AnnotationFact[] = [];
+  for (const m of file.manifests) {
+    for (const a of annotationDirectives(m)) {
+      const fact: AnnotationFact = { docIndex: m.docIndex, base: m.base, rules: a.rules };
+      if (a.reason) fact.reason = a.reason;
+      if (a.rules.length) fact.range = file.locate(m.docIndex, [...m.base, ...a.path], 'node');
+      annotations.push(fact);
+    }
+  }
+  return {
+    path: file.path,
+    ...(file.absPath !== undefined ? { absPath: file.absPath } : {}),
+    comments: commentDirectives(file),
+    annotations,
+    objects: file.manifests.map((m) => ({ docIndex: m.docIndex, base: m.base, ref: m.ref, namespace: m.namespace })),
+  };
+}
+
 export interface SuppressOptions {
   /** Every rule id of the run (unknown ids in waivers are reported). */
   ruleIds: readonly string[];
   /** Severity of `unused-suppression` for a file, or `off`; undefined when the rule is not part of the run. */
-  unusedSeverity: (file: SourceFile | undefined) => Severity | 'off' | undefined;
+  unusedSeverity: (file: FileRef | undefined) => Severity | 'off' | undefined;
   /** Rules that annotations and comments may not suppress, for a file. */
-  strict?: (ruleId: string, file: SourceFile) => boolean;
+  strict?: (ruleId: string, file: FileRef) => boolean;
   /** Config waivers that apply to a file. */
-  waivers?: (file: SourceFile) => readonly Waiver[];
+  waivers?: (file: FileRef) => readonly Waiver[];
 }
 
 export interface SuppressResult {
@@ -275,14 +323,14 @@ interface SuppressEntry {
 interface FileIndex {
   /** The comment directives (not `enable`) naming `ruleId` whose lines include `line`, in file order. */
   commentsCovering(ruleId: string, line: number): { d: CommentDirective; e: SuppressEntry }[];
-  annotationsByDoc: Map<number, { a: AnnotationDirective; e: SuppressEntry }[]>;
-  manifestsByDoc: Map<number, Manifest[]>;
+  annotationsByDoc: Map<number, { a: AnnotationFact; e: SuppressEntry }[]>;
+  objectsByDoc: Map<number, ObjectFact[]>;
 }
 
 function indexFile(
-  file: SourceFile,
+  file: FileFacts,
   comments: readonly { d: CommentDirective; e: SuppressEntry }[],
-  annotations: readonly { a: AnnotationDirective; e: SuppressEntry }[],
+  annotations: readonly { a: AnnotationFact; e: SuppressEntry }[],
 ): FileIndex {
   type Item = { d: CommentDirective; e: SuppressEntry; order: number };
   // Per rule: one-line directives by line, and range directives sorted by first line with the running maximum of
@@ -329,26 +377,27 @@ function indexFile(
     }
     return out.length > 1 ? out.sort((a, b) => a.order - b.order) : out;
   };
-  const annotationsByDoc = new Map<number, { a: AnnotationDirective; e: SuppressEntry }[]>();
+  const annotationsByDoc = new Map<number, { a: AnnotationFact; e: SuppressEntry }[]>();
   for (const x of annotations) {
-    const l = annotationsByDoc.get(x.a.manifest.docIndex);
+    const l = annotationsByDoc.get(x.a.docIndex);
     if (l) l.push(x);
-    else annotationsByDoc.set(x.a.manifest.docIndex, [x]);
+    else annotationsByDoc.set(x.a.docIndex, [x]);
   }
-  const manifestsByDoc = new Map<number, Manifest[]>();
-  for (const m of file.manifests) {
-    const l = manifestsByDoc.get(m.docIndex);
+  const objectsByDoc = new Map<number, ObjectFact[]>();
+  for (const m of file.objects) {
+    const l = objectsByDoc.get(m.docIndex);
     if (l) l.push(m);
-    else manifestsByDoc.set(m.docIndex, [m]);
+    else objectsByDoc.set(m.docIndex, [m]);
   }
-  return { commentsCovering, annotationsByDoc, manifestsByDoc };
+  return { commentsCovering, annotationsByDoc, objectsByDoc };
 }
 
 /**
  * Split a run's findings into reported and suppressed ones, and report unused suppressions (as findings of
  * `unused-suppression`, which are never suppressed themselves).
  */
-export function applySuppressions(findings: readonly Finding[], files: readonly SourceFile[], opts: SuppressOptions): SuppressResult {
+export function applySuppressions(findings: readonly Finding[], sources: readonly (SourceFile | FileFacts)[], opts: SuppressOptions): SuppressResult {
+  const files = sources.map((f) => ('comments' in f ? f : suppressionFacts(f)));
   const kept: Finding[] = [];
   const suppressed: Finding[] = [];
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -356,41 +405,41 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
 
   // Per file: comment directives and annotations, each with a per-rule "used" record.
   type Entry = SuppressEntry;
-  const comments = new Map<SourceFile, { d: CommentDirective; e: Entry }[]>();
-  const annotations = new Map<SourceFile, { a: AnnotationDirective; e: Entry }[]>();
+  const comments = new Map<FileFacts, { d: CommentDirective; e: Entry }[]>();
+  const annotations = new Map<FileFacts, { a: AnnotationFact; e: Entry }[]>();
   const entry = (rules: string[]): Entry => ({ rules, used: new Set(), strictHit: new Set() });
   for (const file of files) {
     comments.set(
       file,
-      commentDirectives(file)
+      file.comments
         .filter((d) => d.kind !== 'enable')
         .map((d) => ({ d, e: entry(d.rules) })),
     );
     annotations.set(
       file,
-      file.manifests.flatMap(annotationDirectives).map((a) => ({ a, e: entry(a.rules) })),
+      file.annotations.map((a) => ({ a, e: entry(a.rules) })),
     );
   }
-  const waiverUse = new Map<Waiver, { used: Set<string>; objectSeen: boolean; file?: SourceFile }>();
+  const waiverUse = new Map<Waiver, { used: Set<string>; objectSeen: boolean; file?: FileFacts }>();
   for (const file of files) {
     for (const w of opts.waivers?.(file) ?? []) {
       let u = waiverUse.get(w);
       if (!u) waiverUse.set(w, (u = { used: new Set(), objectSeen: false, file }));
-      if (file.manifests.some((m) => waiverMatchesObject(w, m.ref, m.namespace))) u.objectSeen = true;
+      if (file.objects.some((m) => waiverMatchesObject(w, m.ref, m.namespace))) u.objectSeen = true;
     }
   }
 
   // Lookups per finding go through per-file indexes, so that a file with many findings and many waivers costs
   // their sum, not their product: comment directives by rule (one-line ones by line; ranges sorted by first line),
   // annotations and manifests by document.
-  const fileIndexes = new Map<SourceFile, FileIndex>();
-  const fileIndex = (file: SourceFile): FileIndex => {
+  const fileIndexes = new Map<FileFacts, FileIndex>();
+  const fileIndex = (file: FileFacts): FileIndex => {
     let fx = fileIndexes.get(file);
     if (!fx) fileIndexes.set(file, (fx = indexFile(file, comments.get(file) ?? [], annotations.get(file) ?? [])));
     return fx;
   };
-  const strictCache = new Map<SourceFile, Map<string, boolean>>();
-  const strictFor = (ruleId: string, file: SourceFile): boolean => {
+  const strictCache = new Map<FileFacts, Map<string, boolean>>();
+  const strictFor = (ruleId: string, file: FileFacts): boolean => {
     let m = strictCache.get(file);
     if (!m) strictCache.set(file, (m = new Map()));
     let v = m.get(ruleId);
@@ -416,14 +465,14 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
     }
     if (f.docIndex !== undefined) {
       for (const { a, e } of fx.annotationsByDoc.get(f.docIndex) ?? []) {
-        if (!a.rules.includes(f.ruleId) || !sameBase(f.base, a.manifest.base)) continue;
+        if (!a.rules.includes(f.ruleId) || !sameBase(f.base, a.base)) continue;
         if (strict) e.strictHit.add(f.ruleId);
         else {
           e.used.add(f.ruleId);
           waived.push({ kind: 'inSource', source: 'annotation', ...(a.reason ? { justification: a.reason } : {}) });
         }
       }
-      const m = fx.manifestsByDoc.get(f.docIndex)?.find((x) => sameBase(f.base, x.base));
+      const m = fx.objectsByDoc.get(f.docIndex)?.find((x) => sameBase(f.base, x.base));
       for (const w of m ? (opts.waivers?.(file) ?? []) : []) {
         if (!w.rules.includes(f.ruleId) || !waiverMatchesObject(w, m!.ref, m!.namespace)) continue;
         waiverUse.get(w)?.used.add(f.ruleId);
@@ -435,7 +484,7 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
   }
 
   // Unused suppressions.
-  const report = (file: SourceFile | undefined, displayFile: string, range: Range, message: string) => {
+  const report = (file: FileFacts | undefined, displayFile: string, range: Range, message: string) => {
     const sev = opts.unusedSeverity(file);
     if (sev === undefined || sev === 'off') return;
     kept.push({ ruleId: UNUSED_SUPPRESSION, severity: sev, message, file: displayFile, ...range, path: '' });
@@ -468,7 +517,7 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
     for (const { a, e } of annotations.get(file) ?? []) {
       if (!e.rules.length) continue;
       const msg = explain(e, `${IGNORE_ANNOTATION} annotation`, strictOf);
-      if (msg) report(file, file.path, file.locate(a.manifest.docIndex, [...a.manifest.base, ...a.path], 'node'), msg);
+      if (msg && a.range) report(file, file.path, a.range, msg);
     }
   }
   for (const [w, u] of waiverUse) {
