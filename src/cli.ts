@@ -11,6 +11,8 @@ import { SEVERITY_RANK, type Finding, type Severity, type SourceFile } from './t
 import { VERSION } from './version.js';
 
 export { UsageError } from './app/errors.js';
+/** The entry of a worker thread (dist/worker.cjs loads this bundle and calls it). */
+export { workerMain } from './app/workers.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
@@ -42,6 +44,8 @@ Options:
       --fix-dry-run         print the safe fixes as a unified diff instead of applying them
       --no-color            no colours (also NO_COLOR=1); colour is used only on a terminal
       --timeout SECONDS     time budget of the run (default 300); files not linted by then are named, exit 2
+      --jobs N              threads that read and check files (default: both/all cores when there are several
+                            MiB to read, else 1); 1 keeps everything in one thread
       --debug               print stack traces for internal errors
   -v, --version             print the version
   -h, --help                print this help
@@ -67,6 +71,7 @@ const OPTIONS = {
   'no-color': { type: 'boolean' },
   debug: { type: 'boolean' },
   timeout: { type: 'string' },
+  jobs: { type: 'string' },
   version: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } satisfies ParseArgsConfig['options'];
@@ -126,8 +131,8 @@ function useColor(values: Values, io: CliIO): boolean {
   return io.isTTY;
 }
 
-async function render(format: Format, findings: Finding[], files: SourceFile[], color: boolean, cwd: string, suppressed: Finding[] = []): Promise<string> {
-  const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color, suppressed };
+async function render(format: Format, findings: Finding[], counts: { files: number; objects: number }, color: boolean, cwd: string, suppressed: Finding[] = []): Promise<string> {
+  const ctx = { ...counts, color, suppressed };
   switch (format) {
     case 'text':
       return (await import('./report/text.js')).formatText(findings, ctx);
@@ -186,8 +191,11 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     noConfig: values['no-config'],
     baseline: values.baseline,
     writeBaseline: values['write-baseline'],
+    keepFiles: Boolean(values.fix || values['fix-dry-run']),
+    jobs: jobsOf(values.jobs),
   });
   let { files, findings, suppressed, internalErrors } = linted;
+  let counts = { files: linted.fileCount, objects: linted.objectCount };
   const { readErrors } = linted;
   const failOn = oneOf('fail-on', values['fail-on'] ?? linted.failOn, SEVERITIES, 'error');
   const outOfTime = unfinishedLine(linted.unfinished, timeout);
@@ -210,6 +218,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     const outcome = await fixUntilStable(files, linted.relint);
     ({ findings, suppressed, internalErrors } = outcome.result);
     files = outcome.files;
+    counts = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0) };
     if (values['fix-dry-run']) {
       const { unifiedDiff } = await import('./fix/diff.js');
       writeOut(outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join(''), values, io);
@@ -233,7 +242,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     }
   }
   const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
-  const report = await render(format, shown, files, useColor(values, io) && !reportToStderr, io.cwd, suppressed);
+  const report = await render(format, shown, counts, useColor(values, io) && !reportToStderr, io.cwd, suppressed);
   if (reportToStderr) io.stderr(report);
   else writeOut(report, values, io);
   for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
@@ -260,6 +269,13 @@ function unfinishedLine(unfinished: readonly string[], timeout: number): string 
 
 /** Default `--timeout`: generous, so only pathological input or a hung file system reaches it. */
 export const DEFAULT_TIMEOUT_SECONDS = 300;
+
+function jobsOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !(n >= 1 && n <= 64)) throw new UsageError(`--jobs must be a whole number from 1 to 64 (got "${value}")`);
+  return n;
+}
 
 function timeoutOf(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_SECONDS;

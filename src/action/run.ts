@@ -44,7 +44,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     const annotations = getBooleanInput(env, 'annotations', true);
 
     // The same loading, config discovery (or the `config` input), baseline and linting as the CLI.
-    const { files, findings, suppressed, readErrors, internalErrors, failOn: configFailOn } = await lintPaths({
+    const { fileCount, objectCount, findings, suppressed, readErrors, internalErrors, failOn: configFailOn } = await lintPaths({
       paths,
       cwd: workspace,
       readStdin: async () => Buffer.alloc(0),
@@ -55,7 +55,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     });
     // The input wins, then the config's failOn, then error.
     const failOn = (failOnInput || configFailOn || 'error') as (typeof FAIL_ON)[number];
-    const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), suppressed, color: !env.NO_COLOR };
+    const ctx = { files: fileCount, objects: objectCount, suppressed, color: !env.NO_COLOR };
 
     // The report for people reading the log.
     if (format !== 'none') {

@@ -5,7 +5,7 @@
 import { basename, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { CONFIG_NAMES, ConfigError } from '../config/find.js';
-import { lintAsync, type LintResult } from '../engine/lint.js';
+import { lintAsync, type LintOptions, type LintResult } from '../engine/lint.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
 import type { Finding, NodeInfo, Severity, SourceFile } from '../types.js';
 import { UsageError } from './errors.js';
@@ -93,10 +93,21 @@ export interface LintPathsOptions {
   writeBaseline?: string;
   /** `--timeout`: seconds the run may take before the files not yet linted are given up (and named). */
   timeout?: number;
+  /**
+   * Keep every parsed file in the result (`files`), as `--fix` needs them; otherwise a file's text is let go once it
+   * is checked (src/app/pipeline.ts) and `files` is empty.
+   */
+  keepFiles?: boolean;
+  /** `--jobs`: threads that read and check files (1: none besides the main one; default: by the amount of work). */
+  jobs?: number;
 }
 
 export interface LintPathsResult {
+  /** The parsed files, with `keepFiles` (else empty). */
   files: SourceFile[];
+  /** Files read and Kubernetes objects found (for summaries). */
+  fileCount: number;
+  objectCount: number;
   findings: Finding[];
   readErrors: string[];
   internalErrors: LintResult['internalErrors'];
@@ -133,20 +144,30 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
     const kubeVersion = await resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
     const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd);
-    const { files, readErrors, unfinished: notRead = [] } = await loadTargets(
-      // Config files and the baseline are daemonlint's own files, not manifests.
-      targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),
-      { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline },
-    );
+    // Config files and the baseline are daemonlint's own files, not manifests.
+    const lintTargets = targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t)));
     const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd) })) : undefined;
-    const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
-      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, ...config.lintOptions, deadline });
+    const withBaseline = (r: RunOutcome): RunOutcome => {
       if (!baseline) return r;
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };
     };
-    const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
-    return { files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint, unfinished: [...unfinished, ...notRead] };
+    const lintOptions: LintOptions = { rules: allRules, nodes, kubeVersion, ...config.lintOptions, deadline };
+    const relint = async (fs: SourceFile[]): Promise<RunOutcome> => withBaseline(await lintAsync(fs, lintOptions));
+    const common = { failOn: config.settings.failOn, relint };
+    if (opts.keepFiles) {
+      const { files, readErrors, unfinished: notRead = [] } = await loadTargets(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline });
+      const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
+      const objectCount = files.reduce((n, f) => n + f.manifests.length, 0);
+      return { ...common, files, fileCount: files.length, objectCount, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, unfinished: [...unfinished, ...notRead] };
+    }
+    const { workerCount, lintInWorkers } = await import('./workers.js');
+    const count = workerCount(lintTargets, opts.jobs);
+    const out = count
+      ? await lintInWorkers(lintTargets, count, { cwd: opts.cwd, configFile: opts.config, noConfig: opts.noConfig, stdinFilename: opts.stdinFilename }, { readStdin: opts.readStdin }, lintOptions)
+      : await (await import('./pipeline.js')).lintInProcess(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin }, lintOptions);
+    const { findings, suppressed, internalErrors } = withBaseline(out);
+    return { ...common, files: [], fileCount: out.fileCount, objectCount: out.objectCount, findings, suppressed, readErrors: [...walkErrors, ...out.readErrors], internalErrors, unfinished: out.unfinished };
   } catch (err) {
     // Config and baseline problems are usage errors: one line, exit 2.
     if (err instanceof ConfigError || (err as Error)?.name === 'BaselineError') throw new UsageError((err as Error).message.split(`${opts.cwd}/`).join(''));

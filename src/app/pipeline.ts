@@ -1,0 +1,204 @@
+/**
+ * A lint of many files whose memory is bounded by the largest file rather than by the total:
+ *
+ * 1. Each file is read, parsed and checked on its own by the rules that look at one object or one file
+ *    (`lintFiles`): in worker threads (src/app/workers.ts) when there is enough work, else here. What the rest of the
+ *    run needs is all that is kept of it (a `FileOutcome`): its findings, its suppression facts, and the comparison
+ *    view of each object (src/k8s/view.ts). Its text and parse trees are let go, unless the run is small.
+ * 2. The rules that compare objects (`lintAcross`) run here over the views of every object, in file order. The few
+ *    files they point at are read again for positions, one at a time; a file whose text changed since it was
+ *    linted is an error (the positions would be wrong).
+ * 3. Suppressions are applied over the facts of every file (`finishLint`).
+ *
+ * The result is the same whichever way step 1 ran (test/parallel.test.ts).
+ */
+import { createHash } from 'node:crypto';
+import { comparesObjects, finishLint, lintAcross, lintFiles, RuleSettings, type LintOptions, type LintResult, type PartialResult } from '../engine/lint.js';
+import { suppressionFacts, type FileFacts } from '../engine/suppress.js';
+import { comparisonView } from '../k8s/view.js';
+import { PathError, displayPath, fromBuffer, loadFile, readTextAgain } from '../load/files.js';
+import { locateInDocument } from '../load/positions.js';
+import { TextModel } from '../load/text.js';
+import type { Anchor, LoadProblem, Manifest, ObjectRef, Path, Range, RunContext, SourceFile } from '../types.js';
+
+/** What is kept of one linted file until the end of the run (plain data: it crosses from worker threads). */
+export interface FileOutcome {
+  path: string;
+  absPath?: string;
+  lineCount: number;
+  local: PartialResult;
+  facts: FileFacts;
+  objects: { docIndex: number; base: Path; ref: ObjectRef; namespace: string; object: Record<string, any> }[];
+  /** How to know the text again when it is read for positions: its SHA-1 and where its documents start. */
+  source: { hash: string; docStarts?: number[] };
+}
+
+/** One target's result: an outcome, or the one-line reason it could not be read. */
+export type TargetResult = { outcome: FileOutcome; file?: SourceFile } | { readError: string } | { notReached: true };
+
+export function textHash(text: string): string {
+  return createHash('sha1').update(text).digest('base64');
+}
+
+/** Check one parsed file with the rules that look at one object or one file; `keep` keeps its text for positions. */
+export async function checkParsedFile(file: SourceFile, opts: LintOptions, settings: RuleSettings): Promise<FileOutcome> {
+  const run: RunContext = { manifests: file.manifests, files: [file], nodes: opts.nodes, kubeVersion: opts.kubeVersion!, cache: new Map() };
+  for (const rule of opts.rules) if (rule.prepare && !comparesObjects(rule)) await rule.prepare(run);
+  const local = lintFiles([file], opts, run, settings);
+  const docStarts = file.model.docStarts;
+  return {
+    path: file.path,
+    ...(file.absPath !== undefined ? { absPath: file.absPath } : {}),
+    lineCount: file.lineCount,
+    local,
+    facts: suppressionFacts(file),
+    objects: file.manifests.map((m) => ({ docIndex: m.docIndex, base: m.base, ref: m.ref, namespace: m.namespace, object: comparisonView(m.object) })),
+    source: { hash: file.absPath ? textHash(file.text) : '', ...(docStarts ? { docStarts: [...docStarts] } : {}) },
+  };
+}
+
+/** Read, parse and check one target (an absolute path; stdin is read by the caller). */
+export async function checkTarget(abs: string, cwd: string, opts: LintOptions, settings: RuleSettings, keep: boolean): Promise<TargetResult> {
+  if (opts.deadline !== undefined && Date.now() > opts.deadline) return { notReached: true };
+  let file: SourceFile;
+  try {
+    file = loadFile(abs, cwd);
+  } catch (err) {
+    if (err instanceof PathError) return { readError: err.message };
+    throw err;
+  }
+  const outcome = await checkParsedFile(file, opts, settings);
+  return keep ? { outcome, file } : { outcome };
+}
+
+function emptyRange(): Range {
+  return { line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
+/**
+ * A linted file whose text was let go: the objects' views and what is needed to read the text again. Its text, model
+ * and positions load on first use, and `release` lets them go again (lintAcross releases each file once its
+ * positions are resolved).
+ */
+export class ReleasedFile implements SourceFile {
+  readonly path: string;
+  readonly absPath?: string;
+  readonly manifests: Manifest[] = [];
+  readonly problems: LoadProblem[] = [];
+  lineCount: number;
+  #model: TextModel | undefined;
+  readonly #source: FileOutcome['source'];
+
+  constructor(outcome: FileOutcome) {
+    this.path = outcome.path;
+    if (outcome.absPath !== undefined) this.absPath = outcome.absPath;
+    this.lineCount = outcome.lineCount;
+    this.#source = outcome.source;
+  }
+
+  get model(): TextModel {
+    if (!this.#model) {
+      const text = this.absPath ? readTextAgain(this.absPath) : undefined;
+      if (text === undefined || textHash(text) !== this.#source.hash)
+        throw new PathError(`${this.path} changed while it was being linted; its positions would be wrong: lint it again`);
+      this.#model = new TextModel(text, this.#source.docStarts);
+    }
+    return this.#model;
+  }
+
+  get text(): string {
+    return this.model.text;
+  }
+
+  locate(docIndex: number, path: Path, at?: Anchor): Range {
+    const parsed = this.model.document(docIndex);
+    return parsed ? locateInDocument(this.model, parsed, path, at) : emptyRange();
+  }
+
+  release(): void {
+    this.#model = undefined;
+  }
+}
+
+/** The manifests the rules comparing objects see for a file: its objects' views, on the file (kept or released). */
+function comparisonManifests(outcome: FileOutcome, file: SourceFile): Manifest[] {
+  return outcome.objects.map((o) => ({ file, docIndex: o.docIndex, base: o.base, ref: o.ref, namespace: o.namespace, object: o.object }));
+}
+
+export interface RunInput {
+  /** Every target's result, in run order (missing or `notReached`: not reached before the deadline). */
+  results: readonly (TargetResult | undefined)[];
+  /** Display names of the targets, in the same order. */
+  names: readonly string[];
+}
+
+export interface RunOutput extends LintResult {
+  readErrors: string[];
+  fileCount: number;
+  objectCount: number;
+  unfinished: string[];
+}
+
+/** Steps 2 and 3: the rules that compare objects over every kept view, then suppressions. */
+export async function finishRun(input: RunInput, opts: LintOptions, settings: RuleSettings): Promise<RunOutput> {
+  const readErrors: string[] = [];
+  const notReached: string[] = [];
+  const parts: PartialResult[] = [];
+  const facts: FileFacts[] = [];
+  const manifests: Manifest[] = [];
+  let fileCount = 0;
+  let objectCount = 0;
+  input.names.forEach((name, i) => {
+    const r = input.results[i];
+    if (!r || 'notReached' in r) {
+      notReached.push(name);
+      return;
+    }
+    if ('readError' in r) {
+      readErrors.push(r.readError);
+      return;
+    }
+    const { outcome } = r;
+    fileCount++;
+    objectCount += outcome.objects.length;
+    parts.push(outcome.local);
+    facts.push(outcome.facts);
+    if (outcome.local.unfinished.length) return;
+    for (const m of comparisonManifests(outcome, r.file ?? new ReleasedFile(outcome))) manifests.push(m);
+  });
+  const run: RunContext = { manifests, files: [], nodes: opts.nodes, kubeVersion: opts.kubeVersion!, cache: new Map() };
+  for (const rule of opts.rules) if (rule.prepare && comparesObjects(rule)) await rule.prepare(run);
+  parts.push(lintAcross(manifests, opts, run, settings));
+  const result = finishLint(parts, facts, opts, settings);
+  return { ...result, readErrors, fileCount, objectCount, unfinished: [...(result.unfinished ?? []), ...notReached] };
+}
+
+/** Steps 1 to 3 in this thread, one file after the other. `keepBytes`: keep texts while the run reads no more. */
+export async function lintInProcess(
+  targets: readonly string[],
+  ctx: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer>; keepBytes?: number },
+  opts: LintOptions,
+): Promise<RunOutput> {
+  const settings = new RuleSettings(opts);
+  const results: (TargetResult | undefined)[] = [];
+  const names = targets.map((t) => (t === '-' ? (ctx.stdinFilename ?? '<stdin>') : displayPath(t, ctx.cwd)));
+  let bytes = 0;
+  for (const t of targets) {
+    if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
+    if (t === '-') {
+      const file = fromBuffer(await ctx.readStdin(), ctx.stdinFilename ?? '<stdin>');
+      results.push({ outcome: await checkParsedFile(file, opts, settings), file });
+      continue;
+    }
+    const r = await checkTarget(t, ctx.cwd, opts, settings, true);
+    if ('file' in r && r.file) {
+      bytes += r.file.text.length;
+      if (bytes > (ctx.keepBytes ?? KEEP_TEXT_CHARS)) delete r.file;
+    }
+    results.push(r);
+  }
+  return finishRun({ results, names }, opts, settings);
+}
+
+/** Runs that read no more text than this keep it for positions instead of reading files twice. */
+export const KEEP_TEXT_CHARS = 32 * 1024 * 1024;

@@ -1,0 +1,170 @@
+/**
+ * Step 1 of the pipeline (src/app/pipeline.ts) in worker threads: each worker reads, parses and checks whole files
+ * with the rules that look at one object or one file, and sends back what the rest of the run needs (a FileOutcome).
+ * The main thread hands out one file at a time to whichever worker is free, keeps the outcomes in run order and, once
+ * all are in, runs the rules that compare objects and the suppressions itself, exactly as a run without workers does.
+ *
+ * Workers start from `dist/worker.cjs`, next to the CLI bundle (it loads the same bundle with its code cache); a run
+ * from the sources or from another bundle (the GitHub Action's) has none and stays in one thread.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker, parentPort, workerData } from 'node:worker_threads';
+import { allRules } from '../../rules/index.js';
+import { createRunConfig } from '../config/run.js';
+import { RuleSettings, type LintOptions } from '../engine/lint.js';
+import { displayPath, fromBuffer } from '../load/files.js';
+import type { NodeInfo } from '../types.js';
+import { checkParsedFile, checkTarget, finishRun, type RunOutput, type TargetResult } from './pipeline.js';
+
+/** Below this many bytes to read, a run stays in one thread: starting workers would cost more than they save. */
+export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
+/** Most workers a run starts. */
+const MAX_WORKERS = 8;
+
+/** What a worker needs to lint like the main thread (plain data). */
+export interface WorkerSetup {
+  cwd: string;
+  configFile?: string;
+  noConfig?: boolean;
+  stdinFilename?: string;
+  /** Every target of the run (config files are found from them, as in the main thread). */
+  targets: string[];
+  kubeVersion: string;
+  nodes?: NodeInfo[];
+  deadline?: number;
+}
+
+type Request = { id: number; target: string };
+type Reply = { id: number; result: TargetResult } | { id: number; error: { message: string; stack?: string } };
+
+/** The worker script next to the CLI bundle, or undefined (sources, other bundles). */
+export function workerScript(): string | undefined {
+  const dir = typeof __dirname === 'string' ? __dirname : undefined;
+  const script = dir && join(dir, 'worker.cjs');
+  return script && existsSync(script) ? script : undefined;
+}
+
+/**
+ * How many workers a run should use: 0 (one thread) for one file, for little text, without a worker script or with
+ * `jobs` 1; else `jobs` (or the number of cores), at most one per file. `jobs` above 1 forces workers for any size.
+ */
+export function workerCount(targets: readonly string[], jobs: number | undefined): number {
+  const files = targets.filter((t) => t !== '-');
+  if (jobs === 1 || files.length < 2 || !workerScript()) return 0;
+  if (jobs === undefined) {
+    let bytes = 0;
+    for (const f of files) {
+      try {
+        bytes += statSync(f).size;
+      } catch {
+        // Unreadable: reported when it is read.
+      }
+      if (bytes >= WORKER_MIN_BYTES) break;
+    }
+    if (bytes < WORKER_MIN_BYTES) return 0;
+  }
+  const cores = availableParallelism();
+  if (jobs === undefined && cores < 2) return 0;
+  return Math.min(jobs ?? cores, files.length, MAX_WORKERS);
+}
+
+/** Nodes as a worker gets them: without the manifests they came from (related locations are the main thread's). */
+function plainNodes(nodes: readonly NodeInfo[] | undefined): NodeInfo[] | undefined {
+  return nodes?.map((n) => ({ name: n.name, labels: n.labels, taints: n.taints }));
+}
+
+/** Lint `targets` with `count` workers (see workerCount); stdin is read and checked in this thread. */
+export async function lintInWorkers(
+  targets: readonly string[],
+  count: number,
+  setup: Omit<WorkerSetup, 'targets' | 'nodes' | 'deadline' | 'kubeVersion'>,
+  ctx: { readStdin: () => Promise<Buffer> },
+  opts: LintOptions,
+): Promise<RunOutput> {
+  const settings = new RuleSettings(opts);
+  const names = targets.map((t) => (t === '-' ? (setup.stdinFilename ?? '<stdin>') : displayPath(t, setup.cwd)));
+  const results: (TargetResult | undefined)[] = new Array(targets.length);
+  const stdin = targets.indexOf('-');
+  if (stdin !== -1) {
+    const file = fromBuffer(await ctx.readStdin(), setup.stdinFilename ?? '<stdin>');
+    results[stdin] = { outcome: await checkParsedFile(file, opts, settings), file };
+  }
+  const queue = targets.flatMap((t, i) => (t === '-' ? [] : [{ id: i, target: t }]));
+  const data: WorkerSetup = { ...setup, targets: [...targets], kubeVersion: opts.kubeVersion!, nodes: plainNodes(opts.nodes), deadline: opts.deadline };
+  const workers: Worker[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let busy = 0;
+      let failed = false;
+      const fail = (err: unknown) => {
+        if (failed) return;
+        failed = true;
+        reject(err);
+      };
+      const next = (w: Worker) => {
+        const job = opts.deadline !== undefined && Date.now() > opts.deadline ? undefined : queue.shift();
+        if (!job) {
+          if (busy === 0) resolve();
+          return;
+        }
+        busy++;
+        w.postMessage(job satisfies Request);
+      };
+      // Out of time: stop the workers; what they had not finished is named as not linted.
+      const timer =
+        opts.deadline === undefined
+          ? undefined
+          : setTimeout(() => {
+              queue.length = 0;
+              resolve();
+            }, Math.max(0, opts.deadline - Date.now()) + 50);
+      timer?.unref();
+      for (let i = 0; i < count; i++) {
+        const w = new Worker(workerScript()!, { workerData: data, stdout: false, stderr: false });
+        workers.push(w);
+        w.on('message', (reply: Reply) => {
+          busy--;
+          if ('error' in reply) return fail(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
+          results[reply.id] = reply.result;
+          next(w);
+          if (busy === 0 && !queue.length) {
+            if (timer) clearTimeout(timer);
+            resolve();
+          }
+        });
+        w.on('error', fail);
+        w.on('exit', (code) => {
+          if (code !== 0) fail(new Error(`a worker thread stopped with exit code ${code}`));
+        });
+        next(w);
+      }
+    });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return finishRun({ results, names }, opts, settings);
+}
+
+/** The worker thread's side: lint the files the main thread sends, one at a time. */
+export async function workerMain(): Promise<void> {
+  if (!parentPort) return;
+  const setup = workerData as WorkerSetup;
+  const config = await createRunConfig({ cwd: setup.cwd, rules: allRules, configFile: setup.configFile, noConfig: setup.noConfig, targets: setup.targets, stdinFilename: setup.stdinFilename });
+  const opts: LintOptions = { rules: allRules, nodes: setup.nodes, kubeVersion: setup.kubeVersion, ...config.lintOptions, deadline: setup.deadline };
+  const settings = new RuleSettings(opts);
+  const port = parentPort;
+  port.on('message', (req: Request) => {
+    checkTarget(req.target, setup.cwd, opts, settings, false).then(
+      (result) => {
+        // Errors thrown by rules cross as plain errors (message and stack), whatever was thrown.
+        if ('outcome' in result)
+          for (const e of result.outcome.local.internalErrors)
+            if (!(e.error instanceof Error)) e.error = new Error(String(e.error));
+        port.postMessage({ id: req.id, result } satisfies Reply);
+      },
+      (err: unknown) => port.postMessage({ id: req.id, error: { message: String((err as Error)?.message ?? err), stack: (err as Error)?.stack } } satisfies Reply),
+    );
+  });
+}
