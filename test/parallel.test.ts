@@ -1,0 +1,110 @@
+// A run gives the same result whichever way its files were read and checked: in worker threads (`--jobs 2`), in one
+// thread keeping every text, in one thread letting texts go and reading them again for positions, or all in memory
+// as `--fix` lints. Same findings, same order, same exit code, same messages.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { allRules } from '../rules/index.js';
+import { lintInProcess } from '../src/app/pipeline.js';
+import { lintAsync, type LintOptions } from '../src/engine/lint.js';
+import { PathError, expandPaths, loadFile } from '../src/load/files.js';
+import { runCli } from './helpers/cli.js';
+import { corpus } from './helpers/cross-corpus.js';
+import { removeWorkdirs, workdir } from './helpers/manifests.js';
+
+afterAll(removeWorkdirs);
+
+/** A folder of generated files full of cross-resource findings, with suppressions, a config, and broken files. */
+function folder(): string {
+  const files: Record<string, string | Buffer> = {};
+  corpus(41, 300).forEach((f, i) => {
+    let text = f.text;
+    // Suppressions of every kind, some used, some not.
+    if (i % 7 === 0) text = `# daemonlint-disable host-port-conflict -- shared port on purpose\n${text}`;
+    if (i % 11 === 0) text = text.replace(/^(\s*)hostPort:/m, '$1# daemonlint-disable-next-line host-port -- needed\n$1hostPort:');
+    if (i % 13 === 0) text = text.replace(/^( {2}name: o-\d+)$/m, '$1\n  annotations: {daemonlint.io/ignore: "host-network,overlapping-selectors"}');
+    files[`team-${i % 4}/${f.path.replace(/\//g, '-')}`] = text;
+  });
+  files['broken/syntax.yaml'] = 'apiVersion: v1\nkind: Service\nmetadata: {name: x\n';
+  files['broken/binary.yaml'] = Buffer.from([0x61, 0x00, 0x62]);
+  files['broken/crlf.yaml'] = 'apiVersion: apps/v1\r\nkind: DaemonSet\r\nmetadata:\r\n  name: crlf\r\nspec:\r\n  template:\r\n    spec:\r\n      hostNetwork: true\r\n      containers: [{name: c, image: i}]\r\n';
+  files['.daemonlint.yaml'] = 'rules:\n  service-target-port: error\nwaivers:\n  - {kind: DaemonSet, name: "o-1*", rules: [host-network], reason: agents}\n  - {name: nothing-here, rules: [host-pid]}\n';
+  return workdir(files, 'daemonlint-parallel-');
+}
+
+describe('the same result with and without worker threads', () => {
+  const dir = folder();
+
+  it('json and text output, exit code and messages are identical with --jobs 1 and --jobs 2', () => {
+    for (const format of ['json', 'text']) {
+      const one = runCli(['--no-color', '-f', format, '--jobs', '1', '.'], { cwd: dir });
+      const two = runCli(['--no-color', '-f', format, '--jobs', '2', '.'], { cwd: dir });
+      expect(one.code).toBe(1);
+      expect(two.code).toBe(one.code);
+      expect(two.stderr).toBe(one.stderr);
+      expect(two.stdout).toBe(one.stdout);
+      if (format === 'json') {
+        const findings = JSON.parse(one.stdout).findings as { ruleId: string; related?: unknown[] }[];
+        const rules = new Set(findings.map((f) => f.ruleId));
+        for (const id of ['host-port-conflict', 'overlapping-selectors', 'service-target-port', 'yaml-syntax', 'unused-suppression', 'host-network']) expect(rules, id).toContain(id);
+        expect(findings.some((f) => f.related?.length)).toBe(true);
+      }
+    }
+  });
+
+  it('SARIF (with suppressed findings) is identical too', () => {
+    const one = runCli(['-f', 'sarif', '--jobs', '1', '.'], { cwd: dir });
+    const two = runCli(['-f', 'sarif', '--jobs', '2', '.'], { cwd: dir });
+    expect(two.stdout).toBe(one.stdout);
+    expect(one.stdout).toContain('"suppressions"');
+  });
+
+  it('one thread letting texts go (positions read again) equals one keeping them, and the in-memory lint', async () => {
+    const targets = expandPaths(['.'], dir);
+    const opts: LintOptions = { rules: allRules, kubeVersion: '1.35' };
+    const io = { cwd: dir, readStdin: async () => Buffer.alloc(0) };
+    const kept = await lintInProcess(targets, io, opts);
+    const released = await lintInProcess(targets, { ...io, keepBytes: 0 }, opts);
+    expect(released.findings).toEqual(kept.findings);
+    expect(released.suppressed).toEqual(kept.suppressed);
+    expect(released.readErrors).toEqual(kept.readErrors);
+    const files = targets.flatMap((t) => {
+      try {
+        return [loadFile(t, dir)];
+      } catch {
+        return [];
+      }
+    });
+    const inMemory = await lintAsync(files, opts);
+    expect(kept.findings).toEqual(inMemory.findings);
+    expect(kept.suppressed).toEqual(inMemory.suppressed);
+    expect(kept.fileCount).toBe(files.length);
+  });
+
+  it('a file that changes before its positions are read again is an error, not wrong positions', async () => {
+    const d = workdir({
+      'a.yaml': 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: a}\nspec: {template: {spec: {containers: [{name: c, image: i, ports: [{containerPort: 9100, hostPort: 9100}]}]}}}\n',
+      'b.yaml': 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: b}\nspec: {template: {spec: {containers: [{name: c, image: i, ports: [{containerPort: 9100, hostPort: 9100}]}]}}}\n',
+    });
+    const targets = expandPaths(['.'], d);
+    const opts: LintOptions = {
+      rules: allRules.map((r) =>
+        r.meta.id !== 'host-port-conflict' ? r : { ...r, prepare: () => writeFileSync(join(d, 'a.yaml'), `# changed\n${'x'.repeat(10)}\n`) },
+      ),
+      kubeVersion: '1.35',
+    };
+    await expect(lintInProcess(targets, { cwd: d, readStdin: async () => Buffer.alloc(0), keepBytes: 0 }, opts)).rejects.toThrow(PathError);
+  });
+
+  it('--timeout bounds a run with workers and names what was not linted', () => {
+    const r = runCli(['--no-color', '--jobs', '2', '--timeout', '0.001', '.'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/time budget of 0\.001 s ran out; not linted: /);
+  });
+
+  it('--jobs takes a whole number', () => {
+    const r = runCli(['--jobs', 'x', '.'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--jobs must be a whole number');
+  });
+});
