@@ -51,7 +51,8 @@ export async function checkParsedFile(file: SourceFile, opts: LintOptions, setti
     ...(file.absPath !== undefined ? { absPath: file.absPath } : {}),
     lineCount: file.lineCount,
     local,
-    facts: suppressionFacts(file),
+    // The objects' facts are the views' entries (restored by `finishRun`): sent once.
+    facts: { ...suppressionFacts(file), objects: [] },
     objects: file.manifests.map((m) => ({ docIndex: m.docIndex, base: m.base, ref: m.ref, namespace: m.namespace, object: comparisonView(m.object) })),
     source: { hash: file.absPath ? textHash(file.text) : '', ...(docStarts ? { docStarts: [...docStarts] } : {}) },
   };
@@ -162,7 +163,7 @@ export async function finishRun(input: RunInput, opts: LintOptions, settings: Ru
     fileCount++;
     objectCount += outcome.objects.length;
     parts.push(outcome.local);
-    facts.push(outcome.facts);
+    facts.push({ ...outcome.facts, objects: outcome.objects });
     if (outcome.local.unfinished.length) return;
     for (const m of comparisonManifests(outcome, r.file ?? new ReleasedFile(outcome))) manifests.push(m);
   });

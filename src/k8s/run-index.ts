@@ -87,6 +87,26 @@ function addToLabelIndex(ix: LabelIndex, w: Workload): void {
   }
 }
 
+/** A workload whose node constraints are worked out when first asked for (most rules never ask). */
+class RunWorkload implements Workload {
+  readonly kind: string;
+  readonly namespace: string;
+  #constraints: NodeConstraints | undefined;
+  constructor(
+    readonly manifest: Manifest,
+    readonly index: number,
+    readonly template: PodTemplate,
+    readonly labels: Record<string, string>,
+    readonly selector: ParsedSelector | undefined,
+  ) {
+    this.kind = manifest.ref.kind;
+    this.namespace = manifest.namespace;
+  }
+  get constraints(): NodeConstraints {
+    return (this.#constraints ??= nodeConstraints(this.template));
+  }
+}
+
 function runIndex(run: RunContext): RunIndex {
   const cached = run.cache.get(INDEX_KEY) as RunIndex | undefined;
   if (cached) return cached;
@@ -95,16 +115,7 @@ function runIndex(run: RunContext): RunIndex {
     const template = podTemplate(manifest);
     if (!template) return;
     const labels = labelsOf(template.metadata);
-    const w: Workload = {
-      manifest,
-      index,
-      kind: manifest.ref.kind,
-      namespace: manifest.namespace,
-      template,
-      labels,
-      selector: controllerSelector(manifest, labels),
-      constraints: nodeConstraints(template),
-    };
+    const w: Workload = new RunWorkload(manifest, index, template, labels, controllerSelector(manifest, labels));
     ix.workloads.push(w);
     // The same manifest object twice in a run is one workload to `workloadOf` (the first, as a linear search finds).
     if (!ix.byManifest.has(manifest)) ix.byManifest.set(manifest, w);
