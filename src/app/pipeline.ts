@@ -40,7 +40,7 @@ export function textHash(text: string): string {
   return createHash('sha1').update(text).digest('base64');
 }
 
-/** Check one parsed file with the rules that look at one object or one file; `keep` keeps its text for positions. */
+/** Check one parsed file with the rules that look at one object or one file. */
 export async function checkParsedFile(file: SourceFile, opts: LintOptions, settings: RuleSettings): Promise<FileOutcome> {
   const run: RunContext = { manifests: file.manifests, files: [file], nodes: opts.nodes, kubeVersion: opts.kubeVersion!, cache: new Map() };
   for (const rule of opts.rules) if (rule.prepare && !comparesObjects(rule)) await rule.prepare(run);
@@ -54,7 +54,8 @@ export async function checkParsedFile(file: SourceFile, opts: LintOptions, setti
     // The objects' facts are the views' entries (restored by `finishRun`): sent once.
     facts: { ...suppressionFacts(file), objects: [] },
     objects: file.manifests.map((m) => ({ docIndex: m.docIndex, base: m.base, ref: m.ref, namespace: m.namespace, object: comparisonView(m.object) })),
-    source: { hash: file.absPath ? textHash(file.text) : '', ...(docStarts ? { docStarts: [...docStarts] } : {}) },
+    // The hash is taken only when the text is let go (`release`).
+    source: { hash: '', ...(docStarts ? { docStarts: [...docStarts] } : {}) },
   };
 }
 
@@ -69,7 +70,13 @@ export async function checkTarget(abs: string, cwd: string, opts: LintOptions, s
     throw err;
   }
   const outcome = await checkParsedFile(file, opts, settings);
-  return keep ? { outcome, file } : { outcome };
+  return keep ? { outcome, file } : { outcome: release(outcome, file) };
+}
+
+/** Prepare an outcome for its file's text to be let go: note how to know the text again. */
+export function release(outcome: FileOutcome, file: SourceFile): FileOutcome {
+  outcome.source.hash = textHash(file.text);
+  return outcome;
 }
 
 function emptyRange(): Range {
@@ -194,7 +201,10 @@ export async function lintInProcess(
     const r = await checkTarget(t, ctx.cwd, opts, settings, true);
     if ('file' in r && r.file) {
       bytes += r.file.text.length;
-      if (bytes > (ctx.keepBytes ?? KEEP_TEXT_CHARS)) delete r.file;
+      if (bytes > (ctx.keepBytes ?? KEEP_TEXT_CHARS)) {
+        release(r.outcome, r.file);
+        delete r.file;
+      }
     }
     results.push(r);
   }
