@@ -25,7 +25,6 @@ import type { Anchor, LoadProblem, Manifest, ObjectRef, Path, Range, RunContext,
 export interface FileOutcome {
   path: string;
   absPath?: string;
-  lineCount: number;
   local: PartialResult;
   facts: FileFacts;
   objects: { docIndex: number; base: Path; ref: ObjectRef; namespace: string; object: Record<string, any> }[];
@@ -49,7 +48,6 @@ export async function checkParsedFile(file: SourceFile, opts: LintOptions, setti
   return {
     path: file.path,
     ...(file.absPath !== undefined ? { absPath: file.absPath } : {}),
-    lineCount: file.lineCount,
     local,
     // The objects' facts are the views' entries (restored by `finishRun`): sent once.
     facts: { ...suppressionFacts(file), objects: [] },
@@ -93,14 +91,12 @@ export class ReleasedFile implements SourceFile {
   readonly absPath?: string;
   readonly manifests: Manifest[] = [];
   readonly problems: LoadProblem[] = [];
-  lineCount: number;
   #model: TextModel | undefined;
   readonly #source: FileOutcome['source'];
 
   constructor(outcome: FileOutcome) {
     this.path = outcome.path;
     if (outcome.absPath !== undefined) this.absPath = outcome.absPath;
-    this.lineCount = outcome.lineCount;
     this.#source = outcome.source;
   }
 
@@ -116,6 +112,10 @@ export class ReleasedFile implements SourceFile {
 
   get text(): string {
     return this.model.text;
+  }
+
+  get lineCount(): number {
+    return this.model.lineCount;
   }
 
   locate(docIndex: number, path: Path, at?: Anchor): Range {

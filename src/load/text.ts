@@ -57,9 +57,16 @@ export class TextModel {
 
   /** Number of lines as an editor shows them: a final line break does not start another line. */
   get lineCount(): number {
+    const text = this.text;
+    // Counted without building the index when nothing else needed it (most files: every file's count is reported).
+    if (!this.#starts && !text.includes('\r')) {
+      let n = 1;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+      return n > 1 && text.charCodeAt(text.length - 1) === 10 ? n - 1 : n;
+    }
     const starts = this.lineStarts;
     const n = starts.length;
-    return n > 1 && starts[n - 1] === this.text.length ? n - 1 : n;
+    return n > 1 && starts[n - 1] === text.length ? n - 1 : n;
   }
 
   /** 1-based line of an offset (offsets past the end are on the last line). */
