@@ -36,8 +36,14 @@ export interface WorkerSetup {
   deadline?: number;
 }
 
-type Request = { id: number; target: string };
-type Reply = { id: number; result: TargetResult } | { id: number; error: { message: string; stack?: string } };
+/** A batch of targets (by run index); the reply carries their results in the same order. */
+type Request = { ids: number[]; targets: string[] };
+type Reply = { ids: number[]; results: TargetResult[] } | { ids: number[]; error: { message: string; stack?: string } };
+
+/** Files per message: fewer, larger messages for many small files, while keeping the workers evenly loaded. */
+function batchSize(files: number, workers: number): number {
+  return Math.max(1, Math.min(32, Math.ceil(files / (workers * 16))));
+}
 
 /** The worker script next to the CLI bundle, or undefined (sources, other bundles). */
 export function workerScript(): string | undefined {
@@ -103,14 +109,15 @@ export async function lintInWorkers(
         failed = true;
         reject(err);
       };
+      const size = batchSize(queue.length, count);
       const next = (w: Worker) => {
-        const job = opts.deadline !== undefined && Date.now() > opts.deadline ? undefined : queue.shift();
-        if (!job) {
+        const jobs = opts.deadline !== undefined && Date.now() > opts.deadline ? [] : queue.splice(0, size);
+        if (!jobs.length) {
           if (busy === 0) resolve();
           return;
         }
         busy++;
-        w.postMessage(job satisfies Request);
+        w.postMessage({ ids: jobs.map((j) => j.id), targets: jobs.map((j) => j.target) } satisfies Request);
       };
       // Out of time: stop the workers; what they had not finished is named as not linted.
       const timer =
@@ -127,7 +134,7 @@ export async function lintInWorkers(
         w.on('message', (reply: Reply) => {
           busy--;
           if ('error' in reply) return fail(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
-          results[reply.id] = reply.result;
+          reply.ids.forEach((id, k) => (results[id] = reply.results[k]));
           next(w);
           if (busy === 0 && !queue.length) {
             if (timer) clearTimeout(timer);
@@ -155,16 +162,21 @@ export async function workerMain(): Promise<void> {
   const opts: LintOptions = { rules: allRules, nodes: setup.nodes, kubeVersion: setup.kubeVersion, ...config.lintOptions, deadline: setup.deadline };
   const settings = new RuleSettings(opts);
   const port = parentPort;
+  const checkAll = async (targets: string[]): Promise<TargetResult[]> => {
+    const results: TargetResult[] = [];
+    for (const t of targets) {
+      const result = await checkTarget(t, setup.cwd, opts, settings, false);
+      // Errors thrown by rules cross as plain errors (message and stack), whatever was thrown.
+      if ('outcome' in result)
+        for (const e of result.outcome.local.internalErrors) if (!(e.error instanceof Error)) e.error = new Error(String(e.error));
+      results.push(result);
+    }
+    return results;
+  };
   port.on('message', (req: Request) => {
-    checkTarget(req.target, setup.cwd, opts, settings, false).then(
-      (result) => {
-        // Errors thrown by rules cross as plain errors (message and stack), whatever was thrown.
-        if ('outcome' in result)
-          for (const e of result.outcome.local.internalErrors)
-            if (!(e.error instanceof Error)) e.error = new Error(String(e.error));
-        port.postMessage({ id: req.id, result } satisfies Reply);
-      },
-      (err: unknown) => port.postMessage({ id: req.id, error: { message: String((err as Error)?.message ?? err), stack: (err as Error)?.stack } } satisfies Reply),
+    checkAll(req.targets).then(
+      (results) => port.postMessage({ ids: req.ids, results } satisfies Reply),
+      (err: unknown) => port.postMessage({ ids: req.ids, error: { message: String((err as Error)?.message ?? err), stack: (err as Error)?.stack } } satisfies Reply),
     );
   });
 }
