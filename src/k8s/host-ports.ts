@@ -12,7 +12,7 @@ import type { RunContext } from '../types.js';
 /** One workload the DaemonSet collides with, with the colliding claims and the nodes both run on (with an inventory). */
 export interface HostPortCollision {
   other: Workload;
-  /** Each claim of the DaemonSet that collides, with the first claim of `other` it collides with. */
+  /** Every colliding pair of claims: one of the DaemonSet's and one of `other`'s, in claim order. */
   pairs: { mine: HostPortClaim; theirs: HostPortClaim }[];
   /** Inventory nodes both run on; undefined without an inventory. */
   shared?: string[];
@@ -88,10 +88,7 @@ function sharedNodes(run: RunContext, a: Workload, b: Workload): string[] | unde
 
 function collidingPairs(mine: readonly HostPortClaim[], theirs: readonly HostPortClaim[]): { mine: HostPortClaim; theirs: HostPortClaim }[] {
   const out: { mine: HostPortClaim; theirs: HostPortClaim }[] = [];
-  for (const a of mine) {
-    const b = theirs.find((x) => claimsCollide(a, x));
-    if (b) out.push({ mine: a, theirs: b });
-  }
+  for (const a of mine) for (const b of theirs) if (claimsCollide(a, b)) out.push({ mine: a, theirs: b });
   return out;
 }
 
