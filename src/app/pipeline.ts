@@ -17,7 +17,6 @@ import { comparesObjects, finishLint, lintAcross, lintFiles, RuleSettings, type 
 import { suppressionFacts, type FileFacts } from '../engine/suppress.js';
 import { comparisonView } from '../k8s/view.js';
 import { PathError, displayPath, fromBuffer, loadFile, readTextAgain } from '../load/files.js';
-import { locateInDocument } from '../load/positions.js';
 import { TextModel } from '../load/text.js';
 import type { Anchor, LoadProblem, Manifest, ObjectRef, Path, Range, RunContext, SourceFile } from '../types.js';
 
@@ -77,10 +76,6 @@ export function release(outcome: FileOutcome, file: SourceFile): FileOutcome {
   return outcome;
 }
 
-function emptyRange(): Range {
-  return { line: 1, column: 1, endLine: 1, endColumn: 1 };
-}
-
 /**
  * A linted file whose text was let go: the objects' views and what is needed to read the text again. Its text, model
  * and positions load on first use, and `release` lets them go again (lintAcross releases each file once its
@@ -119,8 +114,7 @@ export class ReleasedFile implements SourceFile {
   }
 
   locate(docIndex: number, path: Path, at?: Anchor): Range {
-    const parsed = this.model.document(docIndex);
-    return parsed ? locateInDocument(this.model, parsed, path, at) : emptyRange();
+    return this.model.locate(docIndex, path, at);
   }
 
   release(): void {

@@ -7,7 +7,6 @@ import type { Document } from 'yaml';
 import type { LoadProblem, Manifest, ObjectRef, Path, Range, SourceFile } from '../types.js';
 import { documentStarts, fastDocuments } from './fast.js';
 import { parseDocuments } from './limits.js';
-import { locateInDocument } from './positions.js';
 import { TextModel } from './text.js';
 import { MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS } from './yaml-options.js';
 
@@ -84,10 +83,8 @@ export function parseSource(input: ParseInput): SourceFile {
       lineCount = n;
     },
     locate(docIndex: number, path: Path, at) {
-      // Positions come from the yaml library's node tree, built only for the documents with something to point at.
-      const parsed = model.document(docIndex);
-      if (!parsed) return emptyRange();
-      return locateInDocument(model, parsed, path, at);
+      // Positions are worked out only for the documents with something to point at (text.ts).
+      return model.locate(docIndex, path, at);
     },
   };
 

@@ -14,8 +14,10 @@
  * (rules/schema.ts), fixes (fix/apply.ts), the language server's positions (lsp/convert.ts) and config errors.
  */
 import type { Document } from 'yaml';
-import type { Range } from '../types.js';
+import type { Anchor, Path, Range } from '../types.js';
+import { eventTree, spanInTree } from './event-positions.js';
 import { parseDocuments } from './limits.js';
+import { spanInDocument } from './positions.js';
 import { PARSE_OPTIONS } from './yaml-options.js';
 
 /** A parsed document and where its text starts in the file: node ranges plus `offset` are offsets in the file. */
@@ -44,6 +46,8 @@ export class TextModel {
   #docs: Document[] | undefined;
   #alone = new Map<number, ParsedDocument | null>();
   #aloneChars = 0;
+  #trees = new Map<number, ReturnType<typeof eventTree> | null>();
+  #treeChars = 0;
 
   constructor(text: string, docStarts?: readonly number[]) {
     this.text = text;
@@ -173,6 +177,40 @@ export class TextModel {
     }
     const doc = this.documents()[i];
     return doc ? { doc, offset: 0 } : undefined;
+  }
+
+  /**
+   * The 1-based range of the node at `path` in document `i` (see positions.ts for `at`); the document's whole range
+   * when it has no such node, and 1:1 when there is no such document. Documents the fast pass decoded are located
+   * from js-yaml's events when that is exact (event-positions.ts), else parsed with `yaml`.
+   */
+  locate(i: number, path: Path, at?: Anchor): Range {
+    if (!this.#docs && this.docStarts) {
+      const span = this.documentSpan(i);
+      const tree = span && this.#tree(i, span);
+      const found = tree && spanInTree(tree, path, at);
+      if (found) return this.rangeOf(span[0] + found[0], span[0] + found[1]);
+    }
+    const parsed = this.document(i);
+    if (!parsed) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
+    const [start, end] = spanInDocument(parsed.doc, path, at);
+    return this.rangeOf(parsed.offset + start, parsed.offset + end);
+  }
+
+  #tree(i: number, span: [number, number]): ReturnType<typeof eventTree> {
+    const kept = this.#trees.get(i);
+    if (kept !== undefined) return kept ?? undefined;
+    const tree = eventTree(this.text.slice(span[0], span[1]));
+    this.#trees.set(i, tree ?? null);
+    this.#treeChars += span[1] - span[0];
+    // A light tree takes a few times its text; the oldest go first past the budget (never the one just built).
+    for (const [j] of this.#trees) {
+      if (this.#treeChars <= KEPT_DOCUMENT_CHARS || j === i) break;
+      const sp = this.documentSpan(j);
+      this.#treeChars -= sp ? sp[1] - sp[0] : 0;
+      this.#trees.delete(j);
+    }
+    return tree;
   }
 
   #documentAlone(i: number): ParsedDocument | undefined {
