@@ -31,8 +31,11 @@ export interface FileOutcome {
   source: { hash: string; docStarts?: number[] };
 }
 
-/** One target's result: an outcome, or the one-line reason it could not be read. */
-export type TargetResult = { outcome: FileOutcome; file?: SourceFile } | { readError: string } | { notReached: true };
+/**
+ * One target's result: an outcome (with the file's text model when it is kept for positions), or the one-line reason
+ * it could not be read.
+ */
+export type TargetResult = { outcome: FileOutcome; model?: TextModel } | { readError: string } | { notReached: true };
 
 export function textHash(text: string): string {
   return createHash('sha1').update(text).digest('base64');
@@ -67,19 +70,20 @@ export async function checkTarget(abs: string, cwd: string, opts: LintOptions, s
     throw err;
   }
   const outcome = await checkParsedFile(file, opts, settings);
-  return keep ? { outcome, file } : { outcome: release(outcome, file) };
+  // Kept: the text model only (its line index and parsed documents), not the decoded objects.
+  return keep ? { outcome, model: file.model } : { outcome: release(outcome, file) };
 }
 
 /** Prepare an outcome for its file's text to be let go: note how to know the text again. */
-export function release(outcome: FileOutcome, file: SourceFile): FileOutcome {
+export function release(outcome: FileOutcome, file: { text: string }): FileOutcome {
   outcome.source.hash = textHash(file.text);
   return outcome;
 }
 
 /**
- * A linted file whose text was let go: the objects' views and what is needed to read the text again. Its text, model
- * and positions load on first use, and `release` lets them go again (lintAcross releases each file once its
- * positions are resolved).
+ * A linted file as the rules comparing objects see it: its objects' views, and its text model, either kept (`model`)
+ * or let go, with what is needed to read the text again. A model let go loads on first use, and `release` lets it go
+ * again (lintAcross releases each file once its positions are resolved).
  */
 export class ReleasedFile implements SourceFile {
   readonly path: string;
@@ -87,12 +91,15 @@ export class ReleasedFile implements SourceFile {
   readonly manifests: Manifest[] = [];
   readonly problems: LoadProblem[] = [];
   #model: TextModel | undefined;
+  readonly #kept: boolean;
   readonly #source: FileOutcome['source'];
 
-  constructor(outcome: FileOutcome) {
+  constructor(outcome: FileOutcome, model?: TextModel) {
     this.path = outcome.path;
     if (outcome.absPath !== undefined) this.absPath = outcome.absPath;
     this.#source = outcome.source;
+    this.#model = model;
+    this.#kept = model !== undefined;
   }
 
   get model(): TextModel {
@@ -118,7 +125,7 @@ export class ReleasedFile implements SourceFile {
   }
 
   release(): void {
-    this.#model = undefined;
+    if (!this.#kept) this.#model = undefined;
   }
 }
 
@@ -166,7 +173,7 @@ export async function finishRun(input: RunInput, opts: LintOptions, settings: Ru
     parts.push(outcome.local);
     facts.push({ ...outcome.facts, objects: outcome.objects });
     if (outcome.local.unfinished.length) return;
-    for (const m of comparisonManifests(outcome, r.file ?? new ReleasedFile(outcome))) manifests.push(m);
+    for (const m of comparisonManifests(outcome, new ReleasedFile(outcome, r.model))) manifests.push(m);
   });
   const run: RunContext = { manifests, files: [], nodes: opts.nodes, kubeVersion: opts.kubeVersion!, cache: new Map() };
   for (const rule of opts.rules) if (rule.prepare && comparesObjects(rule)) await rule.prepare(run);
@@ -189,15 +196,15 @@ export async function lintInProcess(
     if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
     if (t === '-') {
       const file = fromBuffer(await ctx.readStdin(), ctx.stdinFilename ?? '<stdin>');
-      results.push({ outcome: await checkParsedFile(file, opts, settings), file });
+      results.push({ outcome: await checkParsedFile(file, opts, settings), model: file.model });
       continue;
     }
     const r = await checkTarget(t, ctx.cwd, opts, settings, true);
-    if ('file' in r && r.file) {
-      bytes += r.file.text.length;
+    if ('model' in r && r.model) {
+      bytes += r.model.text.length;
       if (bytes > (ctx.keepBytes ?? KEEP_TEXT_CHARS)) {
-        release(r.outcome, r.file);
-        delete r.file;
+        release(r.outcome, r.model);
+        delete r.model;
       }
     }
     results.push(r);

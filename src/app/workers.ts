@@ -95,7 +95,7 @@ export async function lintInWorkers(
   const stdin = targets.indexOf('-');
   if (stdin !== -1) {
     const file = fromBuffer(await ctx.readStdin(), setup.stdinFilename ?? '<stdin>');
-    results[stdin] = { outcome: await checkParsedFile(file, opts, settings), file };
+    results[stdin] = { outcome: await checkParsedFile(file, opts, settings), model: file.model };
   }
   const queue = targets.flatMap((t, i) => (t === '-' ? [] : [{ id: i, target: t }]));
   const data: WorkerSetup = { ...setup, targets: [...targets], kubeVersion: opts.kubeVersion!, nodes: plainNodes(opts.nodes), deadline: opts.deadline };

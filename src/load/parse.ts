@@ -5,7 +5,7 @@
  */
 import type { Document } from 'yaml';
 import type { LoadProblem, Manifest, ObjectRef, Path, Range, SourceFile } from '../types.js';
-import { documentStarts, fastDocuments } from './fast.js';
+import { fastDecode } from './fast.js';
 import { parseDocuments } from './limits.js';
 import { TextModel } from './text.js';
 import { MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS } from './yaml-options.js';
@@ -103,10 +103,10 @@ export function parseSource(input: ParseInput): SourceFile {
   }
 
   // Fast pass: most files decode exactly without the yaml library's node tree (see fast.ts).
-  const fast = input.fast === false ? undefined : fastDocuments(text);
+  const fast = input.fast === false ? undefined : fastDecode(text);
   if (fast) {
-    model = new TextModel(text, documentStarts(text, fast.length));
-    fast.forEach((value, docIndex) => {
+    model = new TextModel(text, fast.starts);
+    fast.values.forEach((value, docIndex) => {
       if (isObjectLike(value)) addObject(value, [], docIndex);
     });
     return file;
