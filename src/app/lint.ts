@@ -163,8 +163,9 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     }
     const { workerCount, lintInWorkers } = await import('./workers.js');
     const count = workerCount(lintTargets, opts.jobs);
-    const out = count
-      ? await lintInWorkers(lintTargets, count, { cwd: opts.cwd, configFile: opts.config, noConfig: opts.noConfig, stdinFilename: opts.stdinFilename }, { readStdin: opts.readStdin }, lintOptions)
+    const out =
+      count >= 2
+        ? await lintInWorkers(lintTargets, count, { cwd: opts.cwd, configFile: opts.config, noConfig: opts.noConfig, stdinFilename: opts.stdinFilename }, { readStdin: opts.readStdin }, lintOptions)
       : await (await import('./pipeline.js')).lintInProcess(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin }, lintOptions);
     const { findings, suppressed, internalErrors } = withBaseline(out);
     return { ...common, files: [], fileCount: out.fileCount, objectCount: out.objectCount, findings, suppressed, readErrors: [...walkErrors, ...out.readErrors], internalErrors, unfinished: out.unfinished };

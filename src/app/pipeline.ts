@@ -191,7 +191,7 @@ export async function lintInProcess(
   const settings = new RuleSettings(opts);
   const results: (TargetResult | undefined)[] = [];
   const names = targets.map((t) => (t === '-' ? (ctx.stdinFilename ?? '<stdin>') : displayPath(t, ctx.cwd)));
-  let bytes = 0;
+  const keep = new KeepBudget(ctx.keepBytes);
   for (const t of targets) {
     if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
     if (t === '-') {
@@ -199,18 +199,24 @@ export async function lintInProcess(
       results.push({ outcome: await checkParsedFile(file, opts, settings), model: file.model });
       continue;
     }
-    const r = await checkTarget(t, ctx.cwd, opts, settings, true);
-    if ('model' in r && r.model) {
-      bytes += r.model.text.length;
-      if (bytes > (ctx.keepBytes ?? KEEP_TEXT_CHARS)) {
-        release(r.outcome, r.model);
-        delete r.model;
-      }
-    }
-    results.push(r);
+    results.push(keep.apply(await checkTarget(t, ctx.cwd, opts, settings, true)));
   }
   return finishRun({ results, names }, opts, settings);
 }
 
 /** Runs that read no more text than this keep it for positions instead of reading files twice. */
 export const KEEP_TEXT_CHARS = 32 * 1024 * 1024;
+
+/** Keeps the text models of checked files until their texts add up to a budget; lets the later ones go. */
+export class KeepBudget {
+  #chars = 0;
+  constructor(private readonly budget: number = KEEP_TEXT_CHARS) {}
+
+  apply(r: TargetResult): TargetResult {
+    if (!('model' in r) || !r.model) return r;
+    this.#chars += r.model.text.length;
+    if (this.#chars <= this.budget) return r;
+    release(r.outcome, r.model);
+    return { outcome: r.outcome };
+  }
+}

@@ -16,7 +16,7 @@ import { createRunConfig } from '../config/run.js';
 import { RuleSettings, type LintOptions } from '../engine/lint.js';
 import { displayPath, fromBuffer } from '../load/files.js';
 import type { NodeInfo } from '../types.js';
-import { checkParsedFile, checkTarget, finishRun, type RunOutput, type TargetResult } from './pipeline.js';
+import { KeepBudget, checkParsedFile, checkTarget, finishRun, type RunOutput, type TargetResult } from './pipeline.js';
 
 /** Below this many bytes to read, a run stays in one thread: starting workers would cost more than they save. */
 export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
@@ -53,8 +53,9 @@ export function workerScript(): string | undefined {
 }
 
 /**
- * How many workers a run should use: 0 (one thread) for one file, for little text, without a worker script or with
- * `jobs` 1; else `jobs` (or the number of cores), at most one per file. `jobs` above 1 forces workers for any size.
+ * How many threads (this one and workers) should read and check files: 0 (this thread alone) for one file, for
+ * little text, without a worker script or with `jobs` 1; else `jobs` (or the number of cores), at most one per file.
+ * `jobs` above 1 uses workers for any size.
  */
 export function workerCount(targets: readonly string[], jobs: number | undefined): number {
   const files = targets.filter((t) => t !== '-');
@@ -92,63 +93,69 @@ export async function lintInWorkers(
   const settings = new RuleSettings(opts);
   const names = targets.map((t) => (t === '-' ? (setup.stdinFilename ?? '<stdin>') : displayPath(t, setup.cwd)));
   const results: (TargetResult | undefined)[] = new Array(targets.length);
+  const keep = new KeepBudget();
   const stdin = targets.indexOf('-');
   if (stdin !== -1) {
     const file = fromBuffer(await ctx.readStdin(), setup.stdinFilename ?? '<stdin>');
     results[stdin] = { outcome: await checkParsedFile(file, opts, settings), model: file.model };
   }
   const queue = targets.flatMap((t, i) => (t === '-' ? [] : [{ id: i, target: t }]));
+  const late = () => opts.deadline !== undefined && Date.now() > opts.deadline;
   const data: WorkerSetup = { ...setup, targets: [...targets], kubeVersion: opts.kubeVersion!, nodes: plainNodes(opts.nodes), deadline: opts.deadline };
   const workers: Worker[] = [];
+  // This thread checks files too (one thread fewer to start, and its outcomes need no copying): `count` threads in
+  // all. Each worker has up to two batches in hand, so that it never waits for this thread to hand out the next.
+  let outstanding = 0;
+  let mainDone = false;
+  let settle: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  const allDone = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  const finishIfDone = () => {
+    if (mainDone && outstanding === 0) settle!.resolve();
+  };
+  const size = batchSize(queue.length, count);
+  const feed = (w: Worker) => {
+    const jobs = late() ? [] : queue.splice(0, size);
+    if (!jobs.length) return finishIfDone();
+    outstanding++;
+    w.postMessage({ ids: jobs.map((j) => j.id), targets: jobs.map((j) => j.target) } satisfies Request);
+  };
+  // Out of time: stop handing out files and stop waiting; what was not finished is named as not linted.
+  const timer =
+    opts.deadline === undefined
+      ? undefined
+      : setTimeout(() => {
+          queue.length = 0;
+          settle!.resolve();
+        }, Math.max(0, opts.deadline - Date.now()) + 50);
+  timer?.unref();
   try {
-    await new Promise<void>((resolve, reject) => {
-      let busy = 0;
-      let failed = false;
-      const fail = (err: unknown) => {
-        if (failed) return;
-        failed = true;
-        reject(err);
-      };
-      const size = batchSize(queue.length, count);
-      const next = (w: Worker) => {
-        const jobs = opts.deadline !== undefined && Date.now() > opts.deadline ? [] : queue.splice(0, size);
-        if (!jobs.length) {
-          if (busy === 0) resolve();
-          return;
-        }
-        busy++;
-        w.postMessage({ ids: jobs.map((j) => j.id), targets: jobs.map((j) => j.target) } satisfies Request);
-      };
-      // Out of time: stop the workers; what they had not finished is named as not linted.
-      const timer =
-        opts.deadline === undefined
-          ? undefined
-          : setTimeout(() => {
-              queue.length = 0;
-              resolve();
-            }, Math.max(0, opts.deadline - Date.now()) + 50);
-      timer?.unref();
-      for (let i = 0; i < count; i++) {
-        const w = new Worker(workerScript()!, { workerData: data, stdout: false, stderr: false });
-        workers.push(w);
-        w.on('message', (reply: Reply) => {
-          busy--;
-          if ('error' in reply) return fail(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
-          reply.ids.forEach((id, k) => (results[id] = reply.results[k]));
-          next(w);
-          if (busy === 0 && !queue.length) {
-            if (timer) clearTimeout(timer);
-            resolve();
-          }
-        });
-        w.on('error', fail);
-        w.on('exit', (code) => {
-          if (code !== 0) fail(new Error(`a worker thread stopped with exit code ${code}`));
-        });
-        next(w);
-      }
-    });
+    for (let i = 0; i < count - 1; i++) {
+      const w = new Worker(workerScript()!, { workerData: data, stdout: false, stderr: false });
+      workers.push(w);
+      w.on('message', (reply: Reply) => {
+        outstanding--;
+        if ('error' in reply) return settle!.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
+        reply.ids.forEach((id, k) => (results[id] = reply.results[k]));
+        feed(w);
+      });
+      w.on('error', (err) => settle!.reject(err));
+      w.on('exit', (code) => {
+        if (code !== 0) settle!.reject(new Error(`a worker thread stopped with exit code ${code}`));
+      });
+      feed(w);
+      feed(w);
+    }
+    // This thread's share: one file at a time from the same queue, letting the workers' replies in between.
+    while (queue.length && !late()) {
+      const job = queue.shift()!;
+      results[job.id] = keep.apply(await checkTarget(job.target, setup.cwd, opts, settings, true));
+      await new Promise((r) => setImmediate(r));
+    }
+    mainDone = true;
+    finishIfDone();
+    await allDone;
   } finally {
+    if (timer) clearTimeout(timer);
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return finishRun({ results, names }, opts, settings);
