@@ -215,7 +215,10 @@ export class KeepBudget {
   apply(r: TargetResult): TargetResult {
     if (!('model' in r) || !r.model) return r;
     this.#chars += r.model.text.length;
-    if (this.#chars <= this.budget) return r;
+    if (this.#chars <= this.budget) {
+      r.model.trim(); // The text stays; its parses are made again only for the positions still to come.
+      return r;
+    }
     release(r.outcome, r.model);
     return { outcome: r.outcome };
   }

@@ -139,6 +139,18 @@ export class TextModel {
     return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
   }
 
+  /**
+   * Let go of every parse kept so far (the whole file's, the documents parsed on their own, the event trees): they
+   * are made again if asked for. For a model kept after its file was checked, when only a few positions may follow.
+   */
+  trim(): void {
+    this.#docs = undefined;
+    this.#alone.clear();
+    this.#aloneChars = 0;
+    this.#trees.clear();
+    this.#treeChars = 0;
+  }
+
   /** Every document of the file, parsed once (on first use) with the loader's options. Do not modify them. */
   documents(): Document[] {
     if (!this.#docs) {
