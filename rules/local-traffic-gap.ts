@@ -17,9 +17,13 @@ function reasonPath(w: Workload, r: ExclusionReason): Path {
   return r.kind === 'taint' ? w.constraints.tolerationsPath : r.path;
 }
 
+/** The first five names and how many more: a Service in front of many workloads still gets a short message. */
 function names(ws: readonly Workload[]): string {
-  return ws.map((w) => w.manifest.ref.name ?? '(unnamed)').join(', ');
+  return listNames(ws.map((w) => w.manifest.ref.name ?? '(unnamed)'));
 }
+
+/** Workloads described one by one in a finding (as related locations); the rest are counted. */
+const MAX_DESCRIBED = 5;
 
 const rule: Rule = {
   meta: {
@@ -37,7 +41,8 @@ There is **no fallback**: on a node with no local endpoint, connections are drop
 DaemonSets that run on every node.
 
 The rule matches the Service's selector against the Pod templates of the workloads in the same namespace, across
-all files of the run, and reports on the traffic-policy field, with the workload's restriction as related location:
+all files of the run, and reports on the traffic-policy field, with the workload's restriction as related location
+(the first five workloads are described one by one, the rest counted):
 
 - The Service selects only Deployments, StatefulSets, ReplicaSets or bare Pods: they do not run one Pod per node.
 - **With a node inventory** (\`--nodes\`): the finding is exact. It names the nodes where no selected DaemonSet runs
@@ -89,7 +94,7 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
         message: `${svc} has ${field}: Local but selects Pods of ${kinds} ${names(others)}, which ${others.length === 1 ? 'does' : 'do'} not run one Pod per node: ${
           field === 'internalTrafficPolicy' ? 'connections from clients on' : 'traffic arriving at'
         } nodes without such a Pod ${field === 'internalTrafficPolicy' ? 'are' : 'is'} dropped, with no fallback. Put the Service in front of a DaemonSet or use ${field}: Cluster.`,
-        related: others.map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
+        related: others.slice(0, MAX_DESCRIBED).map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
       });
       return;
     }
@@ -102,7 +107,8 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
       const reasons = new Set<string>();
       const related: RelatedReport[] = [];
       const relatedSeen = new Map<RelatedReport['manifest'], Set<string>>();
-      for (const { w, p } of placements) {
+      // Why: the first DaemonSets one by one, the rest counted.
+      for (const { w, p } of placements.slice(0, MAX_DESCRIBED)) {
         // Short reasons of the uncovered nodes, each with the nodes (in order) where it applies.
         const nodesOf = new Map<string, string[]>();
         for (const { n, i } of uncovered) {
@@ -137,7 +143,7 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
       const ds = daemons.length === 1 ? `DaemonSet ${names(daemons)} does not run there` : `none of DaemonSets ${names(daemons)} runs there`;
       ctx.report({
         path,
-        message: `${lead}: ${ds} (${[...reasons].join('; ')}). With ${field}: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use ${field}: Cluster.`,
+        message: `${lead}: ${ds} (${[...reasons].join('; ')}${daemons.length > MAX_DESCRIBED ? `; ${daemons.length - MAX_DESCRIBED} more DaemonSets not described here` : ''}). With ${field}: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use ${field}: Cluster.`,
         related,
       });
       return;
@@ -146,13 +152,17 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
     // No inventory: judge from the templates alone.
     const analyses = daemons.map((w) => ({ w, a: analyzeTemplate(w.template) }));
     if (analyses.some(({ a }) => !a.restricted)) return;
-    const what = analyses.map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`).join(', and ');
+    const what =
+      analyses
+        .slice(0, MAX_DESCRIBED)
+        .map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`)
+        .join(', and ') + (analyses.length > MAX_DESCRIBED ? `, and ${analyses.length - MAX_DESCRIBED} more DaemonSets are restricted too` : '');
     ctx.report({
       path,
       message: `${svc} has ${field}: Local but ${what}: judging from the template alone (no node inventory), ${
         field === 'internalTrafficPolicy' ? 'connections from clients on any other node are' : 'traffic arriving at any other node is'
       } dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use ${field}: Cluster; pass --nodes to see which nodes are affected.`,
-      related: analyses.flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
+      related: analyses.slice(0, MAX_DESCRIBED).flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
     });
   },
 };

@@ -1,6 +1,6 @@
 // Guards against objects the API server rejects (or silently mangles) because they do not match the Kubernetes schema.
 import { definitionOf, explain, loadSchema, loadValidators, type CompiledValidator, type JsonSchemaDocument } from '../src/schema/index.js';
-import type { Manifest, Path, Rule, RunContext, SourceFile } from '../src/types.js';
+import type { Manifest, Path, Rule, RunContext } from '../src/types.js';
 
 interface SchemaState {
   validators: Map<string, Readonly<Record<string, CompiledValidator>>>;
@@ -15,25 +15,12 @@ function stateOf(run: RunContext): SchemaState | undefined {
   return run.cache.get(STATE) as SchemaState | undefined;
 }
 
-const lineStarts = new WeakMap<SourceFile, number[]>();
-
-function offsetsOf(file: SourceFile): number[] {
-  let starts = lineStarts.get(file);
-  if (!starts) {
-    starts = [0];
-    for (let i = file.text.indexOf('\n'); i !== -1; i = file.text.indexOf('\n', i + 1)) starts.push(i + 1);
-    lineStarts.set(file, starts);
-  }
-  return starts;
-}
-
 /** The source text of the value at `path` (single-line values only). */
 function sourceText(m: Manifest, path: Path): string | undefined {
   const r = m.file.locate(m.docIndex, [...m.base, ...path], 'value');
   if (r.line !== r.endLine) return undefined;
-  const start = offsetsOf(m.file)[r.line - 1];
-  if (start === undefined) return undefined;
-  return m.file.text.slice(start + r.column - 1, start + r.endColumn - 1);
+  const model = m.file.model;
+  return m.file.text.slice(model.offsetAt(r.line, r.column), model.offsetAt(r.line, r.endColumn));
 }
 
 function validatorFor(state: SchemaState, m: Manifest): CompiledValidator | undefined {

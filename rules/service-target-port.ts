@@ -1,4 +1,5 @@
 // Guards against Service ports whose targetPort no selected container declares.
+import { listNames } from '../src/k8s/nodes.js';
 import { declaredPorts, type DeclaredPort } from '../src/k8s/ports.js';
 import { selectedWorkloads } from '../src/k8s/run-index.js';
 import { displayName, isRecord } from '../src/k8s/workloads.js';
@@ -28,7 +29,8 @@ all files of the run) whose Pod template the selector matches, and at the ports 
   process that listens on the port without declaring it, so this is only a hint: declare the port, or check for
   a typo.
 
-Services that select nothing in the run are left to \`service-selects-nothing\`.
+Services that select nothing in the run are left to \`service-selects-nothing\`. A Service in front of many workloads
+names the first five (their containers are the related locations) and counts the rest.
 
 Invalid:
 
@@ -46,12 +48,14 @@ spec:
     const selected = selectedWorkloads(ctx.run, ctx.manifest);
     if (!selected.length) return;
     const declared = selected.flatMap((w) => declaredPorts(w.template).map((p) => ({ w, p })));
-    const who = selected.map((w) => `${w.kind} ${w.manifest.ref.name ?? '(unnamed)'}`).join(', ');
+    // However many workloads the Service selects, a finding names the first five and counts the rest.
+    const who = listNames(selected.map((w) => `${w.kind} ${w.manifest.ref.name ?? '(unnamed)'}`));
+    const shown = selected.slice(0, 5);
     const svc = `Service ${displayName(ctx.manifest)}`;
     // Declared names and numbers per protocol, looked up once per Service port (`name/protocol`, `port/protocol`).
     const byName = new Set(declared.map(({ p }) => JSON.stringify([p.name, p.protocol])));
     const byNumber = new Set(declared.map(({ p }) => JSON.stringify([p.containerPort, p.protocol])));
-    const listDeclared = () => (declared.length ? `declared: ${[...new Set(declared.map(({ p }) => describePort(p)))].join(', ')}` : 'no container declares any port');
+    const listDeclared = () => (declared.length ? `declared: ${listNames([...new Set(declared.map(({ p }) => describePort(p)))], 10)}` : 'no container declares any port');
     spec.ports.forEach((port: unknown, i: number) => {
       if (!isRecord(port)) return;
       const protocol = typeof port.protocol === 'string' && port.protocol !== '' ? port.protocol : 'TCP';
@@ -67,7 +71,7 @@ spec:
           message: `${svc} ${label} targets the named port ${target}/${protocol}, but no container of ${who} declares it${
             otherProto ? ` (${otherProto.p.container} declares ${target} with protocol ${otherProto.p.protocol})` : ` (${listDeclared()})`
           }: the Pods get no endpoint for this port and connections to it fail. Use a declared port name or declare ${target} in the container's ports.`,
-          related: selected.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
+          related: shown.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
         });
         return;
       }
@@ -78,7 +82,7 @@ spec:
         path,
         severity: 'info',
         message: `${svc} ${label} sends traffic to container port ${n}/${protocol}, which no container of ${who} declares (${listDeclared()}). It works only if the process listens on ${n} anyway; declare the port or fix the targetPort.`,
-        related: selected.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
+        related: shown.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
       });
     });
   },

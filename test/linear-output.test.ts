@@ -70,7 +70,7 @@ async function run(n: number, nodes?: NodeInfo[]): Promise<{ findings: Finding[]
 describe('rules that compare objects report linearly in the number of objects', () => {
   for (const inventory of [false, true]) {
     it(`findings, related locations and output size double when the colliding objects double (${inventory ? 'with' : 'without'} a node inventory)`, async () => {
-      const sizes = [8, 16, 32, 64];
+      const sizes = [16, 32, 64, 128];
       const results = [];
       for (const n of sizes) results.push(await run(n, inventory ? NODES : undefined));
       const rules = [...results[0]!.byRule.keys()].sort();
@@ -83,7 +83,8 @@ describe('rules that compare objects report linearly in the number of objects', 
           const b = results[k]!.byRule.get(id)!;
           const what = `${id}: ${sizes[k - 1]} → ${sizes[k]} objects`;
           expect(b.findings, `${what}, findings`).toBeLessThanOrEqual(2 * a.findings + 2);
-          expect(b.related, `${what}, related locations`).toBeLessThanOrEqual(2 * a.related + 10);
+          // (+25: a rule that names up to five later objects names fewer near the end of the run.)
+          expect(b.related, `${what}, related locations`).toBeLessThanOrEqual(2 * a.related + 25);
           // Messages name a few objects and count the rest: the text grows no faster than the objects either.
           expect(b.chars, `${what}, output size`).toBeLessThanOrEqual(2.3 * a.chars);
         }

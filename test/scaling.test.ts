@@ -102,7 +102,7 @@ function refReasonPath(w: Workload, r: ExclusionReason): Path {
 }
 
 function refNames(ws: readonly Workload[]): string {
-  return ws.map((w) => w.manifest.ref.name ?? '(unnamed)').join(', ');
+  return listNames(ws.map((w) => w.manifest.ref.name ?? '(unnamed)'));
 }
 
 function refDescribePort(p: DeclaredPort): string {
@@ -159,25 +159,43 @@ const referenceRules: Rule[] = [
       });
     }
     if (self.kind !== 'DaemonSet') return;
+    // Every other workload it collides with, in run order; one finding naming the first five and counting the rest.
+    const colliding: { other: Workload; pairs: { a: HostPortClaim; b: HostPortClaim }[]; shared?: string[] }[] = [];
     for (const other of runWorkloads(ctx.run)) {
       if (other === self) continue;
-      // Report each pair once: on the DaemonSet that comes first, or on the DaemonSet facing a non-DaemonSet.
-      if (other.kind === 'DaemonSet' && other.index < self.index) continue;
       const theirs = refClaimsOf(ctx.run, other);
-      if (!theirs.length) continue;
       const pairs = mine.flatMap((a) => theirs.filter((b) => claimsCollide(a, b) && a.port !== KUBELET_PORT).map((b) => ({ a, b })));
       if (!pairs.length) continue;
       const shared = refSharedNodes(ctx.run, self, other);
       if (shared ? shared.length === 0 : !templatesMayShareNode(self.template, other.template)) continue;
-      const where = shared ? `on ${listNames(shared)}` : 'on the nodes they can share (judged from their node restrictions; no node inventory)';
-      const otherName = `${other.kind} ${displayName(other.manifest)}`;
-      const ports = pairs.map(({ a }) => `${a.port}/${a.protocol}`);
-      ctx.report({
-        path: pairs[0]!.a.path,
-        message: `${name} and ${otherName} both claim host port ${[...new Set(ports)].join(', ')} ${where}: only one Pod per node can bind it, so the other stays Pending or crash-loops there. Move one of them to another port.`,
-        related: pairs.map(({ b }) => ({ manifest: other.manifest, path: b.path, message: `${otherName} claims ${describeClaim(b)}` })),
-      });
+      colliding.push({ other, pairs, ...(shared ? { shared } : {}) });
     }
+    if (!colliding.length) return;
+    const collidingPorts = new Set(colliding.flatMap((c) => c.pairs.map(({ a }) => `${a.port}/${a.protocol}`)));
+    const ports = [...new Set(mine.map((c) => `${c.port}/${c.protocol}`))].filter((p) => collidingPorts.has(p));
+    const path = mine.find((c) => c.port !== KUBELET_PORT && collidingPorts.has(`${c.port}/${c.protocol}`))!.path;
+    const label = (w: Workload) => `${w.kind} ${displayName(w.manifest)}`;
+    const shown = colliding.slice(0, 5);
+    const related = shown.flatMap((c) =>
+      c.pairs.map(({ b }) => ({ manifest: c.other.manifest, path: b.path, message: `${label(c.other)} claims ${describeClaim(b)}${colliding.length > 1 && c.shared ? ` (nodes in common: ${listNames(c.shared)})` : ''}` })),
+    );
+    const one = colliding[0]!;
+    if (colliding.length === 1) {
+      const where = one.shared ? `on ${listNames(one.shared)}` : 'on the nodes they can share (judged from their node restrictions; no node inventory)';
+      ctx.report({
+        path,
+        message: `${name} and ${label(one.other)} both claim host port ${ports.join(', ')} ${where}: only one Pod per node can bind it, so the other stays Pending or crash-loops there. Move one of them to another port.`,
+        related,
+      });
+      return;
+    }
+    const others = `${shown.map((c) => label(c.other)).join(', ')}${colliding.length > 5 ? ` and ${colliding.length - 5} more` : ''}`;
+    const where = one.shared ? 'that run on some of its nodes (see the nodes in common below)' : 'that can share a node with it (judged from their node restrictions; no node inventory)';
+    ctx.report({
+      path,
+      message: `${name} claims host port ${ports.join(', ')}, and so do ${colliding.length} other workloads ${where}: ${others}. Only one Pod per node can bind a port, so on every node they share all but one of them stay Pending or crash-loop. Give each workload its own port.`,
+      related,
+    });
   },
   },
   {
@@ -222,9 +240,11 @@ const referenceRules: Rule[] = [
     const selected = refSelectedWorkloads(ctx.run, ctx.manifest);
     if (!selected.length) return;
     const declared = selected.flatMap((w) => declaredPorts(w.template).map((p) => ({ w, p })));
-    const who = selected.map((w) => `${w.kind} ${w.manifest.ref.name ?? '(unnamed)'}`).join(', ');
+    // However many workloads the Service selects, a finding names the first five and counts the rest.
+    const who = listNames(selected.map((w) => `${w.kind} ${w.manifest.ref.name ?? '(unnamed)'}`));
+    const shown = selected.slice(0, 5);
     const svc = `Service ${displayName(ctx.manifest)}`;
-    const listDeclared = () => (declared.length ? `declared: ${[...new Set(declared.map(({ p }) => refDescribePort(p)))].join(', ')}` : 'no container declares any port');
+    const listDeclared = () => (declared.length ? `declared: ${listNames([...new Set(declared.map(({ p }) => refDescribePort(p)))], 10)}` : 'no container declares any port');
     spec.ports.forEach((port: unknown, i: number) => {
       if (!isRecord(port)) return;
       const protocol = typeof port.protocol === 'string' && port.protocol !== '' ? port.protocol : 'TCP';
@@ -240,7 +260,7 @@ const referenceRules: Rule[] = [
           message: `${svc} ${label} targets the named port ${target}/${protocol}, but no container of ${who} declares it${
             otherProto ? ` (${otherProto.p.container} declares ${target} with protocol ${otherProto.p.protocol})` : ` (${listDeclared()})`
           }: the Pods get no endpoint for this port and connections to it fail. Use a declared port name or declare ${target} in the container's ports.`,
-          related: selected.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
+          related: shown.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
         });
         return;
       }
@@ -251,7 +271,7 @@ const referenceRules: Rule[] = [
         path,
         severity: 'info',
         message: `${svc} ${label} sends traffic to container port ${n}/${protocol}, which no container of ${who} declares (${listDeclared()}). It works only if the process listens on ${n} anyway; declare the port or fix the targetPort.`,
-        related: selected.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
+        related: shown.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
       });
     });
   },
@@ -277,7 +297,7 @@ const referenceRules: Rule[] = [
         message: `${svc} has ${field}: Local but selects Pods of ${kinds} ${refNames(others)}, which ${others.length === 1 ? 'does' : 'do'} not run one Pod per node: ${
           field === 'internalTrafficPolicy' ? 'connections from clients on' : 'traffic arriving at'
         } nodes without such a Pod ${field === 'internalTrafficPolicy' ? 'are' : 'is'} dropped, with no fallback. Put the Service in front of a DaemonSet or use ${field}: Cluster.`,
-        related: others.map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
+        related: others.slice(0, 5).map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
       });
       return;
     }
@@ -289,7 +309,7 @@ const referenceRules: Rule[] = [
       if (!uncovered.length) return;
       const reasons: string[] = [];
       const related: RelatedReport[] = [];
-      for (const { w, p } of placements) {
+      for (const { w, p } of placements.slice(0, 5)) {
         for (const { i } of uncovered) {
           for (const r of p[i]!.reasons) {
             const short = describeReasonShort(r);
@@ -310,7 +330,7 @@ const referenceRules: Rule[] = [
       const ds = daemons.length === 1 ? `DaemonSet ${refNames(daemons)} does not run there` : `none of DaemonSets ${refNames(daemons)} runs there`;
       ctx.report({
         path,
-        message: `${lead}: ${ds} (${reasons.join('; ')}). With ${field}: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use ${field}: Cluster.`,
+        message: `${lead}: ${ds} (${reasons.join('; ')}${daemons.length > 5 ? `; ${daemons.length - 5} more DaemonSets not described here` : ''}). With ${field}: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use ${field}: Cluster.`,
         related,
       });
       return;
@@ -319,13 +339,17 @@ const referenceRules: Rule[] = [
     // No inventory: judge from the templates alone.
     const analyses = daemons.map((w) => ({ w, a: analyzeTemplate(w.template) }));
     if (analyses.some(({ a }) => !a.restricted)) return;
-    const what = analyses.map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`).join(', and ');
+    const what =
+      analyses
+        .slice(0, 5)
+        .map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`)
+        .join(', and ') + (analyses.length > 5 ? `, and ${analyses.length - 5} more DaemonSets are restricted too` : '');
     ctx.report({
       path,
       message: `${svc} has ${field}: Local but ${what}: judging from the template alone (no node inventory), ${
         field === 'internalTrafficPolicy' ? 'connections from clients on any other node are' : 'traffic arriving at any other node is'
       } dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use ${field}: Cluster; pass --nodes to see which nodes are affected.`,
-      related: analyses.flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
+      related: analyses.slice(0, 5).flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
     });
   },
   },
