@@ -192,6 +192,7 @@ export async function lintInProcess(
   const results: (TargetResult | undefined)[] = [];
   const names = targets.map((t) => (t === '-' ? (ctx.stdinFilename ?? '<stdin>') : displayPath(t, ctx.cwd)));
   const keep = new KeepBudget(ctx.keepBytes);
+  const strings = new StringPool();
   for (const t of targets) {
     if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
     if (t === '-') {
@@ -199,9 +200,47 @@ export async function lintInProcess(
       results.push({ outcome: await checkParsedFile(file, opts, settings), model: file.model });
       continue;
     }
-    results.push(keep.apply(await checkTarget(t, ctx.cwd, opts, settings, true)));
+    const r = keep.apply(await checkTarget(t, ctx.cwd, opts, settings, true));
+    if ('outcome' in r) strings.outcome(r.outcome);
+    results.push(r);
   }
   return finishRun({ results, names }, opts, settings);
+}
+
+/**
+ * One copy of each short string of the outcomes of a run (kinds, API versions, namespaces, label keys and values,
+ * port names …): views that arrive from worker threads are copies whose strings are all distinct, and a large run
+ * keeps hundreds of thousands of them until its end.
+ */
+export class StringPool {
+  #pool = new Map<string, string>();
+
+  share(v: unknown): unknown {
+    if (typeof v === 'string') {
+      if (v.length > 64) return v;
+      const s = this.#pool.get(v);
+      if (s !== undefined) return s;
+      this.#pool.set(v, v);
+      return v;
+    }
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) v[i] = this.share(v[i]);
+    } else if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) o[k] = this.share(o[k]);
+    }
+    return v;
+  }
+
+  /** Share the strings of an outcome's views, and rebuild each object's reference from its view's strings. */
+  outcome(o: FileOutcome): FileOutcome {
+    for (const x of o.objects) {
+      x.object = this.share(x.object) as Record<string, any>;
+      x.ref = this.share(x.ref) as ObjectRef;
+      x.namespace = this.share(x.namespace) as string;
+    }
+    return o;
+  }
 }
 
 /** Runs that read no more text than this keep it for positions instead of reading files twice. */

@@ -16,7 +16,7 @@ import { createRunConfig } from '../config/run.js';
 import { RuleSettings, type LintOptions } from '../engine/lint.js';
 import { displayPath, fromBuffer } from '../load/files.js';
 import type { NodeInfo } from '../types.js';
-import { KeepBudget, checkParsedFile, checkTarget, finishRun, type RunOutput, type TargetResult } from './pipeline.js';
+import { KeepBudget, StringPool, checkParsedFile, checkTarget, finishRun, type RunOutput, type TargetResult } from './pipeline.js';
 
 /** Below this many bytes to read, a run stays in one thread: starting workers would cost more than they save. */
 export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
@@ -94,6 +94,7 @@ export async function lintInWorkers(
   const names = targets.map((t) => (t === '-' ? (setup.stdinFilename ?? '<stdin>') : displayPath(t, setup.cwd)));
   const results: (TargetResult | undefined)[] = new Array(targets.length);
   const keep = new KeepBudget();
+  const strings = new StringPool();
   const stdin = targets.indexOf('-');
   if (stdin !== -1) {
     const file = fromBuffer(await ctx.readStdin(), setup.stdinFilename ?? '<stdin>');
@@ -135,7 +136,11 @@ export async function lintInWorkers(
       w.on('message', (reply: Reply) => {
         outstanding--;
         if ('error' in reply) return settle!.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
-        reply.ids.forEach((id, k) => (results[id] = reply.results[k]));
+        reply.ids.forEach((id, k) => {
+          const r = reply.results[k]!;
+          if ('outcome' in r) strings.outcome(r.outcome);
+          results[id] = r;
+        });
         feed(w);
       });
       w.on('error', (err) => settle!.reject(err));
@@ -148,7 +153,9 @@ export async function lintInWorkers(
     // This thread's share: one file at a time from the same queue, letting the workers' replies in between.
     while (queue.length && !late()) {
       const job = queue.shift()!;
-      results[job.id] = keep.apply(await checkTarget(job.target, setup.cwd, opts, settings, true));
+      const r = keep.apply(await checkTarget(job.target, setup.cwd, opts, settings, true));
+      if ('outcome' in r) strings.outcome(r.outcome);
+      results[job.id] = r;
       await new Promise((r) => setImmediate(r));
     }
     mainDone = true;
