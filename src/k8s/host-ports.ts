@@ -35,6 +35,7 @@ interface Group {
 }
 
 interface Index {
+  /** Workloads with at least one claim (other than on the excluded port), and their claims. */
   claims: Map<Workload, HostPortClaim[]>;
   /** Port/protocol → groups with a claim on it (each group once per port). */
   byPort: Map<string, Group[]>;
@@ -56,8 +57,8 @@ function index(run: RunContext, excludedPort: number | undefined): Index {
   const bySignature = new Map<string, Group>();
   for (const w of runWorkloads(run)) {
     const claims = hostPortClaims(w.template).filter((c) => c.port !== excludedPort);
+    if (!claims.length) continue; // Most workloads claim no host port: nothing is kept for them.
     ix.claims.set(w, claims);
-    if (!claims.length) continue;
     const placements = placementsOf(run, w);
     const where = placements ? placements.map((p) => (p.runs ? '1' : '0')).join('') : nodeSharingKey(w.constraints);
     const what = claims.map((c) => `${claimKey(c)}@${wildcard(c.hostIP) ? '*' : c.hostIP}`).sort();
