@@ -231,6 +231,32 @@ if (!results.kubeconform) console.log('kubeconform: not on the PATH (the benchma
 console.log('(wall ratios are the targets; cpu ratios say the same without the noise of other processes on the machine)');
 console.log(`\nmachine: ${results.machine.nproc} cores, ${results.machine.cpu}, Node ${results.machine.node}; medians of ${RUNS} rounds`);
 
+// The same numbers as Markdown tables, for the README's performance section and bench/README.md.
+{
+  const n = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+  const mb = (b) => (b < 1e5 ? n(b / 1e6, 3) : n(b / 1e6, b < 1e7 ? 2 : 1));
+  const md = [
+    `Measured ${results.machine.date} (\`npm run bench\`${quick ? ' --quick' : ''}): ${results.machine.nproc} cores, ${results.machine.cpu}, ${results.machine.memGB} GB, Node ${results.machine.node}; medians of ${RUNS} rounds (3 for 20,000 documents, 1 for 200,000).`,
+    '',
+    '| corpus | files | MB | wall s | CPU s | peak RSS MB | js-yaml wall s | js-yaml CPU s | wall ratio | CPU ratio |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const k of sizes) {
+    const c = results.corpora[k];
+    md.push(`| ${k.toLocaleString('en')} document${k === 1 ? '' : 's'} | ${c.files.toLocaleString('en')} | ${mb(c.bytes)} | ${n(c.wall)} | ${n(c.cpu)} | ${n(c.rss, 0)} | ${c.jsyaml ? n(c.jsyaml.wall) : ''} | ${c.jsyaml ? n(c.jsyaml.cpu) : ''} | ${c.ratio ? n(c.ratio) : ''} | ${c.cpuRatio && c.jsyaml ? n(c.cpuRatio) : ''} |`);
+  }
+  md.push(`| \`node -e 0\` | | | ${n(results.node.wall)} | ${n(results.node.cpu)} | ${n(results.node.rss, 0)} | | | | |`);
+  for (const [k, c] of Object.entries(results.agents)) {
+    md.push(`| agents, ${Number(k).toLocaleString('en')} documents | ${c.files} | ${mb(c.bytes)} | ${n(c.wall)} | ${n(c.cpu)} | ${n(c.rss, 0)} | ${n(c.jsyaml.wall)} | ${n(c.jsyaml.cpu)} | ${n(c.ratio)} | ${n(c.cpuRatio)} |`);
+    if (c.oneThread) md.push(`| agents, ${Number(k).toLocaleString('en')} documents, \`--jobs 1\` | ${c.files} | ${mb(c.bytes)} | ${n(c.oneThread.wall)} | ${n(c.oneThread.cpu)} | ${n(c.oneThread.rss, 0)} | | | | |`);
+  }
+  if (results.kubeconform) md.push(`| kubeconform, agents 2,000 | 1 | | ${n(results.kubeconform.wall)} | ${n(results.kubeconform.cpu)} | ${n(results.kubeconform.rss, 0)} | | | | |`);
+  md.push('', '| check | value | target | |', '|---|---|---|---|');
+  for (const c of checks) md.push(`| ${c.id}: ${c.what} | ${n(c.value)}${c.unit} | ${c.exact ? '=' : c.higherIsBetter ? '>=' : '<='} ${n(c.target)}${c.unit} | ${c.status} |`);
+  mkdirSync(CORPORA, { recursive: true });
+  writeFileSync(join(CORPORA, quick ? 'table-quick.md' : 'table.md'), md.join('\n') + '\n');
+}
+
 const outFile = quick ? join(CORPORA, 'results-quick.json') : join(HERE, 'results.json');
 writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
 console.log(`written to ${outFile.slice(ROOT.length + 1)}`);
