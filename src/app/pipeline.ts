@@ -201,7 +201,8 @@ export async function lintInProcess(
       continue;
     }
     const r = keep.apply(await checkTarget(t, ctx.cwd, opts, settings, true));
-    if ('outcome' in r) strings.outcome(r.outcome);
+    // A run too small to outgrow the text budget is not worth the walk over every view.
+    if (keep.exhausted && 'outcome' in r) strings.outcome(r.outcome);
     results.push(r);
   }
   return finishRun({ results, names }, opts, settings);
@@ -250,6 +251,11 @@ export const KEEP_TEXT_CHARS = 32 * 1024 * 1024;
 export class KeepBudget {
   #chars = 0;
   constructor(private readonly budget: number = KEEP_TEXT_CHARS) {}
+
+  /** True once the run has read more text than the budget (a large run). */
+  get exhausted(): boolean {
+    return this.#chars > this.budget;
+  }
 
   apply(r: TargetResult): TargetResult {
     if (!('model' in r) || !r.model) return r;
