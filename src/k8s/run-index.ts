@@ -43,8 +43,8 @@ interface RunIndex {
   workloads: Workload[];
   byManifest: Map<Manifest, Workload>;
   namespaces: Map<string, LabelIndex>;
-  /** Every workload of the run, across namespaces. */
-  all: LabelIndex;
+  /** Every workload of the run, across namespaces (built on first use: one rule needs it, for a hint). */
+  all?: LabelIndex;
   /** `selectedWorkloads` per Service (two rules ask for the same Service). */
   selected: Map<Manifest, Workload[]>;
 }
@@ -110,7 +110,7 @@ class RunWorkload implements Workload {
 function runIndex(run: RunContext): RunIndex {
   const cached = run.cache.get(INDEX_KEY) as RunIndex | undefined;
   if (cached) return cached;
-  const ix: RunIndex = { workloads: [], byManifest: new Map(), namespaces: new Map(), all: emptyLabelIndex(), selected: new Map() };
+  const ix: RunIndex = { workloads: [], byManifest: new Map(), namespaces: new Map(), selected: new Map() };
   run.manifests.forEach((manifest, index) => {
     const template = podTemplate(manifest);
     if (!template) return;
@@ -122,7 +122,6 @@ function runIndex(run: RunContext): RunIndex {
     let ns = ix.namespaces.get(w.namespace);
     if (!ns) ix.namespaces.set(w.namespace, (ns = emptyLabelIndex()));
     addToLabelIndex(ns, w);
-    addToLabelIndex(ix.all, w);
   });
   run.cache.set(INDEX_KEY, ix);
   return ix;
@@ -144,7 +143,12 @@ export function namespaceIndex(run: RunContext, namespace: string): LabelIndex {
 
 /** The workloads of the whole run with their label indexes. */
 export function runLabelIndex(run: RunContext): LabelIndex {
-  return runIndex(run).all;
+  const ix = runIndex(run);
+  if (!ix.all) {
+    ix.all = emptyLabelIndex();
+    for (const w of ix.workloads) addToLabelIndex(ix.all, w);
+  }
+  return ix.all;
 }
 
 export function workloadsInNamespace(run: RunContext, namespace: string): Workload[] {
