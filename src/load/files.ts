@@ -262,13 +262,17 @@ function tooLarge(display: string, abs: string | undefined, limit: number, bytes
  * Read at most `limit + 1` bytes: enough to tell that a file is over the limit without reading all of it. Reads
  * devices, pipes and files that grow while being read as safely as regular files.
  */
-function readAtMost(abs: string, limit: number): Buffer {
+function readAtMost(abs: string, limit: number, sizeHint?: number): Buffer {
   const fd = openSync(abs, 'r');
   try {
     const chunks: Buffer[] = [];
     let total = 0;
+    // The first read is sized for the file as stat saw it (plus one byte, to see the end): a 1 MiB buffer for every
+    // small manifest made a run of thousands of files allocate gigabytes.
+    let next = sizeHint === undefined ? 1 << 20 : Math.max(sizeHint + 1, 4096);
     while (total <= limit) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
+      const chunk = Buffer.allocUnsafe(Math.min(next, 1 << 20, limit + 1 - total));
+      next = 1 << 20;
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
@@ -292,7 +296,7 @@ export function loadFile(abs: string, cwd: string, maxBytes: number = MAX_FILE_B
     if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
     if (st.isSocket()) throw Object.assign(new Error('socket'), { code: 'ENXIO' });
     if (st.isFile() && st.size > maxBytes) return tooLarge(display, abs, maxBytes, st.size);
-    buf = readAtMost(abs, maxBytes);
+    buf = readAtMost(abs, maxBytes, st.isFile() ? st.size : undefined);
   } catch (err) {
     throw new PathError(`cannot read ${display}: ${describeFsError(err)}`);
   }
