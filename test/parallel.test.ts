@@ -52,6 +52,26 @@ describe('the same result with and without worker threads', () => {
     }
   });
 
+  it('with a node inventory too', () => {
+    const nodes = workdir({
+      'nodes.yaml': [
+        'apiVersion: v1',
+        'kind: List',
+        'items:',
+        '  - {apiVersion: v1, kind: Node, metadata: {name: n1, labels: {zone: z1}}}',
+        '  - {apiVersion: v1, kind: Node, metadata: {name: n2, labels: {zone: z2}}}',
+        '  - {apiVersion: v1, kind: Node, metadata: {name: n3, labels: {zone: z1}}, spec: {taints: [{key: dedicated, value: x, effect: NoSchedule}]}}',
+        '',
+      ].join('\n'),
+    });
+    const args = ['--no-color', '-f', 'json', '--nodes', join(nodes, 'nodes.yaml'), '.'];
+    const one = runCli(['--jobs', '1', ...args], { cwd: dir });
+    const two = runCli(['--jobs', '2', ...args], { cwd: dir });
+    expect(one.stderr).toBe('');
+    expect(two.stdout).toBe(one.stdout);
+    expect(JSON.parse(one.stdout).findings.some((f: { message: string }) => /\bn[123]\b/.test(f.message))).toBe(true);
+  });
+
   it('SARIF (with suppressed findings) is identical too', () => {
     const one = runCli(['-f', 'sarif', '--jobs', '1', '.'], { cwd: dir });
     const two = runCli(['-f', 'sarif', '--jobs', '2', '.'], { cwd: dir });
