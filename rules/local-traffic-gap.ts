@@ -1,6 +1,6 @@
 // Guards against node-local Services whose Pods do not run on every node: clients there lose the Service.
 import { describeReasonShort, listNames, analyzeTemplate, type ExclusionReason } from '../src/k8s/nodes.js';
-import { placementsOf, selectedWorkloads, type Workload } from '../src/k8s/run-index.js';
+import { perSelection, placementsOf, sharedSelection, type Workload } from '../src/k8s/run-index.js';
 import { displayName, isRecord } from '../src/k8s/workloads.js';
 import type { Path, RelatedReport, Rule } from '../src/types.js';
 
@@ -21,6 +21,10 @@ function reasonPath(w: Workload, r: ExclusionReason): Path {
 function names(ws: readonly Workload[]): string {
   return listNames(ws.map((w) => w.manifest.ref.name ?? '(unnamed)'));
 }
+
+const KINDS_KEY = 'local-traffic-gap:kinds';
+const GAPS_KEY = 'local-traffic-gap:gaps';
+const ANALYSES_KEY = 'local-traffic-gap:analyses';
 
 /** Workloads described one by one in a finding (as related locations); the rest are counted. */
 const MAX_DESCRIBED = 5;
@@ -80,18 +84,22 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
     if (!isRecord(spec)) return;
     const field = policyField(spec);
     if (!field) return;
-    const selected = selectedWorkloads(ctx.run, ctx.manifest);
+    const selected = sharedSelection(ctx.run, ctx.manifest);
     if (!selected.length) return;
     const svc = `Service ${displayName(ctx.manifest)}`;
     const path = ['spec', field];
-    const daemons = selected.filter((w) => w.kind === 'DaemonSet');
-    const others = selected.filter((w) => w.kind !== 'DaemonSet');
+    // Everything below depends on the selection only: worked out once for all Services with the same selector.
+    const { daemons, others, daemonNames, otherNames, otherKinds } = perSelection(ctx.run, KINDS_KEY, selected, () => {
+      const daemons = selected.filter((w) => w.kind === 'DaemonSet');
+      const others = selected.filter((w) => w.kind !== 'DaemonSet');
+      return { daemons, others, daemonNames: names(daemons), otherNames: names(others), otherKinds: [...new Set(others.map((w) => w.kind))].join('/') };
+    });
 
     if (!daemons.length) {
-      const kinds = [...new Set(others.map((w) => w.kind))].join('/');
+      const kinds = otherKinds;
       ctx.report({
         path,
-        message: `${svc} has ${field}: Local but selects Pods of ${kinds} ${names(others)}, which ${others.length === 1 ? 'does' : 'do'} not run one Pod per node: ${
+        message: `${svc} has ${field}: Local but selects Pods of ${kinds} ${otherNames}, which ${others.length === 1 ? 'does' : 'do'} not run one Pod per node: ${
           field === 'internalTrafficPolicy' ? 'connections from clients on' : 'traffic arriving at'
         } nodes without such a Pod ${field === 'internalTrafficPolicy' ? 'are' : 'is'} dropped, with no fallback. Put the Service in front of a DaemonSet or use ${field}: Cluster.`,
         related: others.slice(0, MAX_DESCRIBED).map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
@@ -101,46 +109,49 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
 
     const nodes = ctx.run.nodes;
     if (nodes && nodes.length) {
-      const placements = daemons.map((w) => ({ w, p: placementsOf(ctx.run, w)! }));
-      const uncovered = nodes.map((n, i) => ({ n, i })).filter(({ i }) => placements.every(({ p }) => !p[i]!.runs));
+      const { uncovered, reasons, related } = perSelection(ctx.run, GAPS_KEY, selected, () => {
+        const placements = daemons.map((w) => ({ w, p: placementsOf(ctx.run, w)! }));
+        const uncovered = nodes.map((n, i) => ({ n, i })).filter(({ i }) => placements.every(({ p }) => !p[i]!.runs));
+        const reasons = new Set<string>();
+        const related: RelatedReport[] = [];
+        const relatedSeen = new Map<RelatedReport['manifest'], Set<string>>();
+        // Why: the first DaemonSets one by one, the rest counted.
+        for (const { w, p } of placements.slice(0, MAX_DESCRIBED)) {
+          // Short reasons of the uncovered nodes, each with the nodes (in order) where it applies.
+          const nodesOf = new Map<string, string[]>();
+          for (const { n, i } of uncovered) {
+            const here = new Set<string>();
+            for (const r of p[i]!.reasons) {
+              const short = describeReasonShort(r);
+              if (here.has(short)) continue;
+              here.add(short);
+              const list = nodesOf.get(short);
+              if (list) list.push(n.name);
+              else nodesOf.set(short, [n.name]);
+            }
+          }
+          for (const { i } of uncovered) {
+            for (const r of p[i]!.reasons) {
+              const short = describeReasonShort(r);
+              reasons.add(daemons.length > 1 ? `${w.manifest.ref.name}: ${short}` : short);
+              const message = `DaemonSet ${w.manifest.ref.name}: ${short} (${listNames(nodesOf.get(short)!)})`;
+              let seen = relatedSeen.get(w.manifest);
+              if (!seen) relatedSeen.set(w.manifest, (seen = new Set()));
+              if (seen.has(message)) continue;
+              seen.add(message);
+              related.push({ manifest: w.manifest, path: reasonPath(w, r), message });
+            }
+          }
+        }
+        return { uncovered, reasons, related };
+      });
       if (!uncovered.length) return;
-      const reasons = new Set<string>();
-      const related: RelatedReport[] = [];
-      const relatedSeen = new Map<RelatedReport['manifest'], Set<string>>();
-      // Why: the first DaemonSets one by one, the rest counted.
-      for (const { w, p } of placements.slice(0, MAX_DESCRIBED)) {
-        // Short reasons of the uncovered nodes, each with the nodes (in order) where it applies.
-        const nodesOf = new Map<string, string[]>();
-        for (const { n, i } of uncovered) {
-          const here = new Set<string>();
-          for (const r of p[i]!.reasons) {
-            const short = describeReasonShort(r);
-            if (here.has(short)) continue;
-            here.add(short);
-            const list = nodesOf.get(short);
-            if (list) list.push(n.name);
-            else nodesOf.set(short, [n.name]);
-          }
-        }
-        for (const { i } of uncovered) {
-          for (const r of p[i]!.reasons) {
-            const short = describeReasonShort(r);
-            reasons.add(daemons.length > 1 ? `${w.manifest.ref.name}: ${short}` : short);
-            const message = `DaemonSet ${w.manifest.ref.name}: ${short} (${listNames(nodesOf.get(short)!)})`;
-            let seen = relatedSeen.get(w.manifest);
-            if (!seen) relatedSeen.set(w.manifest, (seen = new Set()));
-            if (seen.has(message)) continue;
-            seen.add(message);
-            related.push({ manifest: w.manifest, path: reasonPath(w, r), message });
-          }
-        }
-      }
       const where = listNames(uncovered.map(({ n }) => n.name));
       const lead =
         field === 'internalTrafficPolicy'
           ? `Connections from ${where} to ${svc} are dropped`
           : `External traffic arriving at ${where} for ${svc} is dropped`;
-      const ds = daemons.length === 1 ? `DaemonSet ${names(daemons)} does not run there` : `none of DaemonSets ${names(daemons)} runs there`;
+      const ds = daemons.length === 1 ? `DaemonSet ${daemonNames} does not run there` : `none of DaemonSets ${daemonNames} runs there`;
       ctx.report({
         path,
         message: `${lead}: ${ds} (${[...reasons].join('; ')}${daemons.length > MAX_DESCRIBED ? `; ${daemons.length - MAX_DESCRIBED} more DaemonSets not described here` : ''}). With ${field}: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use ${field}: Cluster.`,
@@ -150,8 +161,11 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
     }
 
     // No inventory: judge from the templates alone.
-    const analyses = daemons.map((w) => ({ w, a: analyzeTemplate(w.template) }));
-    if (analyses.some(({ a }) => !a.restricted)) return;
+    const { analyses, everyRestricted } = perSelection(ctx.run, ANALYSES_KEY, selected, () => {
+      const analyses = daemons.map((w) => ({ w, a: analyzeTemplate(w.template) }));
+      return { analyses, everyRestricted: analyses.every(({ a }) => a.restricted) };
+    });
+    if (!everyRestricted) return;
     const what =
       analyses
         .slice(0, MAX_DESCRIBED)
