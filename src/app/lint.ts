@@ -6,8 +6,10 @@ import { basename, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintOptions, type LintResult } from '../engine/lint.js';
+import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
 import type { Finding, NodeInfo, Severity, SourceFile } from '../types.js';
+import { withinDeadline } from './deadline.js';
 import { UsageError } from './errors.js';
 
 export { UsageError } from './errors.js';
@@ -30,6 +32,7 @@ export async function loadInputs(
   positionals: string[],
   opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer> },
 ): Promise<{ files: SourceFile[]; readErrors: string[] }> {
+  beginRun();
   const walkErrors: string[] = [];
   const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors), opts);
   return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors] };
@@ -38,7 +41,7 @@ export async function loadInputs(
 /** Read expanded targets (absolute paths, `-` for stdin) into SourceFiles. */
 export async function loadTargets(
   targets: readonly string[],
-  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer>; deadline?: number },
+  opts: { cwd: string; stdinFilename?: string; readStdin: (deadline?: number) => Promise<Buffer>; deadline?: number },
 ): Promise<{ files: SourceFile[]; readErrors: string[]; unfinished?: string[] }> {
   const files: SourceFile[] = [];
   const readErrors: string[] = [];
@@ -49,12 +52,14 @@ export async function loadTargets(
       return { files, readErrors, unfinished };
     }
     if (t === '-') {
-      const buf = await opts.readStdin();
+      // Bounded by the deadline too: a writer that never closes stdin does not hang the run.
+      const buf = await withinDeadline(opts.readStdin(opts.deadline), opts.deadline);
+      if (!buf) return { files, readErrors, unfinished: targets.slice(i).map((x) => (x === '-' ? (opts.stdinFilename ?? '<stdin>') : displayPath(x, opts.cwd))) };
       files.push(fromBuffer(buf, opts.stdinFilename ?? '<stdin>'));
       continue;
     }
     try {
-      files.push(loadFile(t, opts.cwd));
+      files.push(loadFile(t, opts.cwd, { deadline: opts.deadline }));
     } catch (err) {
       if (err instanceof PathError) readErrors.push(err.message);
       else throw err;
@@ -63,11 +68,11 @@ export async function loadTargets(
   return { files, readErrors };
 }
 
-export async function loadNodes(paths: string[] | undefined, cwd: string): Promise<NodeInfo[] | undefined> {
+export async function loadNodes(paths: string[] | undefined, cwd: string, deadline?: number): Promise<NodeInfo[] | undefined> {
   if (!paths?.length) return undefined;
   const { loadInventory, InventoryError } = await import('../load/inventory.js');
   try {
-    return loadInventory(paths, cwd);
+    return loadInventory(paths, cwd, deadline);
   } catch (err) {
     if (err instanceof InventoryError || err instanceof PathError) throw new UsageError(err.message);
     throw err;
@@ -78,13 +83,18 @@ export interface LintPathsOptions {
   paths: string[];
   cwd: string;
   stdinFilename?: string;
-  readStdin: () => Promise<Buffer>;
+  readStdin: (deadline?: number) => Promise<Buffer>;
   /** Node inventory files (`--nodes`). */
   nodes?: string[];
   /** `--kube-version`; the newest bundled version when absent. */
   kubeVersion?: string;
   /** `--config FILE` instead of discovering `.daemonlint.yaml` files. */
   config?: string;
+  /**
+   * The config file was named by the user on the command line (the CLI's `--config`), so it may extend files and name
+   * inventories outside its repository. The GitHub Action's `config` input names a file of the repository: not trusted.
+   */
+  trustConfig?: boolean;
   /** `--no-config`. */
   noConfig?: boolean;
   /** `--baseline FILE`: findings recorded there are suppressed. */
@@ -119,6 +129,8 @@ export interface LintPathsResult {
   relint: (files: SourceFile[]) => Promise<RunOutcome>;
   /** Files not read or not fully linted within `timeout` (display paths); their findings are left out. */
   unfinished: string[];
+  /** The run's deadline (`Date.now()` value) from `timeout`, for work done after the lint (fixes, writes). */
+  deadline?: number;
 }
 
 /** One lint of a set of files with a run's settings. */
@@ -135,18 +147,20 @@ export interface RunOutcome {
  */
 export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult> {
   const deadline = opts.timeout === undefined ? undefined : Date.now() + opts.timeout * 1000;
+  // Every file read from here on is an input of the run: the writer never overwrites one.
+  beginRun();
   try {
     // Unreadable directories are reported (exit 2) while everything else is still linted.
     const walkErrors: string[] = [];
     const targets = expandPaths(opts.paths, opts.cwd, walkErrors);
     const { createRunConfig } = await import('../config/run.js');
     const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
-    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
+    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
     const kubeVersion = await resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
-    const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd);
+    const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd, deadline);
     // Config files and the baseline are daemonlint's own files, not manifests.
     const lintTargets = targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t)));
-    const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd) })) : undefined;
+    const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd, deadline) })) : undefined;
     const withBaseline = (r: RunOutcome): RunOutcome => {
       if (!baseline) return r;
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
@@ -154,7 +168,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     };
     const lintOptions: LintOptions = { rules: allRules, nodes, kubeVersion, ...config.lintOptions, deadline };
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => withBaseline(await lintAsync(fs, lintOptions));
-    const common = { failOn: config.settings.failOn, relint };
+    const common = { failOn: config.settings.failOn, relint, deadline };
     if (opts.keepFiles) {
       const { files, readErrors, unfinished: notRead = [] } = await loadTargets(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline });
       const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
@@ -165,8 +179,14 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     const count = workerCount(lintTargets, opts.jobs);
     const out =
       count >= 2
-        ? await lintInWorkers(lintTargets, count, { cwd: opts.cwd, configFile: opts.config, noConfig: opts.noConfig, stdinFilename: opts.stdinFilename }, { readStdin: opts.readStdin }, lintOptions)
-      : await (await import('./pipeline.js')).lintInProcess(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin }, lintOptions);
+        ? await lintInWorkers(
+            lintTargets,
+            count,
+            { cwd: opts.cwd, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, stdinFilename: opts.stdinFilename },
+            { readStdin: opts.readStdin },
+            lintOptions,
+          )
+        : await (await import('./pipeline.js')).lintInProcess(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin }, lintOptions);
     const { findings, suppressed, internalErrors } = withBaseline(out);
     return { ...common, files: [], fileCount: out.fileCount, objectCount: out.objectCount, findings, suppressed, readErrors: [...walkErrors, ...out.readErrors], internalErrors, unfinished: out.unfinished };
   } catch (err) {

@@ -18,7 +18,9 @@ import { suppressionFacts, type FileFacts } from '../engine/suppress.js';
 import { comparisonView } from '../k8s/view.js';
 import { PathError, displayPath, fromBuffer, loadFile, readTextAgain } from '../load/files.js';
 import { TextModel } from '../load/text.js';
+import { isInheritedDescriptorPath } from '../io/read.js';
 import type { Anchor, LoadProblem, Manifest, ObjectRef, Path, Range, RunContext, SourceFile } from '../types.js';
+import { withinDeadline } from './deadline.js';
 
 /** What is kept of one linted file until the end of the run (plain data: it crosses from worker threads). */
 export interface FileOutcome {
@@ -27,8 +29,11 @@ export interface FileOutcome {
   local: PartialResult;
   facts: FileFacts;
   objects: { docIndex: number; base: Path; ref: ObjectRef; namespace: string; object: Record<string, any> }[];
-  /** How to know the text again when it is read for positions: its SHA-1 and where its documents start. */
-  source: { hash: string; docStarts?: number[] };
+  /**
+   * How to know the text again when it is read for positions: its SHA-1, where its documents start and whether they
+   * are strict JSON values (the text model's `json`).
+   */
+  source: { hash: string; docStarts?: number[]; json?: true };
 }
 
 /**
@@ -55,7 +60,7 @@ export async function checkParsedFile(file: SourceFile, opts: LintOptions, setti
     facts: { ...suppressionFacts(file), objects: [] },
     objects: file.manifests.map((m) => ({ docIndex: m.docIndex, base: m.base, ref: m.ref, namespace: m.namespace, object: comparisonView(m.object) })),
     // The hash is taken only when the text is let go (`release`).
-    source: { hash: '', ...(docStarts ? { docStarts: [...docStarts] } : {}) },
+    source: { hash: '', ...(docStarts ? { docStarts: [...docStarts] } : {}), ...(file.model.json ? { json: true as const } : {}) },
   };
 }
 
@@ -64,7 +69,7 @@ export async function checkTarget(abs: string, cwd: string, opts: LintOptions, s
   if (opts.deadline !== undefined && Date.now() > opts.deadline) return { notReached: true };
   let file: SourceFile;
   try {
-    file = loadFile(abs, cwd);
+    file = loadFile(abs, cwd, { deadline: opts.deadline });
   } catch (err) {
     if (err instanceof PathError) return { readError: err.message };
     throw err;
@@ -107,7 +112,7 @@ export class ReleasedFile implements SourceFile {
       const text = this.absPath ? readTextAgain(this.absPath) : undefined;
       if (text === undefined || textHash(text) !== this.#source.hash)
         throw new PathError(`${this.path} changed while it was being linted; its positions would be wrong: lint it again`);
-      this.#model = new TextModel(text, this.#source.docStarts);
+      this.#model = new TextModel(text, this.#source.docStarts, { json: this.#source.json === true });
     }
     return this.#model;
   }
@@ -182,10 +187,25 @@ export async function finishRun(input: RunInput, opts: LintOptions, settings: Ru
   return { ...result, readErrors, fileCount, objectCount, unfinished: [...(result.unfinished ?? []), ...notReached] };
 }
 
+/**
+ * Read stdin (within the deadline: a writer that never closes it does not hang the run) and check it; it is kept for
+ * positions, as it cannot be read again.
+ */
+export async function checkStdin(
+  ctx: { stdinFilename?: string; readStdin: (deadline?: number) => Promise<Buffer> },
+  opts: LintOptions,
+  settings: RuleSettings,
+): Promise<TargetResult> {
+  const buf = await withinDeadline(ctx.readStdin(opts.deadline), opts.deadline);
+  if (!buf) return { notReached: true };
+  const file = fromBuffer(buf, ctx.stdinFilename ?? '<stdin>');
+  return { outcome: await checkParsedFile(file, opts, settings), model: file.model };
+}
+
 /** Steps 1 to 3 in this thread, one file after the other. `keepBytes`: keep texts while the run reads no more. */
 export async function lintInProcess(
   targets: readonly string[],
-  ctx: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer>; keepBytes?: number },
+  ctx: { cwd: string; stdinFilename?: string; readStdin: (deadline?: number) => Promise<Buffer>; keepBytes?: number },
   opts: LintOptions,
 ): Promise<RunOutput> {
   const settings = new RuleSettings(opts);
@@ -196,8 +216,7 @@ export async function lintInProcess(
   for (const t of targets) {
     if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
     if (t === '-') {
-      const file = fromBuffer(await ctx.readStdin(), ctx.stdinFilename ?? '<stdin>');
-      results.push({ outcome: await checkParsedFile(file, opts, settings), model: file.model });
+      results.push(await checkStdin(ctx, opts, settings));
       continue;
     }
     const r = keep.apply(await checkTarget(t, ctx.cwd, opts, settings, true));
@@ -260,7 +279,8 @@ export class KeepBudget {
   apply(r: TargetResult): TargetResult {
     if (!('model' in r) || !r.model) return r;
     this.#chars += r.model.text.length;
-    if (this.#chars <= this.budget) {
+    // A pipe this process inherited (`<(…)`) cannot be read again: always kept.
+    if (this.#chars <= this.budget || (r.outcome.absPath !== undefined && isInheritedDescriptorPath(r.outcome.absPath))) {
       r.model.trim(); // The text stays; its parses are made again only for the positions still to come.
       return r;
     }

@@ -14,9 +14,10 @@ import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { allRules } from '../../rules/index.js';
 import { createRunConfig } from '../config/run.js';
 import { RuleSettings, type LintOptions } from '../engine/lint.js';
-import { displayPath, fromBuffer } from '../load/files.js';
+import { beginRun, recordInputs, takeInputs } from '../io/read.js';
+import { displayPath } from '../load/files.js';
 import type { NodeInfo } from '../types.js';
-import { KeepBudget, StringPool, checkParsedFile, checkTarget, finishRun, type RunOutput, type TargetResult } from './pipeline.js';
+import { KeepBudget, StringPool, checkStdin, checkTarget, finishRun, type RunOutput, type TargetResult } from './pipeline.js';
 
 /** Below this many bytes to read, a run stays in one thread: starting workers would cost more than they save. */
 export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
@@ -27,6 +28,8 @@ const MAX_WORKERS = 8;
 export interface WorkerSetup {
   cwd: string;
   configFile?: string;
+  /** The config file was named on the command line (see LintPathsOptions.trustConfig). */
+  trustConfigFile?: boolean;
   noConfig?: boolean;
   stdinFilename?: string;
   /** Every target of the run (config files are found from them, as in the main thread). */
@@ -38,7 +41,7 @@ export interface WorkerSetup {
 
 /** A batch of targets (by run index); the reply carries their results in the same order. */
 type Request = { ids: number[]; targets: string[] };
-type Reply = { ids: number[]; results: TargetResult[] } | { ids: number[]; error: { message: string; stack?: string } };
+type Reply = { ids: number[]; results: TargetResult[]; inputs: string[] } | { ids: number[]; error: { message: string; stack?: string } };
 
 /** Files per message: fewer, larger messages for many small files, while keeping the workers evenly loaded. */
 function batchSize(files: number, workers: number): number {
@@ -87,7 +90,7 @@ export async function lintInWorkers(
   targets: readonly string[],
   count: number,
   setup: Omit<WorkerSetup, 'targets' | 'nodes' | 'deadline' | 'kubeVersion'>,
-  ctx: { readStdin: () => Promise<Buffer> },
+  ctx: { readStdin: (deadline?: number) => Promise<Buffer> },
   opts: LintOptions,
 ): Promise<RunOutput> {
   const settings = new RuleSettings(opts);
@@ -96,10 +99,7 @@ export async function lintInWorkers(
   const keep = new KeepBudget();
   const strings = new StringPool();
   const stdin = targets.indexOf('-');
-  if (stdin !== -1) {
-    const file = fromBuffer(await ctx.readStdin(), setup.stdinFilename ?? '<stdin>');
-    results[stdin] = { outcome: await checkParsedFile(file, opts, settings), model: file.model };
-  }
+  if (stdin !== -1) results[stdin] = await checkStdin({ stdinFilename: setup.stdinFilename, readStdin: ctx.readStdin }, opts, settings);
   const queue = targets.flatMap((t, i) => (t === '-' ? [] : [{ id: i, target: t }]));
   const late = () => opts.deadline !== undefined && Date.now() > opts.deadline;
   const data: WorkerSetup = { ...setup, targets: [...targets], kubeVersion: opts.kubeVersion!, nodes: plainNodes(opts.nodes), deadline: opts.deadline };
@@ -136,6 +136,8 @@ export async function lintInWorkers(
       w.on('message', (reply: Reply) => {
         outstanding--;
         if ('error' in reply) return settle!.reject(Object.assign(new Error(reply.error.message), { stack: reply.error.stack }));
+        // The files a worker read are inputs of the run as much as this thread's (the writer never overwrites one).
+        recordInputs(reply.inputs);
         reply.ids.forEach((id, k) => {
           const r = reply.results[k]!;
           if ('outcome' in r) strings.outcome(r.outcome);
@@ -172,7 +174,16 @@ export async function lintInWorkers(
 export async function workerMain(): Promise<void> {
   if (!parentPort) return;
   const setup = workerData as WorkerSetup;
-  const config = await createRunConfig({ cwd: setup.cwd, rules: allRules, configFile: setup.configFile, noConfig: setup.noConfig, targets: setup.targets, stdinFilename: setup.stdinFilename });
+  beginRun();
+  const config = await createRunConfig({
+    cwd: setup.cwd,
+    rules: allRules,
+    configFile: setup.configFile,
+    trustConfigFile: setup.trustConfigFile,
+    noConfig: setup.noConfig,
+    targets: setup.targets,
+    stdinFilename: setup.stdinFilename,
+  });
   const opts: LintOptions = { rules: allRules, nodes: setup.nodes, kubeVersion: setup.kubeVersion, ...config.lintOptions, deadline: setup.deadline };
   const settings = new RuleSettings(opts);
   const port = parentPort;
@@ -189,7 +200,7 @@ export async function workerMain(): Promise<void> {
   };
   port.on('message', (req: Request) => {
     checkAll(req.targets).then(
-      (results) => port.postMessage({ ids: req.ids, results } satisfies Reply),
+      (results) => port.postMessage({ ids: req.ids, results, inputs: takeInputs() } satisfies Reply),
       (err: unknown) => port.postMessage({ ids: req.ids, error: { message: String((err as Error)?.message ?? err), stack: (err as Error)?.stack } } satisfies Reply),
     );
   });

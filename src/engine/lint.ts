@@ -1,6 +1,7 @@
 /**
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
+import { builtinKind } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type FileFacts, type Waiver } from './suppress.js';
 import type {
@@ -8,7 +9,9 @@ import type {
   FileRef,
   Finding,
   Manifest,
+  MessageData,
   NodeInfo,
+  ObjectRef,
   Path,
   Range,
   RelatedLocation,
@@ -54,9 +57,29 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
 
-function appliesTo(rule: Rule, kind: string): boolean {
+const PLACEHOLDER = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/g;
+
+/**
+ * The text of a rule's message: its `meta.messages[messageId]` template with each `{{name}}` replaced by `data.name`.
+ * An undeclared id or a placeholder without data is a bug in the rule: it throws (reported as an internal error).
+ */
+export function renderMessage(rule: Rule, messageId: string, data?: MessageData): string {
+  const messages = rule.meta.messages;
+  const template = Object.prototype.hasOwnProperty.call(messages, messageId) ? messages[messageId] : undefined;
+  if (template === undefined) throw new Error(`rule ${rule.meta.id} reported undeclared messageId "${messageId}"`);
+  return template.replace(PLACEHOLDER, (_, name: string) => {
+    const v = data && Object.prototype.hasOwnProperty.call(data, name) ? data[name] : undefined;
+    if (v === undefined) throw new Error(`rule ${rule.meta.id}, message "${messageId}": no data for {{${name}}}`);
+    return String(v);
+  });
+}
+
+/** A rule applies to an object of one of its kinds, in the kind's own API group (see builtinKind). */
+function appliesTo(rule: Rule, ref: ObjectRef): boolean {
   const kinds = rule.meta.kinds;
-  return kinds === '*' || kinds.includes(kind);
+  if (kinds === '*') return true;
+  const kind = builtinKind(ref);
+  return kind !== undefined && kinds.includes(kind);
 }
 
 /**
@@ -81,7 +104,8 @@ export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Repor
   const f: Finding = {
     ruleId: rule.meta.id,
     severity: r.severity && severity === rule.meta.severity ? r.severity : severity,
-    message: r.message,
+    message: renderMessage(rule, r.messageId, r.data),
+    messageId: r.messageId,
     file: m.file.path,
     ...NO_RANGE(),
     path: formatPath(r.path),
@@ -181,7 +205,8 @@ export function lintFiles(files: readonly SourceFile[], opts: LintOptions, run: 
             findings.push({
               ruleId: rule.meta.id,
               severity: p.severity && sev === rule.meta.severity ? p.severity : sev,
-              message: p.message,
+              message: renderMessage(rule, p.messageId, p.data),
+              messageId: p.messageId,
               file: file.path,
               ...p.range,
               path: '',
@@ -213,7 +238,7 @@ function checkObject(
   place: PlaceRange,
 ): void {
   for (const rule of rules) {
-    if (!rule.check || !appliesTo(rule, m.ref.kind)) continue;
+    if (!rule.check || !appliesTo(rule, m.ref)) continue;
     const sev = settings.severityOf(rule, m.file);
     if (sev === 'off') continue;
     try {
@@ -287,6 +312,7 @@ export function finishLint(parts: readonly PartialResult[], files: readonly (Sou
   const result = applySuppressions(findings, files, {
     ruleIds: opts.rules.map((r) => r.meta.id),
     unusedSeverity: (file) => (!unusedRule ? undefined : file ? settings.severityOf(unusedRule, file) : unusedRule.meta.severity),
+    unusedMessage: (messageId, data) => renderMessage(unusedRule!, messageId, data),
     strict: opts.strict,
     waivers: opts.waivers,
   });

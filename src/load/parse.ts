@@ -3,9 +3,10 @@
  * YAML is decoded with YAML 1.1 scalar rules, the way kubectl decodes manifests
  * (unquoted yes/no/on/off are booleans; timestamps stay strings).
  */
-import type { Document } from 'yaml';
+import { isMap, isPair, isSeq, type Document } from 'yaml';
 import type { LoadProblem, Manifest, ObjectRef, Path, Range, SourceFile } from '../types.js';
 import { fastDecode } from './fast.js';
+import { decodeJson, isJsonInput } from './json.js';
 import { parseDocuments } from './limits.js';
 import { TextModel } from './text.js';
 import { MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS } from './yaml-options.js';
@@ -37,6 +38,31 @@ function refOf(obj: Record<string, any>): ObjectRef | undefined {
   return ref;
 }
 
+/**
+ * Where a Go template directive is part of the YAML structure, or undefined when every one is inside a scalar value or
+ * a comment. `helm template` output carries templates as data (an Alertmanager or Prometheus config in a ConfigMap):
+ * that is a manifest like any other. A directive in the structure opens a flow mapping (`{{ … }}` read as YAML is
+ * `{ { … } }`), or breaks the YAML altogether: that file is a chart template.
+ */
+function structuralTemplate(text: string): number | undefined {
+  const markers: number[] = [];
+  for (const m of text.matchAll(new RegExp(TEMPLATE_MARKER.source, 'g'))) markers.push(m.index!);
+  if (!markers.length) return undefined;
+  const docs = parseDocuments(text, { ...PARSE_OPTIONS, uniqueKeys: false });
+  if (docs.some((d) => d.errors.length)) return markers[0];
+  const flowMaps = new Set<number>();
+  const stack: unknown[] = docs.map((d) => d.contents);
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      if (node.flow && node.range) flowMaps.add(node.range[0]);
+      for (const p of node.items) stack.push(p.key, p.value);
+    } else if (isSeq(node)) for (const item of node.items) stack.push(item);
+    else if (isPair(node)) stack.push(node.key, node.value);
+  }
+  return markers.find((m) => flowMaps.has(m) || flowMaps.has(m + 1));
+}
+
 export interface ParseInput {
   /** Display path. */
   path: string;
@@ -59,18 +85,21 @@ export function yamlValues(text: string): unknown[] | undefined {
 
 /** Parse a file's text into a SourceFile. Never throws on bad input. */
 export function parseSource(input: ParseInput): SourceFile {
-  let text = input.text;
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let original = input.text;
+  if (original.charCodeAt(0) === 0xfeff) original = original.slice(1);
   const problems: LoadProblem[] = [];
   const manifests: Manifest[] = [];
-  // Replaced by a model that knows where each document starts when the fast pass decodes the file.
-  let model = new TextModel(text);
+  // Replaced by a model that knows where each document starts when the fast pass or the JSON decoder decodes the file.
+  let model = new TextModel(original);
+  // Lone carriage returns are line breaks (to YAML 1.1, kubectl's decoder and editors alike), but not to the yaml
+  // library: it reads a copy where each is a line feed. Same length, so every offset and column is the same.
+  const text = model.parseText;
   let lineCount: number | undefined;
 
   const file: SourceFile = {
     path: input.path,
     absPath: input.absPath,
-    text,
+    text: original,
     manifests,
     problems,
     get model() {
@@ -90,8 +119,8 @@ export function parseSource(input: ParseInput): SourceFile {
 
   const toRange = (start: number, end: number): Range => model.rangeOf(start, end);
 
-  if (TEMPLATE_MARKER.test(text)) {
-    const idx = text.search(TEMPLATE_MARKER);
+  const idx = TEMPLATE_MARKER.test(text) ? structuralTemplate(text) : undefined;
+  if (idx !== undefined) {
     const end = text.indexOf('\n', idx);
     problems.push({
       ruleId: 'unrendered-template',
@@ -102,10 +131,35 @@ export function parseSource(input: ParseInput): SourceFile {
     return file;
   }
 
+  if (isJsonInput(input.path, text)) {
+    // kubectl reads this as JSON (json.ts): strict, positions from the decoder; the node tree of each value is
+    // parsed on its own when a finding needs a position.
+    const decoded = decodeJson(text);
+    if ('error' in decoded) {
+      problems.push({
+        ruleId: 'yaml-syntax',
+        message: `Invalid JSON: ${decoded.error}. kubectl reads input that starts with "{" as strict JSON (and daemonlint every .json file), so nothing in this file is applied.`,
+        range: toRange(decoded.start, decoded.end),
+      });
+      return file;
+    }
+    for (const d of decoded.duplicates)
+      problems.push({
+        ruleId: 'yaml-syntax',
+        message: `Duplicate key ${JSON.stringify(d.key)}: the same key appears twice in one object; kubectl rejects the object and, at best, one value silently wins. Keep one.`,
+        range: toRange(d.start, d.end),
+      });
+    model = new TextModel(original, decoded.spans.map((span) => span[0]), { json: true });
+    decoded.values.forEach((value, docIndex) => {
+      if (isObjectLike(value)) addObject(value, [], docIndex);
+    });
+    return file;
+  }
+
   // Fast pass: most files decode exactly without the yaml library's node tree (see fast.ts).
   const fast = input.fast === false ? undefined : fastDecode(text);
   if (fast) {
-    model = new TextModel(text, fast.starts);
+    model = new TextModel(original, fast.starts);
     fast.values.forEach((value, docIndex) => {
       if (isObjectLike(value)) addObject(value, [], docIndex);
     });
@@ -114,6 +168,8 @@ export function parseSource(input: ParseInput): SourceFile {
 
   let parsed: Document[];
   try {
+    // Line starts from the text itself (the model's): the parser misses line breaks inside some broken tokens (a stray
+    // U+FEFF).
     parsed = model.documents();
   } catch (err) {
     problems.push({ ruleId: 'yaml-syntax', message: `The file could not be parsed as YAML: ${firstLine(String((err as Error).message ?? err))}`, range: emptyRange() });

@@ -20,6 +20,16 @@ export function formatPath(path: Path): string {
   return out;
 }
 
+/**
+ * A YAML 1.1 merge key (`<<`). The yaml library gives its value as a Symbol (`Symbol(<<)`), not the string `'<<'`:
+ * compare through this helper.
+ */
+export function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  const v = key.value;
+  return v === '<<' || (typeof v === 'symbol' && v.description === '<<');
+}
+
 function keyOf(pair: Pair<unknown, unknown>): unknown {
   const k = pair.key;
   return isScalar(k) ? k.value : k;
@@ -41,9 +51,8 @@ function findPair(doc: Document, map: unknown, key: string, depth = 0): Pair<unk
   let merged: Pair<unknown, unknown> | undefined;
   for (const item of map.items) {
     if (!isPair(item)) continue;
-    const k = keyOf(item);
-    if (k !== null && k !== undefined && String(k) === key) return item;
-    if (k === '<<' && !merged) {
+    if (isMergeKey(item.key)) {
+      if (merged) continue;
       // YAML 1.1 merge keys: look into the merged mapping(s).
       const src = deref(doc, item.value);
       const sources = isSeq(src) ? src.items.map((i) => deref(doc, i)) : [src];
@@ -54,7 +63,10 @@ function findPair(doc: Document, map: unknown, key: string, depth = 0): Pair<unk
           break;
         }
       }
+      continue;
     }
+    const k = keyOf(item);
+    if (k !== null && k !== undefined && typeof k !== 'symbol' && String(k) === key) return item;
   }
   return merged;
 }

@@ -2,8 +2,11 @@
  * One text model per file: the only place where offsets in a file's text become lines and columns, and where the
  * text is parsed with the `yaml` library for positions (the loader's fast pass decodes without it).
  *
- * - The line index is computed once, on first use. A line break is LF, CRLF (one break) or a lone CR, as editors and
- *   the language server protocol count them, so every position agrees with the line an editor shows.
+ * - The line index is computed once, on first use, from the text itself. A line break is LF, CRLF (one break) or a
+ *   lone CR, as YAML 1.1, kubectl's decoder, editors and the language server protocol count them, so every position
+ *   agrees with the line an editor shows. The yaml library does not take a lone CR as a line break: it parses a copy
+ *   where each is a line feed (`parseText`, same length, so every offset is the same). No column is past the end of
+ *   its line.
  * - The whole file is parsed at most once (`documents()`), and only when asked. A file the fast pass decoded knows
  *   where each document starts (`docStarts`): `document(i)` then parses that document's slice on its own, and the
  *   one shared line index answers for it by shifting offsets (nothing is copied per document). Only the documents
@@ -43,15 +46,30 @@ export class TextModel {
   /** Where each document starts, when known without parsing (the fast pass's `documentStarts`). */
   readonly docStarts: readonly number[] | undefined;
   #starts: Uint32Array | undefined;
+  #parseText: string | undefined;
   #docs: Document[] | undefined;
   #alone = new Map<number, ParsedDocument | null>();
   #aloneChars = 0;
   #trees = new Map<number, ReturnType<typeof eventTree> | null>();
   #treeChars = 0;
 
-  constructor(text: string, docStarts?: readonly number[]) {
+  /**
+   * The documents are strict JSON values (src/load/json.ts): each is located by parsing it with `yaml` on its own,
+   * never from js-yaml's events (compared with `yaml` on YAML only).
+   */
+  readonly json: boolean;
+
+  constructor(text: string, docStarts?: readonly number[], opts: { json?: boolean } = {}) {
     this.text = text;
     this.docStarts = docStarts;
+    this.json = opts.json === true;
+  }
+
+  /**
+   * The text the yaml library and the fast pass read: lone carriage returns as line feeds (same length, same offsets).
+   */
+  get parseText(): string {
+    return (this.#parseText ??= normaliseLoneCR(this.text));
   }
 
   /** Offsets where lines start (the first is 0); a text ending with a line break has an empty last line here. */
@@ -136,7 +154,9 @@ export class TextModel {
     const s = this.position(start);
     let e = this.position(Math.max(start, end));
     if (e.column === 1 && e.line > s.line) e = this.position(Math.max(start, lineEnd(Math.max(start, end))));
-    return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+    // A column is never past the end of its line (an offset beyond the text, or inside a CRLF break).
+    const maxColumn = (line: number) => this.lineEnd(line) - this.lineStart(line) + 1;
+    return { line: s.line, column: Math.min(s.column, maxColumn(s.line)), endLine: e.line, endColumn: Math.min(e.column, maxColumn(e.line)) };
   }
 
   /**
@@ -156,7 +176,7 @@ export class TextModel {
     if (!this.#docs) {
       // A parse that throws (a bug in the library on hostile input) throws once; the file then has no documents.
       this.#docs = [];
-      const docs = parseDocuments(this.text, PARSE_OPTIONS);
+      const docs = parseDocuments(this.parseText, PARSE_OPTIONS);
       if (Array.isArray(docs)) this.#docs = docs;
     }
     return this.#docs;
@@ -197,7 +217,7 @@ export class TextModel {
    * from js-yaml's events when that is exact (event-positions.ts), else parsed with `yaml`.
    */
   locate(i: number, path: Path, at?: Anchor): Range {
-    if (!this.#docs && this.docStarts) {
+    if (!this.#docs && this.docStarts && !this.json) {
       const span = this.documentSpan(i);
       const tree = span && this.#tree(i, span);
       const found = tree && spanInTree(tree, path, at);
@@ -212,7 +232,7 @@ export class TextModel {
   #tree(i: number, span: [number, number]): ReturnType<typeof eventTree> {
     const kept = this.#trees.get(i);
     if (kept !== undefined) return kept ?? undefined;
-    const tree = eventTree(this.text.slice(span[0], span[1]));
+    const tree = eventTree(this.parseText.slice(span[0], span[1]));
     this.#trees.set(i, tree ?? null);
     this.#treeChars += span[1] - span[0];
     // A light tree takes a few times its text; the oldest go first past the budget (never the one just built).
@@ -238,7 +258,7 @@ export class TextModel {
     if (span) {
       // Only texts the fast pass accepted have known starts: it gave up on any repeated key, so the duplicate-key
       // check has nothing to find here.
-      const parsed = parseDocuments(this.text.slice(span[0], span[1]), { ...PARSE_OPTIONS, uniqueKeys: false });
+      const parsed = parseDocuments(this.parseText.slice(span[0], span[1]), { ...PARSE_OPTIONS, uniqueKeys: false });
       if (Array.isArray(parsed) && parsed.length === 1 && !parsed[0]!.errors.length) found = { doc: parsed[0]!, offset: span[0] };
     }
     this.#alone.set(i, found);
@@ -252,6 +272,11 @@ export class TextModel {
     }
     return found ?? undefined;
   }
+}
+
+/** `text` with every lone carriage return (one not followed by a line feed) replaced by a line feed. */
+export function normaliseLoneCR(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }
 
 /** Line starts of a text: after every LF, every CRLF and every lone CR. */
