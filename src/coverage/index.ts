@@ -20,8 +20,7 @@ export function renderCoverage(files: SourceFile[], nodes: NodeInfo[] | undefine
       return safeJson(JSON.stringify(report, null, 2)) + '\n';
     case 'html':
       return renderHtml(report);
-    case 'text':
-    default:
+    default: // text
       return renderText(report, opts.color);
   }
 }
