@@ -1,7 +1,7 @@
 // A run gives the same result whichever way its files were read and checked: in worker threads (`--jobs 2`), in one
 // thread keeping every text, in one thread letting texts go and reading them again for positions, or all in memory
 // as `--fix` lints. Same findings, same order, same exit code, same messages.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
@@ -28,6 +28,17 @@ function folder(): string {
   files['broken/syntax.yaml'] = 'apiVersion: v1\nkind: Service\nmetadata: {name: x\n';
   files['broken/binary.yaml'] = Buffer.from([0x61, 0x00, 0x62]);
   files['broken/crlf.yaml'] = 'apiVersion: apps/v1\r\nkind: DaemonSet\r\nmetadata:\r\n  name: crlf\r\nspec:\r\n  template:\r\n    spec:\r\n      hostNetwork: true\r\n      containers: [{name: c, image: i}]\r\n';
+  // Three agents on one host port, in strict JSON, with lone CR line breaks and in plain YAML: positions in each kind of
+  // text, also when it is read again.
+  const agent = (name: string) => ({
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name, namespace: 'ports' },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 7777, hostPort: 7777 }] }] } } },
+  });
+  files['ports/agent.json'] = JSON.stringify(agent('json-agent'), null, 2);
+  files['ports/lone-cr.yaml'] = `# lone CR line breaks\r${JSON.stringify(agent('cr-agent'))}\r`;
+  files['ports/plain.yaml'] = JSON.stringify(agent('yaml-agent'));
   files['.daemonlint.yaml'] = 'rules:\n  service-target-port: error\nwaivers:\n  - {kind: DaemonSet, name: "o-1*", rules: [host-network], reason: agents}\n  - {name: nothing-here, rules: [host-pid]}\n';
   return workdir(files, 'daemonlint-parallel-');
 }
@@ -46,6 +57,8 @@ describe('the same result with and without worker threads', () => {
       if (format === 'json') {
         const findings = JSON.parse(one.stdout).findings as { ruleId: string; related?: unknown[] }[];
         const rules = new Set(findings.map((f) => f.ruleId));
+        const ports = findings.filter((f) => f.ruleId === 'host-port-conflict' && (f as { file?: string }).file?.startsWith('ports/'));
+        expect(ports.map((f) => (f as { file?: string }).file).sort()).toEqual(['ports/agent.json', 'ports/lone-cr.yaml', 'ports/plain.yaml']);
         for (const id of ['host-port-conflict', 'overlapping-selectors', 'service-target-port', 'yaml-syntax', 'unused-suppression', 'host-network']) expect(rules, id).toContain(id);
         expect(findings.some((f) => f.related?.length)).toBe(true);
       }
@@ -114,6 +127,23 @@ describe('the same result with and without worker threads', () => {
       kubeVersion: '1.35',
     };
     await expect(lintInProcess(targets, { cwd: d, readStdin: async () => Buffer.alloc(0), keepBytes: 0 }, opts)).rejects.toThrow(PathError);
+  });
+
+  it('an output file that a worker thread read as an input is not overwritten, as in one thread', () => {
+    const d = workdir({
+      'a.yaml': 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: a}\nspec: {template: {spec: {hostNetwork: true, containers: [{name: c, image: i}]}}}\n',
+      'b.yaml': 'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: b}\nspec: {template: {spec: {hostNetwork: true, containers: [{name: c, image: i}]}}}\n',
+      'c.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: c}\nspec: {selector: {app: c}, ports: [{port: 80}]}\n',
+    });
+    // A report from an earlier run, named so that it sorts first: the worker thread reads it.
+    expect(runCli(['-f', 'json', '-o', '0.json', '.'], { cwd: d }).code).toBe(1);
+    const before = readFileSync(join(d, '0.json'), 'utf8');
+    for (const jobs of ['1', '2']) {
+      const r = runCli(['--jobs', jobs, '-f', 'json', '-o', '0.json', '.'], { cwd: d });
+      expect(r.code, jobs).toBe(2);
+      expect(r.stderr, jobs).toContain('cannot write 0.json: it is one of the files this run read');
+      expect(readFileSync(join(d, '0.json'), 'utf8')).toBe(before);
+    }
   });
 
   it('--timeout bounds a run with workers and names what was not linted', () => {
