@@ -37,7 +37,10 @@ Options:
       --quiet               report errors only
       --stdin-filename NAME name to use for stdin in reports (with "-")
       --nodes FILE          node inventory (kubectl get nodes -o yaml|json); repeatable
-      --kube-version X.Y    Kubernetes version of the schemas (default 1.35)
+      --crd PATH            CustomResourceDefinition file or directory: custom resources are
+                            checked against it (CRDs among the linted files count too); repeatable
+      --kube-version X.Y    target Kubernetes version, 1.16 to 1.35 (default 1.35): removed and
+                            deprecated apiVersions, newer fields; strict schemas are always 1.35's
       --config FILE         use FILE instead of the nearest .daemonlint.yaml/.yml/.json
       --no-config           ignore config files
       --baseline FILE       report only findings not recorded in FILE (see --write-baseline)
@@ -62,6 +65,7 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   'stdin-filename': { type: 'string' },
   nodes: { type: 'string', multiple: true },
+  crd: { type: 'string', multiple: true },
   'kube-version': { type: 'string' },
   config: { type: 'string' },
   'no-config': { type: 'boolean' },
@@ -209,6 +213,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     stdinFilename: values['stdin-filename'],
     readStdin: io.readStdin,
     nodes: values.nodes,
+    crds: values.crd,
     kubeVersion: values['kube-version'],
     config: values.config,
     trustConfig: true,

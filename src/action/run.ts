@@ -37,6 +37,7 @@ export async function runAction(io: ActionIO): Promise<number> {
   try {
     const paths = getListInput(env, 'paths', ['.']);
     const nodes = getListInput(env, 'nodes');
+    const crds = getListInput(env, 'crds');
     const config = getInput(env, 'config') || undefined;
     const baseline = getInput(env, 'baseline') || undefined;
     const kubeVersion = getInput(env, 'kube-version') || undefined;
@@ -52,6 +53,7 @@ export async function runAction(io: ActionIO): Promise<number> {
       cwd: workspace,
       readStdin: async () => Buffer.alloc(0),
       nodes: nodes.length ? nodes : undefined,
+      crds: crds.length ? crds : undefined,
       kubeVersion,
       config,
       baseline,

@@ -8,22 +8,21 @@ import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintOptions, type LintResult } from '../engine/lint.js';
 import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
-import type { Finding, NodeInfo, Severity, SourceFile } from '../types.js';
+import type { Finding, Manifest, NodeInfo, Severity, SourceFile } from '../types.js';
+import { DEFAULT_KUBE_VERSION, normalizeKubeVersion, supportedRange } from '../k8s/kube-version.js';
 import { withinDeadline } from './deadline.js';
 import { UsageError } from './errors.js';
 
 export { UsageError } from './errors.js';
 
-/** Used when the bundled schemas cannot be loaded (they are loaded lazily). */
-export const SUPPORTED_KUBE_VERSIONS_FALLBACK = ['1.35'];
-
-/** The Kubernetes minor version a run checks against (`--kube-version`, else the config's, else the newest bundled). */
-export async function resolveKubeVersion(requested: string | undefined): Promise<string> {
-  const { SUPPORTED_KUBE_VERSIONS } = await import('../schema/index.js').catch(() => ({ SUPPORTED_KUBE_VERSIONS: SUPPORTED_KUBE_VERSIONS_FALLBACK }));
-  const v = requested ?? SUPPORTED_KUBE_VERSIONS[SUPPORTED_KUBE_VERSIONS.length - 1]!;
-  const normalized = v.replace(/^v/, '').split('.').slice(0, 2).join('.');
-  if (!SUPPORTED_KUBE_VERSIONS.includes(normalized))
-    throw new UsageError(`--kube-version ${v} is not bundled; supported: ${SUPPORTED_KUBE_VERSIONS.join(', ')}`);
+/**
+ * The Kubernetes minor version a run checks against (`--kube-version`, else the config's, else the newest supported).
+ * Every minor from 1.16 to 1.35 is accepted for API availability; the strict schemas stay those of 1.35.
+ */
+export function resolveKubeVersion(requested: string | undefined): string {
+  if (requested === undefined) return DEFAULT_KUBE_VERSION;
+  const normalized = normalizeKubeVersion(requested);
+  if (!normalized) throw new UsageError(`--kube-version ${requested} is not supported; supported: ${supportedRange()} (as 1.N, v1.N or 1.N.P)`);
   return normalized;
 }
 
@@ -79,6 +78,18 @@ export async function loadNodes(paths: string[] | undefined, cwd: string, deadli
   }
 }
 
+/** CustomResourceDefinitions from `--crd` / `crds:` (files or directories); a bad path is a usage error. */
+export async function loadCrds(paths: readonly string[] | undefined, cwd: string, deadline?: number): Promise<Manifest[] | undefined> {
+  if (!paths?.length) return undefined;
+  const { loadCrdFiles, CrdFileError } = await import('../load/crds.js');
+  try {
+    return loadCrdFiles(paths, cwd, deadline);
+  } catch (err) {
+    if (err instanceof CrdFileError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export interface LintPathsOptions {
   paths: string[];
   cwd: string;
@@ -86,7 +97,9 @@ export interface LintPathsOptions {
   readStdin: (deadline?: number) => Promise<Buffer>;
   /** Node inventory files (`--nodes`). */
   nodes?: string[];
-  /** `--kube-version`; the newest bundled version when absent. */
+  /** `--crd`: CustomResourceDefinition files or directories. */
+  crds?: string[];
+  /** `--kube-version`; the newest supported version when absent. */
   kubeVersion?: string;
   /** `--config FILE` instead of discovering `.daemonlint.yaml` files. */
   config?: string;
@@ -156,8 +169,10 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     const { createRunConfig } = await import('../config/run.js');
     const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
     const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
-    const kubeVersion = await resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
+    const kubeVersion = resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
     const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd, deadline);
+    const crdPaths = opts.crds ?? (config.settings.crds ? [...config.settings.crds] : undefined);
+    const crds = await loadCrds(crdPaths, opts.cwd, deadline);
     // Config files and the baseline are daemonlint's own files, not manifests.
     const lintTargets = targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t)));
     const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd, deadline) })) : undefined;
@@ -166,7 +181,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };
     };
-    const lintOptions: LintOptions = { rules: allRules, nodes, kubeVersion, ...config.lintOptions, deadline };
+    const lintOptions: LintOptions = { rules: allRules, nodes, kubeVersion, crds, ...config.lintOptions, deadline };
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => withBaseline(await lintAsync(fs, lintOptions));
     const common = { failOn: config.settings.failOn, relint, deadline };
     if (opts.keepFiles) {
@@ -182,7 +197,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
         ? await lintInWorkers(
             lintTargets,
             count,
-            { cwd: opts.cwd, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, stdinFilename: opts.stdinFilename },
+            { cwd: opts.cwd, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, stdinFilename: opts.stdinFilename, crds: crdPaths },
             { readStdin: opts.readStdin },
             lintOptions,
           )

@@ -4,7 +4,9 @@
  * 1. Each file is read, parsed and checked on its own by the rules that look at one object or one file
  *    (`lintFiles`): in worker threads (src/app/workers.ts) when there is enough work, else here. What the rest of the
  *    run needs is all that is kept of it (a `FileOutcome`): its findings, its suppression facts, and the comparison
- *    view of each object (src/k8s/view.ts). Its text and parse trees are let go, unless the run is small.
+ *    view of each object (src/k8s/view.ts), and its CustomResourceDefinitions whole (src/app/outcome.ts). Its text
+ *    and parse trees are let go, unless the run is small. A file with custom resources whose CRD is in another file
+ *    is checked again once every CRD is known (src/app/custom-resources.ts).
  * 2. The rules that compare objects (`lintAcross`) run here over the views of every object, in file order. The few
  *    files they point at are read again for positions, one at a time; a file whose text changed since it was
  *    linted is an error (the positions would be wrong).
@@ -12,57 +14,16 @@
  *
  * The result is the same whichever way step 1 ran (test/parallel.test.ts).
  */
-import { createHash } from 'node:crypto';
-import { comparesObjects, finishLint, lintAcross, lintFiles, RuleSettings, type LintOptions, type LintResult, type PartialResult } from '../engine/lint.js';
-import { suppressionFacts, type FileFacts } from '../engine/suppress.js';
-import { comparisonView } from '../k8s/view.js';
-import { PathError, displayPath, fromBuffer, loadFile, readTextAgain } from '../load/files.js';
-import { TextModel } from '../load/text.js';
+import { comparesObjects, finishLint, lintAcross, RuleSettings, type LintOptions, type LintResult, type PartialResult } from '../engine/lint.js';
+import type { FileFacts } from '../engine/suppress.js';
+import { PathError, displayPath, fromBuffer, loadFile } from '../load/files.js';
 import { isInheritedDescriptorPath } from '../io/read.js';
-import type { Anchor, LoadProblem, Manifest, ObjectRef, Path, Range, RunContext, SourceFile } from '../types.js';
+import type { Manifest, ObjectRef, RunContext, SourceFile } from '../types.js';
+import { withEveryCrd } from './custom-resources.js';
 import { withinDeadline } from './deadline.js';
+import { ReleasedFile, checkParsedFile, manifestsOf, release, type FileOutcome, type TargetResult } from './outcome.js';
 
-/** What is kept of one linted file until the end of the run (plain data: it crosses from worker threads). */
-export interface FileOutcome {
-  path: string;
-  absPath?: string;
-  local: PartialResult;
-  facts: FileFacts;
-  objects: { docIndex: number; base: Path; ref: ObjectRef; namespace: string; object: Record<string, any> }[];
-  /**
-   * How to know the text again when it is read for positions: its SHA-1, where its documents start and whether they
-   * are strict JSON values (the text model's `json`).
-   */
-  source: { hash: string; docStarts?: number[]; json?: true };
-}
-
-/**
- * One target's result: an outcome (with the file's text model when it is kept for positions), or the one-line reason
- * it could not be read.
- */
-export type TargetResult = { outcome: FileOutcome; model?: TextModel } | { readError: string } | { notReached: true };
-
-export function textHash(text: string): string {
-  return createHash('sha1').update(text).digest('base64');
-}
-
-/** Check one parsed file with the rules that look at one object or one file. */
-export async function checkParsedFile(file: SourceFile, opts: LintOptions, settings: RuleSettings): Promise<FileOutcome> {
-  const run: RunContext = { manifests: file.manifests, files: [file], nodes: opts.nodes, kubeVersion: opts.kubeVersion!, cache: new Map() };
-  for (const rule of opts.rules) if (rule.prepare && !comparesObjects(rule)) await rule.prepare(run);
-  const local = lintFiles([file], opts, run, settings);
-  const docStarts = file.model.docStarts;
-  return {
-    path: file.path,
-    ...(file.absPath !== undefined ? { absPath: file.absPath } : {}),
-    local,
-    // The objects' facts are the views' entries (restored by `finishRun`): sent once.
-    facts: { ...suppressionFacts(file), objects: [] },
-    objects: file.manifests.map((m) => ({ docIndex: m.docIndex, base: m.base, ref: m.ref, namespace: m.namespace, object: comparisonView(m.object) })),
-    // The hash is taken only when the text is let go (`release`).
-    source: { hash: '', ...(docStarts ? { docStarts: [...docStarts] } : {}), ...(file.model.json ? { json: true as const } : {}) },
-  };
-}
+export type { FileOutcome, TargetResult } from './outcome.js';
 
 /** Read, parse and check one target (an absolute path; stdin is read by the caller). */
 export async function checkTarget(abs: string, cwd: string, opts: LintOptions, settings: RuleSettings, keep: boolean): Promise<TargetResult> {
@@ -79,66 +40,6 @@ export async function checkTarget(abs: string, cwd: string, opts: LintOptions, s
   return keep ? { outcome, model: file.model } : { outcome: release(outcome, file) };
 }
 
-/** Prepare an outcome for its file's text to be let go: note how to know the text again. */
-export function release(outcome: FileOutcome, file: { text: string }): FileOutcome {
-  outcome.source.hash = textHash(file.text);
-  return outcome;
-}
-
-/**
- * A linted file as the rules comparing objects see it: its objects' views, and its text model, either kept (`model`)
- * or let go, with what is needed to read the text again. A model let go loads on first use, and `release` lets it go
- * again (lintAcross releases each file once its positions are resolved).
- */
-export class ReleasedFile implements SourceFile {
-  readonly path: string;
-  readonly absPath?: string;
-  readonly manifests: Manifest[] = [];
-  readonly problems: LoadProblem[] = [];
-  #model: TextModel | undefined;
-  readonly #kept: boolean;
-  readonly #source: FileOutcome['source'];
-
-  constructor(outcome: FileOutcome, model?: TextModel) {
-    this.path = outcome.path;
-    if (outcome.absPath !== undefined) this.absPath = outcome.absPath;
-    this.#source = outcome.source;
-    this.#model = model;
-    this.#kept = model !== undefined;
-  }
-
-  get model(): TextModel {
-    if (!this.#model) {
-      const text = this.absPath ? readTextAgain(this.absPath) : undefined;
-      if (text === undefined || textHash(text) !== this.#source.hash)
-        throw new PathError(`${this.path} changed while it was being linted; its positions would be wrong: lint it again`);
-      this.#model = new TextModel(text, this.#source.docStarts, { json: this.#source.json === true });
-    }
-    return this.#model;
-  }
-
-  get text(): string {
-    return this.model.text;
-  }
-
-  get lineCount(): number {
-    return this.model.lineCount;
-  }
-
-  locate(docIndex: number, path: Path, at?: Anchor): Range {
-    return this.model.locate(docIndex, path, at);
-  }
-
-  release(): void {
-    if (!this.#kept) this.#model = undefined;
-  }
-}
-
-/** The manifests the rules comparing objects see for a file: its objects' views, on the file (kept or released). */
-function comparisonManifests(outcome: FileOutcome, file: SourceFile): Manifest[] {
-  return outcome.objects.map((o) => ({ file, docIndex: o.docIndex, base: o.base, ref: o.ref, namespace: o.namespace, object: o.object }));
-}
-
 export interface RunInput {
   /** Every target's result, in run order (missing or `notReached`: not reached before the deadline). */
   results: readonly (TargetResult | undefined)[];
@@ -153,13 +54,18 @@ export interface RunOutput extends LintResult {
   unfinished: string[];
 }
 
-/** Steps 2 and 3: the rules that compare objects over every kept view, then suppressions. */
-export async function finishRun(input: RunInput, opts: LintOptions, settings: RuleSettings): Promise<RunOutput> {
+/**
+ * Steps 2 and 3: the rules that compare objects over every kept view, then suppressions. First, the few files whose
+ * custom resources have their CRD in another file are checked again with every CRD of the run (custom-resources.ts).
+ */
+export async function finishRun(given: RunInput, opts: LintOptions, settings: RuleSettings): Promise<RunOutput> {
+  const input: RunInput = { names: given.names, results: await withEveryCrd(given.results, opts, settings) };
   const readErrors: string[] = [];
   const notReached: string[] = [];
   const parts: PartialResult[] = [];
   const facts: FileFacts[] = [];
   const manifests: Manifest[] = [];
+  const unrecognized = new Map<Manifest, string>();
   let fileCount = 0;
   let objectCount = 0;
   input.names.forEach((name, i) => {
@@ -178,9 +84,15 @@ export async function finishRun(input: RunInput, opts: LintOptions, settings: Ru
     parts.push(outcome.local);
     facts.push({ ...outcome.facts, objects: outcome.objects });
     if (outcome.local.unfinished.length) return;
-    for (const m of comparisonManifests(outcome, new ReleasedFile(outcome, r.model))) manifests.push(m);
+    const ms = manifestsOf(outcome.objects, new ReleasedFile(outcome, r.model));
+    ms.forEach((m, k) => {
+      manifests.push(m);
+      // Objects no API recognises are left to the rule that reports them, by the rules comparing objects too.
+      const owner = outcome.objects[k]!.unrecognized;
+      if (owner !== undefined) unrecognized.set(m, owner);
+    });
   });
-  const run: RunContext = { manifests, files: [], nodes: opts.nodes, kubeVersion: opts.kubeVersion!, cache: new Map() };
+  const run: RunContext = { manifests, files: [], nodes: opts.nodes, kubeVersion: opts.kubeVersion!, crds: opts.crds, unrecognized, cache: new Map() };
   for (const rule of opts.rules) if (rule.prepare && comparesObjects(rule)) await rule.prepare(run);
   parts.push(lintAcross(manifests, opts, run, settings));
   const result = finishLint(parts, facts, opts, settings);

@@ -17,7 +17,8 @@ import { RuleSettings, type LintOptions } from '../engine/lint.js';
 import { beginRun, recordInputs, takeInputs } from '../io/read.js';
 import { displayPath } from '../load/files.js';
 import type { NodeInfo } from '../types.js';
-import { KeepBudget, StringPool, checkStdin, checkTarget, finishRun, type RunOutput, type TargetResult } from './pipeline.js';
+import type { TargetResult } from './outcome.js';
+import { KeepBudget, StringPool, checkStdin, checkTarget, finishRun, type RunOutput } from './pipeline.js';
 
 /** Below this many bytes to read, a run stays in one thread: starting workers would cost more than they save. */
 export const WORKER_MIN_BYTES = 4 * 1024 * 1024;
@@ -36,6 +37,11 @@ export interface WorkerSetup {
   targets: string[];
   kubeVersion: string;
   nodes?: NodeInfo[];
+  /**
+   * The `--crd` / `crds:` paths of the run (read in the main thread first, so they are known to be good): a worker
+   * reads them too, and checks custom resources against them as the main thread does.
+   */
+  crds?: string[];
   deadline?: number;
 }
 
@@ -184,7 +190,8 @@ export async function workerMain(): Promise<void> {
     targets: setup.targets,
     stdinFilename: setup.stdinFilename,
   });
-  const opts: LintOptions = { rules: allRules, nodes: setup.nodes, kubeVersion: setup.kubeVersion, ...config.lintOptions, deadline: setup.deadline };
+  const crds = setup.crds?.length ? (await import('../load/crds.js')).loadCrdFiles(setup.crds, setup.cwd, setup.deadline) : undefined;
+  const opts: LintOptions = { rules: allRules, nodes: setup.nodes, kubeVersion: setup.kubeVersion, crds, ...config.lintOptions, deadline: setup.deadline };
   const settings = new RuleSettings(opts);
   const port = parentPort;
   const checkAll = async (targets: string[]): Promise<TargetResult[]> => {

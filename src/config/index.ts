@@ -14,6 +14,7 @@ import { Minimatch } from 'minimatch';
 import { describeFsError } from '../io/read.js';
 import type { SeveritySetting } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
+import { DEFAULT_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
 import { formatPath } from '../load/positions.js';
 import type { Path, Rule, Severity } from '../types.js';
 import { closest } from '../util/suggest.js';
@@ -50,6 +51,8 @@ export interface ResolvedConfig {
   kubeVersion?: string;
   /** Node inventories, absolute paths. */
   nodes?: readonly string[];
+  /** CustomResourceDefinition files or directories, absolute paths. */
+  crds?: readonly string[];
   failOn?: Severity;
 }
 
@@ -65,6 +68,7 @@ interface Layer {
   waivers: Waiver[];
   kubeVersion?: string;
   nodes?: string[];
+  crds?: string[];
   failOn?: Severity;
   extends: string[];
 }
@@ -175,6 +179,9 @@ function describeError(e: ErrorObject, ruleIds: readonly string[]): { path: Path
     }
     case 'required':
       return { path, at: 'key', message: `missing required key "${String(params.missingProperty)}"` };
+    case 'pattern':
+      if (last === 'kubeVersion') return { path, at: 'value', message: `must be a Kubernetes version from ${supportedRange()}, such as "${DEFAULT_KUBE_VERSION}" (got ${JSON.stringify(e.data)})` };
+      return { path, at: 'value', message: e.message ?? 'is invalid' };
     case 'anyOf':
       if (parent === 'waivers' || path[path.length - 3] === 'waivers')
         return { path, at: 'key', message: 'a waiver must name at least one of kind, name or namespace' };
@@ -250,9 +257,10 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
   };
   if (typeof c.kubeVersion === 'string') layer.kubeVersion = c.kubeVersion;
   if (c.nodes !== undefined) layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
+  if (c.crds !== undefined) layer.crds = list(c.crds).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
   // Check the files it names here, where the position of the key is known.
-  for (const key of ['extends', 'nodes'] as const) {
+  for (const key of ['extends', 'nodes', 'crds'] as const) {
     list(c[key]).forEach((p, i) => {
       const where = () => {
         const r = src.locate(Array.isArray(c[key]) ? [key, i] : [key], 'value');
@@ -341,6 +349,7 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
   for (const l of layers) {
     if (l.kubeVersion !== undefined) resolved.kubeVersion = l.kubeVersion;
     if (l.nodes !== undefined) resolved.nodes = l.nodes;
+    if (l.crds !== undefined) resolved.crds = l.crds;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
   }
   return resolved;

@@ -1,6 +1,6 @@
 /**
  * The configuration of one CLI run: which config applies to each linted file, which files are ignored, and the
- * run-wide settings (kubeVersion, nodes, failOn). The validating loader (and ajv) is loaded only when a config file
+ * run-wide settings (kubeVersion, nodes, crds, failOn). The validating loader (and ajv) is loaded only when a config file
  * exists or `--config` is given.
  */
 import { dirname, resolve } from 'node:path';
@@ -29,7 +29,7 @@ export interface RunConfigOptions {
 
 export interface RunConfig {
   /** Run-wide settings: from `--config`, else the working directory's config, else the one config every file shares. */
-  settings: { kubeVersion?: string; nodes?: readonly string[]; failOn?: Severity; file?: string };
+  settings: { kubeVersion?: string; nodes?: readonly string[]; crds?: readonly string[]; failOn?: Severity; file?: string };
   /** True when the file (absolute path) is excluded by an `ignore` glob of its config. */
   isIgnored(abs: string): boolean;
   /** Per-file severities, options, strict rules and waivers for the engine. */
@@ -74,7 +74,7 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
     return d;
   };
   return {
-    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, failOn: runLevel.failOn, file: runLevel.file },
+    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, crds: runLevel.crds, failOn: runLevel.failOn, file: runLevel.file },
     isIgnored: (abs) => configFor(abs).isIgnored(abs),
     lintOptions: {
       severity: (ruleId, file) => {

@@ -22,7 +22,7 @@ export interface Source {
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /** Top-level keys of a config file: a file with none of them is not a daemonlint config. */
-export const CONFIG_KEYS = ['rules', 'overrides', 'ignore', 'extends', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers'];
+export const CONFIG_KEYS = ['rules', 'overrides', 'ignore', 'extends', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers'];
 
 /**
  * A YAML error in one line without any text of the file: parts of a message that quote the source (an alias or tag
@@ -96,7 +96,7 @@ function realOrSelf(p: string): string {
 }
 
 /**
- * Why a file named by a config (`extends`, `nodes`) may not be read, or undefined when it may. A config given on the
+ * Why a file named by a config (`extends`, `nodes`, `crds`) may not be read, or undefined when it may. A config given on the
  * command line (`trusted`) may name any file; a config found in a repository only files inside that repository,
  * symbolic links resolved, so a cloned repository or a pull request cannot make daemonlint read /etc/shadow or
  * ~/.kube/config.

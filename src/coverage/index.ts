@@ -20,7 +20,7 @@ export function renderCoverage(files: SourceFile[], nodes: NodeInfo[] | undefine
       return safeJson(JSON.stringify(report, null, 2)) + '\n';
     case 'html':
       return renderHtml(report);
-    default: // text
+    default:
       return renderText(report, opts.color);
   }
 }

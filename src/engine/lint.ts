@@ -1,6 +1,7 @@
 /**
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
+import { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 import { builtinKind } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type FileFacts, type Waiver } from './suppress.js';
@@ -36,6 +37,8 @@ export interface LintOptions {
   strict?: (ruleId: string, file: FileRef) => boolean;
   /** Config waivers that apply to a file. */
   waivers?: (file: FileRef) => readonly Waiver[];
+  /** CustomResourceDefinitions from `--crd` / `crds:` (custom resources of the run are checked against them too). */
+  crds?: readonly Manifest[];
   /** Time budget (`Date.now()` value): files not finished by then are listed in `unfinished` instead of linted. */
   deadline?: number;
 }
@@ -50,7 +53,7 @@ export interface LintResult {
   unfinished?: string[];
 }
 
-export const DEFAULT_KUBE_VERSION = '1.35';
+export { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
@@ -125,12 +128,14 @@ export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Repor
   return f;
 }
 
-export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion'>): RunContext {
+export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion' | 'crds'>): RunContext {
   return {
     manifests: files.flatMap((f) => f.manifests),
     files,
     nodes: opts.nodes,
     kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    crds: opts.crds,
+    unrecognized: new Map(),
     cache: new Map(),
   };
 }
@@ -222,7 +227,7 @@ export function lintFiles(files: readonly SourceFile[], opts: LintOptions, run: 
         for (const f of files.slice(i)) unfinished.push(f.path);
         break fileLoop;
       }
-      checkObject(m, rules, run, settings, findings, internalErrors, placeNow);
+      checkObject(m, rules, opts.rules, run, settings, findings, internalErrors, placeNow);
     }
   }
   return { findings, internalErrors, unfinished };
@@ -231,14 +236,20 @@ export function lintFiles(files: readonly SourceFile[], opts: LintOptions, run: 
 function checkObject(
   m: Manifest,
   rules: readonly Rule[],
+  runRules: readonly Rule[],
   run: RunContext,
   settings: RuleSettings,
   findings: Finding[],
   internalErrors: LintResult['internalErrors'],
   place: PlaceRange,
 ): void {
+  // An object the API would not recognise is left to the rule that says so (unless that rule is off for the file).
+  const owner = run.unrecognized.get(m);
+  const ownerRule = owner === undefined ? undefined : runRules.find((r) => r.meta.id === owner);
+  const onlyOwner = ownerRule !== undefined && settings.severityOf(ownerRule, m.file) !== 'off';
   for (const rule of rules) {
     if (!rule.check || !appliesTo(rule, m.ref)) continue;
+    if (onlyOwner && rule !== ownerRule) continue;
     const sev = settings.severityOf(rule, m.file);
     if (sev === 'off') continue;
     try {
@@ -283,7 +294,7 @@ export function lintAcross(targets: readonly Manifest[], opts: LintOptions, run:
       for (const t of targets.slice(i)) if (!seen.has(t.file.path)) seen.add(t.file.path), unfinished.push(t.file.path);
       break;
     }
-    checkObject(m, rules, run, settings, findings, internalErrors, later);
+    checkObject(m, rules, opts.rules, run, settings, findings, internalErrors, later);
   }
   for (const [file, list] of pending) {
     try {

@@ -61,7 +61,7 @@ const KIND_NAMES: Record<OutputKind, string> = {
   'coverage-html': 'daemonlint coverage HTML report',
 };
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes it removes.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an ANSI colour code starts with ESC.
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Does `head` (the first 64 KiB) and `tail` (the last 4 KiB) of a file look like output of this kind? */

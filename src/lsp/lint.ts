@@ -7,13 +7,15 @@ import { dirname } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { ConfigError, findConfigFile, loadConfigFor, type ResolvedConfig } from '../config/index.js';
 import { DEFAULT_KUBE_VERSION, createRun, lint, type LintOptions, type LintResult } from '../engine/lint.js';
+import { normalizeKubeVersion } from '../k8s/kube-version.js';
 import type { Waiver } from '../engine/suppress.js';
 import { applyFixes } from '../fix/apply.js';
 import { fixUntilStable } from '../fix/run.js';
 import { displayPath } from '../load/files.js';
+import { loadCrdFiles } from '../load/crds.js';
 import { isJsonInput } from '../load/json.js';
 import { loadInventory } from '../load/inventory.js';
-import type { Finding, NodeInfo, SourceFile } from '../types.js';
+import type { Finding, Manifest, NodeInfo, SourceFile } from '../types.js';
 import type { Folder } from './workspace.js';
 
 export interface LintSettings {
@@ -21,6 +23,8 @@ export interface LintSettings {
   kubeVersion?: string;
   /** Absolute node inventory paths from initializationOptions; a config file's `nodes` win. */
   nodes?: string[];
+  /** Absolute CustomResourceDefinition paths from initializationOptions; a config file's `crds` win. */
+  crds?: string[];
 }
 
 export type BufferLint =
@@ -67,6 +71,7 @@ function memoConfigLookup(): ConfigLookup {
 
 export class BufferLinter {
   private readonly inventories = new Map<string, NodeInfo[]>();
+  private readonly definitions = new Map<string, Manifest[]>();
 
   constructor(private readonly settings: LintSettings) {}
 
@@ -78,9 +83,18 @@ export class BufferLinter {
     return n;
   }
 
-  /** Forget cached inventories (a file changed). */
+  private crds(paths: readonly string[] | undefined): Manifest[] | undefined {
+    if (!paths?.length) return undefined;
+    const key = paths.join('\0');
+    let c = this.definitions.get(key);
+    if (!c) this.definitions.set(key, (c = loadCrdFiles(paths, '/')));
+    return c;
+  }
+
+  /** Forget cached inventories and CRDs (a file changed). */
   reset(): void {
     this.inventories.clear();
+    this.definitions.clear();
   }
 
   private options(folder: Folder | undefined, configFor: ConfigLookup): Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers'> {
@@ -106,16 +120,18 @@ export class BufferLinter {
   async lint(self: SourceFile, folder: Folder | undefined, stillCurrent: () => boolean = () => true): Promise<BufferLint | undefined> {
     let config: ResolvedConfig | undefined;
     let nodes: NodeInfo[] | undefined;
+    let crds: Manifest[] | undefined;
     try {
       config = configOf(self.absPath);
       nodes = this.nodes(config?.nodes ?? this.settings.nodes);
+      crds = this.crds(config?.crds ?? this.settings.crds);
     } catch (err) {
       return { kind: 'config-error', message: (err as Error).message };
     }
     if (config && self.absPath && config.isIgnored(self.absPath)) return { kind: 'ignored' };
     const configFor = memoConfigLookup();
     const files = folder ? folder.files(self).filter((f) => f === self || !f.absPath || !configFor(f.absPath)?.isIgnored(f.absPath)) : [self];
-    const result = await this.run(self, files, folder, config, nodes, stillCurrent, configFor);
+    const result = await this.run(self, files, folder, config, nodes, crds, stillCurrent, configFor);
     return result && { kind: 'linted', result };
   }
 
@@ -125,10 +141,12 @@ export class BufferLinter {
     folder: Folder | undefined,
     config: ResolvedConfig | undefined,
     nodes: NodeInfo[] | undefined,
+    crds: Manifest[] | undefined,
     stillCurrent: () => boolean,
     configFor: ConfigLookup = memoConfigLookup(),
   ): Promise<LintResult | undefined> {
-    const opts: LintOptions = { rules: allRules, nodes, kubeVersion: config?.kubeVersion ?? this.settings.kubeVersion ?? DEFAULT_KUBE_VERSION, ...this.options(folder, configFor) };
+    const kubeVersion = (config?.kubeVersion && normalizeKubeVersion(config.kubeVersion)) || this.settings.kubeVersion || DEFAULT_KUBE_VERSION;
+    const opts: LintOptions = { rules: allRules, nodes, crds, kubeVersion, ...this.options(folder, configFor) };
     const run = createRun(files, opts);
     for (const rule of allRules) if (rule.prepare) await rule.prepare(run);
     if (!stillCurrent()) return undefined;
@@ -147,14 +165,16 @@ export class BufferLinter {
   async fixAll(self: SourceFile, folder: Folder | undefined): Promise<string> {
     let config: ResolvedConfig | undefined;
     let nodes: NodeInfo[] | undefined;
+    let crds: Manifest[] | undefined;
     try {
       config = configOf(self.absPath);
       nodes = this.nodes(config?.nodes ?? this.settings.nodes);
+      crds = this.crds(config?.crds ?? this.settings.crds);
     } catch {
       return self.text;
     }
     const others = folder ? folder.files(self).slice(1) : [];
-    const outcome = await fixUntilStable([self], async ([cur]) => (await this.run(cur!, [cur!, ...others], folder, config, nodes, () => true))!);
+    const outcome = await fixUntilStable([self], async ([cur]) => (await this.run(cur!, [cur!, ...others], folder, config, nodes, crds, () => true))!);
     return outcome.files[0]!.text;
   }
 }
