@@ -5,8 +5,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
+import { withEveryCrd } from '../src/app/custom-resources.js';
 import { lintInProcess } from '../src/app/pipeline.js';
-import { lintAsync, type LintOptions } from '../src/engine/lint.js';
+import { loadCrdFiles } from '../src/load/crds.js';
+import { RuleSettings, lintAsync, type LintOptions } from '../src/engine/lint.js';
 import { PathError, expandPaths, loadFile } from '../src/load/files.js';
 import { runCli } from './helpers/cli.js';
 import { corpus } from './helpers/cross-corpus.js';
@@ -156,5 +158,120 @@ describe('the same result with and without worker threads', () => {
     const r = runCli(['--jobs', 'x', '.'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--jobs must be a whole number');
+  });
+});
+
+/** The Probe CRD and custom resources of the custom-resource-schema fixtures (monitoring.example.com). */
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', 'custom-resource-schema', 'invalid', name), 'utf8').replace(/ # expect: .*$/gm, '');
+
+/** A second Probe CRD that keeps every field: what a file holding it sees alone, while the run's first Probe CRD wins. */
+const lenientProbeCrd = [
+  'apiVersion: apiextensions.k8s.io/v1',
+  'kind: CustomResourceDefinition',
+  'metadata: {name: probes.monitoring.example.com}',
+  'spec:',
+  '  group: monitoring.example.com',
+  '  scope: Namespaced',
+  '  names: {kind: Probe, plural: probes}',
+  '  versions:',
+  '    - {name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}}',
+  '',
+].join('\n');
+
+const widgetCrd = [
+  'apiVersion: apiextensions.k8s.io/v1',
+  'kind: CustomResourceDefinition',
+  'metadata: {name: widgets.tools.example.org}',
+  'spec:',
+  '  group: tools.example.org',
+  '  scope: Namespaced',
+  '  names: {kind: Widget, plural: widgets}',
+  '  versions:',
+  '    - name: v1',
+  '      served: true',
+  '      storage: true',
+  '      schema: {openAPIV3Schema: {type: object, properties: {spec: {type: object, properties: {size: {type: integer}}}}}}',
+  '',
+].join('\n');
+
+describe('custom resources whose CRD is in another file, file by file and in worker threads', () => {
+  const probe = (name: string, spec: string) => `apiVersion: monitoring.example.com/v1\nkind: Probe\nmetadata: {name: ${name}, namespace: monitoring}\nspec: ${spec}\n`;
+  const dir = workdir(
+    {
+      // Checked before the file with their CRD is read.
+      'a-probes.yaml': fixture('probes.yaml'),
+      'b-typo.yaml': 'apiVersion: monitoring.example.com/v1\nkind: Prob\nmetadata: {name: typo, namespace: monitoring}\nspec: {target: x}\n',
+      'c-crds.yaml': fixture('crd.yaml'),
+      // Its own Probe CRD keeps every field, but the run's first Probe CRD (c-crds.yaml) is the one the run uses.
+      'd-late.yaml': `${lenientProbeCrd}---\n${probe('late', '{target: x, intervall: 30s}')}`,
+      // Its CRD in the same file, and only there: checked once.
+      'e-own.yaml': `${widgetCrd.replace(/widgets\.tools/, 'widgets.own').replace('group: tools.example.org', 'group: own.example.org')}---\napiVersion: own.example.org/v1\nkind: Widget\nmetadata: {name: w}\nspec: {sise: 3}\n`,
+      // Against the CRD given with --crd; first, so that a worker thread checks it (the first two files go to the worker).
+      '0-widget.yaml': 'apiVersion: tools.example.org/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: "3"}\n',
+    },
+    'daemonlint-crds-',
+  );
+  const crdDir = workdir({ 'widget-crd.yaml': widgetCrd });
+  const crdArgs = ['--crd', join(crdDir, 'widget-crd.yaml')];
+
+  it('finds what a run of all files finds, with --jobs 1 and --jobs 2', () => {
+    const one = runCli(['--no-color', '-f', 'json', '--jobs', '1', ...crdArgs, '.'], { cwd: dir });
+    const two = runCli(['--no-color', '-f', 'json', '--jobs', '2', ...crdArgs, '.'], { cwd: dir });
+    expect(one.stderr).toBe('');
+    expect(one.code).toBe(1);
+    expect(two.code).toBe(one.code);
+    expect(two.stdout).toBe(one.stdout);
+    const findings = (JSON.parse(one.stdout).findings as { file: string; ruleId: string; messageId?: string; message: string }[]).filter((f) => f.ruleId === 'custom-resource-schema');
+    const byFile = (file: string) => findings.filter((f) => f.file === file).map((f) => f.message);
+    expect(byFile('a-probes.yaml').length).toBeGreaterThanOrEqual(5);
+    expect(byFile('a-probes.yaml')).toContain('`intervall` is not a field of `spec`; did you mean `interval`?');
+    expect(byFile('b-typo.yaml')).toEqual([expect.stringMatching(/^No CustomResourceDefinition of this run defines Prob in `monitoring\.example\.com`, which defines `Probe`; did you mean `Probe`\?/)]);
+    expect(byFile('d-late.yaml')).toEqual(['`intervall` is not a field of `spec`; did you mean `interval`?']);
+    expect(byFile('e-own.yaml')).toEqual([expect.stringContaining('`sise` is not a field of `spec`')]);
+    expect(byFile('0-widget.yaml')).toEqual([expect.stringContaining('`spec.size` must be an integer')]);
+  });
+
+  it('one thread letting texts go equals one keeping them and the in-memory lint; only files that need it are checked again', async () => {
+    const targets = expandPaths(['.'], dir);
+    const crds = loadCrdFiles([join(crdDir, 'widget-crd.yaml')], dir);
+    const opts: LintOptions = { rules: allRules, kubeVersion: '1.35', crds };
+    const io = { cwd: dir, readStdin: async () => Buffer.alloc(0) };
+    const kept = await lintInProcess(targets, io, opts);
+    const released = await lintInProcess(targets, { ...io, keepBytes: 0 }, opts);
+    const inMemory = await lintAsync(targets.map((t) => loadFile(t, dir)), opts);
+    expect(kept.findings.some((f) => f.ruleId === 'custom-resource-schema' && f.file === 'a-probes.yaml')).toBe(true);
+    expect(released.findings).toEqual(kept.findings);
+    expect(kept.findings).toEqual(inMemory.findings);
+    expect(released.readErrors).toEqual([]);
+
+    // The files checked again: those whose custom kinds the run's CRDs answer differently from their own.
+    const { checkTarget } = await import('../src/app/pipeline.js');
+    const settings = new RuleSettings(opts);
+    const results = await Promise.all(targets.map((t) => checkTarget(t, dir, opts, settings, false)));
+    const after = await withEveryCrd(results, opts, settings);
+    const again = targets.filter((_, i) => after[i] !== results[i]).map((t) => t.slice(dir.length + 1));
+    expect(again).toEqual(['a-probes.yaml', 'b-typo.yaml', 'd-late.yaml']);
+    expect(targets.map((t) => t.slice(dir.length + 1))[0]).toBe('0-widget.yaml');
+    // Nothing to do without custom resources.
+    expect(await withEveryCrd([results[3]], opts, settings)).toEqual([results[3]]);
+  });
+
+  it('a file that changes before it is checked again is named, not checked against other text', async () => {
+    const d = workdir({ 'a.yaml': probe('p', '{target: x, intervall: 30s}'), 'b.yaml': fixture('crd.yaml') });
+    const targets = expandPaths(['.'], d);
+    // Once b.yaml is checked, a.yaml (already checked, its text let go) changes.
+    const changeA = {
+      ...allRules[0]!,
+      meta: { ...allRules[0]!.meta, id: 'test-change' },
+      check: undefined,
+      checkFile: undefined,
+      prepare: (run: { files: readonly { path: string }[] }) => {
+        if (run.files[0]?.path === 'b.yaml') writeFileSync(join(d, 'a.yaml'), probe('p', '{target: y}'));
+      },
+    };
+    const opts: LintOptions = { rules: [...allRules, changeA], kubeVersion: '1.35' };
+    const r = await lintInProcess(targets, { cwd: d, readStdin: async () => Buffer.alloc(0), keepBytes: 0 }, opts);
+    expect(r.readErrors).toEqual(['a.yaml changed while it was being linted; its custom resources could not be checked against the CRDs of other files: lint it again']);
+    expect(r.findings.filter((f) => f.file === 'a.yaml')).toEqual([]);
   });
 });
