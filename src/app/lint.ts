@@ -26,15 +26,17 @@ export function resolveKubeVersion(requested: string | undefined): string {
   return normalized;
 }
 
-/** Load every path (and stdin) into SourceFiles. Unreadable files are reported and counted. */
+/**
+ * Load every path (and stdin) into SourceFiles. Unreadable files are reported and counted; files not read by the
+ * deadline are named in `unfinished`. The caller begins the run (`beginRun`) before reading any of its inputs.
+ */
 export async function loadInputs(
   positionals: string[],
-  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer> },
-): Promise<{ files: SourceFile[]; readErrors: string[] }> {
-  beginRun();
+  opts: { cwd: string; stdinFilename?: string; readStdin: (deadline?: number) => Promise<Buffer>; deadline?: number },
+): Promise<{ files: SourceFile[]; readErrors: string[]; unfinished: string[] }> {
   const walkErrors: string[] = [];
   const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors), opts);
-  return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors] };
+  return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors], unfinished: loaded.unfinished ?? [] };
 }
 
 /** Read expanded targets (absolute paths, `-` for stdin) into SourceFiles. */
@@ -67,11 +69,15 @@ export async function loadTargets(
   return { files, readErrors };
 }
 
-export async function loadNodes(paths: string[] | undefined, cwd: string, deadline?: number): Promise<NodeInfo[] | undefined> {
+/**
+ * The nodes of the inventories `paths` (files or directories); undefined without any. `opts.within` keeps every file
+ * read inside a folder (the repository of a config found there that named them).
+ */
+export async function loadNodes(paths: readonly string[] | undefined, cwd: string, opts: { deadline?: number; within?: string } = {}): Promise<NodeInfo[] | undefined> {
   if (!paths?.length) return undefined;
   const { loadInventory, InventoryError } = await import('../load/inventory.js');
   try {
-    return loadInventory(paths, cwd, deadline);
+    return loadInventory([...paths], cwd, opts);
   } catch (err) {
     if (err instanceof InventoryError || err instanceof PathError) throw new UsageError(err.message);
     throw err;
@@ -170,7 +176,11 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
     const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
     const kubeVersion = resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
-    const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd, deadline);
+    // Inventories named by a config found in a repository stay inside it (`nodesWithin`); --nodes may name any file.
+    const nodes =
+      opts.nodes !== undefined
+        ? await loadNodes(opts.nodes, opts.cwd, { deadline })
+        : await loadNodes(config.settings.nodes, opts.cwd, { deadline, within: config.settings.nodesWithin });
     const crdPaths = opts.crds ?? (config.settings.crds ? [...config.settings.crds] : undefined);
     const crds = await loadCrds(crdPaths, opts.cwd, deadline);
     // Config files and the baseline are daemonlint's own files, not manifests.

@@ -20,7 +20,7 @@ import type { Path, Rule, Severity } from '../types.js';
 import { closest } from '../util/suggest.js';
 import { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
 import { SEVERITY_SETTINGS, configSchema } from './schema.js';
-import { CONFIG_KEYS, readSource, referenceRefused, type Source } from './source.js';
+import { CONFIG_KEYS, configBoundary, readSource, referenceRefused, type Source } from './source.js';
 
 export { MAX_CONFIG_BYTES, configBoundary } from './source.js';
 
@@ -51,6 +51,11 @@ export interface ResolvedConfig {
   kubeVersion?: string;
   /** Node inventories, absolute paths. */
   nodes?: readonly string[];
+  /**
+   * The folder every file read for `nodes` must stay inside (symbolic links resolved) when a config found in a
+   * repository set them: a directory of Node manifests may hold links out of the repository.
+   */
+  nodesWithin?: string;
   /** CustomResourceDefinition files or directories, absolute paths. */
   crds?: readonly string[];
   failOn?: Severity;
@@ -68,6 +73,8 @@ interface Layer {
   waivers: Waiver[];
   kubeVersion?: string;
   nodes?: string[];
+  /** See ResolvedConfig.nodesWithin. */
+  nodesWithin?: string;
   crds?: string[];
   failOn?: Severity;
   extends: string[];
@@ -256,7 +263,10 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
     extends: list(c.extends).map((p) => resolve(dir, p)),
   };
   if (typeof c.kubeVersion === 'string') layer.kubeVersion = c.kubeVersion;
-  if (c.nodes !== undefined) layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
+  if (c.nodes !== undefined) {
+    layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
+    if (!trusted) layer.nodesWithin = configBoundary(file);
+  }
   if (c.crds !== undefined) layer.crds = list(c.crds).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
   // Check the files it names here, where the position of the key is known.
@@ -348,7 +358,11 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
   };
   for (const l of layers) {
     if (l.kubeVersion !== undefined) resolved.kubeVersion = l.kubeVersion;
-    if (l.nodes !== undefined) resolved.nodes = l.nodes;
+    if (l.nodes !== undefined) {
+      resolved.nodes = l.nodes;
+      if (l.nodesWithin !== undefined) resolved.nodesWithin = l.nodesWithin;
+      else delete resolved.nodesWithin;
+    }
     if (l.crds !== undefined) resolved.crds = l.crds;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
   }

@@ -96,6 +96,14 @@ function realOrSelf(p: string): string {
 }
 
 /**
+ * Does `target` (absolute) lead out of `boundary` once symbolic links are resolved? For files found below a folder a
+ * config named (a directory of Node manifests), which {@link referenceRefused} could not see.
+ */
+export function leavesBoundary(boundary: string, target: string): boolean {
+  return !isInsideDir(realOrSelf(boundary), realOrSelf(target));
+}
+
+/**
  * Why a file named by a config (`extends`, `nodes`, `crds`) may not be read, or undefined when it may. A config given on the
  * command line (`trusted`) may name any file; a config found in a repository only files inside that repository,
  * symbolic links resolved, so a cloned repository or a pull request cannot make daemonlint read /etc/shadow or

@@ -83,7 +83,8 @@ function looksLike(kind: OutputKind, head: string, tail: string): boolean {
     case 'coverage-text':
       return /^(?:DaemonSet coverage (?:of|on) \d+|No DaemonSets found\.)/.test(head.replace(ANSI, ''));
     case 'coverage-json':
-      return /^\{\s*"inventory":\s*(?:true|false),/.test(head);
+      // Version 1 (`version`, `by`, then `inventory`) and the earlier shape that began with `inventory`.
+      return /^\{\s*(?:"version":\s*\d+,\s*"by":\s*"[a-z]+",\s*)?"inventory":\s*(?:true|false),/.test(head);
     case 'coverage-html':
       return head.startsWith('<!DOCTYPE html>') && head.includes('DaemonSet coverage');
   }

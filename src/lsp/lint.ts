@@ -75,11 +75,12 @@ export class BufferLinter {
 
   constructor(private readonly settings: LintSettings) {}
 
-  private nodes(paths: readonly string[] | undefined): NodeInfo[] | undefined {
+  /** The nodes of inventories (files or directories); `within`: the repository a found config's `nodes` stay in. */
+  private nodes(paths: readonly string[] | undefined, within?: string): NodeInfo[] | undefined {
     if (!paths?.length) return undefined;
-    const key = paths.join('\0');
+    const key = `${within ?? ''}\0${paths.join('\0')}`;
     let n = this.inventories.get(key);
-    if (!n) this.inventories.set(key, (n = loadInventory([...paths], '/')));
+    if (!n) this.inventories.set(key, (n = loadInventory([...paths], '/', { within })));
     return n;
   }
 
@@ -123,7 +124,7 @@ export class BufferLinter {
     let crds: Manifest[] | undefined;
     try {
       config = configOf(self.absPath);
-      nodes = this.nodes(config?.nodes ?? this.settings.nodes);
+      nodes = config?.nodes ? this.nodes(config.nodes, config.nodesWithin) : this.nodes(this.settings.nodes);
       crds = this.crds(config?.crds ?? this.settings.crds);
     } catch (err) {
       return { kind: 'config-error', message: (err as Error).message };
@@ -168,7 +169,7 @@ export class BufferLinter {
     let crds: Manifest[] | undefined;
     try {
       config = configOf(self.absPath);
-      nodes = this.nodes(config?.nodes ?? this.settings.nodes);
+      nodes = config?.nodes ? this.nodes(config.nodes, config.nodesWithin) : this.nodes(this.settings.nodes);
       crds = this.crds(config?.crds ?? this.settings.crds);
     } catch {
       return self.text;
