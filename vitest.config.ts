@@ -29,7 +29,9 @@ const E2E = [
   'test/lsp-stdin.test.ts',
   'test/neovim.test.ts',
   'test/parallel.test.ts',
+  'test/package.test.ts',
   'test/precommit.test.ts',
+  'test/vscode-extension.test.ts',
 ];
 
 /** Options of vitest that take a value as the next argument (so that value is not a file filter). */

@@ -1,6 +1,8 @@
 /** The Markdown job summary: totals and a findings table (cells escaped, so manifest text cannot break it). */
 import type { Finding, Severity } from '../types.js';
-import { ruleHelpUri } from '../version.js';
+import type { Verdict } from '../app/verdict.js';
+import { verdictReason } from '../app/verdict.js';
+import type { Links } from '../links.js';
 import { safeText } from '../report/sanitize.js';
 import { plural } from '../report/summary.js';
 
@@ -33,6 +35,10 @@ export interface SummaryContext {
   problems?: string[];
   /** Findings waived by comments, annotations, config waivers or the baseline. */
   suppressed?: readonly Finding[];
+  /** Rule documents to link the rule ids to; plain ids without it. */
+  links?: Links;
+  /** The run's outcome: the headline says why it failed. */
+  verdict?: Verdict;
 }
 
 export function markdownSummary(findings: readonly Finding[], ctx: SummaryContext): string {
@@ -40,10 +46,12 @@ export function markdownSummary(findings: readonly Finding[], ctx: SummaryContex
   const [errors, warnings, infos] = [count('error'), count('warning'), count('info')];
   const scope = `${plural(ctx.files, 'file')}, ${plural(ctx.objects, 'object')}${ctx.suppressed?.length ? `; ${ctx.suppressed.length} suppressed` : ''}`;
   const out: string[] = ['## daemonlint', ''];
-  if (!findings.length) out.push(`✅ No problems in ${scope}.`);
+  const reason = ctx.verdict ? verdictReason(ctx.verdict, findings.length > 0) : '';
+  const why = reason ? ` ${reason[0]!.toUpperCase()}${reason.slice(1)}.` : '';
+  if (!findings.length) out.push(`${ctx.failed ? '❌' : '✅'} No problems in ${scope}.${why}`);
   else
     out.push(
-      `${ctx.failed ? '❌' : '⚠️'} ${plural(findings.length, 'problem')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')} in ${scope} (fails on: ${ctx.failOn}).`,
+      `${ctx.failed ? '❌' : '⚠️'} ${plural(findings.length, 'problem')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')} in ${scope} (fails on: ${ctx.failOn}).${why}`,
     );
   for (const p of ctx.problems ?? []) out.push('', `> [!WARNING]\n> ${escapeCell(p)}`);
   if (findings.length) {
@@ -51,7 +59,7 @@ export function markdownSummary(findings: readonly Finding[], ctx: SummaryContex
     for (const f of findings.slice(0, MAX_SUMMARY_ROWS)) {
       const where = `${escapeCell(f.file)}:${f.line}:${f.column}`;
       const loc = ctx.blobBase && !f.file.startsWith('../') && !f.file.startsWith('/') ? `[${where}](${ctx.blobBase}${f.file.split('/').map(encodeURIComponent).join('/')}#L${f.line})` : where;
-      out.push(`| ${ICON[f.severity]} | ${loc} | [${escapeCell(f.ruleId)}](${ruleHelpUri(f.ruleId)}) | ${escapeCell(f.message)} |`);
+      out.push(`| ${ICON[f.severity]} | ${loc} | ${ctx.links ? `[${escapeCell(f.ruleId)}](${ctx.links.rule(f.ruleId)})` : `\`${escapeCell(f.ruleId)}\``} | ${escapeCell(f.message)} |`);
     }
     if (findings.length > MAX_SUMMARY_ROWS) out.push('', `…and ${findings.length - MAX_SUMMARY_ROWS} more (see the annotations, the log or the SARIF file).`);
   }

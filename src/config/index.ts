@@ -16,7 +16,7 @@ import type { SeveritySetting } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import { DEFAULT_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
 import { formatPath } from '../load/positions.js';
-import type { Path, Rule, Severity } from '../types.js';
+import type { FailOn, Path, Rule } from '../types.js';
 import { closest } from '../util/suggest.js';
 import { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
 import { SEVERITY_SETTINGS, configSchema } from './schema.js';
@@ -58,7 +58,7 @@ export interface ResolvedConfig {
   nodesWithin?: string;
   /** CustomResourceDefinition files or directories, absolute paths. */
   crds?: readonly string[];
-  failOn?: Severity;
+  failOn?: FailOn;
 }
 
 /** One config file after validation, with paths resolved against its directory. */
@@ -76,7 +76,7 @@ interface Layer {
   /** See ResolvedConfig.nodesWithin. */
   nodesWithin?: string;
   crds?: string[];
-  failOn?: Severity;
+  failOn?: FailOn;
   extends: string[];
 }
 
@@ -268,7 +268,7 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
     if (!trusted) layer.nodesWithin = configBoundary(file);
   }
   if (c.crds !== undefined) layer.crds = list(c.crds).map((p) => resolve(dir, p));
-  if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
+  if (typeof c.failOn === 'string') layer.failOn = c.failOn as FailOn;
   // Check the files it names here, where the position of the key is known.
   for (const key of ['extends', 'nodes', 'crds'] as const) {
     list(c[key]).forEach((p, i) => {

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import type { LintOptions } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import { displayPath } from '../load/files.js';
-import type { FileRef, Rule, Severity } from '../types.js';
+import type { FailOn, FileRef, Rule } from '../types.js';
 import { findConfigFile } from './find.js';
 import type { ResolvedConfig } from './index.js';
 
@@ -29,7 +29,7 @@ export interface RunConfigOptions {
 
 export interface RunConfig {
   /** Run-wide settings: from `--config`, else the working directory's config, else the one config every file shares. */
-  settings: { kubeVersion?: string; nodes?: readonly string[]; nodesWithin?: string; crds?: readonly string[]; failOn?: Severity; file?: string };
+  settings: { kubeVersion?: string; nodes?: readonly string[]; nodesWithin?: string; crds?: readonly string[]; failOn?: FailOn; file?: string };
   /** True when the file (absolute path) is excluded by an `ignore` glob of its config. */
   isIgnored(abs: string): boolean;
   /** Per-file severities, options, strict rules and waivers for the engine. */

@@ -3,10 +3,10 @@
  * `scripts/gen-config-schema.mjs` writes it to `schemas/config.schema.json` for editors; the loader builds the same
  * schema at run time from the rules it runs, so a new rule is accepted before the file is regenerated.
  */
+import { LINKS } from '../links.js';
 import { OLDEST_KUBE_MINOR, NEWEST_KUBE_MINOR, SCHEMA_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
-import type { Rule } from '../types.js';
+import { FAIL_ON_VALUES, type Rule } from '../types.js';
 
-export const CONFIG_SCHEMA_ID = 'https://unpkg.com/daemonlint/schemas/config.schema.json';
 export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 
 /** `1.16` … `1.35`, optionally with a `v` prefix and a patch number. */
@@ -21,7 +21,7 @@ const stringOrList = (description: string) => ({
 });
 
 /** The config schema (JSON Schema draft-07) for a set of rules. */
-export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
+export function configSchema(rules: readonly Rule[], schemaId: string | undefined = LINKS?.configSchema): Record<string, unknown> {
   const ids = rules.map((r) => r.meta.id).sort();
   const ruleEntries: Record<string, unknown> = {};
   for (const r of [...rules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))) {
@@ -36,7 +36,8 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: CONFIG_SCHEMA_ID,
+    // Its address once published (package.json's repository); no id while there is none, rather than a dead one.
+    ...(schemaId ? { $id: schemaId } : {}),
     title: 'daemonlint configuration (.daemonlint.yaml, .daemonlint.yml, .daemonlint.json)',
     type: 'object',
     additionalProperties: false,
@@ -69,7 +70,7 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
       },
       nodes: stringOrList('Node inventory file(s) relative to this file (like --nodes).'),
       crds: stringOrList('CustomResourceDefinition files or directories relative to this file (like --crd): custom resources are checked against them.'),
-      failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on).', enum: ['error', 'warning', 'info'] },
+      failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on); none: never fail on findings.', enum: [...FAIL_ON_VALUES] },
       strict: {
         description: 'Rules whose findings no annotation or comment may suppress (config waivers and the baseline still can).',
         type: 'array',

@@ -191,7 +191,7 @@ export function lintFiles(files: readonly SourceFile[], opts: LintOptions, run: 
   const internalErrors: LintResult['internalErrors'] = [];
   const unfinished: string[] = [];
   const rules = opts.rules.filter((r) => !comparesObjects(r));
-  const late = opts.deadline === undefined ? () => false : () => Date.now() > opts.deadline!;
+  const late = opts.deadline === undefined ? () => false : () => Date.now() >= opts.deadline!;
   fileLoop: for (const [i, file] of files.entries()) {
     if (late()) {
       for (const f of files.slice(i)) unfinished.push(f.path);
