@@ -1,5 +1,5 @@
 // Guards against node-local Services whose Pods do not run on every node: clients there lose the Service.
-import { describeReasonShort, listNames, analyzeTemplate, type ExclusionReason } from '../src/k8s/nodes.js';
+import { describeReasonShort, listNames, analyzeTemplate, onlyLinuxRestricted, type ExclusionReason } from '../src/k8s/nodes.js';
 import { localPolicyField } from '../src/k8s/nodes-local-traffic.js';
 import { groupNodes, listGroups, type NodeGroup } from '../src/k8s/nodes-pools.js';
 import { perSelection, placementsOf, sharedSelection, type Workload } from '../src/k8s/run-index.js';
@@ -61,6 +61,10 @@ const rule: Rule = {
         '{{service}} has internalTrafficPolicy: Local but {{restrictions}}: judging from the template alone (no node inventory), connections from clients on any other node are dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use internalTrafficPolicy: Cluster; pass --nodes to see which nodes are affected.',
       restrictedExternal:
         '{{service}} has externalTrafficPolicy: Local but {{restrictions}}: judging from the template alone (no node inventory), traffic arriving at any other node is dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use externalTrafficPolicy: Cluster; pass --nodes to see which nodes are affected.',
+      linuxOnly:
+        '{{service}} has internalTrafficPolicy: Local and {{restrictions}}. That leaves a gap only if the cluster has Windows nodes: connections from clients on them would be dropped, with no local endpoint and no fallback. Without a node inventory this cannot be told; pass --nodes to check, and if the cluster has Windows nodes that use this Service, use internalTrafficPolicy: Cluster.',
+      linuxOnlyExternal:
+        '{{service}} has externalTrafficPolicy: Local and {{restrictions}}. That leaves a gap only if the cluster has Windows nodes: traffic arriving at them would be dropped, with no local endpoint and no fallback. Without a node inventory this cannot be told; pass --nodes to check, and if the cluster has Windows nodes that receive this traffic, use externalTrafficPolicy: Cluster.',
     },
   },
   check(ctx) {
@@ -148,9 +152,10 @@ const rule: Rule = {
     }
 
     // No inventory: judge from the templates alone.
-    const { analyses, everyRestricted } = perSelection(ctx.run, ANALYSES_KEY, selected, () => {
+    const { analyses, everyRestricted, linuxOnly } = perSelection(ctx.run, ANALYSES_KEY, selected, () => {
       const analyses = daemons.map((w) => ({ w, a: analyzeTemplate(w.template) }));
-      return { analyses, everyRestricted: analyses.every(({ a }) => a.restricted) };
+      // Kept off Windows nodes and nothing else: a gap only in a cluster that has them, which the templates cannot tell.
+      return { analyses, everyRestricted: analyses.every(({ a }) => a.restricted), linuxOnly: analyses.every(({ a }) => onlyLinuxRestricted(a)) };
     });
     if (!everyRestricted) return;
     const what =
@@ -160,7 +165,8 @@ const rule: Rule = {
         .join(', and ') + (analyses.length > MAX_DESCRIBED ? `, and ${analyses.length - MAX_DESCRIBED} more DaemonSets are restricted too` : '');
     ctx.report({
       path,
-      messageId: external ? 'restrictedExternal' : 'restricted',
+      ...(linuxOnly ? { severity: 'info' as const } : {}),
+      messageId: linuxOnly ? (external ? 'linuxOnlyExternal' : 'linuxOnly') : external ? 'restrictedExternal' : 'restricted',
       data: { service: svc, restrictions: what },
       related: analyses.slice(0, MAX_DESCRIBED).flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
     });

@@ -6,6 +6,7 @@ import { basename, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintOptions, type LintResult } from '../engine/lint.js';
+import type { Profile } from '../engine/profile.js';
 import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
 import type { FailOn, Finding, Manifest, NodeInfo, SourceFile } from '../types.js';
@@ -129,6 +130,8 @@ export interface LintPathsOptions {
   keepFiles?: boolean;
   /** `--jobs`: threads that read and check files (1: none besides the main one; default: by the amount of work). */
   jobs?: number;
+  /** `--profile`: the severity profile of every file, whatever the configs say. */
+  profile?: Profile;
 }
 
 export interface LintPathsResult {
@@ -174,7 +177,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     const targets = expandPaths(opts.paths, opts.cwd, walkErrors);
     const { createRunConfig } = await import('../config/run.js');
     const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
-    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
+    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename, profile: opts.profile });
     const kubeVersion = resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
     // Inventories named by a config found in a repository stay inside it (`nodesWithin`); --nodes may name any file.
     const nodes =

@@ -13,6 +13,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Minimatch } from 'minimatch';
 import { describeFsError } from '../io/read.js';
 import type { SeveritySetting } from '../engine/lint.js';
+import type { Profile } from '../engine/profile.js';
 import type { Waiver } from '../engine/suppress.js';
 import { DEFAULT_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
 import { formatPath } from '../load/positions.js';
@@ -59,6 +60,8 @@ export interface ResolvedConfig {
   /** CustomResourceDefinition files or directories, absolute paths. */
   crds?: readonly string[];
   failOn?: FailOn;
+  /** The severity profile (`profile`), when a config file sets one. */
+  profile?: Profile;
 }
 
 /** One config file after validation, with paths resolved against its directory. */
@@ -77,6 +80,7 @@ interface Layer {
   nodesWithin?: string;
   crds?: string[];
   failOn?: FailOn;
+  profile?: Profile;
   extends: string[];
 }
 
@@ -269,6 +273,7 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
   }
   if (c.crds !== undefined) layer.crds = list(c.crds).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as FailOn;
+  if (typeof c.profile === 'string') layer.profile = c.profile as Profile;
   // Check the files it names here, where the position of the key is known.
   for (const key of ['extends', 'nodes', 'crds'] as const) {
     list(c[key]).forEach((p, i) => {
@@ -365,6 +370,7 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
     }
     if (l.crds !== undefined) resolved.crds = l.crds;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
+    if (l.profile !== undefined) resolved.profile = l.profile;
   }
   return resolved;
 }

@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { LintOptions } from '../engine/lint.js';
+import { DEFAULT_PROFILE, type Profile } from '../engine/profile.js';
 import type { Waiver } from '../engine/suppress.js';
 import { displayPath } from '../load/files.js';
 import type { FailOn, FileRef, Rule } from '../types.js';
@@ -25,6 +26,8 @@ export interface RunConfigOptions {
   targets: readonly string[];
   /** `--stdin-filename`: stdin is configured as if it were this file (relative to cwd). */
   stdinFilename?: string;
+  /** `--profile`: the severity profile of every file, whatever the configs say. */
+  profile?: Profile;
 }
 
 export interface RunConfig {
@@ -33,14 +36,19 @@ export interface RunConfig {
   /** True when the file (absolute path) is excluded by an `ignore` glob of its config. */
   isIgnored(abs: string): boolean;
   /** Per-file severities, options, strict rules and waivers for the engine. */
-  lintOptions: Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers'>;
+  lintOptions: Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers' | 'profile'>;
 }
 
 const NONE: RunConfig = { settings: {}, isIgnored: () => false, lintOptions: {} };
 
+/** The options of a run without config files: only `--profile`, if given. */
+function noConfig(profile: Profile | undefined): RunConfig {
+  return profile ? { ...NONE, lintOptions: { profile: () => profile } } : NONE;
+}
+
 /** Build a run's configuration. Throws ConfigError for a broken config file. */
 export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig> {
-  if (opts.noConfig) return NONE;
+  if (opts.noConfig) return noConfig(opts.profile);
   const stdinAbs = resolve(opts.cwd, opts.stdinFilename ?? '<stdin>');
   const absTargets = opts.targets.map((t) => (t === '-' ? stdinAbs : t));
   if (!opts.configFile) {
@@ -50,7 +58,7 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
       const f = findConfigFile(d);
       if (f) found.add(f);
     }
-    if (!found.size) return NONE;
+    if (!found.size) return noConfig(opts.profile);
   }
   const { loadConfigFile, loadConfigFor } = await import('./index.js');
   const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile), opts.rules, { trusted: opts.trustConfigFile }) : undefined;
@@ -87,6 +95,7 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
       },
       strict: (ruleId, file) => configFor(absOf(file)).isStrict(ruleId),
       waivers: (file) => configFor(absOf(file)).waivers.map(display),
+      profile: (file) => opts.profile ?? configFor(absOf(file)).profile ?? DEFAULT_PROFILE,
     },
   };
 }

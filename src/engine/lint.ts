@@ -4,6 +4,7 @@
 import { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 import { builtinKind } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
+import { DEFAULT_PROFILE, profiled, type Profile } from './profile.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type FileFacts, type Waiver } from './suppress.js';
 import type {
   Anchor,
@@ -41,6 +42,8 @@ export interface LintOptions {
   crds?: readonly Manifest[];
   /** Time budget (`Date.now()` value): files not finished by then are listed in `unfinished` instead of linted. */
   deadline?: number;
+  /** The severity profile of a file (config `profile`, `--profile`): `default` unless set. */
+  profile?: (file: FileRef) => Profile;
 }
 
 export interface LintResult {
@@ -222,12 +225,13 @@ export function lintFiles(files: readonly SourceFile[], opts: LintOptions, run: 
         internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
       }
     }
+    const profile = opts.profile?.(file) ?? DEFAULT_PROFILE;
     for (const m of file.manifests) {
       if (late()) {
         for (const f of files.slice(i)) unfinished.push(f.path);
         break fileLoop;
       }
-      checkObject(m, rules, opts.rules, run, settings, findings, internalErrors, placeNow);
+      checkObject(m, rules, opts.rules, run, settings, findings, internalErrors, placeNow, profile);
     }
   }
   return { findings, internalErrors, unfinished };
@@ -242,6 +246,7 @@ function checkObject(
   findings: Finding[],
   internalErrors: LintResult['internalErrors'],
   place: PlaceRange,
+  profile: Profile,
 ): void {
   // An object the API would not recognise is left to the rule that says so (unless that rule is off for the file).
   const owner = run.unrecognized.get(m);
@@ -258,7 +263,7 @@ function checkObject(
         object: m.object,
         run,
         options: settings.optionsOf(rule, m.file),
-        report: (r) => findings.push(findingFor(rule, sev, m, r, place)),
+        report: (r) => findings.push(findingFor(rule, sev, m, profiled(r, profile), place)),
       });
     } catch (error) {
       internalErrors.push({ ruleId: rule.meta.id, file: m.file.path, error });
@@ -294,7 +299,7 @@ export function lintAcross(targets: readonly Manifest[], opts: LintOptions, run:
       for (const t of targets.slice(i)) if (!seen.has(t.file.path)) seen.add(t.file.path), unfinished.push(t.file.path);
       break;
     }
-    checkObject(m, rules, opts.rules, run, settings, findings, internalErrors, later);
+    checkObject(m, rules, opts.rules, run, settings, findings, internalErrors, later, opts.profile?.(m.file) ?? DEFAULT_PROFILE);
   }
   for (const [file, list] of pending) {
     try {

@@ -6,6 +6,8 @@
 import { CONTROLLER_KINDS, namespaceIndex, push, workloadOf, type Workload } from './run-index.js';
 import { describeRequirement, selectorMatches } from './selectors.js';
 import { isRecord } from './workloads.js';
+import { nodeConstraints } from './nodes-model.js';
+import { nodeSharingKey, templatesMayShareNode } from './nodes-overlap.js';
 import type { Manifest, RunContext } from '../types.js';
 
 /** Controllers owned by another controller (a Deployment's ReplicaSet in `kubectl get -o yaml` output) are skipped. */
@@ -53,7 +55,9 @@ function groups(run: RunContext): Groups {
     for (const w of namespaceIndex(run, ns).workloads) {
       if (!w.selector || !(CONTROLLER_KINDS as readonly string[]).includes(w.kind) || ownedByController(w)) continue;
       const sel = w.selector;
-      const signature = JSON.stringify([ns, sel.errors, sel.requirements.map((r) => [r.key, r.operator, r.values, describeRequirement(r)]), Object.entries(w.labels).sort()]);
+      // DaemonSets also by where they may run: whether two of them share a node decides whether they overlap.
+      const placement = w.kind === 'DaemonSet' ? nodeSharingKey(nodeConstraints(w.template)) : '';
+      const signature = JSON.stringify([ns, sel.errors, sel.requirements.map((r) => [r.key, r.operator, r.values, describeRequirement(r)]), Object.entries(w.labels).sort(), w.kind === 'DaemonSet', placement]);
       let g = bySignature.get(signature);
       if (!g) {
         bySignature.set(signature, (g = { members: [], rep: w, selfMatch: selectorMatches(sel, w.labels) }));
@@ -125,9 +129,20 @@ function overlapsOf(gs: Groups, g: Group): NonNullable<Group['overlaps']> {
   for (const h of candidates(gs, ns, g)) {
     const mineMatchesTheirs = selectorMatches(g.rep.selector!, h.rep.labels);
     const theirsMatchesMine = selectorMatches(h.rep.selector!, g.rep.labels);
-    if (mineMatchesTheirs || theirsMatchesMine) g.overlaps.push({ group: h, mineMatchesTheirs, theirsMatchesMine });
+    if (!mineMatchesTheirs && !theirsMatchesMine) continue;
+    if (disjointDaemonSets(g.rep, h.rep)) continue;
+    g.overlaps.push({ group: h, mineMatchesTheirs, theirsMatchesMine });
   }
   return g.overlaps;
+}
+
+/**
+ * Two DaemonSets whose node restrictions no node meets together (Linux and Windows twins): each controller manages only
+ * the Pods whose controllerRef names it, and their Pods never share a node, so nothing is fought over. Members of a
+ * group share their node restrictions, so this holds for every pair of two groups' members.
+ */
+function disjointDaemonSets(a: Workload, b: Workload): boolean {
+  return a.kind === 'DaemonSet' && b.kind === 'DaemonSet' && !templatesMayShareNode(a.template, b.template);
 }
 
 /** Index of the first member after run position `index` (members are in run order). */
