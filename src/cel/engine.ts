@@ -113,8 +113,10 @@ export function compile(source: string, opts: CompileOptions): Compiled {
     const isFunction = (name: string) => env.funcs.find(name) !== undefined || name in UNSUPPORTED;
     const { refs, reads } = analyze(root, isFunction, new Set(opts.readRoots ?? []));
     const declared = new Set(opts.variables);
-    // Names first: `authorizer.check()` is about the authorizer, not about a method called check.
-    for (const r of [...refs].sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'variable' ? -1 : 1))) {
+    // A misused macro first (its arguments look like undeclared names), then names (`authorizer.check()` is about
+    // the authorizer, not about a method called check), then functions.
+    const rank = (r: (typeof refs)[number]) => (r.kind === 'function' && r.name in MACROS && !env.funcs.find(r.name) ? 0 : r.kind === 'variable' ? 1 : 2);
+    for (const r of [...refs].sort((a, b) => rank(a) - rank(b))) {
       if (r.kind === 'variable') {
         if (declared.has(r.name)) continue;
         if (r.name in UNSUPPORTED) return fail(`${r.name}: ${UNSUPPORTED[r.name]}`, r.id, true);
