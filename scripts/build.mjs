@@ -3,6 +3,8 @@
 //   dist/cli.cjs                 the CLI: one CommonJS bundle of everything a lint run needs (reports, fixes,
 //                                coverage and config code are in it too, evaluated only when used)
 //   dist/lsp.cjs                 the language server and its libraries (loaded only by `daemonlint lsp`)
+//   dist/policy.cjs              custom policies, admission policies and the CEL evaluator (loaded only by runs that
+//                                have policies)
 //   dist/k8s-1.35/<gv>.*.cjs     the compiled schema validators and strict schemas, one file per API group,
 //                                loaded when a run meets an object of that group
 //   dist/loader.cjs              loads the files above through vm.Script with V8's code cache (dist/*.cache)
@@ -43,6 +45,12 @@ const lazyPlugin = {
       lazyPieces.set('lsp', join(args.resolveDir, 'lsp', 'server.ts'));
       return { path: 'lsp', namespace: 'daemonlint-lazy' };
     });
+    // Policies (custom CEL rules, admission policies) and the CEL evaluator they bring: only runs that have some.
+    b.onResolve({ filter: /\/policy\/index\.js$/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      lazyPieces.set('policy', join(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
+      return { path: 'policy', namespace: 'daemonlint-lazy' };
+    });
     b.onResolve({ filter: LAZY_SCHEMA }, (args) => {
       if (args.kind !== 'dynamic-import' || !args.resolveDir.startsWith(SCHEMA_DIR)) return undefined;
       const version = args.resolveDir.slice(SCHEMA_DIR.length + 1);
@@ -75,8 +83,10 @@ const common = {
 await build({ ...common, entryPoints: [join(root, 'src/cli.ts')], outfile: join(dist, 'cli.cjs') });
 // The server is found while bundling the CLI; it shares the schema files (and the loader) with it.
 await build({ ...common, entryPoints: [lazyPieces.get('lsp')], outfile: join(dist, 'lsp.cjs') });
+// Mostly the CEL evaluator and its libraries: whitespace is not kept (fewer bytes to read).
+if (lazyPieces.has('policy')) await build({ ...common, minifyWhitespace: true, entryPoints: [lazyPieces.get('policy')], outfile: join(dist, 'policy.cjs') });
 for (const [name, entry] of lazyPieces) {
-  if (name === 'lsp') continue;
+  if (name === 'lsp' || name === 'policy') continue;
   // Generated code with no line structure of its own: whitespace is not kept (half the bytes to read).
   await build({ ...common, plugins: [], minifyWhitespace: true, entryPoints: [entry], outfile: join(dist, `${name}.cjs`) });
 }

@@ -4,10 +4,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { allRules } from '../rules/index.js';
-import { UsageError, lintPaths, loadInputs, loadNodes } from './app/lint.js';
+import { UsageError, lintPaths, loadInputs, loadNodes, rulesFor } from './app/lint.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
-import { SEVERITY_RANK, type Finding, type Severity, type SourceFile } from './types.js';
+import { SEVERITY_RANK, type Finding, type Rule, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
 
 export { UsageError } from './app/errors.js';
@@ -20,8 +19,8 @@ const HELP = `daemonlint ${VERSION} — lint Kubernetes manifests, centred on Da
 
 Usage:
   daemonlint [options] [paths...]     lint files, directories (recursive), globs; "-" reads stdin
-  daemonlint rules                    list every rule (id, default severity, description)
-  daemonlint explain RULE             print a rule's documentation
+  daemonlint rules                    list every rule and custom policy (id, default severity, description)
+  daemonlint explain RULE             print a rule's or policy's documentation
   daemonlint coverage [options] [paths...]
                                       show which nodes each DaemonSet runs on (with --nodes)
   daemonlint lsp --stdio              run the language server (editor diagnostics and quick fixes)
@@ -33,6 +32,8 @@ Options:
       --quiet               report errors only
       --stdin-filename NAME name to use for stdin in reports (with "-")
       --nodes FILE          node inventory (kubectl get nodes -o yaml|json); repeatable
+      --policy PATH         ValidatingAdmissionPolicies and bindings (file or directory) to check the objects
+                            against, with their parameter and Namespace objects; repeatable
       --kube-version X.Y    Kubernetes version of the schemas (default 1.35)
       --config FILE         use FILE instead of the nearest .daemonlint.yaml/.yml/.json
       --no-config           ignore config files
@@ -56,6 +57,7 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   'stdin-filename': { type: 'string' },
   nodes: { type: 'string', multiple: true },
+  policy: { type: 'string', multiple: true },
   'kube-version': { type: 'string' },
   config: { type: 'string' },
   'no-config': { type: 'boolean' },
@@ -126,7 +128,7 @@ function useColor(values: Values, io: CliIO): boolean {
   return io.isTTY;
 }
 
-async function render(format: Format, findings: Finding[], files: SourceFile[], color: boolean, cwd: string, suppressed: Finding[] = []): Promise<string> {
+async function render(format: Format, findings: Finding[], files: SourceFile[], color: boolean, cwd: string, rules: readonly Rule[], suppressed: Finding[] = []): Promise<string> {
   const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color, suppressed };
   switch (format) {
     case 'text':
@@ -134,22 +136,22 @@ async function render(format: Format, findings: Finding[], files: SourceFile[], 
     case 'json':
       return (await import('./report/json.js')).formatJson(findings, ctx);
     case 'sarif':
-      return (await import('./report/sarif.js')).formatSarif(findings, { rules: allRules, cwd, suppressed });
+      return (await import('./report/sarif.js')).formatSarif(findings, { rules, cwd, suppressed });
     case 'github':
       return (await import('./report/github.js')).formatGithub(findings);
   }
 }
 
-function listRules(): string {
-  const width = Math.max(...allRules.map((r) => r.meta.id.length));
-  return allRules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}`).join('\n') + '\n';
+function listRules(rules: readonly Rule[]): string {
+  const width = Math.max(...rules.map((r) => r.meta.id.length));
+  return rules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}${r.meta.custom ? '  (custom policy)' : ''}`).join('\n') + '\n';
 }
 
-function explainRule(id: string | undefined): string {
+function explainRule(rules: readonly Rule[], id: string | undefined): string {
   if (!id) throw new UsageError('explain needs a rule id: daemonlint explain RULE (see daemonlint rules)');
-  const rule = allRules.find((r) => r.meta.id === id);
+  const rule = rules.find((r) => r.meta.id === id);
   if (!rule) {
-    const near = allRules.map((r) => r.meta.id).filter((x) => x.includes(id) || id.includes(x));
+    const near = rules.map((r) => r.meta.id).filter((x) => x.includes(id) || id.includes(x));
     throw new UsageError(`unknown rule "${id}"${near.length ? `; did you mean ${near.join(', ')}?` : ''} (see daemonlint rules)`);
   }
   const m = rule.meta;
@@ -181,6 +183,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     stdinFilename: values['stdin-filename'],
     readStdin: io.readStdin,
     nodes: values.nodes,
+    policies: values.policy,
     kubeVersion: values['kube-version'],
     config: values.config,
     noConfig: values['no-config'],
@@ -233,7 +236,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     }
   }
   const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
-  const report = await render(format, shown, files, useColor(values, io) && !reportToStderr, io.cwd, suppressed);
+  const report = await render(format, shown, files, useColor(values, io) && !reportToStderr, io.cwd, linted.rules, suppressed);
   if (reportToStderr) io.stderr(report);
   else writeOut(report, values, io);
   for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
@@ -301,11 +304,11 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     }
     const [command, ...rest] = positionals;
     if (command === 'rules' && argv[0] === 'rules') {
-      io.stdout(listRules());
+      io.stdout(listRules(await rulesFor({ cwd: io.cwd, config: values.config, noConfig: values['no-config'] })));
       return 0;
     }
     if (command === 'explain' && argv[0] === 'explain') {
-      io.stdout(explainRule(rest[0]));
+      io.stdout(explainRule(await rulesFor({ cwd: io.cwd, config: values.config, noConfig: values['no-config'] }), rest[0]));
       return 0;
     }
     if (command === 'coverage' && argv[0] === 'coverage') return await coverageCommand(values, rest, io);

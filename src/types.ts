@@ -155,6 +155,11 @@ export interface NodeInfo {
 export interface RunContext {
   manifests: readonly Manifest[];
   files: readonly SourceFile[];
+  /**
+   * Objects of the admission policy files (`--policy`, config `admissionPolicies`): policies, bindings, parameter
+   * and Namespace objects that admission-policy evaluates against the linted objects. Not linted themselves.
+   */
+  policyManifests?: readonly Manifest[];
   /** Node inventory, when `--nodes` was given. */
   nodes?: readonly NodeInfo[];
   kubeVersion: string;
@@ -198,6 +203,8 @@ export interface RuleMeta {
   fixable?: boolean;
   /** JSON schema for the rule's options object. */
   optionsSchema?: Record<string, unknown>;
+  /** True for a custom policy defined in a config file (its documentation is built from the definition). */
+  custom?: boolean;
 }
 
 export interface Rule {

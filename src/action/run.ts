@@ -4,7 +4,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { allRules } from '../../rules/index.js';
 import { UsageError, lintPaths } from '../app/lint.js';
 import { PathError } from '../load/files.js';
 import { annotationCommand } from '../report/github.js';
@@ -44,7 +43,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     const annotations = getBooleanInput(env, 'annotations', true);
 
     // The same loading, config discovery (or the `config` input), baseline and linting as the CLI.
-    const { files, findings, suppressed, readErrors, internalErrors, failOn: configFailOn } = await lintPaths({
+    const { rules, files, findings, suppressed, readErrors, internalErrors, failOn: configFailOn } = await lintPaths({
       paths,
       cwd: workspace,
       readStdin: async () => Buffer.alloc(0),
@@ -62,7 +61,7 @@ export async function runAction(io: ActionIO): Promise<number> {
       let report: string;
       if (format === 'text') report = (await import('../report/text.js')).formatText(findings, ctx);
       else if (format === 'json') report = (await import('../report/json.js')).formatJson(findings, { ...ctx, color: false });
-      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules: allRules, cwd: workspace, suppressed });
+      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules, cwd: workspace, suppressed });
       else report = annotations ? '' : (await import('../report/github.js')).formatGithub(findings);
       stdout(report);
     }
@@ -79,12 +78,13 @@ export async function runAction(io: ActionIO): Promise<number> {
     const sarifPath = isAbsolute(sarifInput) ? sarifInput : resolve(workspace, sarifInput);
     const { formatSarif } = await import('../report/sarif.js');
     mkdirSync(dirname(sarifPath), { recursive: true });
-    writeFileSync(sarifPath, formatSarif(findings, { rules: allRules, cwd: workspace, suppressed }));
+    writeFileSync(sarifPath, formatSarif(findings, { rules, cwd: workspace, suppressed }));
 
     const failed = failOn !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn as Severity]);
     const blobBase =
       env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/` : undefined;
-    appendSummary(env, markdownSummary(findings, { ...ctx, failOn, failed, sarifFile: sarifInput, blobBase, problems }));
+    const customRules = new Set(rules.filter((r) => r.meta.custom).map((r) => r.meta.id));
+    appendSummary(env, markdownSummary(findings, { ...ctx, failOn, failed, sarifFile: sarifInput, blobBase, problems, customRules }));
 
     const count = (s: Severity) => String(findings.filter((f: Finding) => f.severity === s).length);
     setOutput(env, 'errors', count('error'), stdout);

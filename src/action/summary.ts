@@ -31,6 +31,8 @@ export interface SummaryContext {
   problems?: string[];
   /** Findings waived by comments, annotations, config waivers or the baseline. */
   suppressed?: readonly Finding[];
+  /** Rule ids of custom policies: their documentation is in the repository's config, not on the project's pages. */
+  customRules?: ReadonlySet<string>;
 }
 
 export function markdownSummary(findings: readonly Finding[], ctx: SummaryContext): string {
@@ -49,7 +51,8 @@ export function markdownSummary(findings: readonly Finding[], ctx: SummaryContex
     for (const f of findings.slice(0, MAX_SUMMARY_ROWS)) {
       const where = `${escapeCell(f.file)}:${f.line}:${f.column}`;
       const loc = ctx.blobBase && !f.file.startsWith('../') && !f.file.startsWith('/') ? `[${where}](${ctx.blobBase}${f.file.split('/').map(encodeURIComponent).join('/')}#L${f.line})` : where;
-      out.push(`| ${ICON[f.severity]} | ${loc} | [${escapeCell(f.ruleId)}](${ruleHelpUri(f.ruleId)}) | ${escapeCell(f.message)} |`);
+      const rule = ctx.customRules?.has(f.ruleId) ? escapeCell(f.ruleId) : `[${escapeCell(f.ruleId)}](${ruleHelpUri(f.ruleId)})`;
+      out.push(`| ${ICON[f.severity]} | ${loc} | ${rule} | ${escapeCell(f.message)} |`);
     }
     if (findings.length > MAX_SUMMARY_ROWS) out.push('', `…and ${findings.length - MAX_SUMMARY_ROWS} more (see the annotations, the log or the SARIF file).`);
   }

@@ -7,7 +7,7 @@ import { allRules } from '../../rules/index.js';
 import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintResult } from '../engine/lint.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
-import type { Finding, NodeInfo, Severity, SourceFile } from '../types.js';
+import type { Finding, NodeInfo, Rule, Severity, SourceFile } from '../types.js';
 import { UsageError } from './errors.js';
 
 export { UsageError } from './errors.js';
@@ -74,6 +74,31 @@ export async function loadNodes(paths: string[] | undefined, cwd: string): Promi
   }
 }
 
+/**
+ * Read admission policy files (`--policy`, config `admissionPolicies`): files or directories, relative to `cwd`. Their
+ * objects are evaluated against, not linted. Missing or unreadable paths are usage errors.
+ */
+export function loadPolicyFiles(paths: readonly string[] | undefined, cwd: string): SourceFile[] {
+  if (!paths?.length) return [];
+  try {
+    return expandPaths(paths, cwd).map((abs) => loadFile(abs, cwd));
+  } catch (err) {
+    if (err instanceof PathError) throw new UsageError(`admission policies: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The rules a run uses in `cwd`: the built-in ones and the custom policies of the config (for `rules`, `explain`). */
+export async function rulesFor(opts: { cwd: string; config?: string; noConfig?: boolean }): Promise<readonly Rule[]> {
+  try {
+    const { createRunConfig } = await import('../config/run.js');
+    return (await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, noConfig: opts.noConfig, targets: [] })).rules;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message.split(`${opts.cwd}/`).join(''));
+    throw err;
+  }
+}
+
 export interface LintPathsOptions {
   paths: string[];
   cwd: string;
@@ -81,6 +106,8 @@ export interface LintPathsOptions {
   readStdin: () => Promise<Buffer>;
   /** Node inventory files (`--nodes`). */
   nodes?: string[];
+  /** Admission policy files or directories (`--policy`); the config's `admissionPolicies` when absent. */
+  policies?: string[];
   /** `--kube-version`; the newest bundled version when absent. */
   kubeVersion?: string;
   /** `--config FILE` instead of discovering `.daemonlint.yaml` files. */
@@ -96,6 +123,8 @@ export interface LintPathsOptions {
 }
 
 export interface LintPathsResult {
+  /** The rules of the run: the built-in ones and the custom policies of its configs (reports describe them). */
+  rules: readonly Rule[];
   files: SourceFile[];
   findings: Finding[];
   readErrors: string[];
@@ -133,6 +162,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
     const kubeVersion = await resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
     const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd);
+    const policyFiles = loadPolicyFiles(opts.policies ?? config.settings.admissionPolicies, opts.cwd);
     const { files, readErrors, unfinished: notRead = [] } = await loadTargets(
       // Config files and the baseline are daemonlint's own files, not manifests.
       targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),
@@ -140,13 +170,13 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     );
     const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd) })) : undefined;
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
-      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, ...config.lintOptions, deadline });
+      const r = await lintAsync(fs, { rules: config.rules, nodes, kubeVersion, policyFiles, ...config.lintOptions, deadline });
       if (!baseline) return r;
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };
     };
     const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
-    return { files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint, unfinished: [...unfinished, ...notRead] };
+    return { rules: config.rules, files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint, unfinished: [...unfinished, ...notRead] };
   } catch (err) {
     // Config and baseline problems are usage errors: one line, exit 2.
     if (err instanceof ConfigError || (err as Error)?.name === 'BaselineError') throw new UsageError((err as Error).message.split(`${opts.cwd}/`).join(''));

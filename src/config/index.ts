@@ -7,18 +7,18 @@
  * (an explicit `--config`), {@link clearConfigCache} (after a config file changed), and the {@link ResolvedConfig}
  * they return. Problems are thrown as {@link ConfigError} with a one-line `file:line:column: key: message`.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { Minimatch } from 'minimatch';
-import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { SeveritySetting } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
-import { formatPath, locateInDocument } from '../load/positions.js';
-import type { Path, Range, Rule, Severity } from '../types.js';
-import { closest } from '../util/suggest.js';
+import type { PolicySpec } from '../policy/spec.js';
+import type { Rule, Severity } from '../types.js';
 import { ConfigError, findConfigFile } from './find.js';
-import { SEVERITY_SETTINGS, configSchema } from './schema.js';
+import { checkPolicyIds, definedAt, inlinePolicies, preReadPolicies } from './policies.js';
+import { configSchema } from './schema.js';
+import { readSource, validateSource } from './source.js';
 
 export { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
 
@@ -44,9 +44,16 @@ export interface ResolvedConfig {
   isStrict(ruleId: string): boolean;
   /** Per-object waivers (`origin.file` is the absolute path of the config file). */
   waivers: readonly Waiver[];
+  /**
+   * Custom policies defined by this config and those it extends. A policy defined by another config is off for the
+   * files of this one (`severity` says `off`).
+   */
+  policies: readonly PolicySpec[];
   kubeVersion?: string;
   /** Node inventories, absolute paths. */
   nodes?: readonly string[];
+  /** Files and directories with admission policies (`admissionPolicies`), absolute paths. */
+  admissionPolicies?: readonly string[];
   failOn?: Severity;
 }
 
@@ -59,20 +66,28 @@ interface Layer {
   ignore: ((abs: string) => boolean)[];
   strict: string[];
   waivers: Waiver[];
+  /** Policies defined here (inline or in the policy files named here). */
+  policies: PolicySpec[];
   kubeVersion?: string;
   nodes?: string[];
+  admissionPolicies?: string[];
   failOn?: Severity;
   extends: string[];
 }
 
-const EMPTY: ResolvedConfig = {
-  files: [],
-  severity: () => undefined,
-  options: () => undefined,
-  isIgnored: () => false,
-  isStrict: () => false,
-  waivers: [],
-};
+/** The configuration of files no config file applies to: defaults, and no custom policy. */
+function emptyConfig(rules: readonly Rule[]): ResolvedConfig {
+  const known = new Set(rules.map((r) => r.meta.id));
+  return {
+    files: [],
+    severity: (ruleId) => (known.has(ruleId) ? undefined : 'off'),
+    options: () => undefined,
+    isIgnored: () => false,
+    isStrict: () => false,
+    waivers: [],
+    policies: [],
+  };
+}
 
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
 
@@ -95,124 +110,15 @@ export function globMatcher(pattern: string, dir: string): (abs: string) => bool
   };
 }
 
-let validatorFor: { rules: readonly Rule[]; validate: ValidateFunction } | undefined;
-function validator(rules: readonly Rule[]): ValidateFunction {
-  if (validatorFor?.rules === rules) return validatorFor.validate;
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-  const validate = ajv.compile(configSchema(rules));
-  validatorFor = { rules, validate };
-  return validate;
-}
-
-interface Source {
-  file: string;
-  value: unknown;
-  /** Locate a path in the file (1-based range); undefined positions for text that only JSON could read. */
-  locate(path: Path, at?: 'key' | 'value'): Range;
-}
-
-function readSource(file: string): Source {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Document;
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    const pos = lc.linePos(e.pos[0]);
-    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '')}`);
-  }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    throw new ConfigError(`${file}: cannot read config: ${(err as Error).message.split('\n')[0]}`);
-  }
-  return { file, value: value ?? {}, locate: (path, at = 'key') => locateInDocument(doc, lc, path, at) };
-}
-
-function pointerToPath(pointer: string): Path {
-  if (!pointer) return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-function showPath(path: Path): string {
-  return formatPath(path) || '(top level)';
-}
-
-const KEYWORD_RANK: Record<string, number> = { additionalProperties: 0, enum: 1, required: 2, pattern: 3, minItems: 3, maxItems: 3, minLength: 3, const: 3, type: 8, anyOf: 9, oneOf: 9 };
-
-/** Pick the most telling ajv error: the deepest path, then the most specific keyword. */
-function bestError(errors: ErrorObject[]): ErrorObject {
-  return [...errors].sort((a, b) => {
-    const da = pointerToPath(a.instancePath).length + (a.keyword === 'additionalProperties' ? 1 : 0);
-    const db = pointerToPath(b.instancePath).length + (b.keyword === 'additionalProperties' ? 1 : 0);
-    return db - da || (KEYWORD_RANK[a.keyword] ?? 5) - (KEYWORD_RANK[b.keyword] ?? 5);
-  })[0]!;
-}
-
-function describeError(e: ErrorObject, ruleIds: readonly string[]): { path: Path; at: 'key' | 'value'; message: string } {
-  const path = pointerToPath(e.instancePath);
-  const last = path[path.length - 1];
-  const parent = path[path.length - 2];
-  const params = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const key = String(params.additionalProperty);
-      const inRules = last === 'rules';
-      const allowed = inRules ? ruleIds : Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
-      const near = closest(key, allowed);
-      const what = inRules ? `unknown rule "${key}"` : `unknown key "${key}"`;
-      const hint = near ? `; did you mean "${near}"?` : inRules ? ' (see daemonlint rules)' : `; expected one of ${allowed.join(', ')}`;
-      return { path: [...path, key], at: 'key', message: `${what}${hint}` };
-    }
-    case 'enum': {
-      const allowed = (params.allowedValues as unknown[]) ?? [];
-      const isRuleId = allowed.length === ruleIds.length && allowed.every((a) => ruleIds.includes(String(a)));
-      if (isRuleId) {
-        const got = String(e.data);
-        const near = closest(got, ruleIds);
-        return { path, at: 'value', message: `unknown rule "${got}"${near ? `; did you mean "${near}"?` : ' (see daemonlint rules)'}` };
-      }
-      return { path, at: 'value', message: `must be one of ${allowed.join(', ')} (got ${JSON.stringify(e.data)})` };
-    }
-    case 'required':
-      return { path, at: 'key', message: `missing required key "${String(params.missingProperty)}"` };
-    case 'anyOf':
-      if (parent === 'waivers' || path[path.length - 3] === 'waivers')
-        return { path, at: 'key', message: 'a waiver must name at least one of kind, name or namespace' };
-      return { path, at: 'value', message: 'has the wrong shape' };
-    default:
-      return { path, at: 'value', message: e.message ?? 'is invalid' };
-  }
-}
-
-function validate(src: Source, rules: readonly Rule[]): void {
-  const v = validator(rules);
-  if (v(src.value)) return;
-  const errors = v.errors ?? [];
-  const ids = rules.map((r) => r.meta.id);
-  // A rule entry that is neither a severity nor a tuple: say what is allowed rather than an ajv branch message.
-  // `required` inside an anyOf (a waiver's kind/name/namespace) is explained by the anyOf error itself.
-  const e = bestError(errors.filter((x) => !(x.keyword === 'required' && x.schemaPath.includes('/anyOf/'))));
-  const d = describeError(e, ids);
-  const path = d.path;
-  const ruleEntry = path.length >= 2 && path[path.length - 2] === 'rules' && typeof path[path.length - 1] === 'string' && e.keyword !== 'additionalProperties';
-  let message = d.message;
-  if (ruleEntry && (e.keyword === 'type' || e.keyword === 'enum')) {
-    const rule = rules.find((r) => r.meta.id === path[path.length - 1]);
-    message = `must be one of ${SEVERITY_SETTINGS.join(', ')}${rule?.meta.optionsSchema ? ', or [severity, {options}]' : ' (this rule takes no options)'}; got ${JSON.stringify(e.data)}`;
-  }
-  const r = src.locate(path, d.at);
-  throw new ConfigError(`${src.file}:${r.line}:${r.column}: ${showPath(path)}: ${message}`);
+/** Compiled config schemas per rule list and set of policy ids (usually one or two per run). */
+const validators = new WeakMap<readonly Rule[], Map<string, ValidateFunction>>();
+function validator(rules: readonly Rule[], policyIds: readonly string[]): ValidateFunction {
+  let byIds = validators.get(rules);
+  if (!byIds) validators.set(rules, (byIds = new Map()));
+  const key = [...policyIds].sort().join(' ');
+  let v = byIds.get(key);
+  if (!v) byIds.set(key, (v = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(configSchema(rules, policyIds))));
+  return v;
 }
 
 function toSetting(value: unknown): RuleSetting {
@@ -229,13 +135,31 @@ function ruleMap(value: unknown): Map<string, RuleSetting> {
 
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string]);
 
-function readLayer(file: string, rules: readonly Rule[]): Layer {
+/**
+ * Read one config file. The configs it extends are read first and the policy files it names next, so the file can
+ * be validated knowing every policy id it may refer to (in `rules`, `overrides`, `strict`, `waivers`).
+ */
+function readLayer(file: string, rules: readonly Rule[], stack: readonly string[]): Layer {
   const src = readSource(file);
   if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value))
     throw new ConfigError(`${file}:1:1: a config file must be a mapping of keys (rules, overrides, ignore …)`);
-  validate(src, rules);
   const c = src.value as Record<string, any>;
   const dir = dirname(file);
+  // Check extends targets first, where the position of the key is known; then read them.
+  const extendsList = typeof c.extends === 'string' || Array.isArray(c.extends) ? list(c.extends).filter((p) => typeof p === 'string') : [];
+  extendsList.forEach((p, i) => {
+    if (!existsSync(resolve(dir, p))) {
+      const r = src.locate(Array.isArray(c.extends) ? ['extends', i] : ['extends'], 'value');
+      throw new ConfigError(`${file}:${r.line}:${r.column}: extends: ${p} does not exist`);
+    }
+  });
+  const inherited = uniquePolicies(extendsList.flatMap((p) => chain(resolve(dir, p), rules, [...stack, file])));
+  const { fromFiles, inlineIds } = preReadPolicies(src);
+  const builtinIds = rules.map((r) => r.meta.id);
+  const policyIds = [...new Set([...inherited.map((p) => p.id), ...fromFiles.map((p) => p.id), ...inlineIds])].filter((id) => !builtinIds.includes(id));
+  validateSource(src, validator(rules, policyIds), [...builtinIds, ...policyIds], (id) => policyIds.includes(id) || Boolean(rules.find((r) => r.meta.id === id)?.meta.optionsSchema));
+  const policies = [...fromFiles, ...inlinePolicies(src)];
+  checkPolicyIds(policies, inherited, new Set(builtinIds));
   const layer: Layer = {
     file,
     dir,
@@ -252,26 +176,25 @@ function readLayer(file: string, rules: readonly Rule[]): Layer {
       for (const k of ['kind', 'name', 'namespace', 'reason'] as const) if (typeof w[k] === 'string') waiver[k] = w[k];
       return waiver;
     }),
+    policies,
     extends: list(c.extends).map((p) => resolve(dir, p)),
   };
   if (typeof c.kubeVersion === 'string') layer.kubeVersion = c.kubeVersion;
   if (c.nodes !== undefined) layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
+  if (c.admissionPolicies !== undefined) layer.admissionPolicies = list(c.admissionPolicies).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
-  // Check extends targets here, where the position of the key is known.
-  list(c.extends).forEach((p, i) => {
-    const target = resolve(dir, p);
-    if (!existsSync(target)) {
-      const r = src.locate(Array.isArray(c.extends) ? ['extends', i] : ['extends'], 'value');
-      throw new ConfigError(`${file}:${r.line}:${r.column}: extends: ${p} does not exist`);
-    }
-  });
   return layer;
+}
+
+/** Policies in order, each once (a config reached twice through `extends` defines the same objects). */
+function uniquePolicies(layers: readonly Layer[]): PolicySpec[] {
+  return [...new Set(layers.flatMap((l) => l.policies))];
 }
 
 /** Validated layers per rule list (a config is valid or not for a given set of rules), by file. */
 let layerCache = new WeakMap<readonly Rule[], Map<string, { mtimeMs: number; size: number; layer: Layer }>>();
 
-function layerOf(file: string, rules: readonly Rule[]): Layer {
+function layerOf(file: string, rules: readonly Rule[], stack: readonly string[]): Layer {
   let st;
   try {
     st = statSync(file);
@@ -282,7 +205,7 @@ function layerOf(file: string, rules: readonly Rule[]): Layer {
   if (!byFile) layerCache.set(rules, (byFile = new Map()));
   const hit = byFile.get(file);
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.layer;
-  const layer = readLayer(file, rules);
+  const layer = readLayer(file, rules, stack);
   byFile.set(file, { mtimeMs: st.mtimeMs, size: st.size, layer });
   return layer;
 }
@@ -290,14 +213,23 @@ function layerOf(file: string, rules: readonly Rule[]): Layer {
 /** The layers of a config file in the order they apply: what it extends (depth first, in order), then itself. */
 function chain(file: string, rules: readonly Rule[], stack: string[] = []): Layer[] {
   if (stack.includes(file)) throw new ConfigError(`${stack[stack.length - 1]}: extends cycle: ${[...stack.slice(stack.indexOf(file)), file].join(' → ')}`);
-  const layer = layerOf(file, rules);
+  const layer = layerOf(file, rules, stack);
   const out: Layer[] = [];
   for (const base of layer.extends) for (const l of chain(base, rules, [...stack, file])) if (!out.includes(l)) out.push(l);
   out.push(layer);
   return out;
 }
 
-function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
+function resolveLayers(file: string, layers: Layer[], rules: readonly Rule[]): ResolvedConfig {
+  // Two configs this one extends may each define a policy with the same id.
+  const policies = uniquePolicies(layers);
+  const byId = new Map<string, PolicySpec>();
+  for (const p of policies) {
+    const other = byId.get(p.id);
+    if (other) throw new ConfigError(`${file}: extends two definitions of policy "${p.id}": ${definedAt(other)} and ${definedAt(p)}`);
+    byId.set(p.id, p);
+  }
+  const known = new Set([...rules.map((r) => r.meta.id), ...byId.keys()]);
   const settingFor = (ruleId: string, filePath: string): RuleSetting | undefined => {
     let s: RuleSetting | undefined;
     const merge = (next: RuleSetting | undefined) => {
@@ -314,15 +246,17 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
   const resolved: ResolvedConfig = {
     file,
     files: layers.map((l) => l.file),
-    severity: (ruleId, filePath) => settingFor(ruleId, filePath)?.severity,
+    severity: (ruleId, filePath) => (known.has(ruleId) ? settingFor(ruleId, filePath)?.severity : 'off'),
     options: (ruleId, filePath) => settingFor(ruleId, filePath)?.options,
     isIgnored: (filePath) => layers.some((l) => l.ignore.some((m) => m(filePath))),
     isStrict: (ruleId) => strict.has(ruleId),
     waivers: layers.flatMap((l) => l.waivers),
+    policies,
   };
   for (const l of layers) {
     if (l.kubeVersion !== undefined) resolved.kubeVersion = l.kubeVersion;
     if (l.nodes !== undefined) resolved.nodes = l.nodes;
+    if (l.admissionPolicies !== undefined) resolved.admissionPolicies = l.admissionPolicies;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
   }
   return resolved;
@@ -332,7 +266,7 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
 export function loadConfigFile(file: string, rules: readonly Rule[]): ResolvedConfig {
   const abs = resolve(file);
   if (!existsSync(abs)) throw new ConfigError(`config file ${file} does not exist`);
-  return resolveLayers(abs, chain(abs, rules));
+  return resolveLayers(abs, chain(abs, rules), rules);
 }
 
 let dirCache = new WeakMap<readonly Rule[], Map<string, ResolvedConfig>>();
@@ -349,7 +283,7 @@ export function loadConfigFor(filePath: string, rules: readonly Rule[]): Resolve
   const hit = byDir.get(dir);
   if (hit) return hit;
   const file = findConfigFile(dir);
-  const resolved = file ? loadConfigFile(file, rules) : EMPTY;
+  const resolved = file ? loadConfigFile(file, rules) : emptyConfig(rules);
   byDir.set(dir, resolved);
   return resolved;
 }

@@ -7,8 +7,9 @@ import { dirname, resolve } from 'node:path';
 import type { LintOptions } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import { displayPath } from '../load/files.js';
+import type { PolicySpec } from '../policy/spec.js';
 import type { Rule, Severity, SourceFile } from '../types.js';
-import { findConfigFile } from './find.js';
+import { ConfigError, findConfigFile } from './find.js';
 import type { ResolvedConfig } from './index.js';
 
 export interface RunConfigOptions {
@@ -27,17 +28,42 @@ export interface RunConfigOptions {
 
 export interface RunConfig {
   /** Run-wide settings: from `--config`, else the working directory's config, else the one config every file shares. */
-  settings: { kubeVersion?: string; nodes?: readonly string[]; failOn?: Severity; file?: string };
+  settings: { kubeVersion?: string; nodes?: readonly string[]; admissionPolicies?: readonly string[]; failOn?: Severity; file?: string };
+  /** The rules of the run: the built-in ones, then the custom policies of every config read (compiled). */
+  rules: readonly Rule[];
   /** True when the file (absolute path) is excluded by an `ignore` glob of its config. */
   isIgnored(abs: string): boolean;
   /** Per-file severities, options, strict rules and waivers for the engine. */
   lintOptions: Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers'>;
 }
 
-const NONE: RunConfig = { settings: {}, isIgnored: () => false, lintOptions: {} };
+/**
+ * The rules of a run: the given ones and the custom policies of its configs. The policy code (and CEL) is loaded only
+ * when a config defines policies. Throws ConfigError when two configs define one id differently or an expression does
+ * not compile.
+ */
+export async function runRules(rules: readonly Rule[], configs: Iterable<ResolvedConfig>, cwd: string): Promise<readonly Rule[]> {
+  const specs = new Map<string, PolicySpec>();
+  for (const c of configs) {
+    for (const p of c.policies) {
+      const other = specs.get(p.id);
+      if (other && other !== p) {
+        const at = (s: PolicySpec) => `${displayPath(s.origin.file, cwd)}:${s.origin.locate('id').line}`;
+        throw new ConfigError(`policy "${p.id}" is defined twice, at ${at(other)} and at ${at(p)}; give one of them another id`);
+      }
+      specs.set(p.id, p);
+    }
+  }
+  if (!specs.size) return rules;
+  const { policyRules } = await import('../policy/index.js');
+  const built = policyRules([...specs.values()], (abs) => displayPath(abs, cwd));
+  if ('error' in built) throw new ConfigError(built.error);
+  return [...rules, ...built.rules];
+}
 
 /** Build a run's configuration. Throws ConfigError for a broken config file. */
 export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig> {
+  const NONE: RunConfig = { settings: {}, rules: opts.rules, isIgnored: () => false, lintOptions: {} };
   if (opts.noConfig) return NONE;
   const stdinAbs = resolve(opts.cwd, opts.stdinFilename ?? '<stdin>');
   const absTargets = opts.targets.map((t) => (t === '-' ? stdinAbs : t));
@@ -56,12 +82,15 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
   const absOf = (file: SourceFile): string => file.absPath ?? (file.path === (opts.stdinFilename ?? '<stdin>') ? stdinAbs : resolve(opts.cwd, file.path));
 
   // Read every config now, so a broken one is reported before anything is linted.
-  for (const t of absTargets) configFor(t);
+  const configs = new Set<ResolvedConfig>();
+  for (const t of absTargets) configs.add(configFor(t));
   let runLevel = fixed ?? configFor(resolve(opts.cwd, 'any-file'));
   if (!runLevel.file) {
     const shared = new Set(absTargets.map((t) => configFor(t).file));
     if (shared.size === 1) runLevel = configFor(absTargets[0]!);
   }
+  configs.add(runLevel);
+  const rules = await runRules(opts.rules, configs, opts.cwd);
   // Waivers are reported at their config file's display path; one copy per waiver keeps their identity.
   const shown = new WeakMap<Waiver, Waiver>();
   const display = (w: Waiver): Waiver => {
@@ -70,7 +99,8 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
     return d;
   };
   return {
-    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, failOn: runLevel.failOn, file: runLevel.file },
+    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, admissionPolicies: runLevel.admissionPolicies, failOn: runLevel.failOn, file: runLevel.file },
+    rules,
     isIgnored: (abs) => configFor(abs).isIgnored(abs),
     lintOptions: {
       severity: (ruleId, file) => {

@@ -3,22 +3,31 @@
  * `scripts/gen-config-schema.mjs` writes it to `schemas/config.schema.json` for editors; the loader builds the same
  * schema at run time from the rules it runs, so a new rule is accepted before the file is regenerated.
  */
+import { POLICY_ID_PATTERN, POLICY_SCHEMA } from '../policy/spec.js';
 import type { Rule } from '../types.js';
 
 export const CONFIG_SCHEMA_ID = 'https://unpkg.com/daemonlint/schemas/config.schema.json';
 export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 
 /** Top-level keys of a config file. */
-export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers'] as const;
+export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers', 'policies', 'admissionPolicies'] as const;
 
 const stringOrList = (description: string) => ({
   description,
   anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 } }],
 });
 
-/** The config schema (JSON Schema draft-07) for a set of rules. */
-export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
-  const ids = rules.map((r) => r.meta.id).sort();
+/**
+ * The config schema (JSON Schema draft-07) for a set of rules. With `policyIds`, exactly those custom policy ids are
+ * accepted besides the rules (how a config is validated once its policies are known); without, any kebab-case id is
+ * (the schema editors get, since a config may define policies).
+ */
+export function configSchema(rules: readonly Rule[], policyIds?: readonly string[]): Record<string, unknown> {
+  const ids = [...rules.map((r) => r.meta.id), ...(policyIds ?? [])].sort();
+  const policySetting = {
+    description: 'A custom policy: a severity, or [severity, {params}] to override its params.',
+    anyOf: [{ $ref: '#/definitions/severity' }, { type: 'array', items: [{ $ref: '#/definitions/severity' }, { type: 'object' }], minItems: 1, maxItems: 2, additionalItems: false }],
+  };
   const ruleEntries: Record<string, unknown> = {};
   for (const r of [...rules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))) {
     const m = r.meta;
@@ -30,6 +39,7 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
       anyOf: [{ $ref: '#/definitions/severity' }, tuple],
     };
   }
+  for (const id of policyIds ?? []) ruleEntries[id] = policySetting;
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: CONFIG_SCHEMA_ID,
@@ -83,14 +93,23 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
           },
         },
       },
+      policies: {
+        description: 'Custom policies: CEL rules of your own, defined here or in policy files (paths relative to this file) holding `policies: [...]`.',
+        type: 'array',
+        items: { anyOf: [{ type: 'string', minLength: 1 }, POLICY_SCHEMA] },
+      },
+      admissionPolicies: stringOrList(
+        'Files or directories (relative to this file) with ValidatingAdmissionPolicies, their bindings and parameter objects, evaluated against the linted objects (like --policy).',
+      ),
     },
     definitions: {
       severity: { enum: [...SEVERITY_SETTINGS] },
-      ruleId: { enum: ids },
+      ruleId: policyIds ? { enum: ids } : { anyOf: [{ enum: ids }, { type: 'string', pattern: POLICY_ID_PATTERN }] },
       rules: {
         description: 'Severity (off, info, warning, error) per rule id, or [severity, options] for rules with options.',
         type: 'object',
-        additionalProperties: false,
+        additionalProperties: policyIds ? false : policySetting,
+        ...(policyIds ? {} : { propertyNames: { pattern: POLICY_ID_PATTERN } }),
         properties: ruleEntries,
       },
     },

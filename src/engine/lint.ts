@@ -31,6 +31,8 @@ export interface LintOptions {
   waivers?: (file: SourceFile) => readonly Waiver[];
   /** Time budget (`Date.now()` value): files not finished by then are listed in `unfinished` instead of linted. */
   deadline?: number;
+  /** Admission policy files (`--policy`): their objects are seen by admission-policy, not linted. */
+  policyFiles?: readonly SourceFile[];
 }
 
 export interface LintResult {
@@ -79,10 +81,11 @@ export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Repor
   return f;
 }
 
-export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion'>): RunContext {
+export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion' | 'policyFiles'>): RunContext {
   return {
     manifests: files.flatMap((f) => f.manifests),
     files,
+    policyManifests: opts.policyFiles?.flatMap((f) => f.manifests),
     nodes: opts.nodes,
     kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
     cache: new Map(),

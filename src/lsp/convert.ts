@@ -34,14 +34,15 @@ export interface DiagnosticData {
 
 /**
  * Turn a finding into a diagnostic. `root` is the absolute folder the finding's (relative) file paths are
- * relative to, used for related locations in other files.
+ * relative to, used for related locations in other files. `custom`: the finding is a custom policy's.
  */
-export function toDiagnostic(f: Finding, root: string | undefined, data: DiagnosticData): Diagnostic {
+export function toDiagnostic(f: Finding, root: string | undefined, data: DiagnosticData, custom = false): Diagnostic {
   const d: Diagnostic = {
     range: lspRange(f),
     severity: SEVERITY[f.severity],
     code: f.ruleId,
-    codeDescription: { href: ruleHelpUri(f.ruleId) },
+    // A custom policy is documented by its definition in the repository's config, not on the project's pages.
+    ...(custom ? {} : { codeDescription: { href: ruleHelpUri(f.ruleId) } }),
     source: SOURCE,
     message: f.fix ? `${f.message} (quick fix: ${f.fix.description})` : f.message,
     data,

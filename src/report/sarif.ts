@@ -32,7 +32,8 @@ function descriptor(rule: Rule): ReportingDescriptor {
     shortDescription: { text: m.description },
     fullDescription: { text: `${m.rationale} ${m.remediation}` },
     help: { text: `${m.rationale}\n\nHow to fix: ${m.remediation}`, markdown: m.docs },
-    helpUri: ruleHelpUri(m.id),
+    // A custom policy's documentation is its definition (in `help`); the project's pages do not describe it.
+    ...(m.custom ? {} : { helpUri: ruleHelpUri(m.id) }),
     defaultConfiguration: { level: LEVEL[m.severity] },
     properties: props,
   };
