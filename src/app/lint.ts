@@ -88,6 +88,19 @@ export function loadPolicyFiles(paths: readonly string[] | undefined, cwd: strin
   }
 }
 
+/**
+ * Admission policy files, checked: an expression that does not compile is a usage error naming its file, line and
+ * column (the API server would not have stored that policy either).
+ */
+export async function loadAdmissionPolicies(paths: readonly string[] | undefined, cwd: string): Promise<SourceFile[]> {
+  const files = loadPolicyFiles(paths, cwd);
+  if (!files.length) return files;
+  const { admissionFileProblem } = await import('../policy/index.js');
+  const problem = admissionFileProblem(files);
+  if (problem) throw new UsageError(problem);
+  return files;
+}
+
 /** The rules a run uses in `cwd`: the built-in ones and the custom policies of the config (for `rules`, `explain`). */
 export async function rulesFor(opts: { cwd: string; config?: string; noConfig?: boolean }): Promise<readonly Rule[]> {
   try {
@@ -162,7 +175,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
     const kubeVersion = await resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
     const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd);
-    const policyFiles = loadPolicyFiles(opts.policies ?? config.settings.admissionPolicies, opts.cwd);
+    const policyFiles = await loadAdmissionPolicies(opts.policies ?? config.settings.admissionPolicies, opts.cwd);
     const { files, readErrors, unfinished: notRead = [] } = await loadTargets(
       // Config files and the baseline are daemonlint's own files, not manifests.
       targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),

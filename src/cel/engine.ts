@@ -37,6 +37,8 @@ export interface CompileError {
   offset?: number;
   /** True when the expression is valid CEL but uses something daemonlint cannot evaluate (e.g. the authorizer). */
   unsupported?: boolean;
+  /** True when the problem is a function daemonlint does not know (the API server may have it in a newer library). */
+  unknownFunction?: boolean;
 }
 
 export interface Program {
@@ -105,7 +107,10 @@ export function compile(source: string, opts: CompileOptions): Compiled {
     return { ok: false, error: syntaxError(source, err) };
   }
   const at = (id: bigint) => positions[String(id)];
-  const fail = (message: string, id?: bigint, unsupported?: boolean): Compiled => ({ ok: false, error: { message, offset: id === undefined ? undefined : at(id), unsupported } });
+  const fail = (message: string, id?: bigint, unsupported?: boolean, unknownFunction?: boolean): Compiled => ({
+    ok: false,
+    error: { message, offset: id === undefined ? undefined : at(id), ...(unsupported ? { unsupported } : {}), ...(unknownFunction ? { unknownFunction } : {}) },
+  });
   try {
     const exprVariables = opts.exprVariables ? new Set(opts.exprVariables) : undefined;
     const problem = rewrite(root, LOOP_STEP, { variables: exprVariables });
@@ -131,7 +136,7 @@ export function compile(source: string, opts: CompileOptions): Compiled {
         return fail(`${r.name} is a macro: write ${MACROS[r.name]}`, r.id);
       }
       const near = closest(r.name, names);
-      return fail(`unknown function ${shown}${near ? `; did you mean ${near}()?` : ' (see "Custom policies" in the README for the supported CEL library)'}`, r.id);
+      return fail(`unknown function ${shown}${near ? `; did you mean ${near}()?` : ' (see "Custom policies" in the README for the supported CEL library)'}`, r.id, false, true);
     }
     let badPattern: Compiled | undefined;
     walk(root, (e) => {
@@ -158,13 +163,17 @@ export type Outcome = { ok: true; value: CelValue } | { ok: false; error: string
 
 /** What one evaluation sees: its bindings, its budget and, for admission policies, its lazily evaluated variables. */
 export class EvalContext {
-  private readonly memo = new Map<string, CelResult>();
-
   constructor(
     readonly bindings: Record<string, CelInput>,
     readonly meter: CostMeter = new CostMeter(),
     readonly variables?: ReadonlyMap<string, Program>,
+    private readonly memo = new Map<string, CelResult>(),
   ) {}
+
+  /** The same bindings and variables (each still evaluated once) with a budget of its own, for the next expression. */
+  next(): EvalContext {
+    return new EvalContext(this.bindings, new CostMeter(this.meter.limit), this.variables, this.memo);
+  }
 
   /** A variable's value, evaluated once on first use (its error too, reported where it is used). */
   variable(name: string): CelValue {

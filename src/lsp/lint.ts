@@ -5,7 +5,7 @@
  */
 import { dirname } from 'node:path';
 import { allRules } from '../../rules/index.js';
-import { loadPolicyFiles } from '../app/lint.js';
+import { loadAdmissionPolicies } from '../app/lint.js';
 import { ConfigError, findConfigFile, loadConfigFor, type ResolvedConfig } from '../config/index.js';
 import { runRules } from '../config/run.js';
 import { DEFAULT_KUBE_VERSION, createRun, lint, type LintOptions, type LintResult } from '../engine/lint.js';
@@ -103,7 +103,7 @@ export class BufferLinter {
     const paths = config?.admissionPolicies ?? [];
     const key = paths.join('\0');
     let policyFiles = this.policyFiles.get(key);
-    if (!policyFiles) this.policyFiles.set(key, (policyFiles = loadPolicyFiles(paths, root)));
+    if (!policyFiles) this.policyFiles.set(key, (policyFiles = await loadAdmissionPolicies(paths, root)));
     return { config, nodes, rules, policyFiles };
   }
 

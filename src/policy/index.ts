@@ -3,3 +3,4 @@
  * that have either (it brings the CEL evaluator).
  */
 export { policyRules, type ShowFile } from './custom.js';
+export { admissionFileProblem, admissionFor, type AdmissionCheck } from './vap/index.js';
