@@ -120,7 +120,7 @@ function run(p: Pass, program: Program, ctx: EvalContext) {
 }
 
 function validate(p: Pass, v: Validation, ctx: () => EvalContext): void {
-  const rel = related(p, v.path, `validations[${v.index}]`);
+  const rel = related(p, v.path, `validations[${v.index}]${v.reason ? ` (reason: ${v.reason})` : ''}`);
   if (v.unsupported || !v.program) {
     notChecked(p, `validations[${v.index}] cannot be evaluated offline (${v.unsupported})`);
     return;
@@ -135,7 +135,7 @@ function validate(p: Pass, v: Validation, ctx: () => EvalContext): void {
     const me = run(p, v.messageExpression, ctx());
     if (me.ok && usable(me.value)) message = me.value;
   }
-  fail(p, at, v.reason ? `${message} (reason: ${v.reason})` : message, rel);
+  fail(p, at, message, rel);
 }
 
 function evaluatePass(p: Pass, bindings: Record<string, unknown>): void {
