@@ -61,10 +61,9 @@ describe('custom policies: findings', () => {
     const dir = workdir({ '.git/HEAD': '', '.daemonlint.yaml': POLICIES, 'agent.yaml': AGENT });
     const text = runCli(['--no-color', 'agent.yaml'], { cwd: dir });
     expect(text.code).toBe(1);
-    expect(text.stdout).toContain(
-      '13:7  error    DaemonSet kube-system/agent: set priorityClassName to system-node-critical so the agent is not preempted on a full node  node-critical',
-    );
-    expect(text.stdout).toContain('DaemonSet kube-system/agent: images must come from registry.example.com: docker.io/agent:1.0  our-registry');
+    expect(text.stdout).toMatch(/^ {2}13:7 +error +DaemonSet kube-system\/agent: set priorityClassName to system-node-critical so the agent is not preempted on a full node {2}node-critical$/m);
+    // containers.all(c, c.image…): the image of the first container that fails (init containers come first).
+    expect(text.stdout).toMatch(/^ {2}19:11 +warning +DaemonSet kube-system\/agent: images must come from registry\.example\.com: docker\.io\/agent:1\.0 {2}our-registry$/m);
 
     const j = json(runCli(['-f', 'json', 'agent.yaml'], { cwd: dir }).stdout);
     const critical = j.findings.find((f) => f.ruleId === 'node-critical')!;

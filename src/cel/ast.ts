@@ -136,7 +136,8 @@ export interface FieldRead {
   path: PathSegment[];
 }
 
-function chainOf(e: Expr): FieldRead | undefined {
+/** The field an expression reads, when it is a chain of selections and constant indexes from a variable. */
+export function chainOf(e: Expr): FieldRead | undefined {
   const k = e.exprKind;
   if (k.case === 'identExpr') return { root: k.value.name, path: [] };
   if (k.case === 'selectExpr' && k.value.operand) {
@@ -199,4 +200,22 @@ export function analyze(root: Expr, isFunction: (name: string) => boolean, roots
   };
   visit(root, new Set(), false);
   return { refs, reads };
+}
+
+/**
+ * The parts of a top-level `range.all(v, predicate)`: the macro expands to a fold whose accumulator starts true and is
+ * and-ed with the predicate at each step. Undefined for any other expression.
+ */
+export function forAllParts(root: Expr): { iterVar: string; range: Expr; predicate: Expr } | undefined {
+  if (root.exprKind.case !== 'comprehensionExpr') return undefined;
+  const c = root.exprKind.value;
+  const init = c.accuInit?.exprKind;
+  const step = c.loopStep?.exprKind;
+  const result = c.result?.exprKind;
+  if (init?.case !== 'constExpr' || init.value.constantKind.case !== 'boolValue' || init.value.constantKind.value !== true) return undefined;
+  if (step?.case !== 'callExpr' || step.value.function !== '_&&_' || step.value.args.length !== 2) return undefined;
+  const [accu, predicate] = step.value.args as [Expr, Expr];
+  if (accu.exprKind.case !== 'identExpr' || accu.exprKind.value.name !== c.accuVar) return undefined;
+  if (result?.case !== 'identExpr' || result.value.name !== c.accuVar || !c.iterRange) return undefined;
+  return { iterVar: c.iterVar, range: c.iterRange, predicate };
 }

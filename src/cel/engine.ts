@@ -7,7 +7,7 @@
 import { celEnv, celFunc, CelScalar, isCelError, parse, plan, type CelEnv, type CelInput, type CelResult, type CelValue } from '@bufbuild/cel';
 import type { Expr } from '@bufbuild/cel-spec/cel/expr/syntax_pb.js';
 import { closest } from '../util/suggest.js';
-import { VARIABLE_CALL, analyze, rewrite, walk, type FieldRead } from './ast.js';
+import { VARIABLE_CALL, analyze, chainOf, forAllParts, rewrite, walk, type FieldRead } from './ast.js';
 import { CostMeter, LOOP_STEP, loopStep, meteredFunctions, withMeter } from './cost.js';
 import { UNSUPPORTED, checkPattern, libraryFunctions, re2, registry } from './lib/index.js';
 
@@ -45,6 +45,11 @@ export interface Program {
   readonly source: string;
   /** Fields the expression reads from the `readRoots` variables. */
   readonly reads: readonly FieldRead[];
+  /**
+   * For `list.all(v, predicate)` over a field of a `readRoots` variable: the list, and the predicate alone (with the
+   * fields it reads from `v`), so a failure can be pinned to the first element that fails.
+   */
+  readonly each?: { readonly range: FieldRead; readonly iterVar: string; readonly reads: readonly FieldRead[]; readonly run: (bindings: Record<string, CelInput>) => CelResult };
   /** @internal */
   readonly run: (bindings: Record<string, CelInput>) => CelResult;
 }
@@ -113,6 +118,7 @@ export function compile(source: string, opts: CompileOptions): Compiled {
   });
   try {
     const exprVariables = opts.exprVariables ? new Set(opts.exprVariables) : undefined;
+    const forAll = forAllParts(root);
     const problem = rewrite(root, LOOP_STEP, { variables: exprVariables });
     if (problem) return fail(problem.message, problem.id);
     const isFunction = (name: string) => env.funcs.find(name) !== undefined || name in UNSUPPORTED;
@@ -152,6 +158,16 @@ export function compile(source: string, opts: CompileOptions): Compiled {
     });
     if (badPattern) return badPattern;
     const run = plan(env, root) as (bindings: Record<string, CelInput>) => CelResult;
+    const range = forAll && chainOf(forAll.range);
+    if (forAll && range && opts.readRoots?.includes(range.root)) {
+      const each = {
+        range,
+        iterVar: forAll.iterVar,
+        reads: analyze(forAll.predicate, isFunction, new Set([forAll.iterVar])).reads,
+        run: plan(env, forAll.predicate) as (bindings: Record<string, CelInput>) => CelResult,
+      };
+      return { ok: true, program: { source, reads, run, each } };
+    }
     return { ok: true, program: { source, reads, run } };
   } catch (err) {
     if (err instanceof RangeError) return fail('the expression is nested too deeply');
@@ -204,4 +220,20 @@ export function evaluate(program: Program, ctx: EvalContext): Outcome {
   } finally {
     contexts.pop();
   }
+}
+
+/**
+ * The index of the first element for which a `list.all(v, predicate)` program's predicate is not true, within one
+ * budget for the whole search; undefined when there is none or the budget ran out.
+ */
+export function firstFailing(program: Program, ctx: EvalContext, elements: readonly CelInput[]): number | undefined {
+  const each = program.each;
+  if (!each) return undefined;
+  const meter = new CostMeter(ctx.meter.limit);
+  for (const [i, el] of elements.entries()) {
+    const o = evaluate({ ...program, run: each.run }, new EvalContext({ ...ctx.bindings, [each.iterVar]: el }, meter));
+    if (!o.ok && o.costExceeded) return undefined;
+    if (!o.ok || o.value !== true) return i;
+  }
+  return undefined;
 }

@@ -8,7 +8,7 @@ import { displayName } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
 import type { Manifest, Path, Rule, RuleContext } from '../types.js';
 import { celObject, namespaceObject, podBindings, policyIndex } from './context.js';
-import { objectPath, pathFromReads, rootPaths } from './pointer.js';
+import { failurePath, objectPath, pathFromReads, rootPaths } from './pointer.js';
 import { POLICY_VARIABLES, type FieldPath, type PolicySpec } from './spec.js';
 
 /** After this many objects on which an expression ran out of budget, it is not evaluated again in the run. */
@@ -24,7 +24,7 @@ interface CompiledPolicy {
 }
 
 function compileField(spec: PolicySpec, key: 'expression' | 'messageExpression', showFile: ShowFile): Program | string {
-  const c = compile(spec[key]!, { variables: POLICY_VARIABLES, readRoots: ['object', 'podSpec', 'podMetadata'] });
+  const c = compile(spec[key]!, { variables: POLICY_VARIABLES, readRoots: ['object', 'podSpec', 'podMetadata', 'containers'] });
   if (c.ok) return c.program;
   const pos = spec.origin.locate(key, c.error.offset ?? 0);
   return `${showFile(spec.origin.file)}:${pos.line}:${pos.column}: ${formatPath([...spec.origin.path, key])}: ${c.error.message}`;
@@ -62,7 +62,8 @@ function check(p: CompiledPolicy, ctx: RuleContext, strikes: Map<Program, number
     report(objectPath(m), `${who}: policy ${spec.id} was not evaluated: its expression exceeded the cost budget on ${RUNAWAY_STRIKES} objects already.`);
     return;
   }
-  const outcome = evaluate(p.expression, new EvalContext(bindings, new CostMeter()));
+  const ctxOf = () => new EvalContext(bindings, new CostMeter());
+  const outcome = evaluate(p.expression, ctxOf());
   if (!outcome.ok) {
     if (outcome.costExceeded) strikes.set(p.expression, (strikes.get(p.expression) ?? 0) + 1);
     const hint = /not found|no such key/.test(outcome.error) ? ' Test optional fields with has() before reading them.' : '';
@@ -76,11 +77,11 @@ function check(p: CompiledPolicy, ctx: RuleContext, strikes: Map<Program, number
   }
   let message = spec.message;
   if (p.messageExpression) {
-    const r = evaluate(p.messageExpression, new EvalContext(bindings, new CostMeter()));
+    const r = evaluate(p.messageExpression, ctxOf());
     if (r.ok && typeof r.value === 'string' && r.value.trim()) message = r.value;
     else message ??= `${spec.description} (the message expression failed: ${r.ok ? `it gave ${typeName(r.value)}, not a string` : r.error})`;
   }
-  report(spec.path ? pathOf(m, spec.path) : pathFromReads(m, p.expression.reads), `${who}: ${message}`);
+  report(spec.path ? pathOf(m, spec.path) : failurePath(m, p.expression, ctxOf()), `${who}: ${message}`);
 }
 
 const cache = new WeakMap<PolicySpec, Rule>();

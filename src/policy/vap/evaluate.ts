@@ -10,7 +10,7 @@ import { resourceOf } from '../../k8s/resources.js';
 import { displayName, isRecord, labelsOf } from '../../k8s/workloads.js';
 import type { Manifest, Path, RelatedReport, Report, Severity } from '../../types.js';
 import { celObject, namespaceObject, namespaceOf, type PolicyRunIndex } from '../context.js';
-import { objectPath, pathFromReads } from '../pointer.js';
+import { failurePath, objectPath, pathFromReads } from '../pointer.js';
 import { matches, type AdmissionRequest } from './match.js';
 import type { AdmissionPolicy, Binding, Validation } from './model.js';
 import { resolveParams } from './params.js';
@@ -125,8 +125,9 @@ function validate(p: Pass, v: Validation, ctx: () => EvalContext): void {
     notChecked(p, `validations[${v.index}] cannot be evaluated offline (${v.unsupported})`);
     return;
   }
-  const o = run(p, v.program, ctx());
-  const at = pathFromReads(p.m, v.program.reads);
+  const c = ctx();
+  const o = run(p, v.program, c);
+  const at = o.ok && o.value === false ? failurePath(p.m, v.program, c) : pathFromReads(p.m, v.program.reads);
   if (!o.ok) return failed(p, at, `expression '${v.source}' resulted in error: ${o.error}`, rel);
   if (o.value === true) return;
   if (o.value !== false) return failed(p, at, `expression '${v.source}' resulted in error: it gave ${typeName(o.value)}, not a bool`, rel);
