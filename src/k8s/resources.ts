@@ -6,6 +6,9 @@
 import type { Manifest } from '../types.js';
 import { isRecord } from './workloads.js';
 
+/** The label the API server sets on every namespace: its name. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 export interface ResourceInfo {
   group: string;
   version: string;

@@ -4,8 +4,8 @@
  */
 import type { CelInput } from '@bufbuild/cel';
 import { toCelInput } from '../cel/index.js';
-import { crdIndex, isClusterScoped } from '../k8s/resources.js';
-import { podTemplate } from '../k8s/workloads.js';
+import { NAMESPACE_NAME_LABEL, crdIndex, isClusterScoped } from '../k8s/resources.js';
+import { isRecord, podTemplate } from '../k8s/workloads.js';
 import type { Manifest, Path, RunContext } from '../types.js';
 
 const converted = new WeakMap<object, CelInput>();
@@ -50,8 +50,22 @@ export function namespaceObject(m: Manifest, idx: PolicyRunIndex): { value: CelI
   const ns = namespaceOf(m, idx);
   if (ns === undefined) return { value: null, known: true };
   const found = idx.namespaces.get(ns);
-  if (found) return { value: celObject(found.object), known: true };
-  return { value: toCelInput({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } }), known: false };
+  if (found) return { value: celObject(withNameLabel(found.object)), known: true };
+  return { value: toCelInput({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { [NAMESPACE_NAME_LABEL]: ns } } }), known: false };
+}
+
+const labelled = new WeakMap<object, Record<string, any>>();
+
+/** A Namespace object as the API server stores it: with its `kubernetes.io/metadata.name` label. */
+export function withNameLabel(ns: Record<string, any>): Record<string, any> {
+  let v = labelled.get(ns);
+  if (!v) {
+    const md = isRecord(ns.metadata) ? ns.metadata : {};
+    const labels = isRecord(md.labels) ? md.labels : {};
+    v = typeof md.name === 'string' ? { ...ns, metadata: { ...md, labels: { ...labels, [NAMESPACE_NAME_LABEL]: md.name } } } : ns;
+    labelled.set(ns, v);
+  }
+  return v;
 }
 
 function at(v: CelInput, path: Path): CelInput {

@@ -9,7 +9,7 @@ import { CostMeter, EvalContext, evaluate, toCelInput, typeName, type Program } 
 import { resourceOf } from '../../k8s/resources.js';
 import { displayName, isRecord, labelsOf } from '../../k8s/workloads.js';
 import type { Manifest, Path, RelatedReport, Report, Severity } from '../../types.js';
-import { celObject, namespaceObject, namespaceOf, type PolicyRunIndex } from '../context.js';
+import { celObject, namespaceObject, namespaceOf, withNameLabel, type PolicyRunIndex } from '../context.js';
 import { failurePath, objectPath, pathFromReads } from '../pointer.js';
 import { matches, type AdmissionRequest } from './match.js';
 import type { AdmissionPolicy, Binding, Validation } from './model.js';
@@ -37,10 +37,11 @@ export function requestFor(m: Manifest, idx: PolicyRunIndex): AdmissionRequest {
   const namespace = namespaceOf(m, idx);
   const labels = labelsOf(isRecord(m.object.metadata) ? m.object.metadata : {});
   const req: AdmissionRequest = { group: r.group, version: r.version, kind: m.ref.kind, resource: r.resource, namespace, name: m.ref.name ?? '', operation: 'CREATE', labels };
-  if (r.group === '' && r.resource === 'namespaces') req.namespaceLabels = labels;
+  const nsLabels = (o: Record<string, any>) => labelsOf(isRecord(withNameLabel(o).metadata) ? withNameLabel(o).metadata : {});
+  if (r.group === '' && r.resource === 'namespaces') req.namespaceLabels = nsLabels(m.object);
   else if (namespace !== undefined) {
     const ns = idx.namespaces.get(namespace);
-    if (ns) req.namespaceLabels = labelsOf(isRecord(ns.object.metadata) ? ns.object.metadata : {});
+    if (ns) req.namespaceLabels = nsLabels(ns.object);
     else req.namespaceName = namespace;
   }
   return req;

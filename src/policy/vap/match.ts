@@ -3,6 +3,7 @@
  * version, resource with `*` and `/subresource` forms, operation, scope, resource names), exclude rules first, then the
  * namespace and object selectors. Every object is admitted as a CREATE of its main resource.
  */
+import { NAMESPACE_NAME_LABEL } from '../../k8s/resources.js';
 import { selectorMatches, type ParsedSelector } from '../../k8s/selectors.js';
 import type { MatchResources, ResourceRule } from './model.js';
 
@@ -24,8 +25,6 @@ export interface AdmissionRequest {
   namespaceName?: string;
 }
 
-const NAME_LABEL = 'kubernetes.io/metadata.name';
-
 const oneOf = (items: readonly string[], wanted: string) => items.includes('*') || items.includes(wanted);
 
 function ruleMatches(r: ResourceRule, req: AdmissionRequest): boolean {
@@ -45,8 +44,8 @@ export type MatchResult = 'match' | 'no-match' | { unknownNamespace: string };
 
 /** Whether a selector holds for a namespace whose labels are not known: undefined when it depends on them. */
 function nameOnly(sel: ParsedSelector, name: string): boolean | undefined {
-  if (sel.requirements.some((r) => r.key !== NAME_LABEL)) return undefined;
-  return selectorMatches(sel, { [NAME_LABEL]: name });
+  if (sel.requirements.some((r) => r.key !== NAMESPACE_NAME_LABEL)) return undefined;
+  return selectorMatches(sel, { [NAMESPACE_NAME_LABEL]: name });
 }
 
 /**
