@@ -168,6 +168,13 @@ const warm = spawnSync(process.execPath, [join(root, 'bin', 'daemonlint.js'), '-
   env: { ...process.env, DAEMONLINT_WRITE_CODE_CACHE: '1' },
 });
 if (warm.status !== 0 && warm.status !== 1) process.stderr.write(`build: warm-up run failed (no code cache written):\n${warm.stderr}\n`);
+// A second run with the example policies writes the cache of the policy piece (CEL and its libraries).
+const warmPolicies = spawnSync(process.execPath, [join(root, 'bin', 'daemonlint.js'), '--no-color', '--config', join(root, 'policies', 'config.example.yaml'), join(root, 'examples')], {
+  cwd: root,
+  encoding: 'utf8',
+  env: { ...process.env, DAEMONLINT_WRITE_CODE_CACHE: '1' },
+});
+if (warmPolicies.status !== 0 && warmPolicies.status !== 1) process.stderr.write(`build: policy warm-up run failed (no code cache for policies):\n${warmPolicies.stderr}\n`);
 // Last: the fingerprint of what this build was made from (the test suite rebuilds when it differs).
 const { FINGERPRINT_FILE, buildFingerprint } = await import('./build-inputs.mjs');
 writeFileSync(FINGERPRINT_FILE, buildFingerprint() + '\n');

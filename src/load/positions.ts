@@ -8,16 +8,7 @@ import type { Anchor, Path, Range } from '../types.js';
 
 type Located = { node?: Node | null; pair?: Pair<unknown, unknown> };
 
-/** Format a path the way findings show it: `spec.template.spec.containers[0].ports[1]`, `labels["app.kubernetes.io/name"]`. */
-export function formatPath(path: Path): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
+export { formatPath } from './format-path.js';
 
 function keyOf(pair: Pair<unknown, unknown>): unknown {
   const k = pair.key;

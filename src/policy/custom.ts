@@ -5,7 +5,7 @@
  */
 import { CostMeter, EvalContext, compile, evaluate, show, toCelInput, typeName, type Program } from '../cel/index.js';
 import { displayName } from '../k8s/workloads.js';
-import { formatPath } from '../load/positions.js';
+import { formatPath } from '../load/format-path.js';
 import type { Manifest, Path, Rule, RuleContext } from '../types.js';
 import { celObject, namespaceObject, podBindings, policyIndex } from './context.js';
 import { failurePath, objectPath, pathFromReads, rootPaths } from './pointer.js';

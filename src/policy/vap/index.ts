@@ -3,7 +3,7 @@
  * against every linted object by the admission-policy rule.
  */
 import { displayName } from '../../k8s/workloads.js';
-import { formatPath } from '../../load/positions.js';
+import { formatPath } from '../../load/format-path.js';
 import type { Manifest, RuleContext, SourceFile } from '../../types.js';
 import { policyIndex } from '../context.js';
 import { checkObject, type Admission } from './evaluate.js';
