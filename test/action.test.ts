@@ -182,8 +182,9 @@ describe('action.yml', () => {
     const check = spawnSync(process.execPath, [join(ROOT, 'scripts/build-action.mjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
     expect(check.status, check.stderr).toBe(0);
     const bundle = readFileSync(join(ROOT, action.runs.main), 'utf8');
-    // No imports but Node built-ins: the runner does not npm install. (Code that ajv generates as text is not an import.)
-    const imports = [...bundle.matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm), ...bundle.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g), ...bundle.matchAll(/(?<![\w.'"`])require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+    // No imports but Node built-ins: the runner does not npm install. (Code that ajv generates as text is not an import,
+    // nor is a JSDoc type such as `{import('./index.js').RE2JS}` in a bundled library's comments.)
+    const imports = [...bundle.matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm), ...bundle.matchAll(/(?<!\{)\bimport\(\s*['"]([^'"]+)['"]\s*\)/g), ...bundle.matchAll(/(?<![\w.'"`])require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
     expect(imports.filter((s) => !s.startsWith('node:') && !/^(fs|path|url|os|util|crypto|module|events|stream|assert|buffer|process|tty|child_process|perf_hooks)$/.test(s))).toEqual([]);
     // Module paths are relative to the repository: the same sources give the same bundle wherever they are built.
     expect(bundle).not.toContain(ROOT);
@@ -279,6 +280,38 @@ describe('the action on the examples', () => {
     // Same findings as the CLI with the same config.
     const cli = cliFindings(ws, ['--config', 'ci.yaml', 'deploy']);
     expect(custom.outputs.warnings).toBe(String(cli.summary.warnings));
+  });
+
+  it('checks the policies input (admission policies) and custom policies of the config, without help links for them', () => {
+    const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\nspec:\n  hostPID: true\n  containers: [{name: c, image: "x:1"}]\n';
+    const vap = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata: {name: no-host-pid.example.com}
+spec:
+  matchConstraints:
+    resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]
+  validations:
+    - expression: "!has(object.spec.hostPID) || !object.spec.hostPID"
+      message: no hostPID
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata: {name: no-host-pid-binding}
+spec:
+  policyName: no-host-pid.example.com
+  validationActions: [Deny]
+`;
+    const config = 'policies:\n  - {id: pinned-images, description: Images are pinned., kinds: [Pod], expression: "object.spec.containers.all(c, c.image.contains(\'@sha256:\'))", message: pin images by digest}\n';
+    const ws = workspace({ '.daemonlint.yaml': config, 'deploy/pod.yaml': pod, 'cluster/policy.yaml': vap }, false);
+    const r = runAction(ws, { paths: 'deploy', policies: 'cluster/policy.yaml' });
+    expect(r.code).toBe(1);
+    const titles = annotations(r.stdout).map((a) => `${a.props.title}:${a.props.line}`);
+    expect(titles).toEqual(expect.arrayContaining(['admission-policy:5', 'pinned-images:6']));
+    const rows = r.summary.split('\n').filter((l) => l.includes('pinned-images') || l.includes('admission-policy'));
+    expect(rows.find((l) => l.includes('pinned-images'))).toMatch(/\| pinned-images \|/);
+    expect(rows.find((l) => l.includes('admission-policy'))).toMatch(/\[admission-policy\]\(/);
+    const sarif = JSON.parse(readFileSync(join(ws, 'daemonlint.sarif'), 'utf8'));
+    expect(sarif.runs[0].tool.driver.rules.map((x: { id: string }) => x.id)).toContain('pinned-images');
   });
 
   it('reports bad inputs and unreadable paths as errors with exit status 2', () => {

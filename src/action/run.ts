@@ -33,6 +33,7 @@ export async function runAction(io: ActionIO): Promise<number> {
   try {
     const paths = getListInput(env, 'paths', ['.']);
     const nodes = getListInput(env, 'nodes');
+    const policies = getListInput(env, 'policies');
     const config = getInput(env, 'config') || undefined;
     const baseline = getInput(env, 'baseline') || undefined;
     const kubeVersion = getInput(env, 'kube-version') || undefined;
@@ -48,6 +49,7 @@ export async function runAction(io: ActionIO): Promise<number> {
       cwd: workspace,
       readStdin: async () => Buffer.alloc(0),
       nodes: nodes.length ? nodes : undefined,
+      policies: policies.length ? policies : undefined,
       kubeVersion,
       config,
       baseline,
