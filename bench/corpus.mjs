@@ -163,7 +163,7 @@ ${bad === 'restart' ? '      restartPolicy: OnFailure\n' : ''}      containers:
 ${bad === 'typo' ? '          imagePullPolicty: Always\n' : ''}`;
 }
 
-function service(r, i, bad, target) {
+function service(_r, i, bad, target) {
   const { name, ns, label } = target;
   return `apiVersion: v1
 kind: Service

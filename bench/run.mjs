@@ -8,7 +8,7 @@
 //   npm run bench -- --ci         like --quick, and exits 1 when a ratio is worse than its target by more than 50%
 //   npm run bench -- --runs N     rounds per measurement (default 7; 3 for the 20,000-document corpus)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -12,32 +12,12 @@ const rule: Rule = {
     id: 'daemonset-no-nodes',
     severity: 'error',
     description: 'A DaemonSet must run on at least one node of the node inventory.',
-    rationale:
-      'A DaemonSet whose nodeSelector, required node affinity, nodeName or missing tolerations exclude every node creates no Pod at all, and nothing fails loudly: `kubectl get ds` just shows 0 desired Pods.',
-    remediation: 'Fix the nodeSelector or affinity so that it matches the intended nodes\' labels, or add tolerations for their taints.',
     kinds: ['DaemonSet'],
     tags: ['correctness', 'cross-resource', 'node-coverage', 'needs-inventory'],
-    docs: `Only runs with a node inventory (\`--nodes FILE\`, the output of \`kubectl get nodes -o yaml\` or \`-o json\`).
-Each node is checked the way the scheduler and the DaemonSet controller check it: every nodeSelector label must
-match, one required node-affinity term must match (In, NotIn, Exists, DoesNotExist, Gt, Lt, matchFields on
-metadata.name), \`nodeName\` must name the node, and every NoSchedule/NoExecute taint must be tolerated — by the
-template or by the tolerations the controller adds itself (not-ready, unreachable, disk/memory/PID pressure,
-unschedulable; network-unavailable only with hostNetwork). When no node qualifies, the DaemonSet creates no Pod.
-
-The finding names each node (up to five) with the reason it is skipped, and points at the restriction that
-excludes the most nodes.
-
-Invalid (every node in the inventory is labelled \`kubernetes.io/os\`, none \`os\`):
-
-\`\`\`yaml
-spec:
-  template:
-    spec:
-      nodeSelector:
-        os: linux
-\`\`\`
-
-Valid: \`nodeSelector: {kubernetes.io/os: linux}\`.`,
+    messages: {
+      runsNowhere:
+        'DaemonSet {{name}} runs on none of the {{nodeCount}} in the inventory, so it creates no Pod: {{skipped}}. Fix the node restriction or add tolerations for the nodes it should cover.',
+    },
   },
   check(ctx) {
     const nodes = ctx.run.nodes;
@@ -71,7 +51,8 @@ Valid: \`nodeSelector: {kubernetes.io/os: linux}\`.`,
       .map((p) => ({ manifest: p.node.manifest!, path: ['metadata', 'name'], message: `node ${p.node.name}: ${p.reasons.map(describeReason).join('; ')}` }));
     ctx.report({
       path,
-      message: `DaemonSet ${displayName(ctx.manifest)} runs on none of the ${nodes.length} node${nodes.length === 1 ? '' : 's'} in the inventory, so it creates no Pod: ${listed.join(', ')}${more}. Fix the node restriction or add tolerations for the nodes it should cover.`,
+      messageId: 'runsNowhere',
+      data: { name: displayName(ctx.manifest), nodeCount: `${nodes.length} node${nodes.length === 1 ? '' : 's'}`, skipped: `${listed.join(', ')}${more}` },
       related,
     });
   },

@@ -7,39 +7,18 @@ const rule: Rule = {
     id: 'host-ipc',
     severity: 'warning',
     description: "A Pod template sets hostIPC: true and shares the node's IPC namespace.",
-    rationale:
-      'With hostIPC the Pod can read and write the shared memory segments, semaphores and message queues of every process on the node, including other containers that use hostIPC.',
-    remediation: 'Remove `hostIPC: true`; very few daemons need it (some GPU and MPI workloads do).',
     kinds: POD_KINDS,
     tags: ['security'],
     securitySeverity: 5.0,
-    docs: `\`hostIPC: true\` puts the Pod in the node's IPC namespace: System V shared memory, semaphores and POSIX message
-queues of host processes become readable and writable from the container. Data exchanged through shared memory
-(database buffers, ML frameworks) can leak or be tampered with.
-
-Invalid:
-
-\`\`\`yaml
-spec:
-  hostIPC: true
-\`\`\`
-
-Valid: leave \`hostIPC\` out (it defaults to false).
-
-\`\`\`yaml
-spec:
-  containers:
-    - name: agent
-      image: example/agent:1.0
-\`\`\``,
+    messages: {
+      hostIpc:
+        'hostIPC: true lets this Pod read and write the shared memory, semaphores and message queues of every process on the node. Remove it unless the workload really exchanges shared memory with the host.',
+    },
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);
     if (!t || t.spec.hostIPC !== true) return;
-    ctx.report({
-      path: [...t.specPath, 'hostIPC'],
-      message: "hostIPC: true lets this Pod read and write the shared memory, semaphores and message queues of every process on the node. Remove it unless the workload really exchanges shared memory with the host.",
-    });
+    ctx.report({ path: [...t.specPath, 'hostIPC'], messageId: 'hostIpc' });
   },
 };
 export default rule;

@@ -8,34 +8,12 @@ const rule: Rule = {
     id: 'host-network-port-mismatch',
     severity: 'error',
     description: 'A hostNetwork Pod declares a hostPort different from its containerPort.',
-    rationale:
-      'With hostNetwork the container binds the node port directly; there is no port mapping, so the API server rejects a hostPort that differs from containerPort.',
-    remediation: 'Remove the hostPort (it is implied by hostNetwork) or make it equal to containerPort.',
     kinds: POD_KINDS,
     tags: ['correctness', 'api-rejects', 'network'],
-    docs: `In a Pod with \`hostNetwork: true\` a process listening on \`containerPort\` listens on the node itself:
-nothing translates ports. The API server therefore rejects any non-zero \`hostPort\` that differs from its
-\`containerPort\` ("must match \`containerPort\` when \`hostNetwork\` is true").
-
-Invalid:
-
-\`\`\`yaml
-spec:
-  hostNetwork: true
-  containers:
-    - name: exporter
-      ports: [{containerPort: 9100, hostPort: 19100}]
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-spec:
-  hostNetwork: true
-  containers:
-    - name: exporter
-      ports: [{containerPort: 9100}]
-\`\`\``,
+    messages: {
+      mismatch:
+        '{{container}} declares hostPort {{hostPort}} for containerPort {{containerPort}}, but with hostNetwork there is no port mapping and the API server rejects a hostPort that differs. Remove hostPort or set it to {{containerPort}}.',
+    },
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);
@@ -48,7 +26,8 @@ spec:
         if (p.hostPort === 0 || p.hostPort === p.containerPort) return;
         ctx.report({
           path: [...ref.path, 'ports', j, 'hostPort'],
-          message: `${containerLabel(ref, true)} declares hostPort ${p.hostPort} for containerPort ${p.containerPort}, but with hostNetwork there is no port mapping and the API server rejects a hostPort that differs. Remove hostPort or set it to ${p.containerPort}.`,
+          messageId: 'mismatch',
+          data: { container: containerLabel(ref, true), hostPort: p.hostPort, containerPort: p.containerPort },
         });
       });
     }

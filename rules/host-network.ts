@@ -18,77 +18,33 @@ function declaredPorts(containers: Record<string, any>[]): string[] {
   return out;
 }
 
+const RISK =
+  "hostNetwork: true puts the Pod in the node's network namespace{{declared}}: it can bind any node port, intercept traffic meant for other services and is reachable from outside the cluster.";
+
 const rule: Rule = {
   meta: {
     id: 'host-network',
     severity: 'warning',
     description: 'A Pod template sets hostNetwork: true and shares the node network namespace.',
-    rationale:
-      "A Pod in the node's network namespace can bind any port on the node, so a compromised Pod can intercept traffic meant for other services (man-in-the-middle); its ports are reachable from outside the cluster, and NetworkPolicies do not isolate it.",
-    remediation:
-      'Remove `hostNetwork: true`. For clients on the same node use a Service with `internalTrafficPolicy: Local`; to expose one port on the node use a `hostPort`. Keep hostNetwork only for agents that manage the node network (CNI, kube-proxy).',
     kinds: POD_KINDS,
     tags: ['security', 'network'],
     securitySeverity: 6.5,
-    docs: `\`hostNetwork: true\` puts the Pod in the node's network namespace. It can bind **any** port on the node (and
-so intercept traffic meant for other services on that node), it sees every interface, it is reachable from outside
-the cluster on the node's addresses, and NetworkPolicies do not apply to it.
-
-Network agents (CNI plugins, kube-proxy) need it. Most other daemons only need clients on the same node to reach
-them; safer ways:
-
-- a Service in front of the daemon with \`internalTrafficPolicy: Local\` (each client reaches its own node's Pod);
-- a \`hostPort\` on the one port that must be reachable at the node's IP.
-
-Network agents (CNI plugins, kube-proxy, kube-router …, recognised by container name or image) are reported at
-\`info\` severity: for them hostNetwork is expected, and the finding only records the exposure.
-
-See also \`host-network-dns-policy\` and \`host-network-port-mismatch\`.
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-spec:
-  template:
-    spec:
-      hostNetwork: true
-      containers:
-        - name: agent
-          ports: [{containerPort: 8126}]
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-kind: DaemonSet
-spec:
-  template:
-    spec:
-      containers:
-        - name: agent
-          ports: [{containerPort: 8126, hostPort: 8126}]
-\`\`\``,
+    messages: {
+      hostNetwork: `${RISK} Unless it manages the node network, remove it and use a Service with internalTrafficPolicy: Local, or a hostPort for a single port.`,
+      networkAgent: `${RISK} A network agent needs it; keep the rest of its access minimal (capabilities instead of privileged, read-only host mounts).`,
+    },
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);
     if (!t || t.spec.hostNetwork !== true) return;
     const regular = containersOf(t).filter((c) => !c.init);
     const ports = declaredPorts(regular.map((c) => c.container));
-    const bound = ports.length ? ` (it declares ${ports.join(', ')})` : '';
-    const risk = `hostNetwork: true puts the Pod in the node's network namespace${bound}: it can bind any node port, intercept traffic meant for other services and is reachable from outside the cluster.`;
+    const data = { declared: ports.length ? ` (it declares ${ports.join(', ')})` : '' };
     if (looksLikeNetworkAgent([...regular.flatMap((c) => [c.container.name, c.container.image]), ctx.manifest.ref.name])) {
-      ctx.report({
-        path: [...t.specPath, 'hostNetwork'],
-        severity: 'info',
-        message: `${risk} A network agent needs it; keep the rest of its access minimal (capabilities instead of privileged, read-only host mounts).`,
-      });
+      ctx.report({ path: [...t.specPath, 'hostNetwork'], severity: 'info', messageId: 'networkAgent', data });
       return;
     }
-    ctx.report({
-      path: [...t.specPath, 'hostNetwork'],
-      message: `${risk} Unless it manages the node network, remove it and use a Service with internalTrafficPolicy: Local, or a hostPort for a single port.`,
-    });
+    ctx.report({ path: [...t.specPath, 'hostNetwork'], messageId: 'hostNetwork', data });
   },
 };
 export default rule;

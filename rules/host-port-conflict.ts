@@ -57,35 +57,16 @@ const rule: Rule = {
     id: 'host-port-conflict',
     severity: 'error',
     description: 'Workloads that can share a node must not claim the same host port, and no Pod may take the kubelet port 10250.',
-    rationale:
-      'A host port exists once per node. When two DaemonSets (or a DaemonSet and a hostNetwork workload) claim the same port and protocol on a node, only one of them gets it: the other Pod stays Pending or crash-loops on every node they share. Port 10250 belongs to the kubelet on every node.',
-    remediation: 'Give one of the workloads another host port (or drop hostPort/hostNetwork where a Service would do).',
     kinds: POD_KINDS,
     tags: ['correctness', 'cross-resource', 'networking'],
-    docs: `A Pod claims a port on its node with \`ports[].hostPort\`, or with \`hostNetwork: true\`, where every
-\`containerPort\` is bound on the node itself. The rule reports:
-
-- two workloads that claim the same port and protocol (and overlapping \`hostIP\`) and can land on the same node,
-  when at least one of them is a DaemonSet (a DaemonSet is on every eligible node, so any overlap collides).
-  Whether they can share a node comes from the node inventory when one is given (the finding names the shared
-  nodes), otherwise from their nodeSelector, required node affinity and nodeName (e.g. \`kubernetes.io/os: linux\`
-  and \`kubernetes.io/os: windows\` never share a node). The finding is reported once per pair, on the DaemonSet that
-  comes first in the run, with the other claim as related location;
-- a host port equal to 10250, the kubelet's port (on any workload kind).
-
-Duplicate host ports inside one Pod template are rejected by the API server and are not this rule's concern.
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-metadata: {name: node-exporter}
-spec: {template: {spec: {hostNetwork: true, containers: [{ports: [{containerPort: 9100}]}]}}}
----
-kind: DaemonSet
-metadata: {name: other-exporter}
-spec: {template: {spec: {containers: [{ports: [{containerPort: 9100, hostPort: 9100}]}]}}}
-\`\`\``,
+    messages: {
+      kubeletPort:
+        "{{workload}} claims host port {{claim}}, the kubelet's own port on every node: the Pod cannot bind it next to the kubelet, or intercepts the kubelet's traffic. Choose another port.",
+      conflict:
+        '{{workload}} and {{other}} both claim host port {{ports}} on {{nodes}}: only one Pod per node can bind it, so the other stays Pending or crash-loops there. Move one of them to another port.',
+      conflictNoInventory:
+        '{{workload}} and {{other}} both claim host port {{ports}} on the nodes they can share (judged from their node restrictions; no node inventory): only one Pod per node can bind it, so the other stays Pending or crash-loops there. Move one of them to another port.',
+    },
   },
   check(ctx) {
     const self = workloadOf(ctx.run, ctx.manifest);
@@ -95,10 +76,7 @@ spec: {template: {spec: {containers: [{ports: [{containerPort: 9100, hostPort: 9
     const name = `${self.kind} ${displayName(ctx.manifest)}`;
     for (const c of mine) {
       if (c.port !== KUBELET_PORT) continue;
-      ctx.report({
-        path: c.path,
-        message: `${name} claims host port ${describeClaim(c)}, the kubelet's own port on every node: the Pod cannot bind it next to the kubelet, or intercepts the kubelet's traffic. Choose another port.`,
-      });
+      ctx.report({ path: c.path, messageId: 'kubeletPort', data: { workload: name, claim: describeClaim(c) } });
     }
     if (self.kind !== 'DaemonSet') return;
     // Only workloads claiming one of the same ports can collide (the kubelet port is reported above instead).
@@ -111,12 +89,13 @@ spec: {template: {spec: {containers: [{ports: [{containerPort: 9100, hostPort: 9
       if (!pairs.length) continue;
       const shared = sharedNodes(ctx.run, self, other);
       if (shared ? shared.length === 0 : !templatesMayShareNode(self.template, other.template)) continue;
-      const where = shared ? `on ${listNames(shared)}` : 'on the nodes they can share (judged from their node restrictions; no node inventory)';
       const otherName = `${other.kind} ${displayName(other.manifest)}`;
       const ports = pairs.map(({ a }) => `${a.port}/${a.protocol}`);
       ctx.report({
         path: pairs[0]!.a.path,
-        message: `${name} and ${otherName} both claim host port ${[...new Set(ports)].join(', ')} ${where}: only one Pod per node can bind it, so the other stays Pending or crash-loops there. Move one of them to another port.`,
+        ...(shared
+          ? { messageId: 'conflict', data: { workload: name, other: otherName, ports: [...new Set(ports)].join(', '), nodes: listNames(shared) } }
+          : { messageId: 'conflictNoInventory', data: { workload: name, other: otherName, ports: [...new Set(ports)].join(', ') } }),
         related: pairs.map(({ b }) => ({ manifest: other.manifest, path: b.path, message: `${otherName} claims ${describeClaim(b)}` })),
       });
     }

@@ -26,49 +26,22 @@ const rule: Rule = {
     id: 'local-traffic-gap',
     severity: 'warning',
     description: 'A Service with a Local traffic policy must select Pods that run on every node.',
-    rationale:
-      'With `internalTrafficPolicy: Local` (or `externalTrafficPolicy: Local` on a NodePort/LoadBalancer Service) traffic only goes to an endpoint on the node it starts on or arrives at. On a node without such a Pod — skipped by the DaemonSet\'s nodeSelector, node affinity, nodeName or an untolerated taint, or simply not chosen for a Deployment\'s replicas — connections are dropped, with no fallback to other nodes.',
-    remediation: 'Make the DaemonSet cover every node (tolerations, a wider nodeSelector or affinity), or use the Cluster traffic policy.',
     kinds: ['Service'],
     tags: ['reliability', 'cross-resource', 'node-coverage'],
-    docs: `A Service with \`internalTrafficPolicy: Local\` sends each client only to a Pod on the client's own node;
-\`externalTrafficPolicy: Local\` (NodePort and LoadBalancer Services) does the same for traffic arriving at a node.
-There is **no fallback**: on a node with no local endpoint, connections are dropped. The pattern is meant for
-DaemonSets that run on every node.
-
-The rule matches the Service's selector against the Pod templates of the workloads in the same namespace, across
-all files of the run, and reports on the traffic-policy field, with the workload's restriction as related location:
-
-- The Service selects only Deployments, StatefulSets, ReplicaSets or bare Pods: they do not run one Pod per node.
-- **With a node inventory** (\`--nodes\`): the finding is exact. It names the nodes where no selected DaemonSet runs
-  (up to five, then a count) and why: which nodeSelector entry, which affinity term, which untolerated taint. The
-  DaemonSet controller's own tolerations (not-ready, unreachable, pressure, unschedulable; network-unavailable with
-  hostNetwork) are taken into account; PreferNoSchedule taints and preferred affinity never exclude a node.
-- **Without an inventory**: the rule reasons from the templates alone and says so. It reports when every selected
-  DaemonSet is restricted by a nodeSelector, required node affinity or nodeName. It does *not* report a DaemonSet
-  that has no such restriction but does not tolerate the control-plane taint: managed clusters have no schedulable
-  control-plane nodes, and on self-managed ones the control-plane nodes rarely host clients, so the guess would
-  be wrong more often than right. Pass \`--nodes\` (the output of \`kubectl get nodes -o yaml\`) to check taints too.
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-metadata: {name: node-agent}
-spec:
-  template:
-    metadata: {labels: {app: node-agent}}
-    spec:
-      nodeSelector: {kubernetes.io/os: linux}
----
-kind: Service
-spec:
-  selector: {app: node-agent}
-  internalTrafficPolicy: Local
-\`\`\`
-
-Valid: the DaemonSet has no nodeSelector and tolerates every taint (\`tolerations: [{operator: Exists}]\`), or the
-Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: PreferSameNode\`, which falls back).`,
+    messages: {
+      notPerNode:
+        '{{service}} has internalTrafficPolicy: Local but selects Pods of {{workloads}}, which {{verb}} not run one Pod per node: connections from clients on nodes without such a Pod are dropped, with no fallback. Put the Service in front of a DaemonSet or use internalTrafficPolicy: Cluster.',
+      notPerNodeExternal:
+        '{{service}} has externalTrafficPolicy: Local but selects Pods of {{workloads}}, which {{verb}} not run one Pod per node: traffic arriving at nodes without such a Pod is dropped, with no fallback. Put the Service in front of a DaemonSet or use externalTrafficPolicy: Cluster.',
+      uncovered:
+        'Connections from {{nodes}} to {{service}} are dropped: {{absent}} ({{reasons}}). With internalTrafficPolicy: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use internalTrafficPolicy: Cluster.',
+      uncoveredExternal:
+        'External traffic arriving at {{nodes}} for {{service}} is dropped: {{absent}} ({{reasons}}). With externalTrafficPolicy: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use externalTrafficPolicy: Cluster.',
+      restricted:
+        '{{service}} has internalTrafficPolicy: Local but {{restrictions}}: judging from the template alone (no node inventory), connections from clients on any other node are dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use internalTrafficPolicy: Cluster; pass --nodes to see which nodes are affected.',
+      restrictedExternal:
+        '{{service}} has externalTrafficPolicy: Local but {{restrictions}}: judging from the template alone (no node inventory), traffic arriving at any other node is dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use externalTrafficPolicy: Cluster; pass --nodes to see which nodes are affected.',
+    },
   },
   check(ctx) {
     const spec = ctx.object.spec;
@@ -79,6 +52,7 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
     if (!selected.length) return;
     const svc = `Service ${displayName(ctx.manifest)}`;
     const path = ['spec', field];
+    const external = field === 'externalTrafficPolicy';
     const daemons = selected.filter((w) => w.kind === 'DaemonSet');
     const others = selected.filter((w) => w.kind !== 'DaemonSet');
 
@@ -86,9 +60,8 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
       const kinds = [...new Set(others.map((w) => w.kind))].join('/');
       ctx.report({
         path,
-        message: `${svc} has ${field}: Local but selects Pods of ${kinds} ${names(others)}, which ${others.length === 1 ? 'does' : 'do'} not run one Pod per node: ${
-          field === 'internalTrafficPolicy' ? 'connections from clients on' : 'traffic arriving at'
-        } nodes without such a Pod ${field === 'internalTrafficPolicy' ? 'are' : 'is'} dropped, with no fallback. Put the Service in front of a DaemonSet or use ${field}: Cluster.`,
+        messageId: external ? 'notPerNodeExternal' : 'notPerNode',
+        data: { service: svc, workloads: `${kinds} ${names(others)}`, verb: others.length === 1 ? 'does' : 'do' },
         related: others.map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
       });
       return;
@@ -129,15 +102,11 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
           }
         }
       }
-      const where = listNames(uncovered.map(({ n }) => n.name));
-      const lead =
-        field === 'internalTrafficPolicy'
-          ? `Connections from ${where} to ${svc} are dropped`
-          : `External traffic arriving at ${where} for ${svc} is dropped`;
       const ds = daemons.length === 1 ? `DaemonSet ${names(daemons)} does not run there` : `none of DaemonSets ${names(daemons)} runs there`;
       ctx.report({
         path,
-        message: `${lead}: ${ds} (${[...reasons].join('; ')}). With ${field}: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use ${field}: Cluster.`,
+        messageId: external ? 'uncoveredExternal' : 'uncovered',
+        data: { nodes: listNames(uncovered.map(({ n }) => n.name)), service: svc, absent: ds, reasons: [...reasons].join('; ') },
         related,
       });
       return;
@@ -149,9 +118,8 @@ Service uses \`internalTrafficPolicy: Cluster\` (or \`trafficDistribution: Prefe
     const what = analyses.map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`).join(', and ');
     ctx.report({
       path,
-      message: `${svc} has ${field}: Local but ${what}: judging from the template alone (no node inventory), ${
-        field === 'internalTrafficPolicy' ? 'connections from clients on any other node are' : 'traffic arriving at any other node is'
-      } dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use ${field}: Cluster; pass --nodes to see which nodes are affected.`,
+      messageId: external ? 'restrictedExternal' : 'restricted',
+      data: { service: svc, restrictions: what },
       related: analyses.flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
     });
   },

@@ -31,32 +31,12 @@ const rule: Rule = {
     id: 'missing-priority-class',
     severity: 'info',
     description: 'A DaemonSet that acts as a node agent should set a priorityClassName.',
-    rationale:
-      'Daemon Pods get no special priority: without a priority class a node agent (networking, storage, logging) is no more important than any other Pod, so on a full node it may not be scheduled, or be preempted, and the node then lacks the agent it depends on.',
-    remediation: 'Set `priorityClassName: system-node-critical` for agents a node cannot work without (or system-cluster-critical, or a class of your own).',
     kinds: ['DaemonSet'],
     tags: ['reliability', 'best-practice'],
-    docs: `The rule treats a DaemonSet as an infrastructure agent when its Pod template uses \`hostNetwork\`, has a
-privileged container, or tolerates system taints (every taint with \`operator: Exists\` and no key, a
-\`node-role.kubernetes.io/*\` or \`node.kubernetes.io/*\` taint, or \`CriticalAddonsOnly\`). Such a DaemonSet without
-\`spec.template.spec.priorityClassName\` runs at the default priority (usually 0): when a node is full, the
-scheduler cannot preempt ordinary Pods to make room for it, and it may itself be preempted.
-
-Agents the node cannot work without (CNI, kube-proxy, CSI node plugins) should use \`system-node-critical\`;
-other cluster add-ons \`system-cluster-critical\` or a PriorityClass of your own. Note that a ResourceQuota may
-limit the system classes to \`kube-system\`.
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-spec:
-  template:
-    spec:
-      hostNetwork: true
-\`\`\`
-
-Valid: add \`priorityClassName: system-node-critical\`.`,
+    messages: {
+      missing:
+        'DaemonSet {{name}} looks like a node agent ({{signals}}) but sets no priorityClassName: on a full node its Pod is no more important than ordinary Pods and may stay unscheduled or be preempted. Set priorityClassName, e.g. system-node-critical.',
+    },
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);
@@ -67,7 +47,8 @@ Valid: add \`priorityClassName: system-node-critical\`.`,
     if (!signals.length) return;
     ctx.report({
       path: [...t.specPath, 'priorityClassName'],
-      message: `DaemonSet ${displayName(ctx.manifest)} looks like a node agent (${signals.join('; ')}) but sets no priorityClassName: on a full node its Pod is no more important than ordinary Pods and may stay unscheduled or be preempted. Set priorityClassName, e.g. system-node-critical.`,
+      messageId: 'missing',
+      data: { name: displayName(ctx.manifest), signals: signals.join('; ') },
     });
   },
 };

@@ -86,37 +86,12 @@ const rule: Rule = {
     id: 'overlapping-selectors',
     severity: 'warning',
     description: 'Two controllers in one namespace must not have selectors that match the same Pod template.',
-    rationale:
-      'A controller counts every Pod its selector matches: with two controllers matching the same Pods, each sees the other\'s Pods as extra (or as its own) and deletes or replaces them, so both keep churning Pods and neither reaches its desired state.',
-    remediation: 'Give each controller a label that only its own template carries, and include it in its selector.',
     kinds: CONTROLLER_KINDS,
     tags: ['correctness', 'cross-resource'],
-    docs: `DaemonSets, Deployments, ReplicaSets, StatefulSets and ReplicationControllers find their Pods by
-\`spec.selector\`. When the selector of one controller matches the Pod template labels of another controller in the
-same namespace, both claim those Pods: a DaemonSet deletes extra Pods that match its selector, a ReplicaSet adopts
-or removes Pods beyond its replica count. The rule compares every pair of controllers in a namespace across all
-files of the run and reports each overlap once, on the controller that comes first: one finding per controller, naming
-the later controllers it overlaps (up to five, then a count) as related locations.
-Objects owned by a controller (\`ownerReferences\` with \`controller: true\`, e.g. a Deployment's ReplicaSet in
-\`kubectl get -o yaml\` output) are skipped.
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-metadata: {name: log-agent}
-spec:
-  selector: {matchLabels: {app: agent}}
-  template: {metadata: {labels: {app: agent, role: logs}}}
----
-kind: DaemonSet
-metadata: {name: metrics-agent}
-spec:
-  selector: {matchLabels: {app: agent}}
-  template: {metadata: {labels: {app: agent, role: metrics}}}
-\`\`\`
-
-Valid: select \`{app: agent, role: logs}\` and \`{app: agent, role: metrics}\`.`,
+    messages: {
+      overlap:
+        "{{controller}} and {{others}} in namespace {{namespace}} select the same Pods: {{how}}, so the controllers fight over them and delete or replace each other's Pods. Add a label unique to each template and select on it.",
+    },
   },
   check(ctx) {
     const self = workloadOf(ctx.run, ctx.manifest);
@@ -146,7 +121,8 @@ Valid: select \`{app: agent, role: logs}\` and \`{app: agent, role: metrics}\`.`
     const how = overlaps.length === 1 ? first.how : `e.g. with ${label(first.other)}, ${first.how}`;
     ctx.report({
       path: ['spec', 'selector'],
-      message: `${label(self)} and ${others} in namespace ${self.namespace} select the same Pods: ${how}, so the controllers fight over them and delete or replace each other's Pods. Add a label unique to each template and select on it.`,
+      messageId: 'overlap',
+      data: { controller: label(self), others, namespace: self.namespace, how },
       related: shown.map((o) => ({ manifest: o.other.manifest, path: ['spec', 'selector'], message: `selector of ${label(o.other)}` })),
     });
   },

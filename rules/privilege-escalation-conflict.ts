@@ -8,34 +8,15 @@ const rule: Rule = {
     id: 'privilege-escalation-conflict',
     severity: 'error',
     description: 'allowPrivilegeEscalation: false together with privileged: true (or with CAP_SYS_ADMIN), which the API server rejects.',
-    rationale:
-      'A privileged container (or one holding SYS_ADMIN) can always escalate, so the API server refuses `allowPrivilegeEscalation: false` next to `privileged: true` or a literal `CAP_SYS_ADMIN` capability: the object is never created.',
-    remediation: 'Decide which one you mean: remove `privileged: true` (preferred) or remove `allowPrivilegeEscalation: false`.',
     kinds: POD_KINDS,
     tags: ['correctness', 'api-rejects', 'security'],
     securitySeverity: 3.0,
-    docs: `\`allowPrivilegeEscalation: false\` sets the \`no_new_privs\` flag on the container's processes. A privileged
-container can undo that at will, so the API server rejects the pair with
-"cannot set \`allowPrivilegeEscalation\` to false and \`privileged\` to true". It also rejects
-\`allowPrivilegeEscalation: false\` together with a capability written literally as \`CAP_SYS_ADMIN\` (the
-unprefixed \`SYS_ADMIN\` is not checked, see \`unknown-capability\`).
-
-Invalid:
-
-\`\`\`yaml
-securityContext:
-  privileged: true
-  allowPrivilegeEscalation: false
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-securityContext:
-  allowPrivilegeEscalation: false
-  capabilities:
-    add: [NET_ADMIN]
-\`\`\``,
+    messages: {
+      privileged:
+        '{{container}} sets allowPrivilegeEscalation: false and privileged: true; the API server rejects the pair because a privileged process can always escalate. Remove privileged: true (preferred) or allowPrivilegeEscalation: false.',
+      sysAdmin:
+        '{{container}} sets allowPrivilegeEscalation: false and adds CAP_SYS_ADMIN; the API server rejects the pair because SYS_ADMIN allows escalation. Remove the capability or allowPrivilegeEscalation: false.',
+    },
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);
@@ -43,19 +24,17 @@ securityContext:
     for (const ref of containersOf(t)) {
       const sc = securityContextOf(ref.container);
       if (!sc || sc.allowPrivilegeEscalation !== false) continue;
-      const who = containerLabel(ref, true);
+      const data = { container: containerLabel(ref, true) };
       if (isPrivileged(ref.container)) {
         ctx.report({
           path: [...ref.path, 'securityContext', 'allowPrivilegeEscalation'],
-          message: `${who} sets allowPrivilegeEscalation: false and privileged: true; the API server rejects the pair because a privileged process can always escalate. Remove privileged: true (preferred) or allowPrivilegeEscalation: false.`,
+          messageId: 'privileged',
+          data,
         });
       }
       for (const e of capabilityEntries(ref, 'add')) {
         if (e.name !== 'CAP_SYS_ADMIN') continue;
-        ctx.report({
-          path: e.path,
-          message: `${who} sets allowPrivilegeEscalation: false and adds CAP_SYS_ADMIN; the API server rejects the pair because SYS_ADMIN allows escalation. Remove the capability or allowPrivilegeEscalation: false.`,
-        });
+        ctx.report({ path: e.path, messageId: 'sysAdmin', data });
       }
     }
   },

@@ -8,39 +8,16 @@ const rule: Rule = {
     id: 'privileged-with-capabilities',
     severity: 'warning',
     description: 'A privileged container also lists capabilities.add, which then grants nothing extra.',
-    rationale:
-      'A privileged container already has every capability, so `capabilities.add` changes nothing. The list usually says what the container really needs, and `privileged: true` was left in by mistake (or added while debugging).',
-    remediation: 'Remove `privileged: true` and keep the `capabilities.add` list, or remove the list if the container truly needs full privilege.',
     kinds: POD_KINDS,
     tags: ['security'],
     securitySeverity: 6.0,
     fixable: true,
-    docs: `With \`securityContext.privileged: true\` a container holds every Linux capability, so a
-\`capabilities.add\` list next to it grants nothing. Both together usually mean the author worked out which
-capabilities the container needs and forgot to drop \`privileged\`: the list is the better setting.
-
-A container with a \`mountPropagation: Bidirectional\` volume mount must stay privileged (the API server requires
-it); there the list is the redundant part and the fix removes the list instead.
-
-The fix removes \`privileged\`; it is offered in editors but not applied by \`--fix\` (check that the container still works: a privileged container also sees every
-host device and runs without seccomp/AppArmor).
-
-Invalid:
-
-\`\`\`yaml
-securityContext:
-  privileged: true
-  capabilities:
-    add: [NET_ADMIN, NET_RAW]
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-securityContext:
-  capabilities:
-    add: [NET_ADMIN, NET_RAW]
-\`\`\``,
+    messages: {
+      redundantOne: '{{container}} is privileged, so capabilities.add ({{capabilities}}) grants nothing extra. If that capability is all it needs, remove privileged: true.',
+      redundantMany: '{{container}} is privileged, so capabilities.add ({{capabilities}}) grants nothing extra. If those capabilities are all it needs, remove privileged: true.',
+      bidirectional:
+        '{{container}} must stay privileged for its Bidirectional mount propagation ({{mount}}), so capabilities.add ({{capabilities}}) grants nothing extra. Remove the list to make that visible.',
+    },
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);
@@ -49,22 +26,23 @@ securityContext:
       if (!isPrivileged(ref.container)) continue;
       const added = capabilityEntries(ref, 'add');
       if (added.length === 0) continue;
-      const names = added.map((e) => e.name).join(', ');
-      const who = containerLabel(ref, true);
+      const data = { container: containerLabel(ref, true), capabilities: added.map((e) => e.name).join(', ') };
       const addPath = [...ref.path, 'securityContext', 'capabilities', 'add'];
       const propagation = bidirectionalMount(ref.container);
       if (propagation !== undefined) {
         // Bidirectional mount propagation requires privileged: here the list is the redundant part.
         ctx.report({
           path: addPath,
-          message: `${who} must stay privileged for its Bidirectional mount propagation (${propagation}), so capabilities.add (${names}) grants nothing extra. Remove the list to make that visible.`,
+          messageId: 'bidirectional',
+          data: { ...data, mount: propagation },
           fix: { description: 'Remove the redundant capabilities.add list', edits: [{ op: 'delete', path: addPath }] },
         });
         continue;
       }
       ctx.report({
         path: addPath,
-        message: `${who} is privileged, so capabilities.add (${names}) grants nothing extra. If ${added.length === 1 ? 'that capability is' : 'those capabilities are'} all it needs, remove privileged: true.`,
+        messageId: added.length === 1 ? 'redundantOne' : 'redundantMany',
+        data,
         // Not applied by --fix: without privilege the container also loses host devices and runs confined.
         fix: { description: 'Remove privileged: true and keep the capability list', safe: false, edits: [{ op: 'delete', path: [...ref.path, 'securityContext', 'privileged'] }] },
       });

@@ -7,31 +7,15 @@ const rule: Rule = {
     id: 'restart-policy',
     severity: 'error',
     description: 'A DaemonSet, Deployment, ReplicaSet or StatefulSet template must use restartPolicy Always and no activeDeadlineSeconds.',
-    rationale:
-      'Controllers that keep Pods running only accept `restartPolicy: Always`; the API server rejects any other value. A DaemonSet template may not set `activeDeadlineSeconds` either: a daemon has no deadline.',
-    remediation: 'Remove `restartPolicy` (it defaults to Always) or set it to Always; remove `activeDeadlineSeconds` from a DaemonSet template.',
     kinds: LONG_RUNNING_KINDS,
     tags: ['correctness', 'api-rejects'],
     fixable: true,
-    docs: `Controllers that keep Pods running (DaemonSet, Deployment, ReplicaSet, StatefulSet) restart their containers
-forever, so the API server only accepts \`restartPolicy: Always\` in their Pod template (an unset value is
-defaulted to Always). Jobs, CronJobs and bare Pods may use \`OnFailure\` or \`Never\`.
-
-A DaemonSet template may not set \`activeDeadlineSeconds\`: the API server rejects it ("not supported").
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-spec:
-  template:
-    spec:
-      restartPolicy: OnFailure
-\`\`\`
-
-Valid: leave \`restartPolicy\` out, or set it to \`Always\`.
-
-Fix: \`--fix\` sets the value to Always and removes \`activeDeadlineSeconds\`.`,
+    messages: {
+      restartPolicy:
+        'restartPolicy {{value}} is not allowed in a {{kind}} template: the API server only accepts Always for controllers that keep Pods running. Remove the field or set it to Always.',
+      activeDeadline:
+        'activeDeadlineSeconds is forbidden in a DaemonSet template: daemon Pods run until their node goes away, and the API server rejects the field. Remove it.',
+    },
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);
@@ -41,14 +25,15 @@ Fix: \`--fix\` sets the value to Always and removes \`activeDeadlineSeconds\`.`,
     if (rp !== undefined && rp !== null && rp !== 'Always') {
       ctx.report({
         path: [...t.specPath, 'restartPolicy'],
-        message: `restartPolicy ${JSON.stringify(rp)} is not allowed in a ${kind} template: the API server only accepts Always for controllers that keep Pods running. Remove the field or set it to Always.`,
+        messageId: 'restartPolicy',
+        data: { value: JSON.stringify(rp), kind },
         fix: { description: 'Set restartPolicy to Always', edits: [{ op: 'set', path: [...t.specPath, 'restartPolicy'], value: 'Always' }] },
       });
     }
     if (kind === 'DaemonSet' && t.spec.activeDeadlineSeconds !== undefined) {
       ctx.report({
         path: [...t.specPath, 'activeDeadlineSeconds'],
-        message: `activeDeadlineSeconds is forbidden in a DaemonSet template: daemon Pods run until their node goes away, and the API server rejects the field. Remove it.`,
+        messageId: 'activeDeadline',
         fix: { description: 'Remove activeDeadlineSeconds', edits: [{ op: 'delete', path: [...t.specPath, 'activeDeadlineSeconds'] }] },
       });
     }

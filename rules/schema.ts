@@ -1,5 +1,5 @@
 // Guards against objects the API server rejects (or silently mangles) because they do not match the Kubernetes schema.
-import { definitionOf, explain, loadSchema, loadValidators, type CompiledValidator, type JsonSchemaDocument } from '../src/schema/index.js';
+import { definitionOf, explain, loadSchema, loadValidators, type CompiledValidator, type JsonSchemaDocument, type SchemaIssue } from '../src/schema/index.js';
 import type { Manifest, Path, Rule, RunContext, SourceFile } from '../src/types.js';
 
 interface SchemaState {
@@ -57,80 +57,31 @@ function pathFromPointer(obj: unknown, pointer: string): Path {
   return out;
 }
 
+/** The message of each kind of issue the explainer finds (it words the detail itself). */
+const ISSUE_MESSAGE: Record<SchemaIssue['kind'], string> = {
+  'unknown-field': 'unknownField',
+  type: 'wrongType',
+  required: 'required',
+  format: 'format',
+  range: 'range',
+};
+
 const rule: Rule = {
   meta: {
     id: 'schema',
     severity: 'error',
     description: 'Every object of a built-in Kubernetes kind must match the strict Kubernetes schema: no unknown fields, right types, required fields present.',
-    rationale:
-      'kubectl validates fields strictly: an unknown or misplaced field, a value of the wrong type, or a missing required field makes the API server reject the whole object. With lenient validation the misplaced field is silently dropped, so a toleration, probe or limit that looks applied is not. Mistakes of indentation (a field one level too deep or too shallow) are the usual cause.',
-    remediation: 'Move the field to where the message says it belongs, fix its spelling or type (quote YAML 1.1 words such as yes/no/on/off), or add the missing required field.',
     kinds: '*',
     tags: ['correctness', 'api-rejects', 'schema'],
     fixable: true,
-    docs: `Checks each object of a built-in kind (core, apps, batch, networking.k8s.io, policy, rbac, scheduling,
-autoscaling/v2, storage) against the strict JSON schema generated from the official Kubernetes OpenAPI
-documents for the selected \`--kube-version\`. Custom resources are skipped.
-
-One finding is reported per mistake, on the exact line:
-
-- an unknown field says where a field of that name exists nearby (one level up, in a child \`spec\`, in a
-  sibling such as \`metadata\`) or which field name was probably meant;
-- a value of the wrong type names the expected and the found type; unquoted YAML 1.1 words such as
-  \`yes\`, \`no\`, \`on\` and \`off\` are booleans to kubectl, so a string field needs them quoted;
-- a missing required field is named with the object path that needs it.
-
-Invalid:
-
-\`\`\`yaml
-apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: { app: agent }
-  template:
-    metadata:
-      labels: { app: agent }
-    tolerations:              # belongs in spec.template.spec.tolerations
-      - operator: Exists
-    spec:
-      containers:
-        - name: agent
-          image: agent:1.0
-          imagePullPolicty: Always   # did you mean imagePullPolicy?
-          env:
-            - name: DEBUG
-              value: yes             # must be quoted: "yes"
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: { app: agent }
-  template:
-    metadata:
-      labels: { app: agent }
-    spec:
-      tolerations:
-        - operator: Exists
-      containers:
-        - name: agent
-          image: agent:1.0
-          imagePullPolicy: Always
-          env:
-            - name: DEBUG
-              value: "yes"
-\`\`\`
-
-Fix: when the destination of a misplaced or misspelt field is certain, \`--fix\` moves it there.`,
+    messages: {
+      unknownField: '{{detail}}',
+      wrongType: '{{detail}}',
+      required: '{{detail}}',
+      format: '{{detail}}',
+      range: '{{detail}}',
+      mismatch: 'This {{kind}} does not match the Kubernetes {{kubeVersion}} schema ({{keyword}} at {{pointer}}).',
+    },
   },
 
   async prepare(run) {
@@ -175,7 +126,7 @@ Fix: when the destination of a misplaced or misspelt field is certain, \`--fix\`
 
     const schema = state.schemas.get(m.ref.apiVersion);
     const issues = schema ? explain({ schema, definition, kind: m.ref.kind, object: m.object, sourceText: (p) => sourceText(m, p) }) : [];
-    for (const issue of issues) ctx.report({ path: issue.path, at: issue.at, message: issue.message, fix: issue.fix });
+    for (const issue of issues) ctx.report({ path: issue.path, at: issue.at, messageId: ISSUE_MESSAGE[issue.kind], data: { detail: issue.message }, fix: issue.fix });
     if (issues.length) return;
 
     // The explainer mirrors the validator; should they ever disagree, still report the rejection.
@@ -184,7 +135,8 @@ Fix: when the destination of a misplaced or misspelt field is certain, \`--fix\`
     const path = err ? pathFromPointer(m.object, err.instancePath) : [];
     ctx.report({
       path,
-      message: `This ${m.ref.kind} does not match the Kubernetes ${ctx.run.kubeVersion} schema (${err?.keyword ?? 'invalid'} at ${err?.instancePath || '/'}).`,
+      messageId: 'mismatch',
+      data: { kind: m.ref.kind, kubeVersion: ctx.run.kubeVersion, keyword: err?.keyword ?? 'invalid', pointer: err?.instancePath || '/' },
     });
   },
 };

@@ -46,51 +46,29 @@ const rule: Rule = {
     id: 'selector-mismatch',
     severity: 'error',
     description: "A DaemonSet, Deployment, ReplicaSet or StatefulSet selector is missing, empty, or does not select the Pod template's labels.",
-    rationale:
-      'The controller finds its Pods through spec.selector. The API server rejects a workload whose selector is missing (apps/v1), empty, or does not match its own template labels, so the manifest never applies; the usual cause is a typo in one label.',
-    remediation: 'Make spec.selector.matchLabels (and matchExpressions) agree with spec.template.metadata.labels; the selector is immutable, so fix the template labels if the workload already exists.',
     kinds: LONG_RUNNING_KINDS,
     tags: ['correctness', 'api-rejects'],
     fixable: true,
-    docs: `Controllers find their Pods through \`spec.selector\`. In \`apps/v1\` the selector is required, may not be empty
-(\`{}\` would select every Pod in the namespace) and must select the template's own labels
-(\`spec.template.metadata.labels\`). \`matchLabels\` entries and \`matchExpressions\` (\`In\`, \`NotIn\`, \`Exists\`,
-\`DoesNotExist\`) are all AND-ed. The API server rejects the object otherwise.
-
-The finding is on the failing \`matchLabels\` entry or expression and names the label that differs; the template
-labels are a related location. When the template only lacks labels that \`matchLabels\` names, the fix adds them to
-the template (the selector is immutable on a live object, so the template is the side to change). That fix and the
-one that builds a missing selector from the template labels are offered in editors but not applied by \`--fix\`:
-the author may have meant the other side.
-
-A Service-style selector (\`selector: {app: x}\` without \`matchLabels\`) is reported as an empty selector, with a
-fix that moves the labels under \`matchLabels\`.
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-spec:
-  selector:
-    matchLabels: {app: node-agent}
-  template:
-    metadata:
-      labels: {app: node-agnet}
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-kind: DaemonSet
-spec:
-  selector:
-    matchLabels: {app: node-agent}
-    matchExpressions:
-      - {key: tier, operator: NotIn, values: [test]}
-  template:
-    metadata:
-      labels: {app: node-agent, tier: node}
-\`\`\``,
+    messages: {
+      missing:
+        '{{workload}} has no spec.selector: {{apiVersion}} requires one that selects the template labels ({{labels}}), and the API server rejects the object without it.',
+      missingNoLabels:
+        '{{workload}} has no spec.selector and its template has no labels: {{apiVersion}} requires a selector that matches the template labels, and the API server rejects the object. Label the template and select those labels under spec.selector.matchLabels.',
+      notMapping: 'spec.selector must be a mapping with matchLabels and/or matchExpressions, not {{found}}; the API server rejects it. {{advice}}',
+      serviceStyle:
+        'spec.selector lists labels ({{labels}}) directly, Service-style; a {{kind}} selector needs them under matchLabels, so as written it is empty and the API server rejects it.',
+      empty: 'spec.selector is empty: it would select every Pod in the namespace, and the API server rejects an empty selector for a {{kind}}. {{advice}}',
+      expressionNoKey:
+        'matchExpressions[{{index}}] has no key; the API server rejects the selector. Give it a key, an operator and (for In/NotIn) values.',
+      badOperator:
+        'matchExpressions[{{index}}] ({{key}}) has operator {{operator}}; use In, NotIn, Exists or DoesNotExist. The API server rejects the selector otherwise.',
+      valuesMissing:
+        'matchExpressions[{{index}}] ({{key}}) uses {{operator}} without values; list at least one value. The API server rejects the selector otherwise.',
+      valuesNotAllowed:
+        'matchExpressions[{{index}}] ({{key}}) uses {{operator}} with values; remove the values. The API server rejects the selector otherwise.',
+      mismatch:
+        '{{workload}} does not select its own Pods: {{why}}. The API server rejects the object; make the selector and spec.template.metadata.labels agree.',
+    },
   },
   check(ctx) {
     const { object, manifest } = ctx;
@@ -115,9 +93,9 @@ spec:
       if (DEFAULTING_GROUPS.has(manifest.ref.apiVersion)) return;
       ctx.report({
         path: ['spec', 'selector'],
-        message: Object.keys(labels).length
-          ? `${who} has no spec.selector: ${manifest.ref.apiVersion} requires one that selects the template labels (${describeLabels(labels)}), and the API server rejects the object without it.`
-          : `${who} has no spec.selector and its template has no labels: ${manifest.ref.apiVersion} requires a selector that matches the template labels, and the API server rejects the object. Label the template and select those labels under spec.selector.matchLabels.`,
+        ...(Object.keys(labels).length
+          ? { messageId: 'missing', data: { workload: who, apiVersion: manifest.ref.apiVersion, labels: describeLabels(labels) } }
+          : { messageId: 'missingNoLabels', data: { workload: who, apiVersion: manifest.ref.apiVersion } }),
         related,
         fix: matchLabelsFix('Add a selector matching the template labels'),
       });
@@ -127,7 +105,8 @@ spec:
       ctx.report({
         path: ['spec', 'selector'],
         at: 'value',
-        message: `spec.selector must be a mapping with matchLabels and/or matchExpressions, not ${Array.isArray(sel) ? 'a list' : JSON.stringify(sel)}; the API server rejects it. ${selectAdvice(labels)}`,
+        messageId: 'notMapping',
+        data: { found: Array.isArray(sel) ? 'a list' : JSON.stringify(sel), advice: selectAdvice(labels) },
         related,
         fix: matchLabelsFix('Replace the selector with matchLabels of the template labels'),
       });
@@ -140,14 +119,16 @@ spec:
         const moved = Object.fromEntries(stray.map(([k, v]) => [k, String(v)]));
         ctx.report({
           path: ['spec', 'selector'],
-          message: `spec.selector lists labels (${stray.map(([k, v]) => `${k}=${v}`).join(', ')}) directly, Service-style; a ${kind} selector needs them under matchLabels, so as written it is empty and the API server rejects it.`,
+          messageId: 'serviceStyle',
+          data: { labels: stray.map(([k, v]) => `${k}=${v}`).join(', '), kind },
           related,
           fix: { description: 'Move the labels under matchLabels', edits: [{ op: 'set', path: ['spec', 'selector'], value: { matchLabels: moved } }] },
         });
       } else {
         ctx.report({
           path: ['spec', 'selector'],
-          message: `spec.selector is empty: it would select every Pod in the namespace, and the API server rejects an empty selector for a ${kind}. ${selectAdvice(labels)}`,
+          messageId: 'empty',
+          data: { kind, advice: selectAdvice(labels) },
           related,
           fix: matchLabelsFix('Select the template labels with matchLabels'),
         });
@@ -160,17 +141,18 @@ spec:
       (sel.matchExpressions as unknown[]).forEach((e, i) => {
         const path: Path = ['spec', 'selector', 'matchExpressions', i];
         if (!isRecord(e) || typeof e.key !== 'string') {
-          ctx.report({ path, message: `matchExpressions[${i}] has no key; the API server rejects the selector. Give it a key, an operator and (for In/NotIn) values.` });
+          ctx.report({ path, messageId: 'expressionNoKey', data: { index: i } });
           return;
         }
         const op = e.operator;
         const hasValues = Array.isArray(e.values) && e.values.length > 0;
         let problem: string | undefined;
-        if (op !== 'In' && op !== 'NotIn' && op !== 'Exists' && op !== 'DoesNotExist') problem = `has operator ${JSON.stringify(op)}; use In, NotIn, Exists or DoesNotExist`;
-        else if ((op === 'In' || op === 'NotIn') && !hasValues) problem = `uses ${op} without values; list at least one value`;
-        else if ((op === 'Exists' || op === 'DoesNotExist') && hasValues) problem = `uses ${op} with values; remove the values`;
+        if (op !== 'In' && op !== 'NotIn' && op !== 'Exists' && op !== 'DoesNotExist') problem = 'badOperator';
+        else if ((op === 'In' || op === 'NotIn') && !hasValues) problem = 'valuesMissing';
+        else if ((op === 'Exists' || op === 'DoesNotExist') && hasValues) problem = 'valuesNotAllowed';
         if (problem) broken.add(`matchExpressions[${i}]`);
-        if (problem) ctx.report({ path, message: `matchExpressions[${i}] (${e.key}) ${problem}. The API server rejects the selector otherwise.` });
+        // An unknown operator is shown as written (JSON), a known one bare.
+        if (problem) ctx.report({ path, messageId: problem, data: { index: i, key: e.key, operator: problem === 'badOperator' ? String(JSON.stringify(op)) : String(op) } });
       });
     }
 
@@ -187,7 +169,8 @@ spec:
       }
       ctx.report({
         path: requirementPath(r),
-        message: `${who} does not select its own Pods: ${whyFails(r, labels)}. The API server rejects the object; make the selector and spec.template.metadata.labels agree.`,
+        messageId: 'mismatch',
+        data: { workload: who, why: whyFails(r, labels) },
         related,
         fix,
       });

@@ -82,12 +82,19 @@ const rule: Rule = {
     id: 'sensitive-host-path',
     severity: 'warning',
     description: 'A hostPath volume mounts a node path that hands over the node (/, /etc, /var/lib/kubelet, a container runtime socket …) writable into a container.',
-    rationale:
-      "Write access to the node's system directories, the kubelet's state or the container runtime socket lets a compromised container plant binaries, read every Pod's Secrets or start privileged containers: it owns the node.",
-    remediation: 'Mount the path `readOnly: true`, or mount only the specific subdirectory or file the daemon needs; never mount the container runtime socket into a workload that does not manage containers.',
     kinds: POD_KINDS,
     tags: ['security'],
     securitySeverity: 8.0,
+    messages: {
+      runtimeSocket:
+        'hostPath volume "{{volume}}" exposes the container runtime socket {{hostPath}} to {{containers}}: whoever can connect to it can start privileged containers and owns the node, and readOnly: true does not prevent connecting. Remove the mount unless this daemon must manage containers.',
+      runtimeDir:
+        'hostPath volume "{{volume}}" exposes {{hostPath}}, which holds {{holds}}, to {{containers}}: connecting to them starts privileged containers, and readOnly: true does not prevent connecting. Mount only the specific file or subdirectory the daemon needs.',
+      extraPath:
+        'hostPath volume "{{volume}}" gives {{containers}} write access to {{hostPath}} on the node, {{holds}}. Mount it readOnly: true, or only the subdirectory the daemon needs.',
+      systemPath:
+        'hostPath volume "{{volume}}" gives {{containers}} write access to {{hostPath}} on the node ({{holds}}): a compromised container can take over the node. Mount it readOnly: true, or only the subdirectory the daemon needs.',
+    },
     optionsSchema: {
       type: 'object',
       properties: {
@@ -99,61 +106,6 @@ const rule: Rule = {
       },
       additionalProperties: false,
     },
-    docs: `A \`hostPath\` volume is writable unless **every** \`volumeMount\` of it says \`readOnly: true\`. This rule reports
-a writable mount (through \`subPath\` too) of a node path that hands over the node:
-
-| Path | What it holds |
-|---|---|
-| \`/\`, \`/etc\`, \`/proc\`, \`/sys\`, \`/dev\`, \`/boot\`, \`/root\` | the node's filesystem, configuration, kernel controls, devices |
-| \`/bin\`, \`/sbin\`, \`/lib\`, \`/usr\`, \`/usr/bin\`, … | programs the node runs as root |
-| \`/var/lib/kubelet\` | the volumes and Secrets of every Pod on the node |
-| \`/etc/kubernetes\`, its kubeconfig files, and everything under \`/etc/kubernetes/manifests\` and \`/etc/kubernetes/pki\` | kubelet credentials, certificates, static Pod manifests |
-| \`/var/lib/docker\`, \`/var/lib/containerd\`, \`/var/lib/containers\` | every container's image layers |
-
-Only the directories themselves are reported (except the static Pod and PKI trees): agents legitimately write below them,
-for example CNI plugins to \`/etc/cni/net.d\`, Cilium to \`/sys/fs/bpf\`, device plugins to
-\`/var/lib/kubelet/device-plugins\`, node-feature-discovery to \`/etc/kubernetes/node-feature-discovery\`, log shippers keep positions under \`/var/log\`.
-
-**Container runtime sockets** (\`docker.sock\`, \`containerd.sock\`, \`crio.sock\`, \`cri-dockerd.sock\`,
-\`podman.sock\` anywhere under \`/run\` or \`/var/run\`) and the directories that hold them (\`/run\`, \`/var/run\`,
-\`/run/containerd\`, \`/var/run/crio\`, \`/var/run/docker\` …) are reported **even when mounted read-only**: a
-read-only mount does not stop a process from connecting to a Unix socket, and whoever talks to the runtime can
-start a privileged container.
-
-A read-only mount of \`/\` is not reported (node-exporter needs one); it still exposes the runtime sockets to a
-container running as root, so run such containers as a non-root user.
-
-The finding is on the volume's \`hostPath.path\`; the mounting containers are related locations.
-
-Options: \`extraPaths\` (string array) adds paths of your own; each covers the path and everything under it.
-
-\`\`\`json
-{ "rules": { "sensitive-host-path": ["warning", { "extraPaths": ["/opt/secrets"] }] } }
-\`\`\`
-
-Invalid:
-
-\`\`\`yaml
-spec:
-  containers:
-    - name: agent
-      volumeMounts: [{name: docker, mountPath: /var/run/docker.sock}]
-  volumes:
-    - name: docker
-      hostPath: {path: /var/run/docker.sock}
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-spec:
-  containers:
-    - name: agent
-      volumeMounts: [{name: logs, mountPath: /var/log, readOnly: true}]
-  volumes:
-    - name: logs
-      hostPath: {path: /var/log}
-\`\`\``,
   },
   check(ctx) {
     const t = podTemplate(ctx.manifest);
@@ -196,16 +148,9 @@ spec:
           path: [...u.ref.path, 'volumeMounts', u.mountIndex],
           message: `mounted ${u.readOnly ? 'read-only' : 'writable'} by ${containerLabel(u.ref)} at ${u.mountPath}`,
         }));
-        let message: string;
-        if (hit.kind === 'socket')
-          message = `hostPath volume "${vol.name}" exposes the container runtime socket ${shown} to ${names}: whoever can connect to it can start privileged containers and owns the node, and readOnly: true does not prevent connecting. Remove the mount unless this daemon must manage containers.`;
-        else if (hit.kind === 'runtime-dir')
-          message = `hostPath volume "${vol.name}" exposes ${shown}, which holds ${hit.why}, to ${names}: connecting to them starts privileged containers, and readOnly: true does not prevent connecting. Mount only the specific file or subdirectory the daemon needs.`;
-        else if (hit.kind === 'extra')
-          message = `hostPath volume "${vol.name}" gives ${names} write access to ${shown} on the node, ${hit.why}. Mount it readOnly: true, or only the subdirectory the daemon needs.`;
-        else
-          message = `hostPath volume "${vol.name}" gives ${names} write access to ${shown} on the node (${hit.why}): a compromised container can take over the node. Mount it readOnly: true, or only the subdirectory the daemon needs.`;
-        ctx.report({ path: reportPath, at: 'value', message, related });
+        const messageId = hit.kind === 'socket' ? 'runtimeSocket' : hit.kind === 'runtime-dir' ? 'runtimeDir' : hit.kind === 'extra' ? 'extraPath' : 'systemPath';
+        const data = { volume: vol.name, hostPath: shown, containers: names, ...(hit.kind === 'socket' ? {} : { holds: hit.why }) };
+        ctx.report({ path: reportPath, at: 'value', messageId, data, related });
       }
     });
   },

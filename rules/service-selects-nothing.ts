@@ -80,33 +80,21 @@ function closestWorkload(run: RunContext, namespace: string, ix: LabelIndex, sel
   return best?.w;
 }
 
+const NO_MATCH =
+  'Service {{service}} selects {{selector}}, but no Pod template in namespace {{namespace}} has these labels: the Service has no endpoints and every connection to it fails.';
+
 const rule: Rule = {
   meta: {
     id: 'service-selects-nothing',
     severity: 'warning',
     description: 'A Service selector must match the Pod template of a workload in its namespace.',
-    rationale:
-      'A Service whose selector matches no Pod has no endpoints: every connection to it fails (refused or timed out), usually because of a typo in a label or a Service placed in the wrong namespace.',
-    remediation: 'Make the Service selector equal to (a subset of) the Pod template labels of the workload it fronts, in the same namespace.',
     kinds: ['Service'],
     tags: ['correctness', 'cross-resource'],
-    docs: `A Service sends traffic to the Pods its \`spec.selector\` matches, in its own namespace. When no Pod
-template of any workload (DaemonSet, Deployment, StatefulSet, ReplicaSet, Job, CronJob or a bare Pod) in that
-namespace carries all the selector's labels, the Service has no endpoints.
-
-The rule only speaks when the run contains workloads in the Service's namespace: a Service linted on its own,
-or one in front of Pods defined elsewhere, is left alone. Services without a selector (with manually managed
-EndpointSlices) and ExternalName Services are skipped. The finding names the workload whose labels come closest.
-
-Invalid:
-
-\`\`\`yaml
-kind: Service
-spec:
-  selector: {app: node-agnet}   # the DaemonSet's Pods are labelled app: node-agent
-\`\`\`
-
-Valid: \`selector: {app: node-agent}\`.`,
+    messages: {
+      noMatch: `${NO_MATCH} Fix the selector or the template labels.`,
+      otherNamespace: `${NO_MATCH} {{workload}} in namespace {{otherNamespace}} matches: is the Service in the wrong namespace? Fix the selector or the template labels.`,
+      closest: `${NO_MATCH} The closest is {{workload}}, whose Pods have {{labels}}. Fix the selector or the template labels.`,
+    },
   },
   check(ctx) {
     const sel = serviceSelector(ctx.object);
@@ -115,22 +103,28 @@ Valid: \`selector: {app: node-agent}\`.`,
     const ix = namespaceIndex(ctx.run, ns);
     if (!ix.workloads.length) return;
     if (selectorCandidates(ix, sel).some((w) => selectorMatches(sel, w.labels))) return;
-    const want = sel.requirements.map(describeRequirement).join(', ');
-    let hint = '';
+    const data = { service: displayName(ctx.manifest), selector: sel.requirements.map(describeRequirement).join(', '), namespace: ctx.manifest.namespace };
     const elsewhere = selectorCandidates(runLabelIndex(ctx.run), sel).find((w) => w.namespace !== ns && selectorMatches(sel, w.labels));
     const closest = elsewhere ? undefined : closestWorkload(ctx.run, ns, ix, sel);
-    if (elsewhere) {
-      hint = ` ${elsewhere.kind} ${elsewhere.manifest.ref.name ?? '(unnamed)'} in namespace ${elsewhere.namespace} matches: is the Service in the wrong namespace?`;
-    } else if (closest) {
-      const misses = failedRequirements(sel, closest.labels).map((r) =>
-        closest.labels[r.key] === undefined ? `no ${r.key} label` : `${r.key}=${closest.labels[r.key]}`,
-      );
-      hint = ` The closest is ${closest.kind} ${closest.manifest.ref.name ?? '(unnamed)'}, whose Pods have ${misses.join(', ')}.`;
-    }
+    const message =
+      elsewhere
+        ? { messageId: 'otherNamespace', data: { ...data, workload: `${elsewhere.kind} ${elsewhere.manifest.ref.name ?? '(unnamed)'}`, otherNamespace: elsewhere.namespace } }
+        : closest
+          ? {
+              messageId: 'closest',
+              data: {
+                ...data,
+                workload: `${closest.kind} ${closest.manifest.ref.name ?? '(unnamed)'}`,
+                labels: failedRequirements(sel, closest.labels)
+                  .map((r) => (closest.labels[r.key] === undefined ? `no ${r.key} label` : `${r.key}=${closest.labels[r.key]}`))
+                  .join(', '),
+              },
+            }
+          : { messageId: 'noMatch', data };
     const near = elsewhere ?? closest;
     ctx.report({
       path: ['spec', 'selector'],
-      message: `Service ${displayName(ctx.manifest)} selects ${want}, but no Pod template in namespace ${ctx.manifest.namespace} has these labels: the Service has no endpoints and every connection to it fails.${hint} Fix the selector or the template labels.`,
+      ...message,
       related: near ? [{ manifest: near.manifest, path: near.template.metadataPath.concat('labels'), message: `Pod template labels of ${near.kind} ${near.manifest.ref.name ?? ''}` }] : undefined,
     });
   },

@@ -13,32 +13,16 @@ const rule: Rule = {
     id: 'service-target-port',
     severity: 'error',
     description: 'A Service targetPort must be a port that a selected container declares.',
-    rationale:
-      'A named targetPort is looked up in the ports the selected Pods declare; when no container declares that name (with that protocol), the Pod is left out of the Service\'s endpoints and the port serves nothing. A numeric targetPort works if the process listens on it, but an undeclared one is often a typo.',
-    remediation: 'Set targetPort to the name or number of a port declared in the selected containers\' `ports`, or declare it there.',
     kinds: ['Service'],
     tags: ['correctness', 'cross-resource'],
-    docs: `For each port of a Service with a selector, the rule looks at the workloads in the same namespace (across
-all files of the run) whose Pod template the selector matches, and at the ports their containers declare
-(regular containers and sidecar init containers). \`targetPort\` defaults to \`port\`.
-
-- **Named targetPort** (error): no selected container declares a port with that name and protocol. Endpoints are
-  only created for Pods that declare the name, so the Service port has no endpoints.
-- **Numeric targetPort** (info): no selected container declares that \`containerPort\`. Traffic still reaches a
-  process that listens on the port without declaring it, so this is only a hint: declare the port, or check for
-  a typo.
-
-Services that select nothing in the run are left to \`service-selects-nothing\`.
-
-Invalid:
-
-\`\`\`yaml
-kind: Service
-spec:
-  ports:
-    - port: 9100
-      targetPort: metrics   # the container declares "http-metrics"
-\`\`\``,
+    messages: {
+      namedPort:
+        "{{service}} {{port}} targets the named port {{target}}/{{protocol}}, but no container of {{workloads}} declares it ({{declared}}): the Pods get no endpoint for this port and connections to it fail. Use a declared port name or declare {{target}} in the container's ports.",
+      namedPortOtherProtocol:
+        "{{service}} {{port}} targets the named port {{target}}/{{protocol}}, but no container of {{workloads}} declares it ({{container}} declares {{target}} with protocol {{otherProtocol}}): the Pods get no endpoint for this port and connections to it fail. Use a declared port name or declare {{target}} in the container's ports.",
+      numericPort:
+        '{{service}} {{port}} sends traffic to container port {{number}}/{{protocol}}, which no container of {{workloads}} declares ({{declared}}). It works only if the process listens on {{number}} anyway; declare the port or fix the targetPort.',
+    },
   },
   check(ctx) {
     const spec = ctx.object.spec;
@@ -62,11 +46,12 @@ spec:
       if (typeof target === 'string' && !/^\d+$/.test(target)) {
         if (byName.has(JSON.stringify([target, protocol]))) return;
         const otherProto = declared.find(({ p }) => p.name === target);
+        const data = { service: svc, port: label, target, protocol, workloads: who };
         ctx.report({
           path,
-          message: `${svc} ${label} targets the named port ${target}/${protocol}, but no container of ${who} declares it${
-            otherProto ? ` (${otherProto.p.container} declares ${target} with protocol ${otherProto.p.protocol})` : ` (${listDeclared()})`
-          }: the Pods get no endpoint for this port and connections to it fail. Use a declared port name or declare ${target} in the container's ports.`,
+          ...(otherProto
+            ? { messageId: 'namedPortOtherProtocol', data: { ...data, container: otherProto.p.container, otherProtocol: otherProto.p.protocol } }
+            : { messageId: 'namedPort', data: { ...data, declared: listDeclared() } }),
           related: selected.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
         });
         return;
@@ -77,7 +62,8 @@ spec:
       ctx.report({
         path,
         severity: 'info',
-        message: `${svc} ${label} sends traffic to container port ${n}/${protocol}, which no container of ${who} declares (${listDeclared()}). It works only if the process listens on ${n} anyway; declare the port or fix the targetPort.`,
+        messageId: 'numericPort',
+        data: { service: svc, port: label, number: n, protocol, workloads: who, declared: listDeclared() },
         related: selected.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
       });
     });

@@ -22,41 +22,13 @@ const rule: Rule = {
     id: 'surge-host-port',
     severity: 'error',
     description: 'A DaemonSet that binds a host port must not surge (maxSurge > 0) during rolling updates.',
-    rationale:
-      'With `maxSurge` above zero the DaemonSet controller starts the new Pod on a node before it stops the old one. If the Pod uses a hostPort, or binds a port with hostNetwork, the new Pod cannot get the port while the old one holds it: it stays Pending (hostPort) or crash-loops (hostNetwork), and the rollout stalls on the first node.',
-    remediation: 'Set maxSurge to 0 and use maxUnavailable (e.g. 1) for DaemonSets that bind host ports.',
     kinds: ['DaemonSet'],
     tags: ['reliability', 'rollout'],
     fixable: true,
-    docs: `A DaemonSet \`RollingUpdate\` with \`maxSurge\` greater than zero (a count or a percentage; any positive
-percentage rounds up to at least one node) runs the old and the new Pod side by side on the same node for a while.
-Two Pods on one node cannot both bind the same host port:
-
-- a \`hostPort\`: the scheduler sees the port taken and leaves the new Pod Pending;
-- \`hostNetwork: true\`: every \`containerPort\` is bound on the node itself; the new process fails to bind.
-
-The old Pod is only removed once the new one is ready, so the rollout never progresses. The rule reports on
-\`maxSurge\` and names the host ports; with hostNetwork it needs declared \`containerPort\`s to name a port.
-
-Invalid:
-
-\`\`\`yaml
-spec:
-  updateStrategy:
-    rollingUpdate:
-      maxSurge: 1
-      maxUnavailable: 0
-  template:
-    spec:
-      containers:
-        - ports:
-            - containerPort: 9100
-              hostPort: 9100
-\`\`\`
-
-Valid: \`maxSurge: 0\` with \`maxUnavailable: 1\` (the defaults).
-
-Fix: sets \`maxSurge\` to 0 and, when \`maxUnavailable\` is 0, sets it to 1 (both 0 is rejected by the API server).`,
+    messages: {
+      surge:
+        'DaemonSet {{name}} surges (maxSurge: {{surge}}) but its Pods bind host {{ports}}: during a rollout the new Pod starts next to the old one on the same node, cannot bind the port, and the rollout stalls. Set maxSurge to 0 and roll with maxUnavailable instead.',
+    },
   },
   check(ctx) {
     const spec = ctx.object.spec;
@@ -78,7 +50,8 @@ Fix: sets \`maxSurge\` to 0 and, when \`maxUnavailable\` is 0, sets it to 1 (bot
     const ports = claims.slice(0, 3).map(describeClaim).join(', ') + (claims.length > 3 ? ` and ${claims.length - 3} more` : '');
     ctx.report({
       path: [...ruPath, 'maxSurge'],
-      message: `DaemonSet ${displayName(ctx.manifest)} surges (maxSurge: ${surge}) but its Pods bind host port${claims.length > 1 ? "s" : ""} ${ports}: during a rollout the new Pod starts next to the old one on the same node, cannot bind the port, and the rollout stalls. Set maxSurge to 0 and roll with maxUnavailable instead.`,
+      messageId: 'surge',
+      data: { name: displayName(ctx.manifest), surge, ports: `port${claims.length > 1 ? 's' : ''} ${ports}` },
       related: claims.map((c) => ({ manifest: ctx.manifest, path: c.path, message: `host port ${c.port}/${c.protocol}` })),
       fix: { description: 'Set maxSurge to 0 (and maxUnavailable to 1 if it was 0)', edits },
     });

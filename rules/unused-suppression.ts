@@ -7,58 +7,30 @@ const rule: Rule = {
     id: 'unused-suppression',
     severity: 'info',
     description: 'A suppression comment, ignore annotation or config waiver names no rule, an unknown or strict rule, or matches no finding.',
-    rationale:
-      'A waiver that silences nothing is stale: the problem was fixed or moved, and the waiver now hides whatever appears there next. One that names no rule, or a misspelt rule, never did what its author thought.',
-    remediation: 'Remove the suppression, or correct the rule ids it names (`daemonlint rules` lists them).',
     kinds: '*',
     tags: ['maintenance'],
-    docs: `Suppressions must name the rules they silence. This rule reports:
-
-- a \`# daemonlint-disable…\` comment or a \`${IGNORE_ANNOTATION}\` annotation that names no rule;
-- one that names a rule that does not exist (with a did-you-mean);
-- one that names a rule the configuration lists under \`strict\` (those findings cannot be suppressed in the YAML:
-  the finding is still reported, and this tells you the suppression is useless);
-- one that suppressed no finding in the run, and a config waiver that suppressed nothing on an object the run linted.
-
-Invalid:
-
-\`\`\`yaml
-kind: DaemonSet
-metadata:
-  name: agent
-  annotations:
-    daemonlint.io/ignore: host-network   # the Pod template does not use hostNetwork
-spec:
-  template:
-    spec:
-      # daemonlint-disable-next-line restart-polcy -- misspelt
-      restartPolicy: Always
-\`\`\`
-
-Valid:
-
-\`\`\`yaml
-spec:
-  template:
-    spec:
-      hostNetwork: true   # daemonlint-disable-line host-network -- CNI agent, needs the node network
-\`\`\``,
+    // noEffect and noEffectUnknownRule are reported by the engine once every rule has run (src/engine/suppress.ts).
+    messages: {
+      noRule:
+        'This daemonlint-{{kind}} comment names no rule, so it does nothing: suppressions must name the rules they silence, e.g. `# daemonlint-{{kind}} host-network -- reason`.',
+      badAnnotation: `The ${IGNORE_ANNOTATION} annotation {{problem}}, so it suppresses nothing: give comma-separated rule ids, e.g. "host-network,host-pid".`,
+      noEffect: 'This {{what}} has no effect: {{reasons}}. Remove it.',
+      noEffectUnknownRule: 'This {{what}} has no effect: {{reasons}}. Remove it or fix the rule id.',
+    },
   },
   // Malformed suppressions are found per file; unused ones only once every rule has run (src/engine/suppress.ts).
   checkFile(ctx) {
     for (const d of commentDirectives(ctx.file)) {
       if (d.rules.length) continue;
-      ctx.report({
-        range: d.range,
-        message: `This daemonlint-${d.kind} comment names no rule, so it does nothing: suppressions must name the rules they silence, e.g. \`# daemonlint-${d.kind} host-network -- reason\`.`,
-      });
+      ctx.report({ range: d.range, messageId: 'noRule', data: { kind: d.kind } });
     }
     for (const m of ctx.file.manifests) {
       for (const a of annotationDirectives(m)) {
         if (a.rules.length && !a.malformed) continue;
         ctx.report({
           range: ctx.file.locate(m.docIndex, [...m.base, ...a.path], 'node'),
-          message: `The ${IGNORE_ANNOTATION} annotation ${a.malformed ?? 'names no rule'}, so it suppresses nothing: give comma-separated rule ids, e.g. "host-network,host-pid".`,
+          messageId: 'badAnnotation',
+          data: { problem: a.malformed ?? 'names no rule' },
         });
       }
     }

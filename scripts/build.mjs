@@ -80,11 +80,16 @@ const common = {
   plugins: [lazyPlugin],
 };
 
-await build({ ...common, entryPoints: [join(root, 'src/cli.ts')], outfile: join(dist, 'cli.cjs') });
+// import.meta.url (src/rule-docs.ts finds docs/ beside dist/ with it) is the bundle's own URL.
+const moduleUrl = {
+  define: { 'import.meta.url': '__daemonlintModuleUrl' },
+  banner: { js: 'var __daemonlintModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+await build({ ...common, ...moduleUrl, entryPoints: [join(root, 'src/cli.ts')], outfile: join(dist, 'cli.cjs') });
 // The server is found while bundling the CLI; it shares the schema files (and the loader) with it.
-await build({ ...common, entryPoints: [lazyPieces.get('lsp')], outfile: join(dist, 'lsp.cjs') });
+await build({ ...common, ...moduleUrl, entryPoints: [lazyPieces.get('lsp')], outfile: join(dist, 'lsp.cjs') });
 // Mostly the CEL evaluator and its libraries: whitespace is not kept (fewer bytes to read).
-if (lazyPieces.has('policy')) await build({ ...common, minifyWhitespace: true, entryPoints: [lazyPieces.get('policy')], outfile: join(dist, 'policy.cjs') });
+if (lazyPieces.has('policy')) await build({ ...common, ...moduleUrl, minifyWhitespace: true, entryPoints: [lazyPieces.get('policy')], outfile: join(dist, 'policy.cjs') });
 for (const [name, entry] of lazyPieces) {
   if (name === 'lsp' || name === 'policy') continue;
   // Generated code with no line structure of its own: whitespace is not kept (half the bytes to read).

@@ -42,6 +42,15 @@ const BASE64 = '^[A-Za-z0-9+/\\r\\n]*(?:=[\\r\\n]*){0,2}$';
 const QUANTITY = '^[+-]?(?:[0-9]+(?:\\.[0-9]*)?|\\.[0-9]+)(?:[eE][+-]?[0-9]+|[numkMGTPE]|Ki|Mi|Gi|Ti|Pi|Ei)?$';
 const QUANTITY_DEF = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
 
+/**
+ * Port numbers the API server accepts, which the OpenAPI documents (plain int32) do not say: a containerPort or a
+ * Service port is 1–65535; a hostPort, nodePort or targetPort may also be 0 (unset, or defaulted from `port`).
+ */
+const PORT_RANGES = {
+  'io.k8s.api.core.v1.ContainerPort': { containerPort: [1, 65535], hostPort: [0, 65535] },
+  'io.k8s.api.core.v1.ServicePort': { port: [1, 65535], nodePort: [0, 65535], targetPort: [0, 65535] },
+};
+
 function schemaId(key) {
   return `https://daemonlint.dev/schemas/k8s/${KUBE_VERSION}/${key}.json`;
 }
@@ -119,6 +128,14 @@ function convert(node, refs) {
 function convertDefinition(name, node, refs) {
   if (name === QUANTITY_DEF) return { title: 'Quantity', type: ['string', 'number', 'null'], pattern: QUANTITY };
   const out = convert(node, refs);
+  for (const [field, [minimum, maximum]] of Object.entries(PORT_RANGES[name] ?? {})) {
+    const prop = out.properties?.[field];
+    if (!prop) throw new Error(`${name} has no field ${field}`);
+    // Keywords beside a $ref are ignored (draft-07): an IntOrString port is written out in place.
+    if (prop.$ref === '#/definitions/io.k8s.apimachinery.pkg.util.intstr.IntOrString') out.properties[field] = { type: ['integer', 'string', 'null'], minimum, maximum };
+    else if (prop.$ref) throw new Error(`${name}.${field} is a reference; write its type out before adding a range`);
+    else Object.assign(prop, { minimum, maximum });
+  }
   return { title: name.slice(name.lastIndexOf('.') + 1), ...out };
 }
 

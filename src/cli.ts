@@ -2,10 +2,12 @@
  * The `daemonlint` command line: parse options, load files, run rules, write a report, pick the exit code.
  * Exit codes: 0 = no finding at or above --fail-on; 1 = such findings; 2 = usage error, unreadable path, internal error.
  */
-import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError, lintPaths, loadInputs, loadNodes, rulesFor } from './app/lint.js';
+import { WriteError, checkOutputTarget, writeOutput, type OutputKind } from './io/write.js';
+import { safeDiffText, safeText } from './report/sanitize.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
+import { ruleDoc } from './rule-docs.js';
 import { SEVERITY_RANK, type Finding, type Rule, type Severity, type SourceFile } from './types.js';
 import { VERSION } from './version.js';
 
@@ -79,7 +81,8 @@ export interface CliIO {
   cwd: string;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
-  readStdin: () => Promise<Buffer>;
+  /** Read stdin; give up (and close it) when the deadline passes. */
+  readStdin: (deadline?: number) => Promise<Buffer>;
 }
 
 const defaultIO = (): CliIO => {
@@ -136,7 +139,7 @@ async function render(format: Format, findings: Finding[], files: SourceFile[], 
     case 'json':
       return (await import('./report/json.js')).formatJson(findings, ctx);
     case 'sarif':
-      return (await import('./report/sarif.js')).formatSarif(findings, { rules, cwd, suppressed });
+      return (await import('./report/sarif.js')).formatSarif(findings, { rules, cwd, suppressed, docs: ruleDoc });
     case 'github':
       return (await import('./report/github.js')).formatGithub(findings);
   }
@@ -144,7 +147,8 @@ async function render(format: Format, findings: Finding[], files: SourceFile[], 
 
 function listRules(rules: readonly Rule[]): string {
   const width = Math.max(...rules.map((r) => r.meta.id.length));
-  return rules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}${r.meta.custom ? '  (custom policy)' : ''}`).join('\n') + '\n';
+  // A custom policy's description comes from a config file: printed inert.
+  return rules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${safeText(r.meta.description)}${r.meta.custom ? '  (custom policy)' : ''}`).join('\n') + '\n';
 }
 
 function explainRule(rules: readonly Rule[], id: string | undefined): string {
@@ -156,17 +160,36 @@ function explainRule(rules: readonly Rule[], id: string | undefined): string {
   }
   const m = rule.meta;
   const kinds = m.kinds === '*' ? 'every kind' : m.kinds.join(', ');
-  return `# ${m.id}\n\nDefault severity: ${m.severity}. Applies to: ${kinds}.${m.fixable ? ' Fixable.' : ''}\n\n${m.description}\n\nWhy: ${m.rationale}\n\nFix: ${m.remediation}\n\n${m.docs}\n`;
+  const doc = ruleDoc(rule);
+  if (!doc) throw new UsageError(`the documentation of ${m.id} (docs/rules/${m.id}.md) is missing from this installation`);
+  // The document with the rule's facts under its title. A custom policy's document is built from its definition in a
+  // config file: its text keeps its line breaks, and nothing else that could drive the terminal.
+  const body = doc.markdown.replace(/^#[^\n]*\n+/, '');
+  const text = `# ${m.id}\n\nDefault severity: ${m.severity}. Applies to: ${kinds}.${m.fixable ? ' Fixable.' : ''}\n\n${m.description}\n\n${body.trimEnd()}\n`;
+  return m.custom ? safeDiffText(text) : text;
 }
 
-function writeOut(out: string, values: Values, io: CliIO): void {
+/** Write output of `kind` to `--output` (through the guarded writer) or stdout. */
+function writeOut(out: string, values: Values, io: CliIO, kind: OutputKind): void {
   if (values.output) {
     try {
-      writeFileSync(values.output, out);
+      writeOutput(values.output, out, kind, io.cwd);
     } catch (err) {
-      throw new UsageError(`cannot write ${values.output}: ${describeFsError(err)}`);
+      if (err instanceof WriteError) throw new UsageError(err.message);
+      throw err;
     }
   } else io.stdout(out);
+}
+
+/** Fail before linting when an output file may not be written (an input, a file of another kind …). */
+function checkOutput(path: string | undefined, kind: OutputKind, io: CliIO): void {
+  if (!path) return;
+  try {
+    checkOutputTarget(path, kind, io.cwd);
+  } catch (err) {
+    if (err instanceof WriteError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 async function lintCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
@@ -176,6 +199,9 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   if (values['write-baseline'] && values.baseline) throw new UsageError('--write-baseline records every current finding; drop --baseline');
   const timeout = timeoutOf(values.timeout);
+  // A dry run prints a diff in the text format; with a machine format the report goes there and the diff to stderr.
+  checkOutput(values.output, values['fix-dry-run'] && format === 'text' ? 'diff' : format, io);
+  checkOutput(values['write-baseline'], 'baseline', io);
   const linted = await lintPaths({
     timeout,
     paths: positionals,
@@ -186,6 +212,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     policies: values.policy,
     kubeVersion: values['kube-version'],
     config: values.config,
+    trustConfig: true,
     noConfig: values['no-config'],
     baseline: values.baseline,
     writeBaseline: values['write-baseline'],
@@ -199,34 +226,65 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     if (outOfTime) throw new UsageError(`${outOfTime.replace(/^daemonlint: |\n$/g, '')}; the baseline was not written`);
     const { baselineText } = await import('./engine/baseline.js');
     try {
-      writeFileSync(values['write-baseline'], baselineText(findings, io.cwd, values['write-baseline']));
+      writeOutput(values['write-baseline'], baselineText(findings, io.cwd, values['write-baseline']), 'baseline', io.cwd);
     } catch (err) {
-      throw new UsageError(`cannot write ${values['write-baseline']}: ${describeFsError(err)}`);
+      if (err instanceof WriteError) throw new UsageError(err.message);
+      throw err;
     }
-    io.stderr(`daemonlint: recorded ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${values['write-baseline']}; lint with --baseline ${values['write-baseline']} to see only new ones\n`);
-    for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+    io.stderr(line(`recorded ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${values['write-baseline']}; lint with --baseline ${values['write-baseline']} to see only new ones`));
+    for (const e of readErrors) io.stderr(line(e));
     return readErrors.length || internalErrors.length ? 2 : 0;
   }
   let reportToStderr = false;
+  const writeErrors: string[] = [];
   if (values.fix || values['fix-dry-run']) {
-    const { fixUntilStable, writeFileAtomic } = await import('./fix/run.js');
-    const outcome = await fixUntilStable(files, linted.relint);
+    const { fixUntilStable } = await import('./fix/run.js');
+    const deadline = linted.deadline;
+    const outcome = await fixUntilStable(files, linted.relint, undefined, linted.deadline);
+    const fixOutOfTime = outcome.outOfTime ? `daemonlint: the time budget of ${timeout} s ran out while fixing; nothing was ${values.fix ? 'written' : 'shown'}; raise --timeout or fix fewer files at once\n` : '';
+    if (values['fix-dry-run']) {
+      // Nothing is written: the files on disk still have every finding, so the report and the exit code are those
+      // of a plain lint run. The diff goes to stdout in the text format; a machine format gets the report there and
+      // the diff on stderr.
+      const { unifiedDiff } = await import('./fix/diff.js');
+      const diff = outcome.outOfTime ? '' : outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join('');
+      // On a terminal or a log, control characters of the files are shown as escapes; -o keeps the exact patch.
+      if (format === 'text') writeOut(values.output ? diff : safeDiffText(diff), values, io, 'diff');
+      else {
+        const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
+        writeOut(await render(format, shown, files, false, io.cwd, linted.rules, suppressed), values, io, format);
+        io.stderr(safeDiffText(diff));
+      }
+      if (!outcome.outOfTime) io.stderr(`daemonlint: ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} would change ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
+      for (const e of readErrors) io.stderr(line(e));
+      if (outOfTime || fixOutOfTime) io.stderr(outOfTime || fixOutOfTime);
+      return readErrors.length || internalErrors.length || outOfTime || fixOutOfTime ? 2 : exitCodeFor(findings, failOn);
+    }
+    if (outcome.outOfTime) {
+      io.stderr(fixOutOfTime);
+      return 2;
+    }
     ({ findings, suppressed, internalErrors } = outcome.result);
     files = outcome.files;
-    if (values['fix-dry-run']) {
-      const { unifiedDiff } = await import('./fix/diff.js');
-      writeOut(outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join(''), values, io);
-      io.stderr(`daemonlint: ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} would change ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
-      if (outOfTime) io.stderr(outOfTime);
-      return readErrors.length || internalErrors.length || outOfTime ? 2 : exitCodeFor(findings, failOn);
-    }
+    const { lintedRoots, replaceFile } = await import('./io/write.js');
+    const roots = lintedRoots(positionals, io.cwd);
+    // Each file is written on its own: one that may not be written (changed meanwhile, read-only, a link out of the
+    // linted folders) is named, the others are still fixed.
+    const notWritten = new Set<string>();
     for (const c of outcome.changed) {
       if (!c.original.absPath) continue;
       try {
-        writeFileAtomic(c.original.absPath, c.text);
+        replaceFile(c.original.absPath, c.original.text, c.text, { roots, display: c.original.path, deadline });
       } catch (err) {
-        throw new UsageError(`cannot write ${c.original.path}: ${describeFsError(err)}`);
+        if (!(err instanceof WriteError)) throw err;
+        writeErrors.push(`not fixed: ${err.message}`);
+        notWritten.add(c.original.path);
       }
+    }
+    if (notWritten.size) {
+      // The report is of what is on disk: the files not written keep their original findings.
+      files = files.map((f, i) => (notWritten.has(f.path) ? linted.files[i]! : f));
+      ({ findings, suppressed, internalErrors } = await linted.relint(files));
     }
     // stdin: the fixed text goes to stdout, so the report goes to stderr (or --output).
     const stdinFile = files.find((f) => !f.absPath && positionals.includes('-'));
@@ -238,14 +296,14 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
   const report = await render(format, shown, files, useColor(values, io) && !reportToStderr, io.cwd, linted.rules, suppressed);
   if (reportToStderr) io.stderr(report);
-  else writeOut(report, values, io);
-  for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+  else writeOut(report, values, io, format);
+  for (const e of [...readErrors, ...writeErrors]) io.stderr(line(e));
   for (const e of internalErrors) {
-    io.stderr(`daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${firstLine((e.error as Error)?.message ?? e.error)}; please report it\n`);
+    io.stderr(line(`internal error in rule ${e.ruleId} on ${e.file}: ${firstLine((e.error as Error)?.message ?? e.error)}; please report it`));
     if (values.debug) io.stderr(`${(e.error as Error)?.stack ?? ''}\n`);
   }
   if (outOfTime) io.stderr(outOfTime);
-  if (readErrors.length || internalErrors.length || outOfTime) return 2;
+  if (readErrors.length || writeErrors.length || internalErrors.length || outOfTime) return 2;
   return exitCodeFor(findings, failOn);
 }
 
@@ -258,7 +316,7 @@ function exitCodeFor(findings: readonly Finding[], failOn: Severity): number {
 function unfinishedLine(unfinished: readonly string[], timeout: number): string {
   if (!unfinished.length) return '';
   const names = unfinished.length > 5 ? `${unfinished.slice(0, 5).join(', ')} and ${unfinished.length - 5} more` : unfinished.join(', ');
-  return `daemonlint: the time budget of ${timeout} s ran out; not linted: ${names}; raise --timeout or lint fewer files at once\n`;
+  return line(`the time budget of ${timeout} s ran out; not linted: ${names}; raise --timeout or lint fewer files at once`);
 }
 
 /** Default `--timeout`: generous, so only pathological input or a hung file system reaches it. */
@@ -273,12 +331,18 @@ function timeoutOf(value: string | undefined): number {
 
 async function coverageCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json', 'html'] as const, 'text');
+  checkOutput(values.output, `coverage-${format}`, io);
   const nodes = await loadNodes(values.nodes, io.cwd);
   const { files, readErrors } = await loadInputs(positionals, { cwd: io.cwd, stdinFilename: values['stdin-filename'], readStdin: io.readStdin });
   const { renderCoverage } = await import('./coverage/index.js');
-  writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io) }), values, io);
-  for (const e of readErrors) io.stderr(`daemonlint: ${e}\n`);
+  writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io) }), values, io, `coverage-${format}`);
+  for (const e of readErrors) io.stderr(line(e));
   return readErrors.length ? 2 : 0;
+}
+
+/** One line on stderr: `daemonlint: ` and the message, with anything from input (file names …) made safe to print. */
+function line(message: string): string {
+  return `daemonlint: ${safeText(message)}\n`;
 }
 
 /** Error messages are one line on stderr; the rest (e.g. a library's multi-line detail) is left to --debug. */
@@ -304,11 +368,11 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     }
     const [command, ...rest] = positionals;
     if (command === 'rules' && argv[0] === 'rules') {
-      io.stdout(listRules(await rulesFor({ cwd: io.cwd, config: values.config, noConfig: values['no-config'] })));
+      io.stdout(listRules(await rulesFor({ cwd: io.cwd, config: values.config, trustConfig: true, noConfig: values['no-config'] })));
       return 0;
     }
     if (command === 'explain' && argv[0] === 'explain') {
-      io.stdout(explainRule(await rulesFor({ cwd: io.cwd, config: values.config, noConfig: values['no-config'] }), rest[0]));
+      io.stdout(explainRule(await rulesFor({ cwd: io.cwd, config: values.config, trustConfig: true, noConfig: values['no-config'] }), rest[0]));
       return 0;
     }
     if (command === 'coverage' && argv[0] === 'coverage') return await coverageCommand(values, rest, io);
@@ -316,9 +380,9 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     return await lintCommand(values, positionals, io);
   } catch (err) {
     if (err instanceof UsageError || err instanceof PathError) {
-      io.stderr(`daemonlint: ${firstLine(err.message)}\n`);
+      io.stderr(line(firstLine(err.message)));
     } else {
-      io.stderr(`daemonlint: internal error: ${firstLine((err as Error)?.message ?? err)}; rerun with --debug for details and please report it\n`);
+      io.stderr(line(`internal error: ${firstLine((err as Error)?.message ?? err)}; rerun with --debug for details and please report it`));
     }
     if (debug) io.stderr(`${(err as Error)?.stack ?? ''}\n`);
     return 2;

@@ -66,6 +66,8 @@ export interface Finding {
   ruleId: string;
   severity: Severity;
   message: string;
+  /** Key of the rule's `meta.messages` template the message was rendered from. */
+  messageId?: string;
   /** Relative to the working directory, forward slashes. */
   file: string;
   line: number;
@@ -94,11 +96,16 @@ export interface RelatedReport {
   at?: Anchor;
 }
 
+/** Values for the `{{name}}` placeholders of a message template. */
+export type MessageData = Readonly<Record<string, string | number>>;
+
 /** What a rule passes to `ctx.report`. */
 export interface Report {
   /** Path inside the object; a missing field resolves to its nearest existing parent. */
   path: Path;
-  message: string;
+  /** Key of `meta.messages`: the engine renders that template with `data`. */
+  messageId: string;
+  data?: MessageData;
   /** `key` (default): the key of a mapping entry; `value`: its value; `node`: key through value. */
   at?: Anchor;
   /** Overrides the rule's configured severity for this one finding (e.g. info for a weaker variant). */
@@ -179,32 +186,38 @@ export interface FileRuleContext {
   file: SourceFile;
   run: RunContext;
   options: Record<string, unknown>;
-  report(p: { message: string; range: Range; severity?: Severity }): void;
+  report(p: { messageId: string; data?: MessageData; range: Range; severity?: Severity }): void;
 }
 
 export interface RuleMeta {
-  /** kebab-case; equals the file name, the fixture folder and the docs anchor. */
+  /** kebab-case; equals the file name, the fixture folder, the document docs/rules/<id>.md and the README anchor. */
   id: string;
   severity: Severity;
-  /** One line, shown by `daemonlint rules`. */
+  /**
+   * One line, shown by `daemonlint rules`. Why it matters, how to fix it and examples are in the rule's documentation,
+   * docs/rules/<id>.md (src/rule-docs.ts).
+   */
   description: string;
-  /** Why it matters. */
-  rationale: string;
-  /** How to fix it, one sentence. */
-  remediation: string;
   /** Kinds the rule applies to, or `*` for every object. */
   kinds: readonly string[] | '*';
   tags: readonly string[];
   /** 0.0–10.0 for security rules (GitHub code scanning's security-severity). */
   securitySeverity?: number;
-  /** Markdown documentation printed by `daemonlint explain`. */
-  docs: string;
+  /**
+   * Message templates by id: `ctx.report({ messageId, data })` renders one, replacing each `{{name}}` with
+   * `data.name`. The wording of every finding lives here.
+   */
+  messages: Readonly<Record<string, string>>;
   /** True when the rule can offer a fix. */
   fixable?: boolean;
   /** JSON schema for the rule's options object. */
   optionsSchema?: Record<string, unknown>;
-  /** True for a custom policy defined in a config file (its documentation is built from the definition). */
-  custom?: boolean;
+  /**
+   * Set for a custom policy defined in a config or policy file. It has no document in docs/rules and no page on the
+   * project site: its documentation is Markdown in the same outline (title, summary, Why, How to fix …) built from
+   * its definition.
+   */
+  custom?: { documentation: string };
 }
 
 export interface Rule {

@@ -111,15 +111,15 @@ interface Annotation {
 }
 
 function annotations(stdout: string): Annotation[] {
-  const unescape = (s: string) => s.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+  const unescapeData = (s: string) => s.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
   return stdout
     .split('\n')
     .map((l) => /^::(error|warning|notice) ([^:]*)::(.*)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({
       level: m[1]!,
-      props: Object.fromEntries(m[2]!.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), unescape(kv.slice(kv.indexOf('=') + 1))])),
-      message: unescape(m[3]!),
+      props: Object.fromEntries(m[2]!.split(',').map((kv) => [kv.slice(0, kv.indexOf('=')), unescapeData(kv.slice(kv.indexOf('=') + 1))])),
+      message: unescapeData(m[3]!),
     }));
 }
 
@@ -263,6 +263,20 @@ describe('the action on the examples', () => {
     const never = runAction(workspace(), { paths: 'examples', 'fail-on': 'none' });
     expect(never.code).toBe(0);
     expect(Number(never.outputs.errors)).toBeGreaterThan(0);
+  });
+
+  it('a manifest value or file name cannot inject workflow commands or terminal escapes into the log (issue 20)', () => {
+    const name = JSON.stringify('ds\n::error file=x,line=1::fake\n::stop-commands::tok\u001b]0;t\u0007\u001b[2J');
+    const ds = `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ${name}\nspec:\n  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: a}}\n    spec:\n      hostPID: true\n      containers: [{name: a, image: "a:1"}]\n`;
+    const ws = workspace({ 'deploy/ds.yaml': ds, '::warning::x.yaml': ds }, false);
+    const r = runAction(ws, { paths: '.' });
+    // eslint-disable-next-line no-control-regex
+    expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    const commands = r.stdout.split('\n').filter((l) => l.startsWith('::'));
+    expect(commands.length).toBeGreaterThan(0);
+    // Only the action's own annotations and its final error: one per finding, none forged.
+    for (const l of commands) expect(l).toMatch(/^::(?:error|warning|notice) file=[^:,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[a-z-]+::|^::error::daemonlint found /);
+    expect(r.summary).not.toMatch(/\u001b/);
   });
 
   it('honours config discovery and the config input the way the CLI does', () => {

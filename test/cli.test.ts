@@ -47,6 +47,9 @@ describe('daemonlint CLI', () => {
     const out = JSON.parse(r.stdout);
     expect([...new Set(out.findings.map((f: { file: string }) => f.file))]).toEqual(['a/b/bad.yml']);
     expect(out.summary.files).toBe(1);
+    // Each finding names the message template it was worded from.
+    const rp = out.findings.find((f: { ruleId: string }) => f.ruleId === 'restart-policy');
+    expect(rp).toMatchObject({ messageId: 'restartPolicy', message: expect.stringMatching(/^restartPolicy "Never" is not allowed/) });
   });
 
   it('expands glob patterns', () => {
@@ -109,6 +112,10 @@ describe('daemonlint CLI', () => {
     expect(run.tool.driver.rules.length).toBeGreaterThan(5);
     const res = run.results.find((x: { ruleId: string }) => x.ruleId === 'restart-policy');
     expect(run.tool.driver.rules[res.ruleIndex].id).toBe('restart-policy');
+    // Each rule's help is its document, found beside the built CLI whatever the working directory.
+    const descriptor = run.tool.driver.rules[res.ruleIndex];
+    expect(descriptor.help.markdown).toBe(readFileSync(join(ROOT, 'docs/rules/restart-policy.md'), 'utf8'));
+    expect(descriptor.fullDescription.text).toMatch(/^Controllers that keep Pods running only accept `restartPolicy: Always`.* Remove `restartPolicy`/);
     expect(res.locations[0].physicalLocation).toMatchObject({
       artifactLocation: { uri: 'bad.yaml', uriBaseId: '%SRCROOT%' },
       region: { startLine: 12, startColumn: 7 },
@@ -162,10 +169,14 @@ spec:
     const r = runCli(['rules']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^restart-policy\s+error\s+/m);
-    const e = runCli(['explain', 'restart-policy']);
+    const e = runCli(['explain', 'restart-policy'], { cwd: workdir({}) });
     expect(e.code).toBe(0);
     expect(e.stdout).toContain('# restart-policy');
     expect(e.stdout).toContain('Default severity: error');
+    // The rest is docs/rules/restart-policy.md under its title.
+    const doc = readFileSync(join(ROOT, 'docs/rules/restart-policy.md'), 'utf8');
+    expect(e.stdout.endsWith(doc.replace(/^# restart-policy\n\n/, ''))).toBe(true);
+    expect(e.stdout).toContain('### Invalid');
   });
 
   it('never writes files except --output', () => {

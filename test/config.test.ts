@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
 import { ConfigError, clearConfigCache, loadConfigFile, loadConfigFor } from '../src/config/index.js';
 import { configSchema } from '../src/config/schema.js';
-import { ROOT, runCli } from './helpers/cli.js';
+import { ROOT, runMain } from './helpers/cli.js';
 
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'daemonlint-config-'));
@@ -65,7 +65,9 @@ describe('config discovery and resolution', () => {
   });
 
   it('extends (a path or a list), with the extending file winning and options kept', () => {
+    // A repository (a config found in it may extend files anywhere inside it).
     const dir = tree({
+      '.git/HEAD': '',
       'base/one.yaml': 'rules:\n  host-pid: error\n  sensitive-host-path: [warning, {extraPaths: [/data]}]\nstrict: [restart-policy]\n',
       'base/two.json': '{"rules": {"host-pid": "info", "host-ipc": "off"}, "kubeVersion": "1.35"}',
       'app/.daemonlint.yaml': 'extends: [../base/one.yaml, ../base/two.json]\nrules:\n  sensitive-host-path: error\n',
@@ -125,49 +127,113 @@ describe('config discovery and resolution', () => {
 });
 
 describe('config on the command line', () => {
-  it('turns a rule off for one directory, raises another to error, and exits 2 on a bad config', () => {
+  it('turns a rule off for one directory, raises another to error, and exits 2 on a bad config', async () => {
     const dir = tree({
       '.git/HEAD': '',
       '.daemonlint.yaml': 'rules:\n  host-pid: error\noverrides:\n  - files: [legacy]\n    rules: {restart-policy: off}\n',
       'apps/a.yaml': DS('a'),
       'legacy/b.yaml': DS('b'),
     });
-    const r = runCli(['-f', 'json', '.'], { cwd: dir });
+    const r = await runMain(['-f', 'json', '.'], { cwd: dir });
     expect(rulesOf(r, 'apps/a.yaml')).toEqual(expect.arrayContaining(['host-pid:error', 'restart-policy:error']));
     expect(rulesOf(r, 'legacy/b.yaml')).toContain('host-pid:error');
     expect(rulesOf(r, 'legacy/b.yaml').some((k) => k.startsWith('restart-policy'))).toBe(false);
     expect(json(r).summary.files).toBe(2); // The config file itself is not linted.
 
-    const nested = runCli(['-f', 'json', 'legacy/b.yaml'], { cwd: join(dir, 'apps') + '/..' });
+    const nested = await runMain(['-f', 'json', 'legacy/b.yaml'], { cwd: join(dir, 'apps') + '/..' });
     expect(rulesOf(nested, 'legacy/b.yaml')).toContain('host-pid:error');
 
-    expect(rulesOf(runCli(['-f', 'json', '--no-config', 'apps/a.yaml'], { cwd: dir }), 'apps/a.yaml')).toContain('host-pid:warning');
+    expect(rulesOf(await runMain(['-f', 'json', '--no-config', 'apps/a.yaml'], { cwd: dir }), 'apps/a.yaml')).toContain('host-pid:warning');
     writeFileSync(join(dir, 'other.yaml'), 'rules: {host-pid: info}\n');
-    expect(rulesOf(runCli(['-f', 'json', '--config', 'other.yaml', 'apps/a.yaml'], { cwd: dir }), 'apps/a.yaml')).toContain('host-pid:info');
+    expect(rulesOf(await runMain(['-f', 'json', '--config', 'other.yaml', 'apps/a.yaml'], { cwd: dir }), 'apps/a.yaml')).toContain('host-pid:info');
 
     writeFileSync(join(dir, '.daemonlint.yaml'), 'rules:\n  host-pdi: off\n');
-    const bad = runCli(['apps/a.yaml'], { cwd: dir });
+    const bad = await runMain(['apps/a.yaml'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('daemonlint: .daemonlint.yaml:2:3: rules.host-pdi: unknown rule "host-pdi"; did you mean "host-pid"?\n');
   });
 
-  it('skips ignored files and takes failOn and rule options from the config', () => {
+  it('skips ignored files and takes failOn and rule options from the config', async () => {
     const dir = tree({
       '.git/HEAD': '',
       '.daemonlint.yaml': 'ignore: [vendor/]\nfailOn: warning\nrules:\n  restart-policy: warning\n',
       'vendor/x.yaml': DS('x'),
       'a.yaml': DS('a'),
     });
-    const r = runCli(['-f', 'json'], { cwd: dir });
+    const r = await runMain(['-f', 'json'], { cwd: dir });
     expect(json(r).summary.files).toBe(1);
     expect(r.code).toBe(1);
-    expect(runCli(['-f', 'json', '--fail-on', 'error'], { cwd: dir }).code).toBe(0);
+    expect((await runMain(['-f', 'json', '--fail-on', 'error'], { cwd: dir })).code).toBe(0);
   });
 
-  it('passes options to rules (dangerous-capabilities allow list)', () => {
+  it('passes options to rules (dangerous-capabilities allow list)', async () => {
     const pod = `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: p\n      image: example/p:1\n      securityContext:\n        capabilities:\n          add: [SYS_ADMIN, SYS_MODULE]\n`;
     const dir = tree({ '.git/HEAD': '', 'p.yaml': pod, '.daemonlint.yaml': 'rules:\n  dangerous-capabilities: [warning, {allow: [SYS_ADMIN]}]\n' });
-    const found = json(runCli(['-f', 'json', 'p.yaml'], { cwd: dir })).findings.filter((f) => f.ruleId === 'dangerous-capabilities');
+    const found = json(await runMain(['-f', 'json', 'p.yaml'], { cwd: dir })).findings.filter((f) => f.ruleId === 'dangerous-capabilities');
     expect(found).toHaveLength(1);
+  });
+});
+
+describe('a config from a repository reads nothing outside it (issue 20)', () => {
+  const load = (dir: string, name = '.daemonlint.yaml', trusted = false) => {
+    clearConfigCache();
+    try {
+      loadConfigFile(join(dir, name), allRules, { trusted });
+      return 'loaded';
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as Error).message;
+    }
+  };
+
+  it('refuses absolute paths and .. escapes in extends and nodes, symbolic links resolved', () => {
+    const outside = tree({ 'base.yaml': 'rules: {host-pid: off}\n', 'nodes.yaml': 'apiVersion: v1\nkind: Node\nmetadata: {name: n}\n' });
+    const repo = tree({ '.git/HEAD': '', 'ci/base.yaml': 'rules: {host-ipc: off}\n' });
+    const cases: [string, RegExp][] = [
+      ['extends: /etc/shadow\n', /:1:10: extends: \/etc\/shadow is an absolute path: a config found in a repository may only name files inside it/],
+      [`extends: ${join(outside, 'base.yaml')}\n`, /extends: .* is an absolute path/],
+      ['extends: [./ci/base.yaml, ../../../../../../etc/passwd]\n', /:1:27: extends: \.\.\/.*etc\/passwd is outside the repository/],
+      ['nodes: /etc/hosts\n', /:1:8: nodes: \/etc\/hosts is an absolute path/],
+      ['extends: ./escape/base.yaml\n', /extends: \.\/escape\/base\.yaml is outside the repository/],
+    ];
+    symlinkSync(outside, join(repo, 'escape'));
+    for (const [text, re] of cases) {
+      writeFileSync(join(repo, '.daemonlint.yaml'), text);
+      expect(load(repo), text).toMatch(re);
+    }
+    // Inside the repository, and through a link that stays inside it: fine.
+    symlinkSync(join(repo, 'ci'), join(repo, 'shared'));
+    writeFileSync(join(repo, 'deploy.yaml'), 'extends: [./ci/base.yaml, ./shared/base.yaml]\n');
+    expect(load(repo, 'deploy.yaml')).toBe('loaded');
+    // The same config given on the command line may name files anywhere; what it extends is checked again.
+    writeFileSync(join(repo, '.daemonlint.yaml'), `extends: ${join(outside, 'base.yaml')}\n`);
+    expect(load(repo, '.daemonlint.yaml', true)).toBe('loaded');
+    writeFileSync(join(outside, 'base.yaml'), 'extends: /etc/shadow\n');
+    expect(load(repo, '.daemonlint.yaml', true)).toMatch(/base\.yaml:1:10: extends: \/etc\/shadow is an absolute path/);
+  });
+
+  it('through the CLI: a found config is refused, --config is trusted, and the Action does not trust its config input', async () => {
+    const dir = tree({ '.git/HEAD': '', 'a.yaml': DS('a'), 'outside/base.yaml': 'rules: {host-pid: off}\n' });
+    mkdirSync(join(dir, 'repo/.git'), { recursive: true });
+    writeFileSync(join(dir, 'repo/a.yaml'), DS('a'));
+    writeFileSync(join(dir, 'repo/.daemonlint.yaml'), 'extends: ../outside/base.yaml\n');
+    const found = await runMain(['a.yaml'], { cwd: join(dir, 'repo') });
+    expect(found.code).toBe(2);
+    expect(found.stderr).toMatch(/^daemonlint: \.daemonlint\.yaml:1:10: extends: \.\.\/outside\/base\.yaml is outside the repository: .* pass a config that needs it with --config\n$/);
+    const given = await runMain(['-f', 'json', '--config', '.daemonlint.yaml', 'a.yaml'], { cwd: join(dir, 'repo') });
+    expect(given.code).toBe(1);
+    expect(rulesOf(given, 'a.yaml').some((k) => k.startsWith('host-pid'))).toBe(false);
+  });
+
+  it('a config with 80,000 keys is read with the linear duplicate-key check; its repeated key is pointed at', () => {
+    const dir = tree({ '.git/HEAD': '' });
+    const keys = Array.from({ length: 80_000 }, (_, i) => `  - {files: [dir-${i}/], rules: {host-pid: off}}\n`).join('');
+    writeFileSync(join(dir, '.daemonlint.yaml'), `overrides:\n${keys}rules:\n  host-pid: error\nrules: {}\n`);
+    expect(load(dir)).toBe(`${join(dir, '.daemonlint.yaml')}:80004:1: invalid YAML: a key appears twice in one mapping`);
+    writeFileSync(join(dir, '.daemonlint.yaml'), `overrides:\n${keys}`);
+    clearConfigCache();
+    const c = loadConfigFile(join(dir, '.daemonlint.yaml'), allRules);
+    expect(c.severity('host-pid', join(dir, 'dir-79999/x.yaml'))).toBe('off');
+    expect(c.severity('host-pid', join(dir, 'other/x.yaml'))).toBeUndefined();
   });
 });

@@ -136,7 +136,8 @@ describe('property: fixes change only what they are asked to', () => {
     fc.assert(
       fc.property(doc, doc, fc.constantFrom<'block' | 'flow'>('block', 'block', 'flow'), fc.integer({ min: 0, max: 4 }), fc.nat(), fc.nat(), fc.constantFrom('set', 'delete', 'move'), scalar, (d0, d1, style, every, pick, pick2, op, value) => {
         const second = `---\n# second\n${render(d1, 'block', 2)}`;
-        const text = `${render(d0, style, every)}${second}`;
+        // A flow document starts after a comment: text that starts with `{` is JSON to kubectl (and to daemonlint).
+        const text = `${style === 'flow' ? '# flow\n' : ''}${render(d0, style, every)}${second}`;
         const before = decode(text);
         fc.pre(before.length === 2 && JSON.stringify(before[0]) === JSON.stringify(d0));
         const all = paths(before[0]);
@@ -166,5 +167,90 @@ describe('property: fixes change only what they are asked to', () => {
     );
     // Most meaningful edits are applied, not skipped.
     expect(applied / total).toBeGreaterThan(0.6);
+  });
+});
+
+describe('one pass per file, in the file style (issue 20)', () => {
+  const dnsFix = (docIndex = 0): { docIndex: number; base: Path; fix: { description: string; edits: FixEdit[] } } => ({
+    docIndex,
+    base: [],
+    fix: { description: 'dns', edits: [{ op: 'set', path: ['spec', 'template', 'spec', 'dnsPolicy'], value: 'ClusterFirstWithHostNet' }] },
+  });
+  const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'a' }, spec: { template: { spec: { hostNetwork: true, containers: [{ name: 'a', image: 'a:1' }] } } } };
+
+  it('a JSON file gets JSON in its layout (pretty or compact), and stays strict JSON', () => {
+    const pretty = JSON.stringify(ds, null, 2) + '\n';
+    const out = applyFixes(pretty, [dnsFix()]);
+    expect(JSON.parse(out)).toEqual({ ...ds, spec: { template: { spec: { ...ds.spec.template.spec, dnsPolicy: 'ClusterFirstWithHostNet' } } } });
+    expect(out).toBe(JSON.stringify(JSON.parse(out), null, 2) + '\n'); // exactly what a pretty-printer writes
+    const compact = JSON.stringify(ds);
+    const c = applyFixes(compact, [dnsFix()]);
+    expect(c).toBe(JSON.stringify(JSON.parse(c)));
+    expect(JSON.parse(c).spec.template.spec.dnsPolicy).toBe('ClusterFirstWithHostNet');
+    // A move and a delete in JSON keep it JSON too.
+    const moved = applyFixes(pretty, [{ docIndex: 0, base: [], fix: { description: 'm', edits: [{ op: 'move', from: ['spec', 'template', 'spec', 'hostNetwork'], to: ['spec', 'template', 'spec', 'hostPID'] }] } }]);
+    expect(JSON.parse(moved).spec.template.spec).toEqual({ containers: [{ name: 'a', image: 'a:1' }], hostPID: true });
+    const deleted = applyFixes(pretty, [{ docIndex: 0, base: [], fix: { description: 'd', edits: [{ op: 'delete', path: ['spec', 'template', 'spec', 'containers'] }] } }]);
+    expect(deleted).toBe(JSON.stringify({ ...ds, spec: { template: { spec: { hostNetwork: true } } } }, null, 2) + '\n');
+  });
+
+  it('through the CLI: --fix on a .json manifest writes valid JSON', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'ds.json'), JSON.stringify(ds, null, 2) + '\n');
+    runCli(['--no-config', '--fix', 'ds.json'], { cwd: dir });
+    expect(JSON.parse(readFileSync(join(dir, 'ds.json'), 'utf8')).spec.template.spec.dnsPolicy).toBe('ClusterFirstWithHostNet');
+  });
+
+  it('new lines in a CRLF file are CRLF; a file with lone CR line breaks is not fixed', () => {
+    const crlf = 'spec:\r\n  template:\r\n    spec:\r\n      hostNetwork: true\r\n';
+    expect(applyFixes(crlf, [dnsFix()])).toBe(crlf + '      dnsPolicy: ClusterFirstWithHostNet\r\n');
+    const cr = crlf.replace(/\r\n/g, '\r');
+    expect(applyFixesDetailed(cr, [dnsFix()])).toMatchObject({ text: cr, applied: [] });
+  });
+
+  it('200 fixes in one document are all applied in one call; overlapping fixes apply in order', () => {
+    const containers = Array.from({ length: 200 }, (_, i) => `    - name: c${i}\n      securityContext:\n        capabilities:\n          add: [CAP_NET_ADMIN]\n`).join('');
+    const text = `kind: Pod\nspec:\n  containers:\n${containers}`;
+    const fixes = Array.from({ length: 200 }, (_, i) => ({ docIndex: 0, base: [] as Path, fix: { description: 'cap', edits: [{ op: 'set', path: ['spec', 'containers', i, 'securityContext', 'capabilities', 'add', 0], value: 'NET_ADMIN' }] as FixEdit[] } }));
+    const r = applyFixesDetailed(text, fixes);
+    expect(r.applied).toHaveLength(200);
+    expect(r.text).toBe(text.replace(/CAP_NET_ADMIN/g, 'NET_ADMIN'));
+    // Two fixes of one key: the second is applied on the text the first produced.
+    const twice = applyFixesDetailed('a: 1\nb: 2\n', [
+      { docIndex: 0, base: [], fix: { description: 'one', edits: [{ op: 'set', path: ['a'], value: 3 }] } },
+      { docIndex: 0, base: [], fix: { description: 'two', edits: [{ op: 'set', path: ['a'], value: 4 }] } },
+    ]);
+    expect(twice).toMatchObject({ text: 'a: 4\nb: 2\n' });
+    expect(twice.applied).toHaveLength(2);
+  });
+
+  it('a bad fix among good ones is skipped alone', () => {
+    const text = 'a: 1\nb: &x {c: 1}\nd: *x\ne: 5\n';
+    const r = applyFixesDetailed(text, [
+      { docIndex: 0, base: [], fix: { description: 'ok', edits: [{ op: 'set', path: ['a'], value: 2 }] } },
+      { docIndex: 0, base: [], fix: { description: 'alias', edits: [{ op: 'set', path: ['d', 'c'], value: 2 }] } },
+      { docIndex: 0, base: [], fix: { description: 'ok too', edits: [{ op: 'set', path: ['e'], value: 6 }] } },
+    ]);
+    expect(r.text).toBe('a: 2\nb: &x {c: 1}\nd: *x\ne: 6\n');
+    expect(r.skipped.map((f) => f.fix.description)).toEqual(['alias']);
+  });
+
+  it('a fix through a merge key is refused (it would change every object sharing the anchor)', () => {
+    const text = 'base: &b {x: 1}\nobj:\n  <<: *b\n  y: 2\n';
+    const r = applyFixesDetailed(text, [{ docIndex: 0, base: [], fix: { description: 'm', edits: [{ op: 'set', path: ['obj', 'z'], value: 3 }] } }]);
+    expect(r.applied).toEqual([]);
+    expect(r.text).toBe(text);
+  });
+});
+
+describe('a fix that changes what the Pod may do is not safe (issue 20)', () => {
+  it('renaming hostnetwork to hostNetwork is offered, never applied by --fix (and no dnsPolicy follows)', () => {
+    const dir = tmp();
+    const text = `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: a\nspec:\n  selector:\n    matchLabels: {app: a}\n  template:\n    metadata:\n      labels: {app: a}\n    spec:\n      hostnetwork: true\n      containers:\n        - name: a\n          image: a:1\n          securityContxt: {privileged: true}\n`;
+    writeFileSync(join(dir, 'a.yaml'), text);
+    const r = runCli(['--no-config', '-f', 'json', '--fix', 'a.yaml'], { cwd: dir });
+    expect(readFileSync(join(dir, 'a.yaml'), 'utf8')).toBe(text);
+    const fixes = JSON.parse(r.stdout).findings.map((f: { fix?: { description: string } }) => f.fix?.description).filter(Boolean);
+    expect(fixes).toEqual(expect.arrayContaining([expect.stringMatching(/^Rename hostnetwork to hostNetwork \(it changes what the Pod may do: review it\)$/), expect.stringMatching(/^Rename securityContxt to securityContext \(it changes/)]));
   });
 });

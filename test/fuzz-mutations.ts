@@ -148,6 +148,25 @@ export function decode(text: string): unknown[] {
   }
 }
 
+/**
+ * `decode(text)` as a fresh copy (the mutations change it in place): each corpus file is parsed once, however many
+ * ways and seeds mutate it. structuredClone keeps shared references (aliases) shared, as a new decode would.
+ */
+const decoded = new Map<string, unknown[]>();
+function decodeCached(text: string): unknown[] {
+  let docs = decoded.get(text);
+  if (!docs) decoded.set(text, (docs = decode(text)));
+  return structuredClone(docs);
+}
+
+const encoded = new Map<string, string>();
+/** `encode(docs)` for the unmutated decoding of `text`, computed once per text. */
+function encodeCached(text: string, docs: unknown[]): string {
+  let out = encoded.get(text);
+  if (out === undefined) encoded.set(text, (out = encode(docs)));
+  return out;
+}
+
 export function encode(docs: unknown[]): string {
   return docs.map((d) => stringify(d, { version: '1.1', aliasDuplicateObjects: false, lineWidth: 0 })).join('---\n');
 }
@@ -167,16 +186,18 @@ export function mutateFile(text: string, way: number, seed: number): string {
     ['insert-token', 'insert-token'],
     ['move', 'truncate'],
   ];
-  let docs = decode(text);
+  let docs = decodeCached(text);
   let out: string | undefined;
+  let pristine = true; // docs is still the decoded text: its encoding is cached.
   for (const op of plan[way % plan.length]!) {
     if ((STRUCTURAL as readonly string[]).includes(op)) {
       if (!docs.length) docs = [{}];
       const d = Math.floor(rnd() * docs.length);
       docs[d] = mutateValue(docs[d], op as (typeof STRUCTURAL)[number], rnd);
       out = undefined;
+      pristine = false;
     } else {
-      out = mutateText(out ?? encode(docs), op as (typeof TEXTUAL)[number], rnd);
+      out = mutateText(out ?? (pristine ? encodeCached(text, docs) : encode(docs)), op as (typeof TEXTUAL)[number], rnd);
     }
   }
   return out ?? encode(docs);
@@ -207,4 +228,108 @@ export function mutatedManifest(files: { name: string; text: string }[]): fc.Arb
     seed,
     way,
   }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Generators for the reliability harness (test/fuzz-harness.test.ts).
+
+/** Ways a file is written: block YAML (with comments), one-line flow parts, pretty or compact JSON, CRLF, a BOM. */
+export const STYLES = ['yaml', 'yaml-comments', 'yaml-crlf', 'yaml-bom', 'json', 'json-compact', 'json-crlf'] as const;
+export type Style = (typeof STYLES)[number];
+
+/** A DaemonSet (or Pod) with a random set of the mistakes that have fixes, written in a random style. */
+export function fixableManifest(seed: number, style: Style): { name: string; text: string } {
+  const rnd = prng(seed);
+  const yes = (p = 0.5) => rnd() < p;
+  const name = `agent-${seed % 1000}`;
+  const container: Record<string, unknown> = { name: 'agent', image: 'example/agent:1.0' };
+  if (yes(0.4)) container.securityContext = { capabilities: { add: pick(rnd, [['CAP_NET_ADMIN'], ['CAP_SYS_TIME', 'NET_RAW'], ['cap_net_bind_service']]) } };
+  if (yes(0.3)) container.securityContext = { privileged: true, capabilities: { add: ['NET_ADMIN'] } };
+  if (yes(0.3)) container.imagePullPolicty = 'Always';
+  if (yes(0.3)) container.ports = [{ containerPort: 9100, hostPort: 9100 }];
+  const podSpec: Record<string, unknown> = { containers: [container] };
+  if (yes()) podSpec.restartPolicy = pick(rnd, ['Never', 'OnFailure', 'Always']);
+  if (yes(0.3)) podSpec.activeDeadlineSeconds = 600;
+  if (yes(0.4)) podSpec.hostNetwork = true;
+  if (yes(0.2)) podSpec.hostnetwork = true; // a rename that must stay unapplied (it changes what the Pod may do)
+  const template: Record<string, unknown> = { metadata: { labels: { app: name } }, spec: podSpec };
+  if (yes(0.3)) template.tolerations = [{ operator: 'Exists' }];
+  const spec: Record<string, unknown> = { selector: { matchLabels: { app: name } }, template };
+  if (yes(0.3)) spec.replicas = 3;
+  if (yes(0.3)) spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: pick(rnd, [0, 1]) } };
+  const obj = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace: 'kube-system' }, spec };
+  const docs = yes(0.3) ? [obj, { ...obj, metadata: { name: `${name}-b`, namespace: 'kube-system' } }] : [obj];
+  let text: string;
+  if (style.startsWith('json')) {
+    text = docs.map((d) => (style === 'json-compact' ? JSON.stringify(d) : JSON.stringify(d, null, pick(rnd, [2, 4])))).join('\n') + '\n';
+    if (style === 'json-crlf') text = text.replace(/\n/g, '\r\n');
+    return { name: `${name}.json`, text };
+  }
+  text = encode(docs);
+  if (style === 'yaml-comments' || style === 'yaml-crlf') {
+    // A comment after some values and on lines of their own (never inside a block scalar: there are none here).
+    text = text
+      .split('\n')
+      .map((l, i) => (l.trim() && !l.trimEnd().endsWith(':') && rnd() < 0.3 ? `${l}  # note ${i}` : rnd() < 0.1 && l.trim() ? `${' '.repeat(l.length - l.trimStart().length)}# above ${i}\n${l}` : l))
+      .join('\n');
+  }
+  if (style === 'yaml-crlf') text = text.replace(/\n/g, '\r\n');
+  if (style === 'yaml-bom') text = '\ufeff' + text;
+  return { name: `${name}.yaml`, text };
+}
+
+/** `n` files of DaemonSets, Deployments and Services with overlapping labels, selectors and ports: work for the cross-resource rules. */
+export function crossResourceFiles(n: number, seed: number): { name: string; text: string }[] {
+  const rnd = prng(seed);
+  const apps = ['web', 'agent', 'logs', 'dns', 'metrics'];
+  const files: { name: string; text: string }[] = [];
+  for (let i = 0; i < n; i++) {
+    const ns = pick(rnd, ['default', 'kube-system', 'logging']);
+    const app = pick(rnd, apps);
+    const port = pick(rnd, [80, 8080, 9100, 10250, 24224]);
+    const kind = pick(rnd, ['DaemonSet', 'DaemonSet', 'Deployment', 'Service']);
+    let obj: unknown;
+    if (kind === 'Service') {
+      obj = {
+        apiVersion: 'v1',
+        kind,
+        metadata: { name: `${app}-${i}`, namespace: ns },
+        spec: { selector: { app }, internalTrafficPolicy: pick(rnd, ['Local', 'Cluster']), ports: [{ name: 'p', port, targetPort: pick(rnd, [port, 'p', 'other']) }] },
+      };
+    } else {
+      const podSpec: Record<string, unknown> = {
+        containers: [{ name: 'c', image: 'x:1', ports: [{ name: 'p', containerPort: port, ...(rnd() < 0.5 ? { hostPort: port } : {}) }] }],
+      };
+      if (rnd() < 0.3) podSpec.nodeSelector = { 'example.com/pool': pick(rnd, ['a', 'b']) };
+      if (rnd() < 0.3) podSpec.tolerations = [{ operator: 'Exists' }];
+      if (rnd() < 0.2) podSpec.hostNetwork = true;
+      obj = {
+        apiVersion: 'apps/v1',
+        kind,
+        metadata: { name: `${app}-${i}`, namespace: ns },
+        spec: { selector: { matchLabels: { app } }, template: { metadata: { labels: { app, tier: pick(rnd, ['a', 'b']) } }, spec: podSpec } },
+      };
+    }
+    files.push({ name: `f${String(i).padStart(5, '0')}.yaml`, text: encode([obj]) });
+  }
+  return files;
+}
+
+/** A config file: a valid one, mutated like a manifest, or YAML-shaped noise. */
+export function configText(seed: number): string {
+  const rnd = prng(seed);
+  const valid = {
+    rules: { 'host-network': pick(rnd, ['error', 'off', 'warning']), 'sensitive-host-path': ['error', { extraPaths: ['/opt'] }] },
+    overrides: [{ files: ['legacy/', '**/*.test.yaml'], rules: { 'restart-policy': 'off' } }],
+    ignore: ['vendor/'],
+    waivers: [{ kind: 'DaemonSet', name: 'node-exporter', rules: ['host-pid'], reason: 'reads /proc' }],
+    failOn: 'warning',
+    extends: pick(rnd, [[], ['./base.yaml'], '/etc/passwd', '../../outside.yaml', './fifo.yaml']),
+  };
+  let docs: unknown[] = [valid];
+  const ops = STRUCTURAL;
+  for (let i = Math.floor(rnd() * 3); i > 0; i--) docs = [mutateValue(docs[0], pick(rnd, ops), rnd)];
+  let text = encode(docs);
+  for (let i = Math.floor(rnd() * 2); i > 0; i--) text = mutateText(text, pick(rnd, TEXTUAL), rnd);
+  return text;
 }

@@ -11,7 +11,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, runCli, type RunResult } from './helpers/cli.js';
+import { runCli, type RunResult } from './helpers/cli.js';
 import { validateSarif } from './helpers/sarif.js';
 
 const GUARD = join(import.meta.dirname, 'helpers', 'no-network.cjs');
@@ -196,7 +196,7 @@ describe('nothing is written except --output and the files --fix changes', () =>
     const before = snapshot(root);
     const r = guarded(['--fix', '.'], project, env, { DAEMONLINT_GUARD_RENAME: 'fail' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^daemonlint: cannot write deploy\/agent\.yaml: input\/output error[^\n]*\n$/);
+    expect(r.stderr).toMatch(/^daemonlint: not fixed: cannot write deploy\/agent\.yaml: input\/output error[^\n]*\n$/);
     expect(readFileSync(join(project, 'deploy/agent.yaml'), 'utf8')).toBe(original);
     // Only the directory's mtime moves (the temporary file came and went); no file changed or was left behind.
     expect(changes(before, snapshot(root))).toEqual(['project/deploy/']);

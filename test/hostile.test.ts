@@ -197,14 +197,15 @@ describe('resource bounds', () => {
     expect(r.findings.some((x) => x.file === 'small.yaml' && x.ruleId === 'restart-policy')).toBe(true);
   });
 
-  it('stdin over the limit is cut off and reported, and a device is read no further than the limit', () => {
+  it('stdin over the limit is cut off and reported; a device named as a path is refused without reading it', () => {
     const dir = workdir();
     const r = lintJson(['-'], { cwd: dir, input: Buffer.alloc(MAX_FILE_BYTES + 4096, 'a: 1\n') });
     expect(keys(r.findings)).toEqual(['yaml-syntax 1:1']);
     expect(r.findings[0]!.message).toMatch(/^The input is over the 16 MiB limit/);
-    const z = lintJson(['/dev/zero'], { cwd: dir });
-    expect(keys(z.findings)).toEqual(['yaml-syntax 1:1']);
-    expect(z.findings[0]!.message).toMatch(/over the 16 MiB limit/);
+    // Regular files only (src/io/read.ts): /dev/zero is not read at all (it used to be read up to the limit).
+    const z = runCli(['--no-config', '/dev/zero'], { cwd: dir });
+    expect(z.code).toBe(2);
+    expect(z.stderr).toMatch(/^daemonlint: cannot read \S*dev\/zero: it is a character device, not a file\n$/);
   });
 
   it(`a document nested 10,000 levels deep (flow, block, compact) is one finding; the other documents are linted`, () => {

@@ -2,8 +2,8 @@
  * Drives `daemonlint lsp --stdio` in a child process with a real JSON-RPC client (vscode-languageserver-protocol
  * over vscode-jsonrpc's stream reader/writer), the way an editor does.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { chmodSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,7 +23,6 @@ import {
   ShutdownRequest,
   createProtocolConnection,
   type CodeAction,
-  type Diagnostic,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
   type TextEdit,
@@ -87,8 +86,13 @@ interface Server {
 
 const servers: Server[] = [];
 
-function startServer(cwd: string, extraArgs: string[] = []): Server {
-  const child = spawn(process.execPath, [BIN, 'lsp', '--stdio', ...extraArgs], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+/** `asUser`: run the server as another user through setpriv (to meet permission errors, which root never does). */
+function startServer(cwd: string, extraArgs: string[] = [], asUser?: number): Server {
+  const argv = [BIN, 'lsp', '--stdio', ...extraArgs];
+  const child =
+    asUser === undefined
+      ? spawn(process.execPath, argv, { cwd, stdio: ['pipe', 'pipe', 'pipe'] })
+      : spawn('setpriv', [`--reuid=${asUser}`, `--regid=${asUser}`, '--clear-groups', process.execPath, ...argv], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH } });
   let err = '';
   child.stderr.on('data', (d) => (err += d));
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -392,6 +396,39 @@ spec:
       "DaemonSet logging/agent would get a warning: Validation failed for ValidatingAdmissionPolicy 'no-host-network.example.com' with binding 'no-host-network-binding.example.com': no host network in this cluster",
     );
     expect(d.relatedInformation?.[0]?.location.uri).toBe(pathToFileURL(join(root, 'cluster/policy.yaml')).href);
+    expect(await shutdown(s)).toBe(0);
+  });
+
+  it('a config that extends a FIFO or a device is one config diagnostic; the server keeps answering', async () => {
+    const root = workspace({ 'deploy/agent.yaml': DAEMONSET, 'dev/.daemonlint.yaml': 'extends: ./fifo.yaml\n', 'dev/agent.yaml': DAEMONSET });
+    expect(spawnSync('mkfifo', [join(root, 'dev/fifo.yaml')]).status).toBe(0);
+    const s = startServer(root);
+    await initialize(s, root);
+    const uri = pathToFileURL(join(root, 'dev/agent.yaml')).href;
+    await open(s, uri, DAEMONSET);
+    const p = await s.waitFor(uri, (x) => x.diagnostics.length > 0, 'config error for the FIFO');
+    expect(p.diagnostics).toHaveLength(1);
+    expect(p.diagnostics[0]).toMatchObject({ code: 'config' });
+    expect(p.diagnostics[0]!.message).toMatch(/fifo\.yaml: it is a named pipe \(FIFO\), not a file/);
+    // Still alive: another document is linted, and shutdown is answered.
+    const other = pathToFileURL(join(root, 'deploy/agent.yaml')).href;
+    await open(s, other, DAEMONSET);
+    await s.waitFor(other, (x) => byRule(x, 'restart-policy').length > 0, 'the other document');
+    expect(await shutdown(s)).toBe(0);
+  });
+
+  const canDropRoot = process.getuid?.() === 0 && spawnSync('setpriv', ['--version']).status === 0;
+  it.skipIf(!canDropRoot)('an unreadable subfolder does not hide the rest of the workspace from cross-resource rules', async () => {
+    const root = workspace({ 'ds.yaml': DAEMONSET, 'svc.yaml': SERVICE, 'locked/other.yaml': DAEMONSET });
+    chmodSync(root, 0o755);
+    for (const f of ['ds.yaml', 'svc.yaml']) chmodSync(join(root, f), 0o644);
+    chmodSync(join(root, 'locked'), 0o000);
+    const s = startServer(root, [], 65534);
+    await initialize(s, root);
+    const svc = pathToFileURL(join(root, 'svc.yaml')).href;
+    await open(s, svc, SERVICE);
+    // The gap needs the DaemonSet in ds.yaml, read from disk next to the unreadable folder.
+    await s.waitFor(svc, (p) => byRule(p, 'local-traffic-gap').length > 0, 'local-traffic-gap');
     expect(await shutdown(s)).toBe(0);
   });
 

@@ -6,7 +6,7 @@
 import { Parser, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
-import { createRun, lintAsync } from '../src/engine/lint.js';
+import { createRun, lintAsync, renderMessage } from '../src/engine/lint.js';
 import {
   IGNORE_ANNOTATION,
   UNUSED_SUPPRESSION,
@@ -137,7 +137,8 @@ const referenceRules: Rule[] = [
     const how = overlaps.length === 1 ? overlaps[0]!.how : `e.g. with ${refLabel(overlaps[0]!.other)}, ${overlaps[0]!.how}`;
     ctx.report({
       path: ['spec', 'selector'],
-      message: `${refLabel(self)} and ${names} in namespace ${self.namespace} select the same Pods: ${how}, so the controllers fight over them and delete or replace each other's Pods. Add a label unique to each template and select on it.`,
+      messageId: 'overlap',
+      data: { controller: refLabel(self), others: names, namespace: self.namespace, how },
       related: shown.map((o) => ({ manifest: o.other.manifest, path: ['spec', 'selector'], message: `selector of ${refLabel(o.other)}` })),
     });
   },
@@ -152,10 +153,7 @@ const referenceRules: Rule[] = [
     const name = `${self.kind} ${displayName(ctx.manifest)}`;
     for (const c of mine) {
       if (c.port !== KUBELET_PORT) continue;
-      ctx.report({
-        path: c.path,
-        message: `${name} claims host port ${describeClaim(c)}, the kubelet's own port on every node: the Pod cannot bind it next to the kubelet, or intercepts the kubelet's traffic. Choose another port.`,
-      });
+      ctx.report({ path: c.path, messageId: 'kubeletPort', data: { workload: name, claim: describeClaim(c) } });
     }
     if (self.kind !== 'DaemonSet') return;
     for (const other of runWorkloads(ctx.run)) {
@@ -168,12 +166,13 @@ const referenceRules: Rule[] = [
       if (!pairs.length) continue;
       const shared = refSharedNodes(ctx.run, self, other);
       if (shared ? shared.length === 0 : !templatesMayShareNode(self.template, other.template)) continue;
-      const where = shared ? `on ${listNames(shared)}` : 'on the nodes they can share (judged from their node restrictions; no node inventory)';
       const otherName = `${other.kind} ${displayName(other.manifest)}`;
-      const ports = pairs.map(({ a }) => `${a.port}/${a.protocol}`);
+      const ports = [...new Set(pairs.map(({ a }) => `${a.port}/${a.protocol}`))].join(', ');
       ctx.report({
         path: pairs[0]!.a.path,
-        message: `${name} and ${otherName} both claim host port ${[...new Set(ports)].join(', ')} ${where}: only one Pod per node can bind it, so the other stays Pending or crash-loops there. Move one of them to another port.`,
+        ...(shared
+          ? { messageId: 'conflict', data: { workload: name, other: otherName, ports, nodes: listNames(shared) } }
+          : { messageId: 'conflictNoInventory', data: { workload: name, other: otherName, ports } }),
         related: pairs.map(({ b }) => ({ manifest: other.manifest, path: b.path, message: `${otherName} claims ${describeClaim(b)}` })),
       });
     }
@@ -194,21 +193,21 @@ const referenceRules: Rule[] = [
       const score = (sel.requirements.length - failed.length) * 2 + failed.filter((r) => w.labels[r.key] !== undefined).length;
       if (score > 0 && (!closest || score > closest.score)) closest = { w, score };
     }
-    const want = sel.requirements.map(describeRequirement).join(', ');
-    let hint = '';
+    const data = { service: displayName(ctx.manifest), selector: sel.requirements.map(describeRequirement).join(', '), namespace: ctx.manifest.namespace };
     const elsewhere = runWorkloads(ctx.run).find((w) => w.namespace !== ctx.manifest.namespace && selectorMatches(sel, w.labels));
+    let message: { messageId: string; data: Record<string, string> } = { messageId: 'noMatch', data };
     if (elsewhere) {
-      hint = ` ${elsewhere.kind} ${elsewhere.manifest.ref.name ?? '(unnamed)'} in namespace ${elsewhere.namespace} matches: is the Service in the wrong namespace?`;
+      message = { messageId: 'otherNamespace', data: { ...data, workload: `${elsewhere.kind} ${elsewhere.manifest.ref.name ?? '(unnamed)'}`, otherNamespace: elsewhere.namespace } };
     } else if (closest) {
       const misses = failedRequirements(sel, closest.w.labels).map((r) =>
         closest!.w.labels[r.key] === undefined ? `no ${r.key} label` : `${r.key}=${closest!.w.labels[r.key]}`,
       );
-      hint = ` The closest is ${closest.w.kind} ${closest.w.manifest.ref.name ?? '(unnamed)'}, whose Pods have ${misses.join(', ')}.`;
+      message = { messageId: 'closest', data: { ...data, workload: `${closest.w.kind} ${closest.w.manifest.ref.name ?? '(unnamed)'}`, labels: misses.join(', ') } };
     }
     const near = elsewhere ?? closest?.w;
     ctx.report({
       path: ['spec', 'selector'],
-      message: `Service ${displayName(ctx.manifest)} selects ${want}, but no Pod template in namespace ${ctx.manifest.namespace} has these labels: the Service has no endpoints and every connection to it fails.${hint} Fix the selector or the template labels.`,
+      ...message,
       related: near ? [{ manifest: near.manifest, path: near.template.metadataPath.concat('labels'), message: `Pod template labels of ${near.kind} ${near.manifest.ref.name ?? ''}` }] : undefined,
     });
   },
@@ -234,11 +233,12 @@ const referenceRules: Rule[] = [
       if (typeof target === 'string' && !/^\d+$/.test(target)) {
         if (declared.some(({ p }) => p.name === target && p.protocol === protocol)) return;
         const otherProto = declared.find(({ p }) => p.name === target);
+        const data = { service: svc, port: label, target, protocol, workloads: who };
         ctx.report({
           path,
-          message: `${svc} ${label} targets the named port ${target}/${protocol}, but no container of ${who} declares it${
-            otherProto ? ` (${otherProto.p.container} declares ${target} with protocol ${otherProto.p.protocol})` : ` (${listDeclared()})`
-          }: the Pods get no endpoint for this port and connections to it fail. Use a declared port name or declare ${target} in the container's ports.`,
+          ...(otherProto
+            ? { messageId: 'namedPortOtherProtocol', data: { ...data, container: otherProto.p.container, otherProtocol: otherProto.p.protocol } }
+            : { messageId: 'namedPort', data: { ...data, declared: listDeclared() } }),
           related: selected.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
         });
         return;
@@ -249,7 +249,8 @@ const referenceRules: Rule[] = [
       ctx.report({
         path,
         severity: 'info',
-        message: `${svc} ${label} sends traffic to container port ${n}/${protocol}, which no container of ${who} declares (${listDeclared()}). It works only if the process listens on ${n} anyway; declare the port or fix the targetPort.`,
+        messageId: 'numericPort',
+        data: { service: svc, port: label, number: n, protocol, workloads: who, declared: listDeclared() },
         related: selected.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
       });
     });
@@ -273,9 +274,8 @@ const referenceRules: Rule[] = [
       const kinds = [...new Set(others.map((w) => w.kind))].join('/');
       ctx.report({
         path,
-        message: `${svc} has ${field}: Local but selects Pods of ${kinds} ${refNames(others)}, which ${others.length === 1 ? 'does' : 'do'} not run one Pod per node: ${
-          field === 'internalTrafficPolicy' ? 'connections from clients on' : 'traffic arriving at'
-        } nodes without such a Pod ${field === 'internalTrafficPolicy' ? 'are' : 'is'} dropped, with no fallback. Put the Service in front of a DaemonSet or use ${field}: Cluster.`,
+        messageId: field === 'internalTrafficPolicy' ? 'notPerNode' : 'notPerNodeExternal',
+        data: { service: svc, workloads: `${kinds} ${refNames(others)}`, verb: others.length === 1 ? 'does' : 'do' },
         related: others.map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
       });
       return;
@@ -301,15 +301,11 @@ const referenceRules: Rule[] = [
           }
         }
       }
-      const where = listNames(uncovered.map(({ n }) => n.name));
-      const lead =
-        field === 'internalTrafficPolicy'
-          ? `Connections from ${where} to ${svc} are dropped`
-          : `External traffic arriving at ${where} for ${svc} is dropped`;
       const ds = daemons.length === 1 ? `DaemonSet ${refNames(daemons)} does not run there` : `none of DaemonSets ${refNames(daemons)} runs there`;
       ctx.report({
         path,
-        message: `${lead}: ${ds} (${reasons.join('; ')}). With ${field}: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use ${field}: Cluster.`,
+        messageId: field === 'internalTrafficPolicy' ? 'uncovered' : 'uncoveredExternal',
+        data: { nodes: listNames(uncovered.map(({ n }) => n.name)), service: svc, absent: ds, reasons: reasons.join('; ') },
         related,
       });
       return;
@@ -321,9 +317,8 @@ const referenceRules: Rule[] = [
     const what = analyses.map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`).join(', and ');
     ctx.report({
       path,
-      message: `${svc} has ${field}: Local but ${what}: judging from the template alone (no node inventory), ${
-        field === 'internalTrafficPolicy' ? 'connections from clients on any other node are' : 'traffic arriving at any other node is'
-      } dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use ${field}: Cluster; pass --nodes to see which nodes are affected.`,
+      messageId: field === 'internalTrafficPolicy' ? 'restricted' : 'restrictedExternal',
+      data: { service: svc, restrictions: what },
       related: analyses.flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
     });
   },
@@ -416,7 +411,8 @@ function refApplySuppressions(findings: readonly Finding[], files: readonly Sour
   const report = (file: SourceFile | undefined, displayFile: string, range: Range, message: string) => {
     const sev = opts.unusedSeverity(file);
     if (sev === undefined || sev === 'off') return;
-    kept.push({ ruleId: UNUSED_SUPPRESSION, severity: sev, message, file: displayFile, ...range, path: '' });
+    const messageId = message.endsWith(' or fix the rule id.') ? 'noEffectUnknownRule' : 'noEffect';
+    kept.push({ ruleId: UNUSED_SUPPRESSION, severity: sev, message, messageId, file: displayFile, ...range, path: '' });
   };
   const unknownNote = (id: string): string => {
     const near = closest(id, known);
@@ -779,6 +775,7 @@ describe('applySuppressions with per-file indexes equals the brute-force referen
       const opts: SuppressOptions = {
         ruleIds,
         unusedSeverity: (file) => (file && file.path.endsWith('-3.yaml') ? 'off' : 'warning'),
+        unusedMessage: (id, data) => renderMessage(realRule(UNUSED_SUPPRESSION), id, data),
         strict: (id, file) => id === 'restart-policy' || (id === 'host-port' && file.path.endsWith('1.yaml')),
         waivers: () => WAIVERS,
       };

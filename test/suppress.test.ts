@@ -6,7 +6,7 @@ import { allRules } from '../rules/index.js';
 import { lintAsync } from '../src/engine/lint.js';
 import { commentDirectives, parseRuleList } from '../src/engine/suppress.js';
 import { parseSource } from '../src/load/parse.js';
-import { runCli } from './helpers/cli.js';
+import { runMain } from './helpers/cli.js';
 import { validateSarif } from './helpers/sarif.js';
 
 function tree(files: Record<string, string>): string {
@@ -118,16 +118,16 @@ describe('suppressions on the command line', () => {
     'agent.yaml': AGENT,
   });
 
-  it('text and json drop suppressed findings and count them', () => {
-    const r = runCli(['-f', 'json', 'agent.yaml'], { cwd: dir });
+  it('text and json drop suppressed findings and count them', async () => {
+    const r = await runMain(['-f', 'json', 'agent.yaml'], { cwd: dir });
     const out = JSON.parse(r.stdout);
     expect(out.findings.map((f: { ruleId: string }) => f.ruleId)).not.toContain('host-pid');
     expect(out.summary.suppressed).toBe(2);
-    expect(runCli(['agent.yaml'], { cwd: dir }).stdout).toMatch(/; 2 suppressed\)/);
+    expect((await runMain(['agent.yaml'], { cwd: dir })).stdout).toMatch(/; 2 suppressed\)/);
   });
 
-  it('SARIF keeps them with valid suppressions (inSource and external, with the reason)', () => {
-    const log = JSON.parse(runCli(['-f', 'sarif', 'agent.yaml'], { cwd: dir }).stdout);
+  it('SARIF keeps them with valid suppressions (inSource and external, with the reason)', async () => {
+    const log = JSON.parse((await runMain(['-f', 'sarif', 'agent.yaml'], { cwd: dir })).stdout);
     expect(validateSarif(log)).toEqual([]);
     const results = log.runs[0].results as { ruleId: string; suppressions?: { kind: string; justification?: string }[] }[];
     expect(results.find((x) => x.ruleId === 'host-pid')!.suppressions).toEqual([
@@ -136,9 +136,9 @@ describe('suppressions on the command line', () => {
     expect(results.find((x) => x.ruleId === 'restart-policy')!.suppressions![0]).toMatchObject({ kind: 'inSource', justification: 'being migrated' });
   });
 
-  it('strict in the config overrides comments', () => {
+  it('strict in the config overrides comments', async () => {
     const strictDir = tree({ '.git/HEAD': '', '.daemonlint.yaml': 'strict: [restart-policy]\n', 'agent.yaml': AGENT });
-    const r = runCli(['-f', 'json', 'agent.yaml'], { cwd: strictDir });
+    const r = await runMain(['-f', 'json', 'agent.yaml'], { cwd: strictDir });
     const ids = JSON.parse(r.stdout).findings.map((f: { ruleId: string }) => f.ruleId);
     expect(ids).toEqual(expect.arrayContaining(['restart-policy', 'unused-suppression']));
     expect(r.code).toBe(1);

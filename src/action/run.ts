@@ -2,11 +2,14 @@
  * The GitHub Action: lint the `paths` input the way the CLI does, then annotate the exact lines, write a SARIF
  * file for code scanning, a Markdown job summary and the step outputs, and fail the step according to `fail-on`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError, lintPaths } from '../app/lint.js';
+import { WriteError, writeOutput } from '../io/write.js';
 import { PathError } from '../load/files.js';
+import { ruleDoc } from '../rule-docs.js';
 import { annotationCommand } from '../report/github.js';
+import { safeText } from '../report/sanitize.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../types.js';
 import { InputError, appendSummary, command, getBooleanInput, getInput, getListInput, setOutput } from './protocol.js';
 import { markdownSummary } from './summary.js';
@@ -63,7 +66,7 @@ export async function runAction(io: ActionIO): Promise<number> {
       let report: string;
       if (format === 'text') report = (await import('../report/text.js')).formatText(findings, ctx);
       else if (format === 'json') report = (await import('../report/json.js')).formatJson(findings, { ...ctx, color: false });
-      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules, cwd: workspace, suppressed });
+      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules, cwd: workspace, suppressed, docs: ruleDoc });
       else report = annotations ? '' : (await import('../report/github.js')).formatGithub(findings);
       stdout(report);
     }
@@ -74,13 +77,13 @@ export async function runAction(io: ActionIO): Promise<number> {
       ...readErrors.map((e) => `daemonlint: ${e}`),
       ...internalErrors.map((e) => `daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${(e.error as Error)?.message ?? e.error}; please report it`),
     ];
-    for (const p of problems) stdout(command('error', p));
+    for (const p of problems) stdout(command('error', safeText(p)));
 
     // SARIF for github/codeql-action/upload-sarif (artifact URIs relative to the workspace).
     const sarifPath = isAbsolute(sarifInput) ? sarifInput : resolve(workspace, sarifInput);
     const { formatSarif } = await import('../report/sarif.js');
     mkdirSync(dirname(sarifPath), { recursive: true });
-    writeFileSync(sarifPath, formatSarif(findings, { rules, cwd: workspace, suppressed }));
+    writeOutput(sarifPath, formatSarif(findings, { rules, cwd: workspace, suppressed, docs: ruleDoc }), 'sarif', workspace);
 
     const failed = failOn !== 'none' && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn as Severity]);
     const blobBase =
@@ -101,8 +104,8 @@ export async function runAction(io: ActionIO): Promise<number> {
     }
     return 0;
   } catch (err) {
-    if (err instanceof InputError || err instanceof UsageError || err instanceof PathError) stdout(command('error', `daemonlint: ${err.message}`));
-    else stdout(command('error', `daemonlint: internal error: ${(err as Error)?.stack ?? err}`));
+    if (err instanceof InputError || err instanceof UsageError || err instanceof PathError || err instanceof WriteError) stdout(command('error', `daemonlint: ${safeText(err.message)}`));
+    else stdout(command('error', `daemonlint: internal error: ${safeText(String((err as Error)?.stack ?? err))}`));
     return 2;
   }
 }

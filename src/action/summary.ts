@@ -1,6 +1,7 @@
 /** The Markdown job summary: totals and a findings table (cells escaped, so manifest text cannot break it). */
 import type { Finding, Severity } from '../types.js';
 import { ruleHelpUri } from '../version.js';
+import { safeText } from '../report/sanitize.js';
 import { plural } from '../report/summary.js';
 
 /** Rows beyond this are counted, not listed (GitHub caps a step summary at 1 MiB). */
@@ -8,9 +9,9 @@ export const MAX_SUMMARY_ROWS = 500;
 
 const ICON: Record<Severity, string> = { error: '🔴 error', warning: '🟡 warning', info: '🔵 info' };
 
-/** Make text safe for one Markdown table cell: no pipes, newlines or HTML. */
+/** Make text safe for one Markdown table cell: no pipes, newlines, HTML or control characters. */
 export function escapeCell(s: string): string {
-  return s
+  const cell = s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -18,6 +19,7 @@ export function escapeCell(s: string): string {
     .replace(/\|/g, '\\|')
     .replace(/`/g, '\\`')
     .replace(/\r\n|\r|\n/g, '<br>');
+  return safeText(cell);
 }
 
 export interface SummaryContext {

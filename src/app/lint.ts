@@ -6,6 +6,7 @@ import { basename, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintResult } from '../engine/lint.js';
+import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
 import type { Finding, NodeInfo, Rule, Severity, SourceFile } from '../types.js';
 import { UsageError } from './errors.js';
@@ -30,15 +31,30 @@ export async function loadInputs(
   positionals: string[],
   opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer> },
 ): Promise<{ files: SourceFile[]; readErrors: string[] }> {
+  beginRun();
   const walkErrors: string[] = [];
   const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors), opts);
   return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors] };
 }
 
+/** `p`'s value, or undefined when the deadline passes first (or `p` fails because it did). */
+async function withinDeadline<T>(p: Promise<T>, deadline: number | undefined): Promise<T | undefined> {
+  if (deadline === undefined) return p;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([p.catch((err) => (Date.now() >= deadline ? undefined : Promise.reject(err))), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Read expanded targets (absolute paths, `-` for stdin) into SourceFiles. */
 export async function loadTargets(
   targets: readonly string[],
-  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer>; deadline?: number },
+  opts: { cwd: string; stdinFilename?: string; readStdin: (deadline?: number) => Promise<Buffer>; deadline?: number },
 ): Promise<{ files: SourceFile[]; readErrors: string[]; unfinished?: string[] }> {
   const files: SourceFile[] = [];
   const readErrors: string[] = [];
@@ -49,12 +65,14 @@ export async function loadTargets(
       return { files, readErrors, unfinished };
     }
     if (t === '-') {
-      const buf = await opts.readStdin();
+      // Bounded by the deadline too: a writer that never closes stdin does not hang the run.
+      const buf = await withinDeadline(opts.readStdin(opts.deadline), opts.deadline);
+      if (!buf) return { files, readErrors, unfinished: targets.slice(i).map((x) => (x === '-' ? (opts.stdinFilename ?? '<stdin>') : displayPath(x, opts.cwd))) };
       files.push(fromBuffer(buf, opts.stdinFilename ?? '<stdin>'));
       continue;
     }
     try {
-      files.push(loadFile(t, opts.cwd));
+      files.push(loadFile(t, opts.cwd, { deadline: opts.deadline }));
     } catch (err) {
       if (err instanceof PathError) readErrors.push(err.message);
       else throw err;
@@ -63,11 +81,11 @@ export async function loadTargets(
   return { files, readErrors };
 }
 
-export async function loadNodes(paths: string[] | undefined, cwd: string): Promise<NodeInfo[] | undefined> {
+export async function loadNodes(paths: string[] | undefined, cwd: string, deadline?: number): Promise<NodeInfo[] | undefined> {
   if (!paths?.length) return undefined;
   const { loadInventory, InventoryError } = await import('../load/inventory.js');
   try {
-    return loadInventory(paths, cwd);
+    return loadInventory(paths, cwd, deadline);
   } catch (err) {
     if (err instanceof InventoryError || err instanceof PathError) throw new UsageError(err.message);
     throw err;
@@ -78,10 +96,11 @@ export async function loadNodes(paths: string[] | undefined, cwd: string): Promi
  * Read admission policy files (`--policy`, config `admissionPolicies`): files or directories, relative to `cwd`. Their
  * objects are evaluated against, not linted. Missing or unreadable paths are usage errors.
  */
-export function loadPolicyFiles(paths: readonly string[] | undefined, cwd: string): SourceFile[] {
+export function loadPolicyFiles(paths: readonly string[] | undefined, cwd: string, deadline?: number): SourceFile[] {
   if (!paths?.length) return [];
   try {
-    return expandPaths(paths, cwd).map((abs) => loadFile(abs, cwd));
+    // Through the loader, so through the guarded reader: regular files only, size limit, the run's deadline.
+    return expandPaths(paths, cwd).map((abs) => loadFile(abs, cwd, { deadline }));
   } catch (err) {
     if (err instanceof PathError) throw new UsageError(`admission policies: ${err.message}`);
     throw err;
@@ -92,8 +111,8 @@ export function loadPolicyFiles(paths: readonly string[] | undefined, cwd: strin
  * Admission policy files, checked: an expression that does not compile is a usage error naming its file, line and
  * column (the API server would not have stored that policy either).
  */
-export async function loadAdmissionPolicies(paths: readonly string[] | undefined, cwd: string): Promise<SourceFile[]> {
-  const files = loadPolicyFiles(paths, cwd);
+export async function loadAdmissionPolicies(paths: readonly string[] | undefined, cwd: string, deadline?: number): Promise<SourceFile[]> {
+  const files = loadPolicyFiles(paths, cwd, deadline);
   if (!files.length) return files;
   const { admissionFileProblem } = await import('../policy/index.js');
   const problem = admissionFileProblem(files);
@@ -102,10 +121,11 @@ export async function loadAdmissionPolicies(paths: readonly string[] | undefined
 }
 
 /** The rules a run uses in `cwd`: the built-in ones and the custom policies of the config (for `rules`, `explain`). */
-export async function rulesFor(opts: { cwd: string; config?: string; noConfig?: boolean }): Promise<readonly Rule[]> {
+export async function rulesFor(opts: { cwd: string; config?: string; trustConfig?: boolean; noConfig?: boolean }): Promise<readonly Rule[]> {
   try {
     const { createRunConfig } = await import('../config/run.js');
-    return (await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, noConfig: opts.noConfig, targets: [] })).rules;
+    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets: [] });
+    return config.rules;
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(err.message.split(`${opts.cwd}/`).join(''));
     throw err;
@@ -116,7 +136,7 @@ export interface LintPathsOptions {
   paths: string[];
   cwd: string;
   stdinFilename?: string;
-  readStdin: () => Promise<Buffer>;
+  readStdin: (deadline?: number) => Promise<Buffer>;
   /** Node inventory files (`--nodes`). */
   nodes?: string[];
   /** Admission policy files or directories (`--policy`); the config's `admissionPolicies` when absent. */
@@ -125,6 +145,11 @@ export interface LintPathsOptions {
   kubeVersion?: string;
   /** `--config FILE` instead of discovering `.daemonlint.yaml` files. */
   config?: string;
+  /**
+   * The config file was named by the user on the command line (the CLI's `--config`), so it may extend files and name
+   * inventories outside its repository. The GitHub Action's `config` input names a file of the repository: not trusted.
+   */
+  trustConfig?: boolean;
   /** `--no-config`. */
   noConfig?: boolean;
   /** `--baseline FILE`: findings recorded there are suppressed. */
@@ -150,6 +175,8 @@ export interface LintPathsResult {
   relint: (files: SourceFile[]) => Promise<RunOutcome>;
   /** Files not read or not fully linted within `timeout` (display paths); their findings are left out. */
   unfinished: string[];
+  /** The run's deadline (`Date.now()` value) from `timeout`, for work done after the lint (fixes, writes). */
+  deadline?: number;
 }
 
 /** One lint of a set of files with a run's settings. */
@@ -166,22 +193,24 @@ export interface RunOutcome {
  */
 export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult> {
   const deadline = opts.timeout === undefined ? undefined : Date.now() + opts.timeout * 1000;
+  // Every file read from here on is an input of the run: the writer never overwrites one.
+  beginRun();
   try {
     // Unreadable directories are reported (exit 2) while everything else is still linted.
     const walkErrors: string[] = [];
     const targets = expandPaths(opts.paths, opts.cwd, walkErrors);
     const { createRunConfig } = await import('../config/run.js');
     const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
-    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
+    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
     const kubeVersion = await resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
-    const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd);
-    const policyFiles = await loadAdmissionPolicies(opts.policies ?? config.settings.admissionPolicies, opts.cwd);
+    const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd, deadline);
+    const policyFiles = await loadAdmissionPolicies(opts.policies ?? config.settings.admissionPolicies, opts.cwd, deadline);
     const { files, readErrors, unfinished: notRead = [] } = await loadTargets(
       // Config files and the baseline are daemonlint's own files, not manifests.
       targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),
       { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline },
     );
-    const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd) })) : undefined;
+    const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd, deadline) })) : undefined;
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
       const r = await lintAsync(fs, { rules: config.rules, nodes, kubeVersion, policyFiles, ...config.lintOptions, deadline });
       if (!baseline) return r;
@@ -189,7 +218,18 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };
     };
     const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
-    return { rules: config.rules, files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint, unfinished: [...unfinished, ...notRead] };
+    return {
+      rules: config.rules,
+      files,
+      findings,
+      suppressed,
+      readErrors: [...walkErrors, ...readErrors],
+      internalErrors,
+      failOn: config.settings.failOn,
+      relint,
+      unfinished: [...unfinished, ...notRead],
+      deadline,
+    };
   } catch (err) {
     // Config and baseline problems are usage errors: one line, exit 2.
     if (err instanceof ConfigError || (err as Error)?.name === 'BaselineError') throw new UsageError((err as Error).message.split(`${opts.cwd}/`).join(''));

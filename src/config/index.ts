@@ -8,17 +8,21 @@
  * they return. Problems are thrown as {@link ConfigError} with a one-line `file:line:column: key: message`.
  */
 import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Minimatch } from 'minimatch';
+import { describeFsError } from '../io/read.js';
 import type { SeveritySetting } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import type { PolicySpec } from '../policy/spec.js';
 import type { Rule, Severity } from '../types.js';
-import { ConfigError, findConfigFile } from './find.js';
+import { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
 import { checkPolicyIds, definedAt, inlinePolicies, preReadPolicies } from './policies.js';
 import { configSchema } from './schema.js';
-import { readSource, validateSource } from './source.js';
+import { CONFIG_KEYS, readSource, referenceRefused } from './source.js';
+import { validateSource } from './validate.js';
+
+export { MAX_CONFIG_BYTES, configBoundary } from './source.js';
 
 export { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
 
@@ -62,8 +66,9 @@ interface Layer {
   file: string;
   dir: string;
   rules: Map<string, RuleSetting>;
-  overrides: { match: (abs: string) => boolean; rules: Map<string, RuleSetting> }[];
-  ignore: ((abs: string) => boolean)[];
+  /** Globs are matched against the prefixes of a file's path relative to `dir` (see relativePrefixes). */
+  overrides: { match: (prefixes: readonly string[]) => boolean; rules: Map<string, RuleSetting> }[];
+  ignore: ((prefixes: readonly string[]) => boolean)[];
   strict: string[];
   waivers: Waiver[];
   /** Policies defined here (inline or in the policy files named here). */
@@ -96,18 +101,34 @@ const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
  * directory above it (so `legacy`, `legacy/` and `legacy/**` all cover the files under `legacy`).
  */
 export function globMatcher(pattern: string, dir: string): (abs: string) => boolean {
+  const match = relativeGlob(pattern);
+  return (abs: string) => {
+    const prefixes = relativePrefixes(dir, abs);
+    return prefixes !== undefined && match(prefixes);
+  };
+}
+
+/**
+ * A path relative to `dir` as the list of its prefixes, longest first (`a/b/c.yaml`, `a/b`, `a`): what a glob of a
+ * config in `dir` is matched against. Undefined when the path is not below `dir`.
+ */
+function relativePrefixes(dir: string, abs: string): string[] | undefined {
+  const rel = toPosix(relative(dir, abs));
+  if (!rel || rel.startsWith('../') || rel === '..' || isAbsolute(rel)) return undefined;
+  const parts = rel.split('/');
+  const out: string[] = [];
+  for (let n = parts.length; n >= 1; n--) out.push(parts.slice(0, n).join('/'));
+  return out;
+}
+
+/** {@link globMatcher} on the prefixes of a path already made relative (computed once per file and config file). */
+function relativeGlob(pattern: string): (prefixes: readonly string[]) => boolean {
   let p = pattern.trim().replace(/^\.\//, '');
   if (p.endsWith('/')) p = p.slice(0, -1);
   const anchored = p.startsWith('/');
   if (anchored) p = p.slice(1);
   const mm = new Minimatch(p, { dot: true, matchBase: !anchored && !p.includes('/'), nocomment: true });
-  return (abs: string) => {
-    const rel = toPosix(relative(dir, abs));
-    if (!rel || rel.startsWith('../') || rel === '..' || isAbsolute(rel)) return false;
-    const parts = rel.split('/');
-    for (let n = parts.length; n >= 1; n--) if (mm.match(parts.slice(0, n).join('/'))) return true;
-    return false;
-  };
+  return (prefixes) => prefixes.some((x) => mm.match(x));
 }
 
 /** Compiled config schemas per rule list and set of policy ids (usually one or two per run). */
@@ -139,25 +160,40 @@ const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) 
  * Read one config file. The configs it extends are read first and the policy files it names next, so the file can
  * be validated knowing every policy id it may refer to (in `rules`, `overrides`, `strict`, `waivers`).
  */
-function readLayer(file: string, rules: readonly Rule[], stack: readonly string[]): Layer {
+function readLayer(file: string, rules: readonly Rule[], trusted: boolean, stack: readonly string[]): Layer {
   const src = readSource(file);
   if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value))
     throw new ConfigError(`${file}:1:1: a config file must be a mapping of keys (rules, overrides, ignore …)`);
+  // A file that is not a config at all (a file of another program named by mistake) is not validated key by key:
+  // the messages would quote its content.
+  const keys = Object.keys(src.value);
+  if (keys.length && !keys.some((k) => CONFIG_KEYS.includes(k)) && !(CONFIG_NAMES as readonly string[]).includes(basename(file)))
+    throw new ConfigError(`${file}: not a daemonlint config: it has none of the keys ${CONFIG_KEYS.join(', ')}`);
   const c = src.value as Record<string, any>;
   const dir = dirname(file);
-  // Check extends targets first, where the position of the key is known; then read them.
+  // Check the files it names here, where the position of the key is known: extended configs before they are read.
+  const checkNamed = (key: 'extends' | 'nodes' | 'admissionPolicies') => {
+    if (typeof c[key] !== 'string' && !Array.isArray(c[key])) return;
+    list(c[key]).forEach((p, i) => {
+      if (typeof p !== 'string') return;
+      const where = () => {
+        const r = src.locate(Array.isArray(c[key]) ? [key, i] : [key], 'value');
+        return `${file}:${r.line}:${r.column}: ${key}`;
+      };
+      const refused = referenceRefused(file, p, trusted);
+      if (refused) throw new ConfigError(`${where()}: ${refused}`);
+      if (key === 'extends' && !existsSync(resolve(dir, p))) throw new ConfigError(`${where()}: ${p} does not exist`);
+    });
+  };
+  checkNamed('extends');
   const extendsList = typeof c.extends === 'string' || Array.isArray(c.extends) ? list(c.extends).filter((p) => typeof p === 'string') : [];
-  extendsList.forEach((p, i) => {
-    if (!existsSync(resolve(dir, p))) {
-      const r = src.locate(Array.isArray(c.extends) ? ['extends', i] : ['extends'], 'value');
-      throw new ConfigError(`${file}:${r.line}:${r.column}: extends: ${p} does not exist`);
-    }
-  });
-  const inherited = uniquePolicies(extendsList.flatMap((p) => chain(resolve(dir, p), rules, [...stack, file])));
-  const { fromFiles, inlineIds } = preReadPolicies(src);
+  const inherited = uniquePolicies(extendsList.flatMap((p) => chain(resolve(dir, p), rules, false, [...stack, file])));
+  const { fromFiles, inlineIds } = preReadPolicies(src, trusted);
   const builtinIds = rules.map((r) => r.meta.id);
   const policyIds = [...new Set([...inherited.map((p) => p.id), ...fromFiles.map((p) => p.id), ...inlineIds])].filter((id) => !builtinIds.includes(id));
   validateSource(src, validator(rules, policyIds), [...builtinIds, ...policyIds], (id) => policyIds.includes(id) || Boolean(rules.find((r) => r.meta.id === id)?.meta.optionsSchema));
+  checkNamed('nodes');
+  checkNamed('admissionPolicies');
   const policies = [...fromFiles, ...inlinePolicies(src)];
   checkPolicyIds(policies, inherited, new Set(builtinIds));
   const layer: Layer = {
@@ -165,10 +201,10 @@ function readLayer(file: string, rules: readonly Rule[], stack: readonly string[
     dir,
     rules: ruleMap(c.rules),
     overrides: ((c.overrides as { files: string | string[]; rules: unknown }[]) ?? []).map((o) => {
-      const matchers = list(o.files).map((g) => globMatcher(g, dir));
-      return { match: (abs: string) => matchers.some((m) => m(abs)), rules: ruleMap(o.rules) };
+      const matchers = list(o.files).map((g) => relativeGlob(g));
+      return { match: (prefixes: readonly string[]) => matchers.some((m) => m(prefixes)), rules: ruleMap(o.rules) };
     }),
-    ignore: ((c.ignore as string[]) ?? []).map((g) => globMatcher(g, dir)),
+    ignore: ((c.ignore as string[]) ?? []).map((g) => relativeGlob(g)),
     strict: (c.strict as string[]) ?? [],
     waivers: ((c.waivers as Record<string, any>[]) ?? []).map((w, i) => {
       const range = src.locate(['waivers', i], 'value');
@@ -194,28 +230,33 @@ function uniquePolicies(layers: readonly Layer[]): PolicySpec[] {
 /** Validated layers per rule list (a config is valid or not for a given set of rules), by file. */
 let layerCache = new WeakMap<readonly Rule[], Map<string, { mtimeMs: number; size: number; layer: Layer }>>();
 
-function layerOf(file: string, rules: readonly Rule[], stack: readonly string[]): Layer {
+function layerOf(file: string, rules: readonly Rule[], trusted: boolean, stack: readonly string[]): Layer {
   let st;
   try {
     st = statSync(file);
   } catch (err) {
-    throw new ConfigError(`cannot read config ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new ConfigError(`cannot read config ${file}: ${describeFsError(err)}`);
   }
   let byFile = layerCache.get(rules);
   if (!byFile) layerCache.set(rules, (byFile = new Map()));
-  const hit = byFile.get(file);
+  // A layer is valid or not depending on whether it may name files outside its repository.
+  const key = `${trusted ? 'trusted' : 'found'}\0${file}`;
+  const hit = byFile.get(key);
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.layer;
-  const layer = readLayer(file, rules, stack);
-  byFile.set(file, { mtimeMs: st.mtimeMs, size: st.size, layer });
+  const layer = readLayer(file, rules, trusted, stack);
+  byFile.set(key, { mtimeMs: st.mtimeMs, size: st.size, layer });
   return layer;
 }
 
-/** The layers of a config file in the order they apply: what it extends (depth first, in order), then itself. */
-function chain(file: string, rules: readonly Rule[], stack: string[] = []): Layer[] {
+/**
+ * The layers of a config file in the order they apply: what it extends (depth first, in order), then itself. Only the
+ * first file may be `trusted` (given on the command line); the files it extends are checked like found ones.
+ */
+function chain(file: string, rules: readonly Rule[], trusted: boolean, stack: string[] = []): Layer[] {
   if (stack.includes(file)) throw new ConfigError(`${stack[stack.length - 1]}: extends cycle: ${[...stack.slice(stack.indexOf(file)), file].join(' → ')}`);
-  const layer = layerOf(file, rules, stack);
+  const layer = layerOf(file, rules, trusted, stack);
   const out: Layer[] = [];
-  for (const base of layer.extends) for (const l of chain(base, rules, [...stack, file])) if (!out.includes(l)) out.push(l);
+  for (const base of layer.extends) for (const l of chain(base, rules, false, [...stack, file])) if (!out.includes(l)) out.push(l);
   out.push(layer);
   return out;
 }
@@ -230,15 +271,30 @@ function resolveLayers(file: string, layers: Layer[], rules: readonly Rule[]): R
     byId.set(p.id, p);
   }
   const known = new Set([...rules.map((r) => r.meta.id), ...byId.keys()]);
+  // The rule maps that apply to a file, in order (each layer's rules, then its matching overrides), worked out once
+  // per file: asking for every rule then costs the number of maps that apply, not the number of overrides.
+  const applying = new Map<string, { maps: Map<string, RuleSetting>[]; ignored: boolean }>();
+  const forFile = (filePath: string) => {
+    let a = applying.get(filePath);
+    if (!a) {
+      a = { maps: [], ignored: false };
+      for (const l of layers) {
+        a.maps.push(l.rules);
+        const prefixes = relativePrefixes(l.dir, filePath);
+        if (!prefixes) continue;
+        for (const o of l.overrides) if (o.match(prefixes)) a.maps.push(o.rules);
+        if (!a.ignored && l.ignore.some((m) => m(prefixes))) a.ignored = true;
+      }
+      applying.set(filePath, a);
+    }
+    return a;
+  };
   const settingFor = (ruleId: string, filePath: string): RuleSetting | undefined => {
     let s: RuleSetting | undefined;
-    const merge = (next: RuleSetting | undefined) => {
+    for (const m of forFile(filePath).maps) {
+      const next = m.get(ruleId);
       // A severity alone keeps options set earlier.
       if (next) s = { severity: next.severity, options: next.options ?? s?.options };
-    };
-    for (const l of layers) {
-      merge(l.rules.get(ruleId));
-      for (const o of l.overrides) if (o.match(filePath)) merge(o.rules.get(ruleId));
     }
     return s;
   };
@@ -248,7 +304,7 @@ function resolveLayers(file: string, layers: Layer[], rules: readonly Rule[]): R
     files: layers.map((l) => l.file),
     severity: (ruleId, filePath) => (known.has(ruleId) ? settingFor(ruleId, filePath)?.severity : 'off'),
     options: (ruleId, filePath) => settingFor(ruleId, filePath)?.options,
-    isIgnored: (filePath) => layers.some((l) => l.ignore.some((m) => m(filePath))),
+    isIgnored: (filePath) => forFile(filePath).ignored,
     isStrict: (ruleId) => strict.has(ruleId),
     waivers: layers.flatMap((l) => l.waivers),
     policies,
@@ -262,24 +318,36 @@ function resolveLayers(file: string, layers: Layer[], rules: readonly Rule[]): R
   return resolved;
 }
 
+export interface LoadConfigOptions {
+  /**
+   * The user named this file on the command line (`--config`): it may extend files and name inventories and policy files anywhere.
+   * Otherwise (a config found next to the files, or one from a repository's workflow) it may only name files inside
+   * its repository.
+   */
+  trusted?: boolean;
+}
+
 /** Load one config file (and what it extends), e.g. for `--config FILE`, validated against `rules`. */
-export function loadConfigFile(file: string, rules: readonly Rule[]): ResolvedConfig {
+export function loadConfigFile(file: string, rules: readonly Rule[], opts: LoadConfigOptions = {}): ResolvedConfig {
   const abs = resolve(file);
   if (!existsSync(abs)) throw new ConfigError(`config file ${file} does not exist`);
-  return resolveLayers(abs, chain(abs, rules), rules);
+  return resolveLayers(abs, chain(abs, rules, opts.trusted ?? false), rules);
 }
 
 let dirCache = new WeakMap<readonly Rule[], Map<string, ResolvedConfig>>();
 
 /**
  * The configuration for a file (absolute or relative to the working directory): the nearest config file from the
- * file's directory upward, with what it extends, validated against `rules`. Cached per directory; call {@link clearConfigCache} after a config
- * file changes. Throws {@link ConfigError}.
+ * file's directory upward, with what it extends, validated against `rules`. Cached per directory (in `byDir` when
+ * given, e.g. one map per lint run; else in a process-wide cache: call {@link clearConfigCache} after a config file
+ * changes). Throws {@link ConfigError}.
  */
-export function loadConfigFor(filePath: string, rules: readonly Rule[]): ResolvedConfig {
+export function loadConfigFor(filePath: string, rules: readonly Rule[], byDir?: Map<string, ResolvedConfig>): ResolvedConfig {
   const dir = dirname(resolve(filePath));
-  let byDir = dirCache.get(rules);
-  if (!byDir) dirCache.set(rules, (byDir = new Map()));
+  if (!byDir) {
+    byDir = dirCache.get(rules);
+    if (!byDir) dirCache.set(rules, (byDir = new Map()));
+  }
   const hit = byDir.get(dir);
   if (hit) return hit;
   const file = findConfigFile(dir);

@@ -9,7 +9,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { POLICY_FILE_SCHEMA, toPolicySpec, type PolicySpec } from '../policy/spec.js';
 import type { Path } from '../types.js';
 import { ConfigError } from './find.js';
-import { readSource, showPath, validateSource, type Source } from './source.js';
+import { readSource, referenceRefused, type Source } from './source.js';
+import { showPath, validateSource } from './validate.js';
 
 let policyFileValidator: ValidateFunction | undefined;
 
@@ -42,14 +43,20 @@ function readPolicyFile(file: string): PolicySpec[] {
   return specsOf(src, (src.value as { policies: unknown[] }).policies, ['policies'], () => true);
 }
 
-/** The policies of the policy files a config names (validated), and the ids of its inline definitions (not yet). */
-export function preReadPolicies(src: Source): { fromFiles: PolicySpec[]; inlineIds: string[] } {
+/**
+ * The policies of the policy files a config names (validated), and the ids of its inline definitions (not yet). A
+ * config that is not `trusted` (found in a repository rather than named with --config) may only name policy files
+ * inside its repository.
+ */
+export function preReadPolicies(src: Source, trusted: boolean): { fromFiles: PolicySpec[]; inlineIds: string[] } {
   const entries = (src.value as Record<string, unknown>).policies;
   if (!Array.isArray(entries)) return { fromFiles: [], inlineIds: [] };
   const fromFiles: PolicySpec[] = [];
   const inlineIds: string[] = [];
   entries.forEach((e, i) => {
     if (typeof e === 'string') {
+      const refused = referenceRefused(src.file, e, trusted);
+      if (refused) fail(src, ['policies', i], refused);
       const file = resolve(dirname(src.file), e);
       if (!existsSync(file)) fail(src, ['policies', i], `${e} does not exist`);
       fromFiles.push(...readPolicyFile(file));

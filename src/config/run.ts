@@ -18,6 +18,8 @@ export interface RunConfigOptions {
   rules: readonly Rule[];
   /** `--config FILE`: used for every file instead of discovery. */
   configFile?: string;
+  /** The user named `configFile` on the command line: it may name files outside its repository. */
+  trustConfigFile?: boolean;
   /** `--no-config`: no config at all. */
   noConfig?: boolean;
   /** Absolute paths of the files to lint (`-` for stdin). */
@@ -77,8 +79,10 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
     if (!found.size) return NONE;
   }
   const { loadConfigFile, loadConfigFor } = await import('./index.js');
-  const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile), opts.rules) : undefined;
-  const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs, opts.rules);
+  const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile), opts.rules, { trusted: opts.trustConfigFile }) : undefined;
+  // One lookup per directory and run: a later run in the same process (the exported API) sees edited config files.
+  const byDir = new Map<string, ResolvedConfig>();
+  const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs, opts.rules, byDir);
   const absOf = (file: SourceFile): string => file.absPath ?? (file.path === (opts.stdinFilename ?? '<stdin>') ? stdinAbs : resolve(opts.cwd, file.path));
 
   // Read every config now, so a broken one is reported before anything is linted.

@@ -1,15 +1,16 @@
 /**
- * Reading daemonlint's own files (configs, policy files) and reporting what is wrong with them: one line naming the
- * file, line, column and key.
+ * Reading one of daemonlint's own files, a config or a policy file (through the guarded reader, with the loader's
+ * linear duplicate-key check), and the rule for the files a config may name: a config found in a repository stays
+ * inside it.
  */
-import { readFileSync } from 'node:fs';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import { formatPath, locateInDocument, locateInString } from '../load/positions.js';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { LineCounter } from 'yaml';
+import { ReadError, readText } from '../io/read.js';
+import { parseDocuments } from '../load/limits.js';
+import { locateInDocument, locateInString } from '../load/positions.js';
 import type { Path, Range } from '../types.js';
-import { closest } from '../util/suggest.js';
 import { ConfigError } from './find.js';
-import { SEVERITY_SETTINGS } from './schema.js';
 
 export interface Source {
   file: string;
@@ -20,115 +21,104 @@ export interface Source {
   locateIn(path: Path, offset: number): { line: number; column: number };
 }
 
-/** Read and parse a YAML or JSON file of daemonlint's own (a config or a policy file). Throws ConfigError. */
-export function readSource(file: string, what = 'config'): Source {
+/** Largest config file read (a config with tens of thousands of keys is still far below it). */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/** Top-level keys of a config file: a file with none of them is not a daemonlint config. */
+export const CONFIG_KEYS = ['rules', 'overrides', 'ignore', 'extends', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers', 'policies', 'admissionPolicies'];
+
+/**
+ * A YAML error in one line without any text of the file: parts of a message that quote the source (an alias or tag
+ * name, a bad escape, a block scalar header) are dropped, so an error never shows the content of a file that turns
+ * out not to be a config.
+ */
+function yamlErrorText(e: { code: string; message: string }): string {
+  const first = e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '');
+  if (e.code === 'BAD_DQ_ESCAPE') return 'invalid escape sequence in a double-quoted string';
+  if (e.code === 'TAG_RESOLVE_FAILED') return 'unknown tag';
+  const cut = first.indexOf(':');
+  return (cut === -1 ? first : first.slice(0, cut)).trim() || e.code;
+}
+
+/** Read and parse a config (`what`: `config`) or a policy file (`policy file`). Throws ConfigError. */
+export function readSource(file: string, what: 'config' | 'policy file' = 'config'): Source {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readText(file, { maxBytes: MAX_CONFIG_BYTES, what: what === 'config' ? 'config file' : what });
   } catch (err) {
-    throw new ConfigError(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof ReadError) throw new ConfigError(`cannot read ${what} ${file}: ${err.reason}`);
+    throw err;
   }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true }) as Document;
-  if (doc.errors.length) {
-    const e = doc.errors[0]!;
-    const pos = lc.linePos(e.pos[0]);
-    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?\s*$/, '')}`);
+  // The loader's bounded parse: a linear duplicate-key check and the nesting limit.
+  const docs = parseDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
+  lc.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+  const errors = docs.flatMap((d) => d.errors);
+  if (docs.length > 1 && !errors.length) {
+    const pos = lc.linePos(docs[1]!.range?.[0] ?? 0);
+    throw new ConfigError(`${file}:${pos.line}:${pos.col}: a ${what} holds one YAML document; remove the second one`);
   }
+  if (errors.length) {
+    const e = errors[0]!;
+    const pos = lc.linePos(e.pos[0]);
+    const problem = e.code === 'DUPLICATE_KEY' ? 'a key appears twice in one mapping' : yamlErrorText(e);
+    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${problem}`);
+  }
+  const doc = docs[0];
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch (err) {
-    throw new ConfigError(`${file}: cannot read ${what}: ${(err as Error).message.split('\n')[0]}`);
+    value = doc ? doc.toJS({ maxAliasCount: 100 }) : {};
+  } catch {
+    throw new ConfigError(`${file}: cannot read ${what}: it expands aliases more than 100 times`);
   }
   return {
     file,
     value: value ?? {},
-    locate: (path, at = 'key') => locateInDocument(doc, lc, path, at),
-    locateIn: (path, offset) => locateInString(doc, lc, text, path, offset),
+    locate: (path, at = 'key') => (doc ? locateInDocument(doc, lc, path, at) : { line: 1, column: 1, endLine: 1, endColumn: 1 }),
+    locateIn: (path, offset) => (doc ? locateInString(doc, lc, text, path, offset) : { line: 1, column: 1 }),
   };
 }
 
-function pointerToPath(pointer: string): Path {
-  if (!pointer) return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+/** The folder a config file may reach into: its repository (the nearest folder above it holding `.git`), else the working directory when it is inside it, else its own folder. */
+export function configBoundary(file: string): string {
+  let dir = dirname(file);
+  for (;;) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  const cwd = process.cwd();
+  return isInsideDir(cwd, file) ? cwd : dirname(file);
 }
 
-export function showPath(path: Path): string {
-  return formatPath(path) || '(top level)';
+function isInsideDir(dir: string, file: string): boolean {
+  const rel = relative(dir, file);
+  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${sep}`));
 }
 
-const KEYWORD_RANK: Record<string, number> = { additionalProperties: 0, enum: 1, required: 2, pattern: 3, minItems: 3, maxItems: 3, minLength: 3, const: 3, type: 8, anyOf: 9, oneOf: 9 };
-
-/** Pick the most telling ajv error: the deepest path, then the most specific keyword. */
-function bestError(errors: ErrorObject[]): ErrorObject {
-  return [...errors].sort((a, b) => {
-    const da = pointerToPath(a.instancePath).length + (a.keyword === 'additionalProperties' ? 1 : 0);
-    const db = pointerToPath(b.instancePath).length + (b.keyword === 'additionalProperties' ? 1 : 0);
-    return db - da || (KEYWORD_RANK[a.keyword] ?? 5) - (KEYWORD_RANK[b.keyword] ?? 5);
-  })[0]!;
-}
-
-function describeError(e: ErrorObject, ruleIds: readonly string[]): { path: Path; at: 'key' | 'value'; message: string } {
-  const path = pointerToPath(e.instancePath);
-  const last = path[path.length - 1];
-  const parent = path[path.length - 2];
-  const params = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const key = String(params.additionalProperty);
-      const inRules = last === 'rules';
-      const allowed = inRules ? ruleIds : Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
-      const near = closest(key, allowed);
-      const what = inRules ? `unknown rule "${key}"` : `unknown key "${key}"`;
-      const hint = near ? `; did you mean "${near}"?` : inRules ? ' (see daemonlint rules)' : `; expected one of ${allowed.join(', ')}`;
-      return { path: [...path, key], at: 'key', message: `${what}${hint}` };
-    }
-    case 'enum': {
-      const allowed = (params.allowedValues as unknown[]) ?? [];
-      const isRuleId = allowed.length === ruleIds.length && allowed.every((a) => ruleIds.includes(String(a)));
-      if (isRuleId) {
-        const got = String(e.data);
-        const near = closest(got, ruleIds);
-        return { path, at: 'value', message: `unknown rule "${got}"${near ? `; did you mean "${near}"?` : ' (see daemonlint rules)'}` };
-      }
-      return { path, at: 'value', message: `must be one of ${allowed.join(', ')} (got ${JSON.stringify(e.data)})` };
-    }
-    case 'required':
-      return { path, at: 'key', message: `missing required key "${String(params.missingProperty)}"` };
-    case 'anyOf':
-      if (parent === 'waivers' || path[path.length - 3] === 'waivers')
-        return { path, at: 'key', message: 'a waiver must name at least one of kind, name or namespace' };
-      return { path, at: 'value', message: 'has the wrong shape' };
-    default:
-      return { path, at: 'value', message: e.message ?? 'is invalid' };
+function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
   }
 }
 
 /**
- * Validate a source with a compiled schema; throws ConfigError naming the file, line, column and key of the most
- * telling problem. `ruleIds` are the rule ids the schema accepts (for did-you-mean hints); `takesOptions` says whether
- * a rule accepts `[severity, {options}]`.
+ * Why a file named by a config (`extends`, `nodes`, `policies`, `admissionPolicies`) may not be read, or undefined when it may. A config given on the
+ * command line (`trusted`) may name any file; a config found in a repository only files inside that repository,
+ * symbolic links resolved, so a cloned repository or a pull request cannot make daemonlint read /etc/shadow or
+ * ~/.kube/config.
  */
-export function validateSource(src: Source, v: ValidateFunction, ruleIds: readonly string[], takesOptions: (ruleId: string) => boolean): void {
-  if (v(src.value)) return;
-  const errors = v.errors ?? [];
-  // A rule entry that is neither a severity nor a tuple: say what is allowed rather than an ajv branch message.
-  // `required` inside an anyOf (a waiver's kind/name/namespace) is explained by the anyOf error itself.
-  const e = bestError(errors.filter((x) => !(x.keyword === 'required' && x.schemaPath.includes('/anyOf/'))));
-  const d = describeError(e, ruleIds);
-  const path = d.path;
-  const ruleEntry = path.length >= 2 && path[path.length - 2] === 'rules' && typeof path[path.length - 1] === 'string' && e.keyword !== 'additionalProperties';
-  let message = d.message;
-  if (ruleEntry && (e.keyword === 'type' || e.keyword === 'enum')) {
-    const id = String(path[path.length - 1]);
-    message = `must be one of ${SEVERITY_SETTINGS.join(', ')}${takesOptions(id) ? ', or [severity, {options}]' : ' (this rule takes no options)'}; got ${JSON.stringify(e.data)}`;
-  }
-  const r = src.locate(path, d.at);
-  throw new ConfigError(`${src.file}:${r.line}:${r.column}: ${showPath(path)}: ${message}`);
+export function referenceRefused(file: string, ref: string, trusted: boolean): string | undefined {
+  if (trusted) return undefined;
+  const boundary = configBoundary(file);
+  const why = `a config found in a repository may only name files inside it (${boundary}); pass a config that needs it with --config`;
+  if (isAbsolute(ref)) return `${ref} is an absolute path: ${why}`;
+  const target = resolve(dirname(file), ref);
+  if (!isInsideDir(boundary, target) || (existsSync(target) && !isInsideDir(realOrSelf(boundary), realOrSelf(target)))) return `${ref} is outside the repository: ${why}`;
+  return undefined;
 }
+

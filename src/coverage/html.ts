@@ -1,4 +1,5 @@
 /** A self-contained HTML page (inline CSS, no scripts, no external resources) with the coverage table. */
+import { safeText } from '../report/sanitize.js';
 import type { CoverageReport } from './model.js';
 
 export function escapeHtml(s: string): string {
@@ -23,7 +24,7 @@ td.none { background: #ffebe9; color: #82071e; font-weight: 600; }
 `;
 
 export function renderHtml(r: CoverageReport): string {
-  const e = escapeHtml;
+  const e = (s: string) => escapeHtml(safeText(s));
   const out: string[] = [];
   const title = 'DaemonSet coverage';
   out.push('<!DOCTYPE html>');

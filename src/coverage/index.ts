@@ -3,6 +3,7 @@
  * for each node it skips, why. Without an inventory, one row per DaemonSet summarising its restrictions.
  */
 import type { NodeInfo, SourceFile } from '../types.js';
+import { safeJson } from '../report/sanitize.js';
 import { renderHtml } from './html.js';
 import { buildCoverage } from './model.js';
 import { renderText } from './text.js';
@@ -16,7 +17,7 @@ export function renderCoverage(files: SourceFile[], nodes: NodeInfo[] | undefine
   const report = buildCoverage(files, nodes);
   switch (format) {
     case 'json':
-      return JSON.stringify(report, null, 2) + '\n';
+      return safeJson(JSON.stringify(report, null, 2)) + '\n';
     case 'html':
       return renderHtml(report);
     case 'text':

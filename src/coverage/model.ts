@@ -3,7 +3,7 @@
  * (or, without a node inventory, a summary of its restrictions). Pure data; the renderers format it.
  */
 import { analyzeTemplate, describeReason, describeTaint, placeOnNode } from '../k8s/nodes.js';
-import { podTemplate } from '../k8s/workloads.js';
+import { podTemplate, builtinKind } from '../k8s/workloads.js';
 import type { NodeInfo, SourceFile } from '../types.js';
 
 export interface CoverageCell {
@@ -47,7 +47,7 @@ export function buildCoverage(files: readonly SourceFile[], nodes: readonly Node
   const rows: CoverageRow[] = [];
   for (const file of files) {
     for (const m of file.manifests) {
-      if (m.ref.kind !== 'DaemonSet') continue;
+      if (builtinKind(m.ref) !== 'DaemonSet') continue;
       const t = podTemplate(m);
       const line = file.locate(m.docIndex, [...m.base, 'metadata', 'name']).line;
       const base = { namespace: m.namespace, name: m.ref.name ?? '(unnamed)', file: file.path, line };

@@ -4,12 +4,15 @@
  * (src/report/fingerprint.ts `findingKey`), never by line, so edits that move lines keep it matched. File paths are
  * stored relative to the baseline file, so the baseline works from any working directory.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
+import { ReadError, readText } from '../io/read.js';
 import { findingKey } from '../report/fingerprint.js';
 import type { Finding } from '../types.js';
 
 export const BASELINE_VERSION = 1;
+
+/** Largest baseline read: about 200,000 recorded findings. */
+export const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 
 export class BaselineError extends Error {
   override name = 'BaselineError';
@@ -51,19 +54,33 @@ export function baselineText(findings: readonly Finding[], cwd: string, baseline
   return JSON.stringify(out, null, 2) + '\n';
 }
 
-/** Read a baseline file. Throws BaselineError with a one-line message. */
-export function readBaseline(file: string, cwd: string): Baseline {
+/** True when text is a baseline daemonlint wrote (any version): the only kind of file --write-baseline replaces. */
+export function isBaselineText(text: string): boolean {
+  try {
+    const b = JSON.parse(text) as Partial<Baseline>;
+    return !!b && typeof b === 'object' && b.tool === 'daemonlint' && Array.isArray(b.findings);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Read a baseline file. Throws BaselineError with a one-line message; no message quotes the file (it may be any
+ * file the user named by mistake).
+ */
+export function readBaseline(file: string, cwd: string, deadline?: number): Baseline {
   let text: string;
   try {
-    text = readFileSync(resolve(cwd, file), 'utf8');
+    text = readText(resolve(cwd, file), { maxBytes: MAX_BASELINE_BYTES, what: 'baseline', display: file, deadline });
   } catch (err) {
-    throw new BaselineError(`cannot read baseline ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof ReadError) throw new BaselineError(`cannot read baseline ${file}: ${err.reason}`);
+    throw err;
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (err) {
-    throw new BaselineError(`baseline ${file} is not valid JSON: ${(err as Error).message}`);
+  } catch {
+    throw new BaselineError(`${file} is not a daemonlint baseline (not JSON); write one with --write-baseline ${file}`);
   }
   const b = data as Partial<Baseline>;
   if (!b || typeof b !== 'object' || b.tool !== 'daemonlint' || !Array.isArray(b.findings) || b.findings.some((e) => !e || typeof (e as BaselineEntry).key !== 'string'))

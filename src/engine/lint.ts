@@ -1,12 +1,15 @@
 /**
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
+import { builtinKind } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.js';
 import type {
   Finding,
   Manifest,
+  MessageData,
   NodeInfo,
+  ObjectRef,
   RelatedLocation,
   Report,
   Rule,
@@ -52,9 +55,29 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.line - b.line || a.column - b.column || (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
 }
 
-function appliesTo(rule: Rule, kind: string): boolean {
+const PLACEHOLDER = /\{\{\s*([A-Za-z_]\w*)\s*\}\}/g;
+
+/**
+ * The text of a rule's message: its `meta.messages[messageId]` template with each `{{name}}` replaced by `data.name`.
+ * An undeclared id or a placeholder without data is a bug in the rule: it throws (reported as an internal error).
+ */
+export function renderMessage(rule: Rule, messageId: string, data?: MessageData): string {
+  const messages = rule.meta.messages;
+  const template = Object.prototype.hasOwnProperty.call(messages, messageId) ? messages[messageId] : undefined;
+  if (template === undefined) throw new Error(`rule ${rule.meta.id} reported undeclared messageId "${messageId}"`);
+  return template.replace(PLACEHOLDER, (_, name: string) => {
+    const v = data && Object.prototype.hasOwnProperty.call(data, name) ? data[name] : undefined;
+    if (v === undefined) throw new Error(`rule ${rule.meta.id}, message "${messageId}": no data for {{${name}}}`);
+    return String(v);
+  });
+}
+
+/** A rule applies to an object of one of its kinds, in the kind's own API group (see builtinKind). */
+function appliesTo(rule: Rule, ref: ObjectRef): boolean {
   const kinds = rule.meta.kinds;
-  return kinds === '*' || kinds.includes(kind);
+  if (kinds === '*') return true;
+  const kind = builtinKind(ref);
+  return kind !== undefined && kinds.includes(kind);
 }
 
 /** Build a finding for a report made on a manifest. */
@@ -63,7 +86,8 @@ export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Repor
   const f: Finding = {
     ruleId: rule.meta.id,
     severity: r.severity && severity === rule.meta.severity ? r.severity : severity,
-    message: r.message,
+    message: renderMessage(rule, r.messageId, r.data),
+    messageId: r.messageId,
     file: m.file.path,
     ...range,
     path: formatPath(r.path),
@@ -143,7 +167,8 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
             findings.push({
               ruleId: rule.meta.id,
               severity: p.severity && sev === rule.meta.severity ? p.severity : sev,
-              message: p.message,
+              message: renderMessage(rule, p.messageId, p.data),
+              messageId: p.messageId,
               file: file.path,
               ...p.range,
               path: '',
@@ -160,7 +185,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
         break fileLoop;
       }
       for (const rule of opts.rules) {
-        if (!rule.check || !appliesTo(rule, m.ref.kind)) continue;
+        if (!rule.check || !appliesTo(rule, m.ref)) continue;
         const sev = severityOf(rule, file);
         if (sev === 'off') continue;
         try {
@@ -181,6 +206,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
   const result = applySuppressions(findings, files, {
     ruleIds: opts.rules.map((r) => r.meta.id),
     unusedSeverity: (file) => (!unusedRule ? undefined : file ? severityOf(unusedRule, file) : unusedRule.meta.severity),
+    unusedMessage: (messageId, data) => renderMessage(unusedRule!, messageId, data),
     strict: opts.strict,
     waivers: opts.waivers,
   });

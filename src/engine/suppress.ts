@@ -15,7 +15,7 @@ import { Parser } from 'yaml';
 import { Minimatch } from 'minimatch';
 import { podTemplate, isRecord } from '../k8s/workloads.js';
 import { closest } from '../util/suggest.js';
-import type { Finding, Manifest, Path, Range, Severity, SourceFile, Suppression } from '../types.js';
+import type { Finding, Manifest, MessageData, Path, Range, Severity, SourceFile, Suppression } from '../types.js';
 
 /** Rule id under which unused and useless suppressions are reported. */
 export const UNUSED_SUPPRESSION = 'unused-suppression';
@@ -252,6 +252,8 @@ export interface SuppressOptions {
   ruleIds: readonly string[];
   /** Severity of `unused-suppression` for a file, or `off`; undefined when the rule is not part of the run. */
   unusedSeverity: (file: SourceFile | undefined) => Severity | 'off' | undefined;
+  /** Renders a message of the `unused-suppression` rule (called only when `unusedSeverity` gives a severity). */
+  unusedMessage: (messageId: string, data: MessageData) => string;
   /** Rules that annotations and comments may not suppress, for a file. */
   strict?: (ruleId: string, file: SourceFile) => boolean;
   /** Config waivers that apply to a file. */
@@ -455,16 +457,20 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
   }
 
   // Unused suppressions.
-  const report = (file: SourceFile | undefined, displayFile: string, range: Range, message: string) => {
+  /** `what` is the suppression; `reasons` why it has no effect (undefined: it has an effect). */
+  const report = (file: SourceFile | undefined, displayFile: string, range: Range, what: string, reasons: { text: string; unknown: boolean } | undefined) => {
+    if (!reasons) return;
     const sev = opts.unusedSeverity(file);
     if (sev === undefined || sev === 'off') return;
-    kept.push({ ruleId: UNUSED_SUPPRESSION, severity: sev, message, file: displayFile, ...range, path: '' });
+    const messageId = reasons.unknown ? 'noEffectUnknownRule' : 'noEffect';
+    const message = opts.unusedMessage(messageId, { what, reasons: reasons.text });
+    kept.push({ ruleId: UNUSED_SUPPRESSION, severity: sev, message, messageId, file: displayFile, ...range, path: '' });
   };
   const unknownNote = (id: string): string => {
     const near = closest(id, known);
     return `"${id}" is not a daemonlint rule${near ? ` (did you mean ${near}?)` : ''}`;
   };
-  const explain = (e: Entry, what: string, strictOf: (r: string) => boolean): string | undefined => {
+  const explain = (e: Entry, strictOf: (r: string) => boolean): { text: string; unknown: boolean } | undefined => {
     const unknown = e.rules.filter((r) => !known.has(r));
     const strictNamed = e.rules.filter((r) => known.has(r) && strictOf(r));
     const idle = e.rules.filter((r) => known.has(r) && !strictOf(r) && !e.used.has(r) && r !== UNUSED_SUPPRESSION);
@@ -476,19 +482,18 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
       );
     if (idle.length) parts.push(`no ${describeRules(idle)} finding here to suppress`);
     if (!parts.length) return undefined;
-    return `This ${what} has no effect: ${parts.join('; ')}. Remove it${unknown.length ? ' or fix the rule id' : ''}.`;
+    return { text: parts.join('; '), unknown: unknown.length > 0 };
   };
   for (const file of files) {
     const strictOf = (r: string) => opts.strict?.(r, file) ?? false;
     for (const { d, e } of comments.get(file) ?? []) {
       if (!e.rules.length) continue; // Malformed: reported by the rule's file check.
-      const msg = explain(e, `daemonlint-${d.kind} comment`, strictOf);
-      if (msg) report(file, file.path, d.range, msg);
+      report(file, file.path, d.range, `daemonlint-${d.kind} comment`, explain(e, strictOf));
     }
     for (const { a, e } of annotations.get(file) ?? []) {
       if (!e.rules.length) continue;
-      const msg = explain(e, `${IGNORE_ANNOTATION} annotation`, strictOf);
-      if (msg) report(file, file.path, file.locate(a.manifest.docIndex, [...a.manifest.base, ...a.path], 'node'), msg);
+      const reasons = explain(e, strictOf);
+      if (reasons) report(file, file.path, file.locate(a.manifest.docIndex, [...a.manifest.base, ...a.path], 'node'), `${IGNORE_ANNOTATION} annotation`, reasons);
     }
   }
   for (const [w, u] of waiverUse) {
@@ -498,7 +503,7 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
     const parts: string[] = [];
     if (unknown.length) parts.push(unknown.map(unknownNote).join('; '));
     if (idle.length) parts.push(`no ${describeRules(idle)} finding on the objects it names`);
-    if (parts.length) report(u.file, w.origin.file, w.origin.range, `This waiver has no effect: ${parts.join('; ')}. Remove it${unknown.length ? ' or fix the rule id' : ''}.`);
+    if (parts.length) report(u.file, w.origin.file, w.origin.range, 'waiver', { text: parts.join('; '), unknown: unknown.length > 0 });
   }
   return { findings: kept, suppressed };
 }

@@ -2,12 +2,55 @@
  * Kind groups and Pod-spec extraction: one place that knows where each workload
  * kind keeps its Pod template, so a Pod-spec rule covers every kind with the right path.
  */
-import type { Manifest, Path } from '../types.js';
+import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+import type { Manifest, ObjectRef, Path } from '../types.js';
+
+/**
+ * An object of Kubernetes type T as read from a manifest: only T's field names (kubernetes-types, so a misspelt field
+ * is a compile error), each holding whatever the file holds (check the type before use: manifests may be malformed).
+ * kubernetes-types follows Kubernetes 1.30: a field added later must be added here before a rule can read it.
+ */
+export type Unchecked<T> = { [K in keyof T]?: unknown };
 
 /** Kinds whose controller keeps Pods running: restartPolicy must be Always. */
 export const LONG_RUNNING_KINDS = ['DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet'] as const;
 /** Kinds with a Pod template (or that are a Pod). */
 export const POD_KINDS = ['Pod', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet', 'Job', 'CronJob', 'ReplicationController'] as const;
+
+/**
+ * The API groups Kubernetes serves each built-in kind from that daemonlint has rules for (`''` is the core group,
+ * apiVersion `v1`). `extensions` served DaemonSet, Deployment and ReplicaSet before Kubernetes 1.16.
+ */
+const BUILTIN_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  Pod: [''],
+  Service: [''],
+  ReplicationController: [''],
+  Node: [''],
+  DaemonSet: ['apps', 'extensions'],
+  Deployment: ['apps', 'extensions'],
+  ReplicaSet: ['apps', 'extensions'],
+  StatefulSet: ['apps'],
+  Job: ['batch'],
+  CronJob: ['batch'],
+};
+
+/** The API group of an apiVersion: `apps/v1` → `apps`, `v1` → `''` (core). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? '' : apiVersion.slice(0, slash);
+}
+
+/**
+ * The kind rules match an object by: its kind, unless it borrows the name of a built-in kind from another API group
+ * (`apiVersion: example.com/v1, kind: DaemonSet` is a custom resource with its own schema, not a DaemonSet): then
+ * undefined, and no rule written for the built-in kind applies to it.
+ */
+export function builtinKind(ref: Pick<ObjectRef, 'apiVersion' | 'kind'>): string | undefined {
+  const groups = BUILTIN_GROUPS[ref.kind];
+  if (!groups) return ref.kind;
+  return groups.includes(groupOf(ref.apiVersion)) ? ref.kind : undefined;
+}
 
 export function isRecord(v: unknown): v is Record<string, any> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -15,11 +58,11 @@ export function isRecord(v: unknown): v is Record<string, any> {
 
 export interface PodTemplate {
   /** The Pod spec (may be malformed: check types before use). */
-  spec: Record<string, any>;
+  spec: Unchecked<PodSpec>;
   /** Path of the Pod spec inside the object. */
   specPath: Path;
   /** The template (or Pod) metadata, if any. */
-  metadata: Record<string, any>;
+  metadata: Unchecked<ObjectMeta>;
   /** Path of that metadata inside the object. */
   metadataPath: Path;
 }
@@ -59,7 +102,8 @@ export function getAt(obj: unknown, path: Path): unknown {
 
 /** The Pod template of a workload object, or undefined when the kind has none or it is not a mapping. */
 export function podTemplate(m: Manifest): PodTemplate | undefined {
-  const tp = templatePathOf(m.ref.kind);
+  const kind = builtinKind(m.ref);
+  const tp = kind === undefined ? undefined : templatePathOf(kind);
   if (!tp) return undefined;
   const template = getAt(m.object, tp);
   if (!isRecord(template)) return undefined;
@@ -74,7 +118,7 @@ export function podTemplate(m: Manifest): PodTemplate | undefined {
 }
 
 export interface ContainerRef {
-  container: Record<string, any>;
+  container: Unchecked<Container>;
   path: Path;
   init: boolean;
   index: number;
@@ -94,7 +138,7 @@ export function containersOf(t: PodTemplate): ContainerRef[] {
 }
 
 /** Template labels as a string map (non-string values are stringified the way the API would reject or coerce them). */
-export function labelsOf(metadata: Record<string, any>): Record<string, string> {
+export function labelsOf(metadata: Unchecked<ObjectMeta>): Record<string, string> {
   const labels = metadata.labels;
   if (!isRecord(labels)) return {};
   const out: Record<string, string> = {};

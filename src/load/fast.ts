@@ -164,6 +164,7 @@ export function fastDocuments(text: string): unknown[] | undefined {
 /** A `---` at offset `at` (column 0) followed by a space, a tab, a line break or the end of the text. */
 function isDocumentMarker(text: string, at: number): boolean {
   const c = text.charCodeAt(at + 3);
+  // biome-ignore lint/suspicious/noSelfCompare: NaN (past the end of the text) is the one value not equal to itself.
   return c !== c /* end of text */ || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 

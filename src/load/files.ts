@@ -3,10 +3,11 @@
  * Problems that stop a path from being read are `PathError`s (exit 2); problems with a file's
  * content become findings.
  */
-import { closeSync, openSync, readSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Minimatch } from 'minimatch';
 import type { Range, SourceFile } from '../types.js';
+import { ReadError, describeFsError, readGuarded } from '../io/read.js';
 import { parseSource } from './parse.js';
 
 export const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
@@ -19,39 +20,7 @@ export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export class PathError extends Error {}
 
-/** A file-system error code in words, for one-line messages. */
-export function describeFsError(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied; check its permissions or leave it out';
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'ENOTDIR':
-      return 'a part of the path is not a directory';
-    case 'ELOOP':
-      return 'symbolic link loop; fix or remove the link';
-    case 'EISDIR':
-      return 'it is a directory';
-    case 'EMFILE':
-    case 'ENFILE':
-      return 'too many open files; raise the open-file limit (ulimit -n)';
-    case 'EIO':
-      return 'input/output error from the disk or file system';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    case 'EROFS':
-      return 'the file system is read-only';
-    case 'ENXIO':
-    case 'ENODEV':
-      return 'it is a device or socket, not a file';
-    case 'ENAMETOOLONG':
-      return 'the path is too long';
-    default:
-      return code ?? String((err as Error)?.message ?? err).split('\n')[0]!;
-  }
-}
+export { describeFsError } from '../io/read.js';
 
 export interface Target {
   /** Absolute path, or `-` for stdin. */
@@ -178,18 +147,28 @@ export function expandPaths(paths: readonly string[], cwd: string, errors?: stri
   return out;
 }
 
+/** Offsets where the lines of raw bytes start: after LF, CRLF and a lone CR, as parse.ts counts them in text. */
+function byteLineStarts(buf: Buffer, upTo: number = buf.length): number[] {
+  const starts = [0];
+  for (let i = 0; i < upTo; i++) {
+    const b = buf[i];
+    if (b === 10 || (b === 13 && buf[i + 1] !== 10)) starts.push(i + 1);
+  }
+  return starts;
+}
+
 /** Number of lines in raw bytes, counted as parse.ts counts them in text. */
 function byteLines(buf: Buffer): number {
-  let n = 1;
-  for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) n++;
-  return buf.length && buf[buf.length - 1] === 10 ? n - 1 || 1 : n;
+  const n = byteLineStarts(buf).length;
+  const last = buf[buf.length - 1];
+  return buf.length && (last === 10 || last === 13) ? n - 1 || 1 : n;
 }
 
 /** 1-based line and column (UTF-16 code units, as in every finding) of a byte offset. */
 function bytePosition(buf: Buffer, offset: number): Range {
-  let line = 1;
-  for (let i = buf.indexOf(10); i !== -1 && i < offset; i = buf.indexOf(10, i + 1)) line++;
-  const lineStart = offset > 0 ? buf.lastIndexOf(10, offset - 1) + 1 : 0;
+  const starts = byteLineStarts(buf, offset);
+  const line = starts.length;
+  const lineStart = starts[starts.length - 1]!;
   const column = new TextDecoder('utf-8').decode(buf.subarray(lineStart, offset)).length + 1;
   return { line, column, endLine: line, endColumn: column + 1 };
 }
@@ -258,45 +237,30 @@ function tooLarge(display: string, abs: string | undefined, limit: number, bytes
   );
 }
 
-/**
- * Read at most `limit + 1` bytes: enough to tell that a file is over the limit without reading all of it. Reads
- * devices, pipes and files that grow while being read as safely as regular files.
- */
-function readAtMost(abs: string, limit: number): Buffer {
-  const fd = openSync(abs, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    while (total <= limit) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, limit + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
-      total += n;
-    }
-    return Buffer.concat(chunks, total);
-  } finally {
-    closeSync(fd);
-  }
+export interface LoadFileOptions {
+  /** Raise the size limit for inputs that are legitimately large (a node inventory of a big cluster). */
+  maxBytes?: number;
+  /** The run's deadline (`Date.now()` value): a read still going then is abandoned. */
+  deadline?: number;
 }
 
 /**
- * Read and parse one file from disk. Throws PathError when it cannot be read at all. `maxBytes` raises the size limit
- * for inputs that are legitimately large (a node inventory of a big cluster).
+ * Read and parse one file from disk through the guarded reader (regular files only, size limit, deadline; a pipe
+ * this process inherited, such as `<(…)`, is read too). Throws PathError when it cannot be read at all.
  */
-export function loadFile(abs: string, cwd: string, maxBytes: number = MAX_FILE_BYTES): SourceFile {
+export function loadFile(abs: string, cwd: string, opts: LoadFileOptions = {}): SourceFile {
   const display = displayPath(abs, cwd);
-  let buf: Buffer;
+  const maxBytes = opts.maxBytes ?? MAX_FILE_BYTES;
+  let read;
   try {
-    const st = statSync(abs);
-    if (st.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    if (st.isSocket()) throw Object.assign(new Error('socket'), { code: 'ENXIO' });
-    if (st.isFile() && st.size > maxBytes) return tooLarge(display, abs, maxBytes, st.size);
-    buf = readAtMost(abs, maxBytes);
+    read = readGuarded(abs, { maxBytes, deadline: opts.deadline, allowPipe: true, display });
   } catch (err) {
+    // A named pipe can still be linted through stdin, which is read to its end (or the limit) like any stream.
+    if (err instanceof ReadError) throw new PathError(err.message + (/named pipe/.test(err.reason) ? `; lint it as stdin instead: daemonlint - < ${display}` : ''));
     throw new PathError(`cannot read ${display}: ${describeFsError(err)}`);
   }
-  return fromBuffer(buf, display, abs, maxBytes);
+  if (read.tooLarge) return tooLarge(display, abs, maxBytes, read.size);
+  return fromBuffer(read.bytes, display, abs, maxBytes);
 }
 
 export function fromBuffer(buf: Buffer, display: string, abs?: string, maxBytes: number = MAX_FILE_BYTES): SourceFile {
@@ -307,13 +271,24 @@ export function fromBuffer(buf: Buffer, display: string, abs?: string, maxBytes:
 }
 
 /** Read stdin, stopping once it is over MAX_FILE_BYTES (fromBuffer then reports it as too large). */
-export async function readStdin(): Promise<Buffer> {
+export async function readStdin(deadline?: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of process.stdin) {
-    chunks.push(chunk as Buffer);
-    total += (chunk as Buffer).length;
-    if (total > MAX_FILE_BYTES) break; // Leaving the loop closes stdin; the writer gets EPIPE.
+  // A writer that never closes the pipe: at the deadline stdin is closed, which ends the loop below (and lets the
+  // process exit); the caller sees the time ran out.
+  const timer = deadline === undefined ? undefined : setTimeout(() => process.stdin.destroy(), Math.max(0, deadline - Date.now()));
+  timer?.unref();
+  try {
+    for await (const chunk of process.stdin) {
+      chunks.push(chunk as Buffer);
+      total += (chunk as Buffer).length;
+      if (total > MAX_FILE_BYTES) break; // Leaving the loop closes stdin; the writer gets EPIPE.
+    }
+  } catch (err) {
+    if (!(deadline !== undefined && Date.now() >= deadline)) throw err;
+  } finally {
+    clearTimeout(timer);
   }
+  if (deadline !== undefined && Date.now() >= deadline && total <= MAX_FILE_BYTES) throw Object.assign(new Error('stdin: the time budget ran out'), { code: 'ETIMEDOUT' });
   return Buffer.concat(chunks);
 }

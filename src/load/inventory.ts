@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Manifest, NodeInfo } from '../types.js';
-import { isRecord } from '../k8s/workloads.js';
+import { builtinKind, isRecord } from '../k8s/workloads.js';
 import { loadFile, PathError } from './files.js';
 
 /** `kubectl get nodes -o yaml` of a cluster with thousands of nodes runs to tens of MiB: allow more than for one manifest. */
@@ -61,13 +61,13 @@ function nodeFrom(m: Manifest, where: string): NodeInfo {
  * Load the nodes defined in the given files (paths relative to `cwd`).
  * Throws InventoryError when a file cannot be read, is not YAML/JSON, holds no Node, or holds a malformed Node.
  */
-export function loadInventory(paths: string[], cwd: string): NodeInfo[] {
+export function loadInventory(paths: string[], cwd: string, deadline?: number): NodeInfo[] {
   const nodes: NodeInfo[] = [];
   const seen = new Map<string, string>();
   for (const p of paths) {
     let file;
     try {
-      file = loadFile(resolve(cwd, p), cwd, MAX_INVENTORY_BYTES);
+      file = loadFile(resolve(cwd, p), cwd, { maxBytes: MAX_INVENTORY_BYTES, deadline });
     } catch (err) {
       if (err instanceof PathError) throw new InventoryError(`node inventory: ${err.message}`);
       throw err;
@@ -75,7 +75,7 @@ export function loadInventory(paths: string[], cwd: string): NodeInfo[] {
     const where = `node inventory ${file.path}`;
     const problem = file.problems[0];
     if (problem) throw new InventoryError(`${where}: not a YAML or JSON inventory: ${problem.message.split('\n')[0]} (line ${problem.range.line})`);
-    const nodeManifests = file.manifests.filter((m) => m.ref.kind === 'Node');
+    const nodeManifests = file.manifests.filter((m) => builtinKind(m.ref) === 'Node');
     if (!nodeManifests.length) {
       const kinds = [...new Set(file.manifests.map((m) => m.ref.kind))];
       throw new InventoryError(

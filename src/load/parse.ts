@@ -3,9 +3,10 @@
  * YAML is decoded with YAML 1.1 scalar rules, the way kubectl decodes manifests
  * (unquoted yes/no/on/off are booleans; timestamps stay strings).
  */
-import { LineCounter, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import { LineCounter, isMap, isPair, isSeq, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
 import type { LoadProblem, Manifest, ObjectRef, Path, Range, SourceFile } from '../types.js';
 import { documentStarts, fastDocuments } from './fast.js';
+import { decodeJson, isJsonInput } from './json.js';
 import { parseDocuments } from './limits.js';
 import { locateInDocument, rangeOf } from './positions.js';
 
@@ -54,6 +55,37 @@ function refOf(obj: Record<string, any>): ObjectRef | undefined {
   return ref;
 }
 
+/** Give a line counter every line start of `text` (for positions of a text the yaml parser did not read). */
+function fillLineCounter(lc: LineCounter, text: string): void {
+  lc.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+}
+
+/**
+ * Where a Go template directive is part of the YAML structure, or undefined when every one is inside a scalar value or
+ * a comment. `helm template` output carries templates as data (an Alertmanager or Prometheus config in a ConfigMap):
+ * that is a manifest like any other. A directive in the structure opens a flow mapping (`{{ … }}` read as YAML is
+ * `{ { … } }`), or breaks the YAML altogether: that file is a chart template.
+ */
+function structuralTemplate(text: string): number | undefined {
+  const markers: number[] = [];
+  for (const m of text.matchAll(new RegExp(TEMPLATE_MARKER.source, 'g'))) markers.push(m.index!);
+  if (!markers.length) return undefined;
+  const docs = parseDocuments(text, { ...PARSE_OPTIONS, uniqueKeys: false });
+  if (docs.some((d) => d.errors.length)) return markers[0];
+  const flowMaps = new Set<number>();
+  const stack: unknown[] = docs.map((d) => d.contents);
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      if (node.flow && node.range) flowMaps.add(node.range[0]);
+      for (const p of node.items) stack.push(p.key, p.value);
+    } else if (isSeq(node)) for (const item of node.items) stack.push(item);
+    else if (isPair(node)) stack.push(node.key, node.value);
+  }
+  return markers.find((m) => flowMaps.has(m) || flowMaps.has(m + 1));
+}
+
 function countLines(text: string): number {
   let n = 1;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
@@ -83,8 +115,11 @@ export function yamlValues(text: string): unknown[] | undefined {
 
 /** Parse a file's text into a SourceFile. Never throws on bad input. */
 export function parseSource(input: ParseInput): SourceFile {
-  let text = input.text;
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let original = input.text;
+  if (original.charCodeAt(0) === 0xfeff) original = original.slice(1);
+  // Lone carriage returns are line breaks (to YAML 1.1, kubectl's decoder and editors alike), but not to the yaml
+  // library: it reads a copy where each is a line feed. Same length, so every offset and column is the same.
+  const text = original.includes('\r') ? original.replace(/\r(?!\n)/g, '\n') : original;
   let lc = new LineCounter();
   const problems: LoadProblem[] = [];
   const manifests: Manifest[] = [];
@@ -95,7 +130,7 @@ export function parseSource(input: ParseInput): SourceFile {
   const file: SourceFile = {
     path: input.path,
     absPath: input.absPath,
-    text,
+    text: original,
     manifests,
     problems,
     lineCount: countLines(text),
@@ -106,7 +141,8 @@ export function parseSource(input: ParseInput): SourceFile {
         if (one) return locateInDocument(one.doc, one.lc, path, at, text.slice(one.start));
         haveNodes = true;
         lc = new LineCounter();
-        docs = parseDocuments(text, PARSE_OPTIONS, lc);
+        docs = parseDocuments(text, PARSE_OPTIONS);
+        fillLineCounter(lc, text);
         if (!Array.isArray(docs)) docs = [];
       }
       const doc = docs[docIndex];
@@ -149,17 +185,43 @@ export function parseSource(input: ParseInput): SourceFile {
     return found;
   }
 
-  if (TEMPLATE_MARKER.test(text)) {
-    const idx = text.search(TEMPLATE_MARKER);
+  const idx = TEMPLATE_MARKER.test(text) ? structuralTemplate(text) : undefined;
+  if (idx !== undefined) {
     // Positions need the line table even though nothing is parsed.
-    lc.addNewLine(0);
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+    fillLineCounter(lc, text);
     const end = text.indexOf('\n', idx);
     problems.push({
       ruleId: 'unrendered-template',
       message:
         'This file contains Go template directives ({{ … }}) and is a chart template, not a manifest; it was not linted. Render it first, e.g. `helm template RELEASE CHART | daemonlint -`.',
       range: toRange(idx, end === -1 ? text.length : end),
+    });
+    return file;
+  }
+
+  if (isJsonInput(input.path, text)) {
+    // kubectl reads this as JSON (json.ts): strict, positions from the decoder; the node tree of each value is
+    // parsed on its own when a finding needs a position.
+    fillLineCounter(lc, text);
+    const decoded = decodeJson(text);
+    if ('error' in decoded) {
+      problems.push({
+        ruleId: 'yaml-syntax',
+        message: `Invalid JSON: ${decoded.error}. kubectl reads input that starts with "{" as strict JSON (and daemonlint every .json file), so nothing in this file is applied.`,
+        range: toRange(decoded.start, decoded.end),
+      });
+      return file;
+    }
+    for (const d of decoded.duplicates)
+      problems.push({
+        ruleId: 'yaml-syntax',
+        message: `Duplicate key ${JSON.stringify(d.key)}: the same key appears twice in one object; kubectl rejects the object and, at best, one value silently wins. Keep one.`,
+        range: toRange(d.start, d.end),
+      });
+    haveNodes = false;
+    starts = decoded.spans.map((span) => span[0]);
+    decoded.values.forEach((value, docIndex) => {
+      if (isObjectLike(value)) addObject(value, [], docIndex);
     });
     return file;
   }
@@ -177,7 +239,9 @@ export function parseSource(input: ParseInput): SourceFile {
 
   let parsed: Document[];
   try {
-    parsed = parseDocuments(text, PARSE_OPTIONS, lc);
+    // Line starts from the text itself: the parser misses line breaks inside some broken tokens (a stray U+FEFF).
+    parsed = parseDocuments(text, PARSE_OPTIONS);
+    fillLineCounter(lc, text);
   } catch (err) {
     problems.push({ ruleId: 'yaml-syntax', message: `The file could not be parsed as YAML: ${firstLine(String((err as Error).message ?? err))}`, range: emptyRange() });
     return file;

@@ -10,6 +10,16 @@ type Located = { node?: Node | null; pair?: Pair<unknown, unknown> };
 
 export { formatPath } from './format-path.js';
 
+/**
+ * A YAML 1.1 merge key (`<<`). The yaml library gives its value as a Symbol (`Symbol(<<)`), not the string `'<<'`:
+ * compare through this helper.
+ */
+export function isMergeKey(key: unknown): boolean {
+  if (!isScalar(key)) return false;
+  const v = key.value;
+  return v === '<<' || (typeof v === 'symbol' && v.description === '<<');
+}
+
 function keyOf(pair: Pair<unknown, unknown>): unknown {
   const k = pair.key;
   return isScalar(k) ? k.value : k;
@@ -31,9 +41,8 @@ function findPair(doc: Document, map: unknown, key: string, depth = 0): Pair<unk
   let merged: Pair<unknown, unknown> | undefined;
   for (const item of map.items) {
     if (!isPair(item)) continue;
-    const k = keyOf(item);
-    if (k !== null && k !== undefined && String(k) === key) return item;
-    if (k === '<<' && !merged) {
+    if (isMergeKey(item.key)) {
+      if (merged) continue;
       // YAML 1.1 merge keys: look into the merged mapping(s).
       const src = deref(doc, item.value);
       const sources = isSeq(src) ? src.items.map((i) => deref(doc, i)) : [src];
@@ -44,7 +53,10 @@ function findPair(doc: Document, map: unknown, key: string, depth = 0): Pair<unk
           break;
         }
       }
+      continue;
     }
+    const k = keyOf(item);
+    if (k !== null && k !== undefined && typeof k !== 'symbol' && String(k) === key) return item;
   }
   return merged;
 }
@@ -88,7 +100,16 @@ export function rangeOf(lc: LineCounter, start: number, end: number, text?: numb
   const s = lc.linePos(start);
   let e = lc.linePos(Math.max(start, end));
   if (e.col === 1 && e.line > s.line) e = lc.linePos(Math.max(start, lineEnd(Math.max(start, end))));
-  return { line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
+  if (typeof text !== 'string') return { line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
+  // A column is never past the end of its line (an offset beyond the text, or inside a CRLF break).
+  const maxCol = (line: number) => {
+    const from = lc.lineStarts[line - 1] ?? 0;
+    let to = lc.lineStarts[line] ?? text.length;
+    if (to > from && text[to - 1] === '\n') to--;
+    if (to > from && text[to - 1] === '\r') to--;
+    return to - from + 1;
+  };
+  return { line: s.line, column: Math.min(s.col, maxCol(s.line)), endLine: e.line, endColumn: Math.min(e.col, maxCol(e.line)) };
 }
 
 function nodeSpan(node: unknown): [number, number] | undefined {

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range as LspRange, type TextEdit } from 'vscode-languageserver';
 import type { Finding, Severity } from '../types.js';
+import { safeText } from '../report/sanitize.js';
 import { ruleHelpUri } from '../version.js';
 
 export const SOURCE = 'daemonlint';
@@ -44,14 +45,14 @@ export function toDiagnostic(f: Finding, root: string | undefined, data: Diagnos
     // A custom policy is documented by its definition in the repository's config, not on the project's pages.
     ...(custom ? {} : { codeDescription: { href: ruleHelpUri(f.ruleId) } }),
     source: SOURCE,
-    message: f.fix ? `${f.message} (quick fix: ${f.fix.description})` : f.message,
+    message: safeText(f.fix ? `${f.message} (quick fix: ${f.fix.description})` : f.message),
     data,
   };
   if (f.related?.length && root !== undefined) {
     d.relatedInformation = f.related.map(
       (r): DiagnosticRelatedInformation => ({
         location: { uri: pathToFileURL(resolve(root, r.file)).href, range: lspRange(r) },
-        message: r.message,
+        message: safeText(r.message),
       }),
     );
   }

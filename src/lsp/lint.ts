@@ -13,6 +13,7 @@ import type { Waiver } from '../engine/suppress.js';
 import { applyFixes } from '../fix/apply.js';
 import { fixUntilStable } from '../fix/run.js';
 import { displayPath } from '../load/files.js';
+import { isJsonInput } from '../load/json.js';
 import { loadInventory } from '../load/inventory.js';
 import type { Finding, NodeInfo, Rule, SourceFile } from '../types.js';
 import type { Folder } from './workspace.js';
@@ -155,9 +156,9 @@ export class BufferLinter {
   }
 
   /** The text after one finding's fix (safe or not: an editor offers both, `--fix` applies only safe ones). */
-  fixOne(text: string, f: Finding): string {
-    if (!f.fix || f.docIndex === undefined) return text;
-    return applyFixes(text, [{ docIndex: f.docIndex, base: f.base ?? [], fix: f.fix }]);
+  fixOne(file: SourceFile, f: Finding): string {
+    if (!f.fix || f.docIndex === undefined) return file.text;
+    return applyFixes(file.text, [{ docIndex: f.docIndex, base: f.base ?? [], fix: f.fix }], { json: isJsonInput(file.path, file.text) });
   }
 
   /** The text `daemonlint --fix` would write for this buffer: safe fixes, re-linted until stable. */

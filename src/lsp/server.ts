@@ -26,6 +26,7 @@ import { CONFIG_NAMES, clearConfigCache } from '../config/index.js';
 import { MANIFEST_EXTENSIONS, MAX_FILE_BYTES } from '../load/files.js';
 import { parseSource } from '../load/parse.js';
 import type { Finding, SourceFile } from '../types.js';
+import { safeText } from '../report/sanitize.js';
 import { VERSION } from '../version.js';
 import { SOURCE, minimalEdit, toDiagnostic, type DiagnosticData } from './convert.js';
 import { BufferLinter, type LintSettings } from './lint.js';
@@ -88,7 +89,7 @@ export function startServer(connection: Connection): void {
   const linter = new BufferLinter(settings);
   let watchRegistration = false;
 
-  const log = (m: string) => connection.console.log(`daemonlint: ${m}`);
+  const log = (m: string) => connection.console.log(`daemonlint: ${safeText(m)}`);
   const isConfigFile = (uri: string) => (CONFIG_NAMES as readonly string[]).includes(basename(uri.replace(/[?#].*$/, '')));
 
   const addFolder = (uri: string) => {
@@ -192,7 +193,7 @@ export function startServer(connection: Connection): void {
           severity: DiagnosticSeverity.Error,
           source: SOURCE,
           code: 'config',
-          message: `daemonlint configuration: ${outcome.message}`,
+          message: safeText(`daemonlint configuration: ${outcome.message}`),
         },
       ];
     } else {
@@ -319,7 +320,7 @@ export function startServer(connection: Connection): void {
         if (!data || data.version !== state.version || data.fix === undefined) continue;
         const finding = state.fixable[data.fix];
         if (!finding?.fix) continue;
-        const edit = change(linter.fixOne(state.file.text, finding));
+        const edit = change(linter.fixOne(state.file, finding));
         if (!edit) continue;
         const safe = finding.fix.safe !== false;
         actions.push({

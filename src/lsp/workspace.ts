@@ -33,11 +33,14 @@ export class Folder {
     if (this.disk) return this.disk;
     const disk = new Map<string, SourceFile>();
     let paths: string[] = [];
+    // A folder that cannot be read is logged and skipped; the rest of the workspace is still seen.
+    const unreadable: string[] = [];
     try {
-      paths = expandPaths([this.root], this.root);
+      paths = expandPaths([this.root], this.root, unreadable);
     } catch (err) {
       this.log(`cannot read workspace folder ${this.root}: ${(err as Error).message}`);
     }
+    for (const e of unreadable) this.log(e);
     if (paths.length > MAX_FOLDER_FILES) {
       this.truncated = true;
       this.log(`workspace folder ${this.root} has ${paths.length} manifest files; cross-resource rules see the first ${MAX_FOLDER_FILES}`);

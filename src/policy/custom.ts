@@ -30,17 +30,58 @@ function compileField(spec: PolicySpec, key: 'expression' | 'messageExpression',
   return `${showFile(spec.origin.file)}:${pos.line}:${pos.column}: ${formatPath([...spec.origin.path, key])}: ${c.error.message}`;
 }
 
-function docsOf(spec: PolicySpec, showFile: ShowFile): string {
+/** A fenced code block that no backtick run inside `text` can close. */
+function fenced(text: string, lang: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${lang}\n${text.replace(/\s+$/, '')}\n${fence}`;
+}
+
+/**
+ * The policy's documentation in the outline of docs/rules/<id>.md, built from its definition: what `explain` prints and
+ * what SARIF carries as the rule's help (the first paragraphs of Why and How to fix are its short texts).
+ */
+export function policyDocumentation(spec: PolicySpec, showFile: ShowFile): string {
   const where = spec.origin.locate('id');
+  const kinds = spec.kinds === '*' ? 'Every object' : `An object of kind ${spec.kinds.join(', ')}`;
   const lines = [
-    `Custom policy defined in \`${showFile(spec.origin.file)}:${where.line}\`. An object complies when this CEL expression is true:`,
+    `# ${spec.id}`,
     '',
-    '```cel',
-    spec.expression,
-    '```',
+    `A custom policy of this repository, defined in \`${showFile(spec.origin.file)}:${where.line}\`.`,
+    '',
+    '## Why',
+    '',
+    spec.rationale ?? `A policy of this repository (${showFile(spec.origin.file)}): ${spec.description}`,
+    '',
+    '## How to fix',
+    '',
+    spec.remediation ?? 'Change the object so that the policy holds, or waive the finding with a reason.',
+    '',
+    '## Definition',
+    '',
+    `${kinds} complies when this CEL expression is true:`,
+    '',
+    fenced(spec.expression, 'cel'),
+    '',
   ];
-  if (spec.path) lines.push('', `Findings point at \`${spec.path.text}\`.`);
-  lines.push('', 'Its definition:', '', '```yaml', `id: ${spec.id}`, `kinds: ${spec.kinds === '*' ? "'*'" : `[${spec.kinds.join(', ')}]`}`, `expression: ${JSON.stringify(spec.expression)}`, '```');
+  if (spec.messageExpression !== undefined) {
+    lines.push('The message of a finding is the value of:', '', fenced(spec.messageExpression, 'cel'), '');
+    if (spec.message !== undefined) lines.push('or, when that gives no text:', '', fenced(spec.message, 'text'), '');
+  } else if (spec.message !== undefined) lines.push('Its findings say:', '', fenced(spec.message, 'text'), '');
+  lines.push(spec.path ? `Findings point at \`${spec.path.text}\`.` : 'Findings point at the field the expression reads, or at the object.', '');
+  lines.push('## Options', '');
+  const params = Object.keys(spec.params);
+  if (params.length)
+    lines.push(
+      `\`params\` of the expressions (${params.map((k) => `\`${k}\``).join(', ')}), by default:`,
+      '',
+      fenced(JSON.stringify(spec.params, null, 2), 'json'),
+      '',
+      `A config overrides them with \`rules: {${spec.id}: [severity, {…}]}\`.`,
+      '',
+    );
+  else lines.push('None.', '');
+  lines.push('## Configuration', '', fenced(`# .daemonlint.yaml\nrules:\n  ${spec.id}: ${spec.severity}   # error, warning, info or off`, 'yaml'), '');
   return lines.join('\n');
 }
 
@@ -57,9 +98,8 @@ function check(p: CompiledPolicy, ctx: RuleContext, strikes: Map<Program, number
   const params = toCelInput({ ...spec.params, ...ctx.options });
   const bindings = { object: celObject(m.object), ...podBindings(m), namespaceObject: namespaceObject(m, idx).value, params };
   const who = `${m.ref.kind} ${displayName(m)}`;
-  const report = (path: Path, message: string) => ctx.report({ path, message });
   if ((strikes.get(p.expression) ?? 0) >= RUNAWAY_STRIKES) {
-    report(objectPath(m), `${who}: policy ${spec.id} was not evaluated: its expression exceeded the cost budget on ${RUNAWAY_STRIKES} objects already.`);
+    ctx.report({ path: objectPath(m), messageId: 'runaway', data: { object: who, policy: spec.id, strikes: RUNAWAY_STRIKES } });
     return;
   }
   const ctxOf = () => new EvalContext(bindings, new CostMeter());
@@ -67,12 +107,12 @@ function check(p: CompiledPolicy, ctx: RuleContext, strikes: Map<Program, number
   if (!outcome.ok) {
     if (outcome.costExceeded) strikes.set(p.expression, (strikes.get(p.expression) ?? 0) + 1);
     const hint = /not found|no such key/.test(outcome.error) ? ' Test optional fields with has() before reading them.' : '';
-    report(pathFromReads(m, p.expression.reads), `${who}: policy ${spec.id} could not be evaluated: ${outcome.error}.${hint}`);
+    ctx.report({ path: pathFromReads(m, p.expression.reads), messageId: 'evaluationError', data: { object: who, policy: spec.id, error: outcome.error, hint } });
     return;
   }
   if (outcome.value === true) return;
   if (outcome.value !== false) {
-    report(objectPath(m), `${who}: policy ${spec.id} could not be evaluated: its expression gave ${typeName(outcome.value)} ${show(outcome.value)}, not true or false.`);
+    ctx.report({ path: objectPath(m), messageId: 'notBoolean', data: { object: who, policy: spec.id, type: typeName(outcome.value), value: show(outcome.value) } });
     return;
   }
   let message = spec.message;
@@ -81,8 +121,16 @@ function check(p: CompiledPolicy, ctx: RuleContext, strikes: Map<Program, number
     if (r.ok && typeof r.value === 'string' && r.value.trim()) message = r.value;
     else message ??= `${spec.description} (the message expression failed: ${r.ok ? `it gave ${typeName(r.value)}, not a string` : r.error})`;
   }
-  report(spec.path ? pathOf(m, spec.path) : failurePath(m, p.expression, ctxOf()), `${who}: ${message}`);
+  ctx.report({ path: spec.path ? pathOf(m, spec.path) : failurePath(m, p.expression, ctxOf()), messageId: 'violation', data: { object: who, message: message ?? spec.description } });
 }
+
+/** The messages of every custom policy rule. */
+export const POLICY_MESSAGES = {
+  violation: '{{object}}: {{message}}',
+  evaluationError: '{{object}}: policy {{policy}} could not be evaluated: {{error}}.{{hint}}',
+  notBoolean: '{{object}}: policy {{policy}} could not be evaluated: its expression gave {{type}} {{value}}, not true or false.',
+  runaway: '{{object}}: policy {{policy}} was not evaluated: its expression exceeded the cost budget on {{strikes}} objects already.',
+} as const;
 
 const cache = new WeakMap<PolicySpec, Rule>();
 
@@ -102,12 +150,11 @@ function ruleOf(spec: PolicySpec, showFile: ShowFile): Rule | string {
       id: spec.id,
       severity: spec.severity,
       description: spec.description,
-      rationale: spec.rationale ?? `A policy of this repository (${showFile(spec.origin.file)}).`,
-      remediation: spec.remediation ?? 'Change the object so that the policy holds, or waive the finding with a reason.',
       kinds: spec.kinds,
       tags: ['custom-policy', ...spec.tags],
-      docs: docsOf(spec, showFile),
-      custom: true,
+      // A policy's message is its own text (or a message expression's value): the template passes it on.
+      messages: POLICY_MESSAGES,
+      custom: { documentation: policyDocumentation(spec, showFile) },
     },
     check: (ctx) => {
       let strikes = ctx.run.cache.get('daemonlint:policy:strikes') as Map<Program, number> | undefined;

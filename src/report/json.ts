@@ -1,6 +1,7 @@
 /** Machine output: a stable JSON document. */
 import type { Finding } from '../types.js';
 import { VERSION } from '../version.js';
+import { safeJson, safeText } from './sanitize.js';
 import { summarize, type ReportContext } from './summary.js';
 
 export function formatJson(findings: readonly Finding[], ctx: ReportContext): string {
@@ -10,7 +11,8 @@ export function formatJson(findings: readonly Finding[], ctx: ReportContext): st
       const o: Record<string, unknown> = {
         ruleId: f.ruleId,
         severity: f.severity,
-        message: f.message,
+        // Messages quote manifest values: sanitised like every report; file paths and objects stay exact (JSON escapes them).
+        message: safeText(f.message),
         file: f.file,
         line: f.line,
         column: f.column,
@@ -18,12 +20,13 @@ export function formatJson(findings: readonly Finding[], ctx: ReportContext): st
         endColumn: f.endColumn,
         path: f.path,
       };
+      if (f.messageId) o.messageId = f.messageId;
       if (f.object) o.object = f.object;
-      if (f.related?.length) o.related = f.related;
+      if (f.related?.length) o.related = f.related.map((r) => ({ ...r, message: safeText(r.message) }));
       if (f.fix) o.fix = { description: f.fix.description };
       return o;
     }),
     summary: summarize(findings, ctx),
   };
-  return JSON.stringify(out, null, 2) + '\n';
+  return safeJson(JSON.stringify(out, null, 2)) + '\n';
 }

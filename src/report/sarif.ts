@@ -1,9 +1,12 @@
 /** SARIF 2.1.0 for GitHub code scanning and other viewers. */
 import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
+import type { RuleDoc } from '../rule-docs.js';
+import { firstParagraph } from '../rule-docs.js';
 import type { Finding, Rule, Severity } from '../types.js';
 import { INFORMATION_URI, VERSION, ruleHelpUri } from '../version.js';
 import { fingerprints } from './fingerprint.js';
+import { safeJson, safeText } from './sanitize.js';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -13,14 +16,18 @@ export interface SarifContext {
   cwd: string;
   /** Findings that were waived; reported with `suppressions`. */
   suppressed?: readonly Finding[];
+  /** Each rule's documentation (`ruleDoc`), for the rule descriptors' full description and help. */
+  docs?: (rule: Rule) => RuleDoc | undefined;
 }
 
 function ruleName(id: string): string {
   return id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 }
 
-function descriptor(rule: Rule): ReportingDescriptor {
+function descriptor(rule: Rule, doc: RuleDoc | undefined): ReportingDescriptor {
   const m = rule.meta;
+  const why = firstParagraph(doc?.sections.get('Why'));
+  const fix = firstParagraph(doc?.sections.get('How to fix'));
   const props: Record<string, unknown> = { tags: [...m.tags], precision: 'high' };
   if (m.securitySeverity !== undefined) {
     props['security-severity'] = m.securitySeverity.toFixed(1);
@@ -30,8 +37,9 @@ function descriptor(rule: Rule): ReportingDescriptor {
     id: m.id,
     name: ruleName(m.id),
     shortDescription: { text: m.description },
-    fullDescription: { text: `${m.rationale} ${m.remediation}` },
-    help: { text: `${m.rationale}\n\nHow to fix: ${m.remediation}`, markdown: m.docs },
+    ...(doc
+      ? { fullDescription: { text: `${why} ${fix}` }, help: { text: `${why}\n\nHow to fix: ${fix}`, markdown: doc.markdown } }
+      : {}),
     // A custom policy's documentation is its definition (in `help`); the project's pages do not describe it.
     ...(m.custom ? {} : { helpUri: ruleHelpUri(m.id) }),
     defaultConfiguration: { level: LEVEL[m.severity] },
@@ -56,7 +64,7 @@ export function formatSarif(findings: readonly Finding[], ctx: SarifContext): st
     const result: Result = {
       ruleId: f.ruleId,
       level: LEVEL[f.severity],
-      message: { text: f.message },
+      message: { text: safeText(f.message) },
       locations: [
         {
           physicalLocation: { artifactLocation: artifact(f.file, ctx.cwd), region },
@@ -79,7 +87,7 @@ export function formatSarif(findings: readonly Finding[], ctx: SarifContext): st
     if (f.related?.length) {
       result.relatedLocations = f.related.map((r, id) => ({
         id,
-        message: { text: r.message },
+        message: { text: safeText(r.message) },
         physicalLocation: {
           artifactLocation: artifact(r.file, ctx.cwd),
           region: { startLine: r.line, startColumn: r.column, ...(r.endLine ? { endLine: r.endLine, endColumn: r.endColumn } : {}) },
@@ -107,7 +115,7 @@ export function formatSarif(findings: readonly Finding[], ctx: SarifContext): st
             version: VERSION,
             semanticVersion: VERSION,
             informationUri: INFORMATION_URI,
-            rules: ctx.rules.map(descriptor),
+            rules: ctx.rules.map((r) => descriptor(r, ctx.docs?.(r))),
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(ctx.cwd.endsWith('/') ? ctx.cwd : ctx.cwd + '/').href } },
@@ -116,5 +124,5 @@ export function formatSarif(findings: readonly Finding[], ctx: SarifContext): st
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return safeJson(JSON.stringify(log, null, 2)) + '\n';
 }

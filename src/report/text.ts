@@ -1,5 +1,6 @@
 /** Human output: findings grouped by file, `line:col  severity  message  rule-id`, then a summary line. */
 import type { Finding } from '../types.js';
+import { safeLineStart, safeText } from './sanitize.js';
 import { plural, summarize, type ReportContext } from './summary.js';
 
 const COLORS = { red: 31, yellow: 33, blue: 34, gray: 90, bold: 1, underline: 4, green: 32 } as const;
@@ -14,12 +15,12 @@ export function formatText(findings: readonly Finding[], ctx: ReportContext): st
   for (const f of findings) {
     if (f.file !== current) {
       if (current !== undefined) lines.push('');
-      lines.push(paint('underline', f.file));
+      lines.push(paint('underline', safeLineStart(f.file)));
       current = f.file;
     }
     const pos = `${f.line}:${f.column}`.padEnd(posWidth);
-    lines.push(`  ${paint('gray', pos)}  ${sevLabel(f)}  ${f.message}  ${paint('gray', f.ruleId)}`);
-    for (const r of f.related ?? []) lines.push(`  ${' '.repeat(posWidth)}           ${paint('gray', `↳ ${r.file}:${r.line}:${r.column} ${r.message}`)}`);
+    lines.push(`  ${paint('gray', pos)}  ${sevLabel(f)}  ${safeText(f.message)}  ${paint('gray', f.ruleId)}`);
+    for (const r of f.related ?? []) lines.push(`  ${' '.repeat(posWidth)}           ${paint('gray', `↳ ${safeText(r.file)}:${r.line}:${r.column} ${safeText(r.message)}`)}`);
   }
   const s = summarize(findings, ctx);
   const total = s.errors + s.warnings + s.infos;

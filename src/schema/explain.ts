@@ -7,6 +7,7 @@
  * properties, additionalProperties, required, items, pattern, minimum, maximum), with ajv's semantics,
  * so it finds at least one issue whenever the compiled validator fails.
  */
+import { touchesPrivileges } from '../k8s/privileges.js';
 import { isRecord } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
 import { editDistance } from '../util/suggest.js';
@@ -200,7 +201,10 @@ export class Explainer {
         kind: 'range',
         path,
         at: 'value',
-        message: `${code(showPath(path))} is ${value}, outside the range of a 32-bit integer (${node.minimum} to ${node.maximum}).`,
+        message:
+          node.maximum === 65535
+            ? `${code(showPath(path))} is ${value}, not a port number: the API server accepts ${node.minimum} to 65535${node.minimum === 0 ? ' (0: not set)' : ''}.`
+            : `${code(showPath(path))} is ${value}, outside the range of a 32-bit integer (${node.minimum} to ${node.maximum}).`,
       });
     }
     if (Array.isArray(value)) {
@@ -221,7 +225,8 @@ export class Explainer {
       else if (node.additionalProperties === false) this.unknown.push({ frames: inner, key, value: child });
       else if (node.additionalProperties) this.visit(child, this.resolve(node.additionalProperties), [...path, key], inner);
     }
-    for (const field of node.required ?? []) if (value[field] === undefined) this.missing.push({ frame, field });
+    // `field: null` is the same as leaving the field out (Kubernetes decodes null as unset).
+    for (const field of node.required ?? []) if (value[field] === undefined || value[field] === null) this.missing.push({ frame, field });
   }
 
   // ---------------------------------------------------------------- types and formats
@@ -424,7 +429,7 @@ export class Explainer {
       let fix: Fix | undefined;
       if (one && one.certain) {
         if (this.existsAt(one.dest)) message += ` (${dests[0]} is already set: merge the two.)`;
-        else fix = { description: `Move ${u.key} to ${showPath(one.dest)}`, edits: [{ op: 'move', from: path, to: one.dest }] };
+        else fix = privilegeAware({ description: `Move ${u.key} to ${showPath(one.dest)}`, edits: [{ op: 'move', from: path, to: one.dest }] }, u.key, u.value);
       }
       this.issues.push({ kind: 'unknown-field', path, at: 'key', message, fix });
       return;
@@ -439,7 +444,7 @@ export class Explainer {
         const to = [...frame.path, typos[0]!];
         const target = this.resolve(frame.resolved.node.properties![typos[0]!]!);
         if (this.existsAt(to)) message += ` (${code(typos[0]!)} is also set: keep one.)`;
-        else if (this.fits(u.value, target)) fix = { description: `Rename ${u.key} to ${typos[0]}`, edits: [{ op: 'move', from: path, to }] };
+        else if (this.fits(u.value, target)) fix = privilegeAware({ description: `Rename ${u.key} to ${typos[0]}`, edits: [{ op: 'move', from: path, to }] }, typos[0]!, u.value);
       }
       this.issues.push({ kind: 'unknown-field', path, at: 'key', message, fix });
       return;
@@ -472,6 +477,8 @@ export class Explainer {
       const names = fields.map(code);
       const list = names.length === 1 ? `the required field ${names[0]}` : `the required fields ${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
       let message = `${where} is missing ${list}.`;
+      const nulls = fields.filter((f) => (frame.value as Record<string, unknown>)[f] === null);
+      if (nulls.length) message += ` (\`${nulls[0]}: null\` is the same as leaving it out.)`;
       if (fields.includes('selector') && /^(?:DaemonSet|Deployment|ReplicaSet|StatefulSet)Spec$/.test(frame.resolved.title ?? '')) {
         message += ` apps/v1 has no default selector: add \`selector.matchLabels\` with labels of the Pod template.`;
       }
@@ -483,4 +490,13 @@ export class Explainer {
 /** Explain every problem of an object that failed its schema. */
 export function explain(input: ExplainInput): SchemaIssue[] {
   return new Explainer(input).run();
+}
+
+/**
+ * A move or rename that makes a field take effect is safe to apply unless the field changes what the Pod may do
+ * (`hostnetwork: true` renamed to `hostNetwork: true` switches host networking on): then it is offered in editors,
+ * never applied by --fix.
+ */
+function privilegeAware(fix: Fix, key: string, value: unknown): Fix {
+  return touchesPrivileges(key, value) ? { ...fix, safe: false, description: `${fix.description} (it changes what the Pod may do: review it)` } : fix;
 }

@@ -40,13 +40,57 @@ export function definitionOf(kubeVersion: string, apiVersion: string, kind: stri
 const validatorCache = new Map<string, Promise<Readonly<Record<string, CompiledValidator>> | undefined>>();
 const schemaCache = new Map<string, Promise<JsonSchemaDocument | undefined>>();
 
+/** True when some mapping inside `v` has a null value (arrays may hold nulls: those are items, not unset fields). */
+function hasNullField(v: unknown): boolean {
+  const stack: unknown[] = [v];
+  while (stack.length) {
+    const x = stack.pop();
+    if (Array.isArray(x)) for (const i of x) stack.push(i);
+    else if (x && typeof x === 'object')
+      for (const y of Object.values(x)) {
+        if (y === null) return true;
+        stack.push(y);
+      }
+  }
+  return false;
+}
+
+/** A copy of `v` without the mapping entries whose value is null. */
+function withoutNullFields(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNullFields);
+  if (!v || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, y] of Object.entries(v)) if (y !== null) out[k] = withoutNullFields(y);
+  return out;
+}
+
+/**
+ * Validate as the API server decodes: `field: null` is an unset field, so a required field set to null (`containers:
+ * null`) is missing. Objects without a null field (nearly all) are validated once.
+ */
+function nullsAsUnset(validate: CompiledValidator): CompiledValidator {
+  const wrapped = ((data: unknown) => {
+    // As written first (an unknown field is one even when null), then without the null fields: dropping them can
+    // only leave a required field missing.
+    let ok = validate(data);
+    if (ok && hasNullField(data)) ok = validate(withoutNullFields(data));
+    wrapped.errors = validate.errors;
+    return ok;
+  }) as CompiledValidator;
+  return wrapped;
+}
+
 /** The compiled validators of one apiVersion (loaded once per process). */
 export function loadValidators(kubeVersion: string, apiVersion: string): Promise<Readonly<Record<string, CompiledValidator>> | undefined> {
   const v = bundleVersion(kubeVersion);
   if (!v) return Promise.resolve(undefined);
   const key = `${v} ${apiVersion}`;
   let p = validatorCache.get(key);
-  if (!p) validatorCache.set(key, (p = BUNDLES[v]!.loadValidators(apiVersion)));
+  if (!p)
+    validatorCache.set(
+      key,
+      (p = BUNDLES[v]!.loadValidators(apiVersion).then((all) => all && Object.fromEntries(Object.entries(all).map(([kind, f]) => [kind, nullsAsUnset(f)])))),
+    );
   return p;
 }
 

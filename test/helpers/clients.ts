@@ -68,6 +68,8 @@ export function describeWithClient(name: ClientName, title: string, body: (c: Re
       });
     });
   } else {
+    // One line in the run's output (the default reporter does not list the titles of skipped tests).
+    console.warn(`skipped "${title}": ${c.reason}`);
     describe.skip(`${title} [skipped: ${c.reason}]`, () => {
       it('needs a client that is not installed', () => {});
     });

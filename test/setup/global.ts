@@ -16,7 +16,13 @@ import { FINGERPRINT_FILE, buildFingerprint } from '../../scripts/build-inputs.m
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
+/** Set while a run's setup is in place: Vitest calls the global setup once per project, and the first call does the work. */
+const ACTIVE = Symbol.for('daemonlint.test.globalSetup');
+
 export default function setup(): () => void {
+  const g = globalThis as { [ACTIVE]?: boolean };
+  if (g[ACTIVE]) return () => {};
+  g[ACTIVE] = true;
   const built = existsSync(FINGERPRINT_FILE) ? readFileSync(FINGERPRINT_FILE, 'utf8').trim() : '';
   if (built !== buildFingerprint() || !existsSync(join(ROOT, 'dist', 'cli.cjs'))) {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
@@ -32,6 +38,7 @@ export default function setup(): () => void {
   const guard = join(ROOT, 'test', 'setup', 'confine-fs.cjs');
   process.env.NODE_OPTIONS = [previous.NODE_OPTIONS, `--require=${guard}`].filter(Boolean).join(' ');
   return () => {
+    g[ACTIVE] = false;
     rmSync(tmp, { recursive: true, force: true });
     for (const [k, v] of Object.entries(previous)) {
       if (v === undefined) delete process.env[k];

@@ -75,7 +75,7 @@ function asInt64(d: Decimal): bigint | undefined {
 const canonical = (d: Decimal) => `${d.mant}e${d.exp}`;
 const make = (d: Decimal) => QUANTITY.make(canonical(d));
 
-function valueOf(q: unknown): Decimal {
+function decimalOf(q: unknown): Decimal {
   const [mant, exp] = textOf(q).split('e');
   return { mant: BigInt(mant!), exp: Number(exp) };
 }
@@ -92,40 +92,40 @@ export const quantityFunctions: CelFunc[] = [
   celFunc('quantity', [STRING], Q, (s) => make(parseOrThrow(s)) as never),
   celFunc('isQuantity', [STRING], BOOL, (s) => parseQuantity(s) !== undefined),
   celMethod('isInteger', Q, [], BOOL, function () {
-    return asInt64(valueOf(this)) !== undefined;
+    return asInt64(decimalOf(this)) !== undefined;
   }),
   celMethod('asInteger', Q, [], INT, function () {
-    const v = asInt64(valueOf(this));
+    const v = asInt64(decimalOf(this));
     if (v === undefined) throw new Error('cannot convert the quantity to an integer: it has a fraction or does not fit in 64 bits');
     return v;
   }),
   celMethod('asApproximateFloat', Q, [], DOUBLE, function () {
-    const d = valueOf(this);
+    const d = decimalOf(this);
     return Number(`${d.mant}e${d.exp}`);
   }),
   celMethod('sign', Q, [], INT, function () {
-    const m = valueOf(this).mant;
+    const m = decimalOf(this).mant;
     return m > 0n ? 1n : m < 0n ? -1n : 0n;
   }),
   celMethod('add', Q, [Q], Q, function (other) {
-    return make(add(valueOf(this), valueOf(other), 1n)) as never;
+    return make(add(decimalOf(this), decimalOf(other), 1n)) as never;
   }),
   celMethod('add', Q, [INT], Q, function (n) {
-    return make(add(valueOf(this), fromInt(n), 1n)) as never;
+    return make(add(decimalOf(this), fromInt(n), 1n)) as never;
   }),
   celMethod('sub', Q, [Q], Q, function (other) {
-    return make(add(valueOf(this), valueOf(other), -1n)) as never;
+    return make(add(decimalOf(this), decimalOf(other), -1n)) as never;
   }),
   celMethod('sub', Q, [INT], Q, function (n) {
-    return make(add(valueOf(this), fromInt(n), -1n)) as never;
+    return make(add(decimalOf(this), fromInt(n), -1n)) as never;
   }),
   celMethod('isGreaterThan', Q, [Q], BOOL, function (other) {
-    return compare(valueOf(this), valueOf(other)) > 0;
+    return compare(decimalOf(this), decimalOf(other)) > 0;
   }),
   celMethod('isLessThan', Q, [Q], BOOL, function (other) {
-    return compare(valueOf(this), valueOf(other)) < 0;
+    return compare(decimalOf(this), decimalOf(other)) < 0;
   }),
   celMethod('compareTo', Q, [Q], INT, function (other) {
-    return BigInt(compare(valueOf(this), valueOf(other)));
+    return BigInt(compare(decimalOf(this), decimalOf(other)));
   }),
 ];

@@ -39,6 +39,7 @@ function parseHost(authority: string): string | undefined {
 /** Parse like the API server; a string saying why not, on failure. */
 export function parseURL(raw: string): ParsedURL | string {
   if (raw === '') return 'empty URL';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this check refuses.
   if (/[\x00-\x1f\x7f]/.test(raw)) return 'invalid control character in URL';
   let scheme = '';
   let rest = raw;

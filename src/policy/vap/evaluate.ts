@@ -92,16 +92,18 @@ function related(p: Pass, path: Path, what: string): RelatedReport[] {
   return out;
 }
 
+/** The admission-policy message reporting a failure with each severity (the binding's strongest action). */
+const FAILURE_MESSAGE: Record<Severity, string> = { error: 'denied', warning: 'warned', info: 'audited' };
+
 /** Report a failure the way the binding's actions enforce it. */
 function fail(p: Pass, path: Path, message: string, rel: RelatedReport[]): void {
-  const head = `ValidatingAdmissionPolicy '${p.policy.name}' with binding '${p.binding.name}'`;
-  const text =
-    p.severity === 'error'
-      ? `${p.who} would be rejected: ${head} denied request: ${message}`
-      : p.severity === 'warning'
-        ? `${p.who} would get a warning: Validation failed for ${head}: ${message}`
-        : `${p.who} fails ${head} (Audit only: recorded in the audit log, not rejected): ${message}`;
-  p.report({ path, message: text, severity: p.severity, related: rel });
+  p.report({
+    path,
+    messageId: FAILURE_MESSAGE[p.severity],
+    data: { object: p.who, policy: p.policy.name, binding: p.binding.name, message },
+    severity: p.severity,
+    related: rel,
+  });
 }
 
 /** An evaluation error, handled by failurePolicy: Fail enforces it with the binding's actions, Ignore drops it. */
@@ -110,7 +112,13 @@ function failed(p: Pass, path: Path, message: string, rel: RelatedReport[]): voi
 }
 
 function notChecked(p: Pass, why: string): void {
-  p.report({ path: objectPath(p.m), message: `${p.who} was not checked against ValidatingAdmissionPolicy '${p.policy.name}' (binding '${p.binding.name}'): ${why}.`, severity: 'info', related: related(p, ['metadata', 'name'], 'definition') });
+  p.report({
+    path: objectPath(p.m),
+    messageId: 'notChecked',
+    data: { object: p.who, policy: p.policy.name, binding: p.binding.name, reason: why },
+    severity: 'info',
+    related: related(p, ['metadata', 'name'], 'definition'),
+  });
 }
 
 function run(p: Pass, program: Program, ctx: EvalContext) {
@@ -129,9 +137,15 @@ function validate(p: Pass, v: Validation, ctx: () => EvalContext): void {
   const c = ctx();
   const o = run(p, v.program, c);
   const at = o.ok && o.value === false ? failurePath(p.m, v.program, c) : pathFromReads(p.m, v.program.reads);
-  if (!o.ok) return failed(p, at, `expression '${v.source}' resulted in error: ${o.error}`, rel);
+  if (!o.ok) {
+    failed(p, at, `expression '${v.source}' resulted in error: ${o.error}`, rel);
+    return;
+  }
   if (o.value === true) return;
-  if (o.value !== false) return failed(p, at, `expression '${v.source}' resulted in error: it gave ${typeName(o.value)}, not a bool`, rel);
+  if (o.value !== false) {
+    failed(p, at, `expression '${v.source}' resulted in error: it gave ${typeName(o.value)}, not a bool`, rel);
+    return;
+  }
   let message = v.message ?? `failed expression: ${v.source}`;
   if (v.messageExpression) {
     const me = run(p, v.messageExpression, ctx());
@@ -147,13 +161,19 @@ function evaluatePass(p: Pass, bindings: Record<string, unknown>): void {
   const ctx = () => shared.next();
   const errors: string[] = [];
   for (const c of policy.matchConditions) {
-    if (c.unsupported || !c.program) return notChecked(p, `match condition ${c.name} cannot be evaluated offline (${c.unsupported})`);
+    if (c.unsupported || !c.program) {
+      notChecked(p, `match condition ${c.name} cannot be evaluated offline (${c.unsupported})`);
+      return;
+    }
     const o = run(p, c.program, ctx());
     if (o.ok && o.value === false) return;
     if (!o.ok) errors.push(`match condition ${c.name} resulted in error: ${o.error}`);
     else if (o.value !== true) errors.push(`match condition ${c.name} gave ${typeName(o.value)}, not a bool`);
   }
-  if (errors.length) return failed(p, objectPath(p.m), errors[0]!, related(p, ['spec', 'matchConditions'], 'matchConditions'));
+  if (errors.length) {
+    failed(p, objectPath(p.m), errors[0]!, related(p, ['spec', 'matchConditions'], 'matchConditions'));
+    return;
+  }
   for (const v of policy.validations) validate(p, v, ctx);
 }
 

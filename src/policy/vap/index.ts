@@ -52,12 +52,13 @@ export function admissionFor(run: RuleContext['run']): AdmissionCheck {
     check(ctx) {
       const m = ctx.manifest;
       for (const p of problemsOf.get(m) ?? [])
-        ctx.report({ path: p.path, at: 'value', message: `ValidatingAdmissionPolicy ${displayName(m)}: ${formatPath(p.path)} does not compile, so the API server rejects the policy: ${p.message}.` });
+        ctx.report({ path: p.path, at: 'value', messageId: 'policyDoesNotCompile', data: { policy: displayName(m), field: formatPath(p.path), error: p.message } });
       if (isAdmissionKind(m, 'ValidatingAdmissionPolicy') && m.ref.name && policies.get(m.ref.name)?.manifest === m && !byPolicy.has(m.ref.name))
         ctx.report({
           path: ['metadata', 'name'],
           severity: 'info',
-          message: `ValidatingAdmissionPolicy ${m.ref.name} has no ValidatingAdmissionPolicyBinding among the files, so it was not evaluated (a policy without a binding has no effect).`,
+          messageId: 'noBinding',
+          data: { policy: m.ref.name },
         });
       checkObject(m, adm, idx, ctx.report);
     },

@@ -1,0 +1,63 @@
+/**
+ * The one output sanitiser: every reporter (text, GitHub annotations, JSON and SARIF messages, the coverage reports,
+ * the language server's diagnostics, the Action's log and job summary, the CLI's error lines) passes text that came
+ * from input (file names, manifest values quoted in messages) through {@link safeText} before printing it.
+ *
+ * A manifest value or a file name may hold line breaks and terminal control sequences: printed raw they could clear
+ * the screen, set the terminal title, hide text, or start a new line that a CI runner reads as a workflow command
+ * (`::error::…`, `::stop-commands::…`). safeText writes every such character as a visible escape instead, so the
+ * output keeps one finding per line and shows exactly what the input held.
+ */
+
+/**
+ * Characters written as escapes: C0 controls (line breaks and tab included), DEL, C1 controls, the Unicode line and
+ * paragraph separators, and the bidirectional formatting characters that can make text display in another order than
+ * it is read ("Trojan Source").
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex
+const HAS_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function escape(c: string): string {
+  return NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/** Text from input, safe to print on one line: control and bidirectional characters become visible escapes. */
+export function safeText(s: string): string {
+  return HAS_UNSAFE.test(s) ? s.replace(UNSAFE, escape) : s;
+}
+
+/**
+ * A line of text output that starts at column 0 with text from input (a file name as a heading): safe, and never
+ * beginning with `::`, which CI runners read as a workflow command.
+ */
+export function safeLineStart(s: string): string {
+  const t = safeText(s);
+  return t.startsWith('::') ? `./${t}` : t;
+}
+
+// eslint-disable-next-line no-control-regex
+const UNSAFE_IN_DIFF = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
+
+/**
+ * A unified diff (many lines of file content) for a terminal: like {@link safeText}, but line breaks (LF and CRLF)
+ * and tabs stay as they are.
+ */
+export function safeDiffText(s: string): string {
+  return s.replace(UNSAFE_IN_DIFF, escape);
+}
+
+// eslint-disable-next-line no-control-regex
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text (JSON.stringify already escapes C0 controls) with the remaining unsafe characters written as `\\uXXXX`
+ * escapes too: they can only occur inside strings, so the document parses to exactly the same values, and file paths
+ * and object names stay exact for machines while the printed text stays inert.
+ */
+export function safeJson(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,0 +1,157 @@
+/**
+ * The language server from the sources, in this process, over in-memory streams: the same protocol exchange as an
+ * editor's (initialize, open, edit, code actions, a config change, shutdown). test/lsp.test.ts and the Neovim test run
+ * `daemonlint lsp --stdio` as editors do; these tests keep the server's own code in the coverage measurement.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createConnection } from 'vscode-languageserver/node';
+import {
+  CodeActionRequest,
+  DidChangeTextDocumentNotification,
+  DidChangeWatchedFilesNotification,
+  DidCloseTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  FileChangeType,
+  InitializeRequest,
+  InitializedNotification,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  createProtocolConnection,
+  type CodeAction,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+  type TextDocumentEdit,
+  type TextEdit,
+} from 'vscode-languageserver-protocol/node';
+import { startServer } from '../src/lsp/server.js';
+import { BAD_DAEMONSET, GOOD_SERVICE, removeWorkdirs, workdir } from './helpers/manifests.js';
+
+// The server sends console output to the client's log: restore the console afterwards.
+const consoleBefore = { log: console.log, info: console.info, warn: console.warn, error: console.error };
+let client: ProtocolConnection;
+let root: string;
+const published: PublishDiagnosticsParams[] = [];
+const waiters: { uri: string; pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+
+function waitFor(uri: string, pred: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams> {
+  const last = published.filter((p) => p.uri === uri).at(-1);
+  if (last && pred(last)) return Promise.resolve(last);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}; got ${JSON.stringify(published.filter((p) => p.uri === uri))}`)), 10_000);
+    waiters.push({ uri, pred, resolve: (p) => (clearTimeout(timer), resolve(p)) });
+  });
+}
+
+/** The text after the one edit of a code action (the server sends minimal edits as versioned document changes). */
+function applyOnly(text: string, action: CodeAction | undefined): string {
+  const changes = action?.edit?.documentChanges as TextDocumentEdit[] | undefined;
+  expect(changes).toHaveLength(1);
+  expect(changes![0]!.edits).toHaveLength(1);
+  const { range, newText } = changes![0]!.edits[0] as TextEdit;
+  const offset = (p: { line: number; character: number }) => text.split('\n').slice(0, p.line).join('\n').length + (p.line ? 1 : 0) + p.character;
+  return text.slice(0, offset(range.start)) + newText + text.slice(offset(range.end));
+}
+
+const rules = (p: PublishDiagnosticsParams) => p.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`).sort();
+
+beforeAll(async () => {
+  root = workdir({ '.git/HEAD': '', 'svc.yaml': GOOD_SERVICE.replace('app: web', 'app: agent') });
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  // Reader and writer objects (not raw streams): the library then leaves the process alone when the streams end.
+  startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)));
+  client = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  client.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    published.push(p);
+    for (const w of [...waiters]) if (w.uri === p.uri && w.pred(p)) waiters.splice(waiters.indexOf(w), 1) && w.resolve(p);
+  });
+  client.onNotification('window/logMessage', () => undefined);
+  client.onRequest('client/registerCapability', () => null);
+  client.listen();
+  const init = await client.sendRequest(InitializeRequest.type, {
+    processId: null,
+    rootUri: pathToFileURL(root).href,
+    workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
+    capabilities: { textDocument: { publishDiagnostics: { relatedInformation: true } }, workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+  });
+  expect(init.serverInfo?.name).toBe('daemonlint');
+  await client.sendNotification(InitializedNotification.type, {});
+});
+
+afterAll(async () => {
+  await client.sendRequest(ShutdownRequest.type);
+  client.dispose();
+  Object.assign(console, consoleBefore);
+  removeWorkdirs();
+});
+
+describe('language server (in-process)', () => {
+  it('publishes exact diagnostics on open, with the workspace manifests as context, and clears them on a fix', async () => {
+    const uri = pathToFileURL(join(root, 'agent.yaml')).href;
+    await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: BAD_DAEMONSET } });
+    const first = await waitFor(uri, (p) => p.diagnostics.length > 0);
+    expect(rules(first)).toEqual(['12:7 restart-policy']);
+    const d = first.diagnostics[0]!;
+    expect(d).toMatchObject({ source: 'daemonlint', severity: 1, range: { start: { line: 11, character: 6 }, end: { line: 11, character: 19 } } });
+    expect(d.message).toMatch(/^restartPolicy "Never" is not allowed in a DaemonSet template/);
+
+    const actions = (await client.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri },
+      range: d.range,
+      context: { diagnostics: [d] },
+    })) as CodeAction[];
+    const fixed = BAD_DAEMONSET.replace('restartPolicy: Never', 'restartPolicy: Always');
+    const quickFix = actions.find((a) => a.kind === 'quickfix');
+    expect(quickFix?.isPreferred).toBe(true);
+    expect(applyOnly(BAD_DAEMONSET, quickFix)).toBe(fixed);
+    expect(
+      applyOnly(
+        BAD_DAEMONSET,
+        actions.find((a) => a.kind === 'source.fixAll.daemonlint'),
+      ),
+    ).toBe(fixed);
+
+    await client.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: 2 }, contentChanges: [{ text: fixed }] });
+    expect((await waitFor(uri, (p) => p.version === 2 || p.diagnostics.length === 0)).diagnostics).toEqual([]);
+    await client.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  });
+
+  it('applies the folder config and follows its changes', async () => {
+    const uri = pathToFileURL(join(root, 'pid.yaml')).href;
+    const text = BAD_DAEMONSET.replace('      restartPolicy: Never\n', '      hostPID: true\n');
+    await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    const before = await waitFor(uri, (p) => p.diagnostics.some((x) => x.code === 'host-pid'));
+    expect(before.diagnostics.find((x) => x.code === 'host-pid')?.severity).toBe(2);
+
+    writeFileSync(join(root, '.daemonlint.yaml'), 'rules:\n  host-pid: error\n');
+    await client.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(join(root, '.daemonlint.yaml')).href, type: FileChangeType.Created }] });
+    const after = await waitFor(uri, (p) => p.diagnostics.some((x) => x.code === 'host-pid' && x.severity === 1));
+    expect(rules(after)).toEqual(['12:7 host-pid']);
+
+    writeFileSync(join(root, '.daemonlint.yaml'), 'rules:\n  host-pdi: error\n');
+    await client.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(join(root, '.daemonlint.yaml')).href, type: FileChangeType.Changed }] });
+    const broken = await waitFor(uri, (p) => p.diagnostics.some((x) => x.code === 'config'));
+    expect(rules(broken)).toEqual(['1:1 config']);
+    expect(broken.diagnostics[0]!.message).toMatch(/unknown rule "host-pdi"; did you mean "host-pid"\?/);
+
+    rmSync(join(root, '.daemonlint.yaml'));
+    await client.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(join(root, '.daemonlint.yaml')).href, type: FileChangeType.Deleted }] });
+    const restored = await waitFor(uri, (p) => p.diagnostics.some((x) => x.code === 'host-pid' && x.severity === 2));
+    expect(rules(restored)).toEqual(['12:7 host-pid']);
+  });
+
+  it('says nothing about YAML files that are not manifests', async () => {
+    const workflow = pathToFileURL(join(root, '.github', 'workflows', 'ci.yaml')).href;
+    await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: workflow, languageId: 'yaml', version: 1, text: 'name: ci\non: [push]\njobs: {}\n' } });
+    // A manifest opened after it gets its diagnostics; by then anything about the workflow would have arrived.
+    const uri = pathToFileURL(join(root, 'late.yaml')).href;
+    await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: BAD_DAEMONSET.replace(/agent/g, 'late') } });
+    expect(rules(await waitFor(uri, (p) => p.diagnostics.length > 0))).toEqual(['12:7 restart-policy']);
+    expect(published.filter((p) => p.uri === workflow).flatMap((p) => p.diagnostics)).toEqual([]);
+  });
+});
