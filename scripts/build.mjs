@@ -80,10 +80,12 @@ const common = {
   plugins: [lazyPlugin],
 };
 
-// import.meta.url (src/rule-docs.ts finds docs/ beside dist/ with it) is the bundle's own URL.
+// import.meta.url (src/rule-docs.ts finds docs/ beside dist/ with it) is the bundle's own URL. The banner starts with
+// the "use strict" directive: a statement before esbuild's own directive would turn it into a plain string and run the
+// whole bundle in sloppy mode (CEL's evaluator, for one, then compares integers wrongly).
 const moduleUrl = {
   define: { 'import.meta.url': '__daemonlintModuleUrl' },
-  banner: { js: 'var __daemonlintModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  banner: { js: '"use strict";\nvar __daemonlintModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 await build({ ...common, ...moduleUrl, entryPoints: [join(root, 'src/cli.ts')], outfile: join(dist, 'cli.cjs') });
 // The server is found while bundling the CLI; it shares the schema files (and the loader) with it.

@@ -1,13 +1,14 @@
 /**
  * The example policies users copy (policies/): each one fires exactly where its test manifests mark it
- * (test/fixtures/policies-examples/<policy file>/, `# expect: <id>`), and the example config ties them together.
+ * (test/fixtures/policies-examples/<policy file>/, `# expect: <id>@<column> <severity> <messageId>` as in the rule
+ * fixtures), and the example config ties them together.
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lintPaths } from '../src/app/lint.js';
 import { ROOT } from './helpers/cli.js';
-import { FIXTURES } from './helpers/fixtures.js';
+import { FIXTURES, expectationKeys, expectations, findingKeys } from './helpers/fixtures.js';
 import { removeWorkdirs, workdir } from './helpers/manifests.js';
 
 afterAll(removeWorkdirs);
@@ -16,18 +17,12 @@ const POLICIES = join(ROOT, 'policies');
 const CASES = join(FIXTURES, 'policies-examples');
 const readStdin = async () => Buffer.alloc(0);
 
-/** `file:line id` for every `# expect:` marker of a folder's files. */
+/** `file:line marker` for every `# expect:` marker of a folder's files naming one of `ids`. */
 function expected(dir: string, ids: string[]): string[] {
-  const out: string[] = [];
-  for (const f of readdirSync(dir).sort()) {
-    readFileSync(join(dir, f), 'utf8')
-      .split('\n')
-      .forEach((line, i) => {
-        const m = /#\s*expect:\s*([\w-]+)\s*$/.exec(line);
-        if (m && ids.includes(m[1]!)) out.push(`${f}:${i + 1} ${m[1]}`);
-      });
-  }
-  return out.sort();
+  const files = readdirSync(dir)
+    .sort()
+    .map((f) => ({ path: f, text: readFileSync(join(dir, f), 'utf8') }));
+  return expectationKeys(expectations({ name: dir, dir, files }).filter((e) => ids.includes(e.ruleId)));
 }
 
 const idsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/^ {2}- id: ([\w-]+)$/gm)].map((m) => m[1]!);
@@ -47,10 +42,10 @@ describe('example policies', () => {
       const config = join(workdir(), 'policies.yaml');
       writeFileSync(config, `policies: [${JSON.stringify(join(POLICIES, f))}]\n`);
       const dir = join(CASES, f.replace(/\.yaml$/, ''));
-      const r = await lintPaths({ paths: [dir], cwd: dir, config, readStdin });
+      // As with --config: a config named by the user may name policy files anywhere.
+      const r = await lintPaths({ paths: [dir], cwd: dir, config, trustConfig: true, readStdin });
       expect(r.internalErrors).toEqual([]);
-      const got = r.findings.filter((x) => ids.includes(x.ruleId)).map((x) => `${x.file}:${x.line} ${x.ruleId}`);
-      expect(got.sort()).toEqual(expected(dir, ids));
+      expect(findingKeys(r.findings.filter((x) => ids.includes(x.ruleId)))).toEqual(expected(dir, ids));
       for (const x of r.findings.filter((y) => ids.includes(y.ruleId))) expect(x.message).not.toMatch(/could not be evaluated/);
     });
   }
@@ -58,8 +53,7 @@ describe('example policies', () => {
   it('admission/: the ValidatingAdmissionPolicy, its binding and its parameters', async () => {
     const dir = join(CASES, 'admission');
     const r = await lintPaths({ paths: [dir], cwd: dir, noConfig: true, policies: [join(POLICIES, 'admission')], readStdin });
-    const got = r.findings.filter((x) => x.ruleId === 'admission-policy').map((x) => `${x.file}:${x.line} ${x.ruleId}`);
-    expect(got.sort()).toEqual(expected(dir, ['admission-policy']));
+    expect(findingKeys(r.findings.filter((x) => x.ruleId === 'admission-policy'))).toEqual(expected(dir, ['admission-policy']));
     expect(r.findings.find((x) => x.message.includes('memory limit'))?.message).toBe(
       "DaemonSet monitoring/node-exporter would be rejected: ValidatingAdmissionPolicy 'daemonset-guardrails.example.com' with binding 'daemonset-guardrails-system.example.com' denied request: containers exporter need a memory limit of at most 512Mi",
     );

@@ -78,6 +78,13 @@ describe('custom policies: findings', () => {
     expect(descriptor).toMatchObject({ shortDescription: { text: 'Node agents run at system-node-critical priority.' }, defaultConfiguration: { level: 'error' } });
     expect(descriptor.helpUri).toBeUndefined();
     expect(descriptor.help.markdown).toContain("has(podSpec.priorityClassName) && podSpec.priorityClassName == 'system-node-critical'");
+    // Why and How to fix of its built documentation, as for a built-in rule.
+    expect(descriptor.fullDescription.text).toBe(
+      'A policy of this repository (.daemonlint.yaml): Node agents run at system-node-critical priority. Change the object so that the policy holds, or waive the finding with a reason.',
+    );
+    expect(descriptor.help.text).toMatch(/^A policy of this repository \(\.daemonlint\.yaml\): .*\n\nHow to fix: Change the object/);
+    // A built-in rule keeps its link to the project's page.
+    expect(run.tool.driver.rules.find((r: { id: string }) => r.id === 'restart-policy').helpUri).toMatch(/restart-policy/);
     const result = run.results.find((r: { ruleId: string }) => r.ruleId === 'node-critical');
     expect(result.locations[0].physicalLocation.region).toEqual({ startLine: 13, startColumn: 7, endLine: 13, endColumn: 24 });
     expect(run.tool.driver.rules[result.ruleIndex].id).toBe('node-critical');
@@ -193,8 +200,17 @@ spec:
     const explain = runCli(['explain', 'our-registry'], { cwd: dir });
     expect(explain.code).toBe(0);
     expect(explain.stdout).toContain('# our-registry');
-    expect(explain.stdout).toContain('Custom policy defined in `.daemonlint.yaml:9`');
-    expect(explain.stdout).toContain("containers.all(c, c.image.startsWith(params.registry + '/'))");
+    // Its documentation is its definition: where it is, the expression, the message expression, the params.
+    expect(explain.stdout).toContain('Default severity: warning. Applies to: DaemonSet, Deployment.\n\nImages come from our registry.\n');
+    expect(explain.stdout).toContain('A custom policy of this repository, defined in `.daemonlint.yaml:9`.');
+    expect(explain.stdout).toContain("```cel\ncontainers.all(c, c.image.startsWith(params.registry + '/'))\n```");
+    expect(explain.stdout).toContain("The message of a finding is the value of:\n\n```cel\n'images must come from ' + params.registry");
+    expect(explain.stdout).toContain('## Options\n\n`params` of the expressions (`registry`), by default:\n\n```json\n{\n  "registry": "registry.example.com"\n}\n```');
+    const critical = runCli(['explain', 'node-critical'], { cwd: dir });
+    expect(critical.stdout).toContain('Its findings say:\n\n```text\nset priorityClassName to system-node-critical so the agent is not preempted on a full node\n```');
+    expect(critical.stdout).toContain('Findings point at `podSpec.priorityClassName`.');
+    expect(critical.stdout).toContain('## Options\n\nNone.');
+    expect(critical.stdout).toContain('rules:\n  node-critical: error');
     expect(runCli(['rules', '--no-config'], { cwd: dir }).stdout).not.toContain('node-critical');
   });
 });
