@@ -2,10 +2,11 @@
  * Custom CEL policies from `.daemonlint.yaml`: config errors with their position, findings at the exact node in
  * every output, and the same treatment as built-in rules (severity, suppressions, baseline, rules, explain).
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { runCli, runMain } from './helpers/cli.js';
 import { removeWorkdirs, workdir } from './helpers/manifests.js';
 import { validateSarif } from './helpers/sarif.js';
 
@@ -273,5 +274,71 @@ describe('custom policies: config errors', () => {
     expect(errorOf({ '.daemonlint.yaml': 'policies: [ci/policies.yaml]\n', 'ci/policies.yaml': 'policies:\n  - id: x\n    kinds: [DaemonSet]\n' })).toMatch(/^daemonlint: ci\/policies\.yaml:2:5: policies\[0\]/);
     const ok = workdir({ '.git/HEAD': '', '.daemonlint.yaml': 'policies: [ci/policies.yaml]\nstrict: [file-policy]\n', 'ci/policies.yaml': file.replace('"podSpec.hostPID =="', '"has(podSpec.hostPID)"'), 'agent.yaml': AGENT });
     expect(json(runCli(['-f', 'json', 'agent.yaml'], { cwd: ok }).stdout).findings.map((f) => f.ruleId)).toEqual(['file-policy']);
+  });
+});
+
+describe('custom and admission policy files: what a config may name and how they are read', () => {
+  const FILE = 'policies:\n  - id: file-policy\n    description: Agents do not share the node PID namespace.\n    kinds: [DaemonSet]\n    expression: "!has(podSpec.hostPID) || !podSpec.hostPID"\n    message: m\n';
+
+  it('a config found in a repository names policy files and admission policies inside it only; --config may name any', async () => {
+    const outside = workdir({ 'policies.yaml': FILE, 'vap.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n' });
+    const repo = workdir({ '.git/HEAD': '', 'agent.yaml': AGENT, 'ci/policies.yaml': FILE });
+    const refusedBy = async (config: string) => {
+      writeFileSync(join(repo, '.daemonlint.yaml'), config);
+      const r = await runMain(['agent.yaml'], { cwd: repo });
+      expect(r.code, config).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      return r.stderr;
+    };
+    expect(await refusedBy(`policies: [${join(outside, 'policies.yaml')}]\n`)).toMatch(
+      /^daemonlint: \.daemonlint\.yaml:1:12: policies\[0\]: \/.*policies\.yaml is an absolute path: a config found in a repository may only name files inside it .*; pass a config that needs it with --config\n$/,
+    );
+    symlinkSync(outside, join(repo, 'escape'));
+    expect(await refusedBy('policies: [ci/policies.yaml, escape/policies.yaml]\n')).toMatch(/^daemonlint: \.daemonlint\.yaml:1:30: policies\[1\]: escape\/policies\.yaml is outside the repository/);
+    expect(await refusedBy(`admissionPolicies: ${join(outside, 'vap.yaml')}\n`)).toMatch(/^daemonlint: \.daemonlint\.yaml:1:20: admissionPolicies: \/.*vap\.yaml is an absolute path/);
+    expect(await refusedBy('admissionPolicies: [./ci, ../../../../../../etc]\n')).toMatch(/:1:27: admissionPolicies: \.\..*etc is outside the repository/);
+    // The same config named with --config is the user's own: it may reach outside.
+    writeFileSync(join(repo, 'mine.yaml'), `policies: [${join(outside, 'policies.yaml')}]\n`);
+    const given = await runMain(['-f', 'json', '--config', 'mine.yaml', 'agent.yaml'], { cwd: repo });
+    expect(given.stderr).toBe('');
+    expect(json(given.stdout).findings.map((f) => f.ruleId)).toEqual([]);
+    // Inside the repository: read.
+    writeFileSync(join(repo, '.daemonlint.yaml'), 'policies: [ci/policies.yaml]\nadmissionPolicies: [ci]\n');
+    expect((await runMain(['agent.yaml'], { cwd: repo })).code).toBe(0);
+  });
+
+  it('policy files and --policy files go through the guarded reader: a FIFO or a device is one line, never a hang', async () => {
+    const dir = workdir({ '.git/HEAD': '', 'agent.yaml': AGENT });
+    expect(spawnSync('mkfifo', [join(dir, 'fifo.yaml')]).status).toBe(0);
+    writeFileSync(join(dir, '.daemonlint.yaml'), 'policies: [fifo.yaml]\n');
+    const fromConfig = await runMain(['agent.yaml'], { cwd: dir });
+    expect(fromConfig.code).toBe(2);
+    expect(fromConfig.stderr).toMatch(/^daemonlint: cannot read policy file .*fifo\.yaml: it is a named pipe \(FIFO\), not a file/);
+    expect(fromConfig.stderr.trim().split('\n')).toHaveLength(1);
+    const device = await runMain(['--no-config', '--policy', '/dev/zero', 'agent.yaml'], { cwd: dir });
+    expect(device.code).toBe(2);
+    expect(device.stderr).toMatch(/^daemonlint: admission policies: cannot read .*dev\/zero: it is a character device, not a file\n$/);
+    // A binary file named as a policy file is refused without quoting it.
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin/p.yaml'), Buffer.from([0x70, 0x3a, 0, 0x0a]));
+    writeFileSync(join(dir, '.daemonlint.yaml'), 'policies: [bin/p.yaml]\n');
+    expect((await runMain(['agent.yaml'], { cwd: dir })).stderr).toMatch(/^daemonlint: cannot read policy file .*p\.yaml: it is a binary file, not a policy file\n$/);
+  });
+
+  it('text from a policy definition is printed inert by rules, explain and the text report', async () => {
+    // A description and a message with a terminal escape sequence and a line break (YAML double-quoted escapes).
+    const config = `policies:\n  - id: loud\n    description: "Agents\\e[2J stay quiet"\n    kinds: [DaemonSet]\n    expression: "false"\n    message: "first\\nsecond \\e]0;title\\a"\n`;
+    const dir = workdir({ '.git/HEAD': '', '.daemonlint.yaml': config, 'agent.yaml': AGENT });
+    const rules = await runMain(['rules'], { cwd: dir });
+    expect(rules.stdout).toMatch(/^loud +warning +Agents\\u001b\[2J stay quiet {2}\(custom policy\)$/m);
+    const explain = await runMain(['explain', 'loud'], { cwd: dir });
+    expect(explain.stdout).not.toMatch(/\u001b|\u0007/);
+    // A document keeps its line breaks; the escape sequences are shown, not sent.
+    expect(explain.stdout).toContain('Agents\\u001b[2J stay quiet');
+    expect(explain.stdout).toContain('```text\nfirst\nsecond \\u001b]0;title\\u0007\n```');
+    const text = await runMain(['--no-color', 'agent.yaml'], { cwd: dir });
+    expect(text.stdout).not.toMatch(/\u001b|\u0007/);
+    expect(text.stdout).toContain('DaemonSet kube-system/agent: first\\nsecond \\u001b]0;title\\u0007');
   });
 });

@@ -43,6 +43,8 @@ export interface CompileError {
 
 export interface Program {
   readonly source: string;
+  /** The declared variables (`CompileOptions.variables`) the expression uses. */
+  readonly uses: ReadonlySet<string>;
   /** Fields the expression reads from the `readRoots` variables. */
   readonly reads: readonly FieldRead[];
   /**
@@ -124,6 +126,7 @@ export function compile(source: string, opts: CompileOptions): Compiled {
     const isFunction = (name: string) => env.funcs.find(name) !== undefined || name in UNSUPPORTED;
     const { refs, reads } = analyze(root, isFunction, new Set(opts.readRoots ?? []));
     const declared = new Set(opts.variables);
+    const uses = new Set(refs.filter((r) => r.kind === 'variable' && declared.has(r.name)).map((r) => r.name));
     // A misused macro first (its arguments look like undeclared names), then names (`authorizer.check()` is about
     // the authorizer, not about a method called check), then functions.
     const rank = (r: (typeof refs)[number]) => (r.kind === 'function' && r.name in MACROS && !env.funcs.find(r.name) ? 0 : r.kind === 'variable' ? 1 : 2);
@@ -166,9 +169,9 @@ export function compile(source: string, opts: CompileOptions): Compiled {
         reads: analyze(forAll.predicate, isFunction, new Set([forAll.iterVar])).reads,
         run: plan(env, forAll.predicate) as (bindings: Record<string, CelInput>) => CelResult,
       };
-      return { ok: true, program: { source, reads, run, each } };
+      return { ok: true, program: { source, uses, reads, run, each } };
     }
-    return { ok: true, program: { source, reads, run } };
+    return { ok: true, program: { source, uses, reads, run } };
   } catch (err) {
     if (err instanceof RangeError) return fail('the expression is nested too deeply');
     return fail(`cannot compile: ${String((err as Error)?.message ?? err).split('\n')[0]}`);

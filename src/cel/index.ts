@@ -3,3 +3,4 @@ export { compile, evaluate, firstFailing, libraryNames, EvalContext, MAX_EXPRESS
 export { CostMeter, DEFAULT_COST_LIMIT } from './cost.js';
 export type { FieldRead } from './ast.js';
 export { show, toCelInput, typeName } from './values.js';
+export { selfRuleEvaluator, type RuleError, type SelfRuleEvaluator, type SelfRuleOptions } from './rule.js';

@@ -1,0 +1,62 @@
+// CEL rules over one value (`self`, optionally `oldSelf`), the API the CRD schema checks use for x-kubernetes-validations.
+import { describe, expect, it } from 'vitest';
+import { selfRuleEvaluator } from '../src/cel/index.js';
+import * as policy from '../src/policy/index.js';
+
+const SPEC = { replicas: 3, maxReplicas: 5, image: 'registry.example.com/agent:1.2', ports: [{ port: 80 }, { port: 8443 }], ratio: 0.5 };
+
+describe('selfRuleEvaluator', () => {
+  it('says whether a rule holds for self: true, false', () => {
+    const cel = selfRuleEvaluator();
+    expect(cel.check('self.replicas <= self.maxReplicas', SPEC)).toBe(true);
+    expect(cel.check('self.replicas <= self.maxReplicas', { ...SPEC, replicas: 8 })).toBe(false);
+    expect(cel.check("self.image.startsWith('registry.example.com/')", SPEC)).toBe(true);
+    expect(cel.check('self.ports.all(p, p.port > 1024)', SPEC)).toBe(false);
+    expect(cel.check("!has(self.hostNetwork) && self.ratio < 1.0", SPEC)).toBe(true);
+    // self may be any value: a list, a string, a number.
+    expect(cel.check('self.size() <= 2', SPEC.ports)).toBe(true);
+    expect(cel.check("self.matches('^[a-z.]+/')", SPEC.image)).toBe(true);
+    expect(cel.check('self >= 0', -1)).toBe(false);
+    // The Kubernetes libraries are there (quantity here).
+    expect(cel.check("quantity(self.memory).isLessThan(quantity('1Gi'))", { memory: '512Mi' })).toBe(true);
+  });
+
+  it('gives an error, not a verdict, when the rule cannot be decided', () => {
+    const cel = selfRuleEvaluator();
+    const broken = cel.check('self.replicas <=', SPEC);
+    expect(broken).toEqual({ error: expect.stringMatching(/^does not compile \(at character \d+\): syntax error/) });
+    expect(cel.check('object.spec.replicas > 0', SPEC)).toEqual({ error: expect.stringContaining('undeclared reference to "object"') });
+    expect(cel.check('self.replicas', SPEC)).toEqual({ error: 'it gave int 3, not a bool' });
+    expect(cel.check('self.missing == 1', SPEC)).toEqual({ error: expect.stringMatching(/no such key|not found/) });
+  });
+
+  it('binds oldSelf for transition rules only when the previous value is given', () => {
+    const cel = selfRuleEvaluator();
+    expect(cel.check('self >= oldSelf', 3)).toEqual({ error: 'a transition rule (it reads oldSelf) needs the previous value, which a manifest does not have' });
+    expect(cel.check('self >= oldSelf', 3, 2)).toBe(true);
+    expect(cel.check('self >= oldSelf', 1, 2)).toBe(false);
+    // A rule that does not read oldSelf ignores it.
+    expect(cel.check('self > 0', 3, 100)).toBe(true);
+  });
+
+  it('evaluates message expressions to one line of text', () => {
+    const cel = selfRuleEvaluator();
+    expect(cel.message("'replicas ' + string(self.replicas) + ' exceed ' + string(self.maxReplicas)", { ...SPEC, replicas: 8 })).toBe('replicas 8 exceed 5');
+    expect(cel.message('self.replicas', SPEC)).toEqual({ error: 'it gave int 3, not a string' });
+    expect(cel.message("'two\\nlines'", SPEC)).toEqual({ error: 'it gave an empty or multi-line string' });
+  });
+
+  it('cuts a runaway rule off at its cost budget, and stops evaluating it after a few values', () => {
+    const cel = selfRuleEvaluator({ costLimit: 10_000 });
+    const runaway = 'self.all(a, self.all(b, self.all(c, a + b + c >= 0)))';
+    const list = Array.from({ length: 100 }, (_, i) => i);
+    for (let i = 0; i < 3; i++) expect(cel.check(runaway, list)).toEqual({ error: expect.stringContaining('cost budget of 10000') });
+    expect(cel.check(runaway, list)).toEqual({ error: 'not evaluated: it exceeded its cost budget on 3 values already' });
+    // Another evaluator starts afresh; a small list fits the budget.
+    expect(selfRuleEvaluator({ costLimit: 10_000 }).check(runaway, [1, 2])).toBe(true);
+  });
+
+  it('is reachable through the lazily loaded policy piece', () => {
+    expect(policy.selfRuleEvaluator().check('self == 1', 1)).toBe(true);
+  });
+});
