@@ -19,11 +19,13 @@ const stringOrList = (description: string) => ({
 
 /**
  * The config schema (JSON Schema draft-07) for a set of rules. With `policyIds`, exactly those custom policy ids are
- * accepted besides the rules (how a config is validated once its policies are known); without, any kebab-case id is
- * (the schema editors get, since a config may define policies).
+ * accepted besides the rules (how a config is validated once its policies are known). Without, it is the schema editors
+ * get: a config that defines `policies` or `extends` another (which may define some) may name any kebab-case id, and
+ * one that does neither only the built-in rules, so editors still flag a misspelt rule id there.
  */
 export function configSchema(rules: readonly Rule[], policyIds?: readonly string[]): Record<string, unknown> {
-  const ids = [...rules.map((r) => r.meta.id), ...(policyIds ?? [])].sort();
+  const builtinIds = rules.map((r) => r.meta.id).sort();
+  const ids = [...builtinIds, ...(policyIds ?? [])].sort();
   const policySetting = {
     description: 'A custom policy: a severity, or [severity, {params}] to override its params.',
     anyOf: [{ $ref: '#/definitions/severity' }, { type: 'array', items: [{ $ref: '#/definitions/severity' }, { type: 'object' }], minItems: 1, maxItems: 2, additionalItems: false }],
@@ -40,12 +42,29 @@ export function configSchema(rules: readonly Rule[], policyIds?: readonly string
     };
   }
   for (const id of policyIds ?? []) ruleEntries[id] = policySetting;
+  // Editors: without policies of its own or of a config it extends, a config names built-in rules only.
+  const builtinRule = { $ref: '#/definitions/builtinRuleId' };
+  const builtinRules = { propertyNames: builtinRule };
+  const builtinOnly = policyIds
+    ? {}
+    : {
+        if: { not: { anyOf: [{ required: ['policies'] }, { required: ['extends'] }] } },
+        then: {
+          properties: {
+            rules: builtinRules,
+            overrides: { items: { properties: { rules: builtinRules } } },
+            strict: { items: builtinRule },
+            waivers: { items: { properties: { rules: { items: builtinRule } } } },
+          },
+        },
+      };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: CONFIG_SCHEMA_ID,
     title: 'daemonlint configuration (.daemonlint.yaml, .daemonlint.yml, .daemonlint.json)',
     type: 'object',
     additionalProperties: false,
+    ...builtinOnly,
     properties: {
       $schema: { type: 'string', description: 'The schema of this file, for editors.' },
       extends: stringOrList('Config files this one builds on (paths relative to this file); later ones and this file win.'),
@@ -105,6 +124,7 @@ export function configSchema(rules: readonly Rule[], policyIds?: readonly string
     definitions: {
       severity: { enum: [...SEVERITY_SETTINGS] },
       ruleId: policyIds ? { enum: ids } : { anyOf: [{ enum: ids }, { type: 'string', pattern: POLICY_ID_PATTERN }] },
+      ...(policyIds ? {} : { builtinRuleId: { description: 'A built-in rule (see daemonlint rules).', enum: builtinIds } }),
       rules: {
         description: 'Severity (off, info, warning, error) per rule id, or [severity, options] for rules with options.',
         type: 'object',
