@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReadError, beginRun, readGuarded, readText } from '../src/io/read.js';
 import { WriteError, checkOutputTarget, lintedRoots, replaceFile, writeOutput } from '../src/io/write.js';
-import { runCli, type RunResult } from './helpers/cli.js';
+import type { RunResult } from './helpers/cli.js';
 import { BAD_DAEMONSET as DS, workdir } from './helpers/manifests.js';
 
 /** A DaemonSet with hostNetwork and no dnsPolicy: `--fix` adds `dnsPolicy: ClusterFirstWithHostNet` (line 13). */

@@ -75,7 +75,7 @@ spec:
   });
 
   it('a required field set to null is missing (containers: null), an optional one is simply unset', async () => {
-    const f = await lint(DS.replace(/      containers:\n.*\n.*\n$/, '      containers: null\n      volumes: null\n'));
+    const f = await lint(DS.replace(/ {6}containers:\n.*\n.*\n$/, '      containers: null\n      volumes: null\n'));
     expect(at(f.filter((x) => x.ruleId === 'schema'))).toEqual(['schema 11:5']);
     expect(f[0]!.message).toBe('`spec.template.spec` (PodSpec) is missing the required field `containers`. (`containers: null` is the same as leaving it out.)');
   });

@@ -49,6 +49,7 @@ export function configSchema(rules: readonly Rule[], policyIds?: readonly string
     ? {}
     : {
         if: { not: { anyOf: [{ required: ['policies'] }, { required: ['extends'] }] } },
+        // biome-ignore lint/suspicious/noThenProperty: the JSON Schema keyword, not a promise.
         then: {
           properties: {
             rules: builtinRules,

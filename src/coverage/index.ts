@@ -20,7 +20,6 @@ export function renderCoverage(files: SourceFile[], nodes: NodeInfo[] | undefine
       return safeJson(JSON.stringify(report, null, 2)) + '\n';
     case 'html':
       return renderHtml(report);
-    case 'text':
     default:
       return renderText(report, opts.color);
   }

@@ -61,7 +61,7 @@ const KIND_NAMES: Record<OutputKind, string> = {
   'coverage-html': 'daemonlint coverage HTML report',
 };
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal colour sequences start with ESC.
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Does `head` (the first 64 KiB) and `tail` (the last 4 KiB) of a file look like output of this kind? */
@@ -175,7 +175,10 @@ export function checkOutputTarget(path: string, kind: OutputKind, cwd: string): 
 export function writeOutput(path: string, text: string, kind: OutputKind, cwd: string, deadline?: number): void {
   const target = checkOutputTarget(path, kind, cwd);
   const data = Buffer.from(text, 'utf8');
-  if (target.stat && !target.stat.isFile()) return writeToDevice(path, target.abs, data, deadline);
+  if (target.stat && !target.stat.isFile()) {
+    writeToDevice(path, target.abs, data, deadline);
+    return;
+  }
   replaceAtomically(path, target.abs, data, target.stat, (now) => {
     // Replaced only if nobody changed it since it was checked.
     if (!target.stat) return now === undefined ? undefined : 'a file of that name appeared while daemonlint ran';
@@ -243,7 +246,10 @@ function replaceAtomically(path: string, real: string, data: Buffer, st: Stats |
   // Several hard links, or an owner this process cannot give a new file to: write in place (same inode).
   const uid = process.getuid?.();
   const foreignOwner = st !== undefined && uid !== undefined && !isRoot() && (st.uid !== uid || st.gid !== process.getgid?.());
-  if (st && (st.nlink > 1 || foreignOwner)) return writeInPlace(path, real, data, st, stillOk, expected);
+  if (st && (st.nlink > 1 || foreignOwner)) {
+    writeInPlace(path, real, data, st, stillOk, expected);
+    return;
+  }
   const dir = dirname(real);
   const tmp = join(dir, `.${basename(real)}.daemonlint-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
   let fd: number | undefined;
@@ -252,7 +258,10 @@ function replaceAtomically(path: string, real: string, data: Buffer, st: Stats |
       fd = openSync(tmp, 'wx', st ? modeOf(st) : 0o666);
     } catch (err) {
       // A folder we may not create files in, while the file itself may be writable: write in place.
-      if (st && ((err as NodeJS.ErrnoException).code === 'EACCES' || (err as NodeJS.ErrnoException).code === 'EPERM')) return writeInPlace(path, real, data, st, stillOk, expected);
+      if (st && ((err as NodeJS.ErrnoException).code === 'EACCES' || (err as NodeJS.ErrnoException).code === 'EPERM')) {
+        writeInPlace(path, real, data, st, stillOk, expected);
+        return;
+      }
       throw err;
     }
     let off = 0;

@@ -14,20 +14,20 @@
  * paragraph separators, and the bidirectional formatting characters that can make text display in another order than
  * it is read ("Trojan Source").
  */
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what the sanitiser finds.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what the sanitiser finds.
 const HAS_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-function escape(c: string): string {
+function escapeChar(c: string): string {
   return NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 }
 
 /** Text from input, safe to print on one line: control and bidirectional characters become visible escapes. */
 export function safeText(s: string): string {
-  return HAS_UNSAFE.test(s) ? s.replace(UNSAFE, escape) : s;
+  return HAS_UNSAFE.test(s) ? s.replace(UNSAFE, escapeChar) : s;
 }
 
 /**
@@ -39,7 +39,7 @@ export function safeLineStart(s: string): string {
   return t.startsWith('::') ? `./${t}` : t;
 }
 
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what the sanitiser finds.
 const UNSAFE_IN_DIFF = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
 
 /**
@@ -47,10 +47,9 @@ const UNSAFE_IN_DIFF = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u20
  * and tabs stay as they are.
  */
 export function safeDiffText(s: string): string {
-  return s.replace(UNSAFE_IN_DIFF, escape);
+  return s.replace(UNSAFE_IN_DIFF, escapeChar);
 }
 
-// eslint-disable-next-line no-control-regex
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
