@@ -1,16 +1,24 @@
 // Guards against node-local Services whose Pods do not run on every node: clients there lose the Service.
 import { describeReasonShort, listNames, analyzeTemplate, type ExclusionReason } from '../src/k8s/nodes.js';
-import { placementsOf, selectedWorkloads, type Workload } from '../src/k8s/run-index.js';
-import { displayName, isRecord } from '../src/k8s/workloads.js';
-import type { Path, RelatedReport, Rule } from '../src/types.js';
+import { localService } from '../src/k8s/nodes-local-traffic.js';
+import { groupNodes, listGroups, type NodeGroup } from '../src/k8s/nodes-pools.js';
+import { placementsOf, type Workload } from '../src/k8s/run-index.js';
+import { displayName } from '../src/k8s/workloads.js';
+import type { NodeInfo, Path, RelatedReport, RunContext, Rule } from '../src/types.js';
 
-type PolicyField = 'internalTrafficPolicy' | 'externalTrafficPolicy';
+/** Up to this many uncovered nodes are named one by one; beyond it, by the groups they form. */
+const LISTED = 5;
 
-function policyField(spec: Record<string, any>): PolicyField | undefined {
-  if (spec.internalTrafficPolicy === 'Local') return 'internalTrafficPolicy';
-  const type = spec.type ?? 'ClusterIP';
-  if (spec.externalTrafficPolicy === 'Local' && (type === 'NodePort' || type === 'LoadBalancer')) return 'externalTrafficPolicy';
-  return undefined;
+/** The run's nodes grouped as the given DaemonSets see them (cached per set of DaemonSets). */
+function groupOfNode(run: RunContext, daemons: readonly Workload[]): Map<NodeInfo, NodeGroup> {
+  const key = `daemonlint:local-traffic-gap:groups:${daemons.map((w) => w.index).join(',')}`;
+  let map = run.cache.get(key) as Map<NodeInfo, NodeGroup> | undefined;
+  if (!map) {
+    map = new Map();
+    for (const g of groupNodes(daemons.map((w) => w.constraints), run.nodes ?? [])) for (const n of g.nodes) map.set(n, g);
+    run.cache.set(key, map);
+  }
+  return map;
 }
 
 function reasonPath(w: Workload, r: ExclusionReason): Path {
@@ -37,6 +45,10 @@ const rule: Rule = {
         'Connections from {{nodes}} to {{service}} are dropped: {{absent}} ({{reasons}}). With internalTrafficPolicy: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use internalTrafficPolicy: Cluster.',
       uncoveredExternal:
         'External traffic arriving at {{nodes}} for {{service}} is dropped: {{absent}} ({{reasons}}). With externalTrafficPolicy: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use externalTrafficPolicy: Cluster.',
+      uncoveredPools:
+        'Connections from {{groups}} to {{service}} are dropped: {{absent}} ({{reasons}}). With internalTrafficPolicy: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use internalTrafficPolicy: Cluster.',
+      uncoveredPoolsExternal:
+        'External traffic arriving at {{groups}} for {{service}} is dropped: {{absent}} ({{reasons}}). With externalTrafficPolicy: Local there is no fallback to other nodes; make the DaemonSet cover these nodes or use externalTrafficPolicy: Cluster.',
       restricted:
         '{{service}} has internalTrafficPolicy: Local but {{restrictions}}: judging from the template alone (no node inventory), connections from clients on any other node are dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use internalTrafficPolicy: Cluster; pass --nodes to see which nodes are affected.',
       restrictedExternal:
@@ -44,17 +56,12 @@ const rule: Rule = {
     },
   },
   check(ctx) {
-    const spec = ctx.object.spec;
-    if (!isRecord(spec)) return;
-    const field = policyField(spec);
-    if (!field) return;
-    const selected = selectedWorkloads(ctx.run, ctx.manifest);
-    if (!selected.length) return;
+    const ls = localService(ctx.run, ctx.manifest);
+    if (!ls) return;
+    const { field, daemons, others } = ls;
     const svc = `Service ${displayName(ctx.manifest)}`;
     const path = ['spec', field];
     const external = field === 'externalTrafficPolicy';
-    const daemons = selected.filter((w) => w.kind === 'DaemonSet');
-    const others = selected.filter((w) => w.kind !== 'DaemonSet');
 
     if (!daemons.length) {
       const kinds = [...new Set(others.map((w) => w.kind))].join('/');
@@ -72,12 +79,15 @@ const rule: Rule = {
       const placements = daemons.map((w) => ({ w, p: placementsOf(ctx.run, w)! }));
       const uncovered = nodes.map((n, i) => ({ n, i })).filter(({ i }) => placements.every(({ p }) => !p[i]!.runs));
       if (!uncovered.length) return;
+      // Few nodes are named; many are described by the groups they form (`the 300 nodes of pool gpu-a100`).
+      const byGroup = uncovered.length > LISTED ? groupOfNode(ctx.run, daemons) : undefined;
+      const describe = (list: readonly NodeInfo[]) => (byGroup ? listGroups([...new Set(list.map((n) => byGroup.get(n)!))]) : listNames(list.map((n) => n.name)));
       const reasons = new Set<string>();
       const related: RelatedReport[] = [];
       const relatedSeen = new Map<RelatedReport['manifest'], Set<string>>();
       for (const { w, p } of placements) {
         // Short reasons of the uncovered nodes, each with the nodes (in order) where it applies.
-        const nodesOf = new Map<string, string[]>();
+        const nodesOf = new Map<string, NodeInfo[]>();
         for (const { n, i } of uncovered) {
           const here = new Set<string>();
           for (const r of p[i]!.reasons) {
@@ -85,28 +95,31 @@ const rule: Rule = {
             if (here.has(short)) continue;
             here.add(short);
             const list = nodesOf.get(short);
-            if (list) list.push(n.name);
-            else nodesOf.set(short, [n.name]);
+            if (list) list.push(n);
+            else nodesOf.set(short, [n]);
           }
         }
         for (const { i } of uncovered) {
           for (const r of p[i]!.reasons) {
             const short = describeReasonShort(r);
             reasons.add(daemons.length > 1 ? `${w.manifest.ref.name}: ${short}` : short);
-            const message = `DaemonSet ${w.manifest.ref.name}: ${short} (${listNames(nodesOf.get(short)!)})`;
             let seen = relatedSeen.get(w.manifest);
             if (!seen) relatedSeen.set(w.manifest, (seen = new Set()));
-            if (seen.has(message)) continue;
-            seen.add(message);
-            related.push({ manifest: w.manifest, path: reasonPath(w, r), message });
+            if (seen.has(short)) continue;
+            seen.add(short);
+            related.push({ manifest: w.manifest, path: reasonPath(w, r), message: `DaemonSet ${w.manifest.ref.name}: ${short} (${describe(nodesOf.get(short)!)})` });
           }
         }
       }
+      const where = describe(uncovered.map(({ n }) => n));
       const ds = daemons.length === 1 ? `DaemonSet ${names(daemons)} does not run there` : `none of DaemonSets ${names(daemons)} runs there`;
+      // Many nodes: the pooled wording names groups (`the 300 nodes of pool gpu-a100`), few: the nodes themselves.
+      const messageId = byGroup ? (external ? 'uncoveredPoolsExternal' : 'uncoveredPools') : external ? 'uncoveredExternal' : 'uncovered';
+      const data = { service: svc, absent: ds, reasons: [...reasons].join('; ') };
       ctx.report({
         path,
-        messageId: external ? 'uncoveredExternal' : 'uncovered',
-        data: { nodes: listNames(uncovered.map(({ n }) => n.name)), service: svc, absent: ds, reasons: [...reasons].join('; ') },
+        messageId,
+        data: byGroup ? { groups: where, ...data } : { nodes: where, ...data },
         related,
       });
       return;

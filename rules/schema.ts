@@ -1,6 +1,7 @@
 // Guards against objects the API server rejects (or silently mangles) because they do not match the Kubernetes schema.
-import { definitionOf, explain, loadSchema, loadValidators, type CompiledValidator, type JsonSchemaDocument, type SchemaIssue } from '../src/schema/index.js';
-import type { Manifest, Path, Rule, RunContext, SourceFile } from '../src/types.js';
+import { bundleVersion, definitionOf, explain, loadSchema, loadValidators, type CompiledValidator, type JsonSchemaDocument, type SchemaIssue } from '../src/schema/index.js';
+import { pathFromPointer, sourceText } from '../src/schema/pointer.js';
+import type { Manifest, Rule, RunContext } from '../src/types.js';
 
 interface SchemaState {
   validators: Map<string, Readonly<Record<string, CompiledValidator>>>;
@@ -15,46 +16,8 @@ function stateOf(run: RunContext): SchemaState | undefined {
   return run.cache.get(STATE) as SchemaState | undefined;
 }
 
-const lineStarts = new WeakMap<SourceFile, number[]>();
-
-function offsetsOf(file: SourceFile): number[] {
-  let starts = lineStarts.get(file);
-  if (!starts) {
-    starts = [0];
-    for (let i = file.text.indexOf('\n'); i !== -1; i = file.text.indexOf('\n', i + 1)) starts.push(i + 1);
-    lineStarts.set(file, starts);
-  }
-  return starts;
-}
-
-/** The source text of the value at `path` (single-line values only). */
-function sourceText(m: Manifest, path: Path): string | undefined {
-  const r = m.file.locate(m.docIndex, [...m.base, ...path], 'value');
-  if (r.line !== r.endLine) return undefined;
-  const start = offsetsOf(m.file)[r.line - 1];
-  if (start === undefined) return undefined;
-  return m.file.text.slice(start + r.column - 1, start + r.endColumn - 1);
-}
-
 function validatorFor(state: SchemaState, m: Manifest): CompiledValidator | undefined {
   return state.validators.get(m.ref.apiVersion)?.[m.ref.kind];
-}
-
-/** Turn an ajv instance path (`/spec/containers/0`) into an object path. */
-function pathFromPointer(obj: unknown, pointer: string): Path {
-  const out: (string | number)[] = [];
-  let cur: unknown = obj;
-  for (const raw of pointer.split('/').slice(1)) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(cur)) {
-      out.push(Number(seg));
-      cur = cur[Number(seg)];
-    } else {
-      out.push(seg);
-      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
-    }
-  }
-  return out;
 }
 
 /** The message of each kind of issue the explainer finds (it words the detail itself). */
@@ -75,12 +38,12 @@ const rule: Rule = {
     tags: ['correctness', 'api-rejects', 'schema'],
     fixable: true,
     messages: {
-      unknownField: '{{detail}}',
-      wrongType: '{{detail}}',
-      required: '{{detail}}',
-      format: '{{detail}}',
-      range: '{{detail}}',
-      mismatch: 'This {{kind}} does not match the Kubernetes {{kubeVersion}} schema ({{keyword}} at {{pointer}}).',
+      unknownField: '{{detail}}{{note}}',
+      wrongType: '{{detail}}{{note}}',
+      required: '{{detail}}{{note}}',
+      format: '{{detail}}{{note}}',
+      range: '{{detail}}{{note}}',
+      mismatch: 'This {{kind}} does not match the Kubernetes {{schemaVersion}} schema ({{keyword}} at {{pointer}}).{{note}}',
     },
   },
 
@@ -126,7 +89,10 @@ const rule: Rule = {
 
     const schema = state.schemas.get(m.ref.apiVersion);
     const issues = schema ? explain({ schema, definition, kind: m.ref.kind, object: m.object, sourceText: (p) => sourceText(m, p) }) : [];
-    for (const issue of issues) ctx.report({ path: issue.path, at: issue.at, messageId: ISSUE_MESSAGE[issue.kind], data: { detail: issue.message }, fix: issue.fix });
+    // Older targets are checked against the newest bundled schemas: say so, since a field may be newer than the target.
+    const schemaVersion = bundleVersion(ctx.run.kubeVersion) ?? ctx.run.kubeVersion;
+    const note = schemaVersion !== ctx.run.kubeVersion ? ` (strict schema of Kubernetes ${schemaVersion}; the target is ${ctx.run.kubeVersion})` : '';
+    for (const issue of issues) ctx.report({ path: issue.path, at: issue.at, messageId: ISSUE_MESSAGE[issue.kind], data: { detail: issue.message, note }, fix: issue.fix });
     if (issues.length) return;
 
     // The explainer mirrors the validator; should they ever disagree, still report the rejection.
@@ -136,7 +102,7 @@ const rule: Rule = {
     ctx.report({
       path,
       messageId: 'mismatch',
-      data: { kind: m.ref.kind, kubeVersion: ctx.run.kubeVersion, keyword: err?.keyword ?? 'invalid', pointer: err?.instancePath || '/' },
+      data: { kind: m.ref.kind, schemaVersion, keyword: err?.keyword ?? 'invalid', pointer: err?.instancePath || '/', note: schemaVersion !== ctx.run.kubeVersion ? ` The target is Kubernetes ${ctx.run.kubeVersion}.` : '' },
     });
   },
 };

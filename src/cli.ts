@@ -3,7 +3,7 @@
  * Exit codes: 0 = no finding at or above --fail-on; 1 = such findings; 2 = usage error, unreadable path, internal error.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError, lintPaths, loadInputs, loadNodes, rulesFor } from './app/lint.js';
+import { UsageError, lintPaths, rulesFor } from './app/lint.js';
 import { WriteError, checkOutputTarget, writeOutput, type OutputKind } from './io/write.js';
 import { safeDiffText, safeText } from './report/sanitize.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
@@ -24,7 +24,8 @@ Usage:
   daemonlint rules                    list every rule and custom policy (id, default severity, description)
   daemonlint explain RULE             print a rule's or policy's documentation
   daemonlint coverage [options] [paths...]
-                                      show which nodes each DaemonSet runs on (with --nodes)
+                                      show which nodes each DaemonSet runs on (with --nodes), grouped into
+                                      pools; --by node for every node; --add-node FILE: what if you add it
   daemonlint lsp --stdio              run the language server (editor diagnostics and quick fixes)
 
 Options:
@@ -33,10 +34,17 @@ Options:
       --fail-on SEVERITY    exit 1 when a finding is at least: error (default), warning or info
       --quiet               report errors only
       --stdin-filename NAME name to use for stdin in reports (with "-")
-      --nodes FILE          node inventory (kubectl get nodes -o yaml|json); repeatable
+      --nodes FILE          node inventory (kubectl get nodes -o yaml|json), or a directory of Node
+                            manifests; repeatable
+      --by pool|node        coverage: one column per node group (default) or per node
+      --add-node FILE       coverage: nodes to add (a Node manifest, or a pool template with name, count,
+                            labels, taints): which DaemonSets and node-local Services they affect; repeatable
+      --crd PATH            CustomResourceDefinition file or directory: custom resources are
+                            checked against it (CRDs among the linted files count too); repeatable
       --policy PATH         ValidatingAdmissionPolicies and bindings (file or directory) to check the objects
                             against, with their parameter and Namespace objects; repeatable
-      --kube-version X.Y    Kubernetes version of the schemas (default 1.35)
+      --kube-version X.Y    target Kubernetes version, 1.16 to 1.35 (default 1.35): removed and
+                            deprecated apiVersions, newer fields; strict schemas are always 1.35's
       --config FILE         use FILE instead of the nearest .daemonlint.yaml/.yml/.json
       --no-config           ignore config files
       --baseline FILE       report only findings not recorded in FILE (see --write-baseline)
@@ -59,6 +67,9 @@ const OPTIONS = {
   quiet: { type: 'boolean' },
   'stdin-filename': { type: 'string' },
   nodes: { type: 'string', multiple: true },
+  by: { type: 'string' },
+  'add-node': { type: 'string', multiple: true },
+  crd: { type: 'string', multiple: true },
   policy: { type: 'string', multiple: true },
   'kube-version': { type: 'string' },
   config: { type: 'string' },
@@ -81,6 +92,8 @@ export interface CliIO {
   cwd: string;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
+  /** Width of the terminal stdout is (when it is one). */
+  columns?: number;
   /** Read stdin; give up (and close it) when the deadline passes. */
   readStdin: (deadline?: number) => Promise<Buffer>;
 }
@@ -103,6 +116,7 @@ const defaultIO = (): CliIO => {
     cwd: process.cwd(),
     env: process.env,
     isTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
     readStdin,
   };
 };
@@ -198,6 +212,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   if (values.config && values['no-config']) throw new UsageError('--config and --no-config cannot be used together');
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   if (values['write-baseline'] && values.baseline) throw new UsageError('--write-baseline records every current finding; drop --baseline');
+  for (const o of ['by', 'add-node'] as const) if (values[o] !== undefined) throw new UsageError(`--${o} is an option of daemonlint coverage`);
   const timeout = timeoutOf(values.timeout);
   // A dry run prints a diff in the text format; with a machine format the report goes there and the diff to stderr.
   checkOutput(values.output, values['fix-dry-run'] && format === 'text' ? 'diff' : format, io);
@@ -209,6 +224,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     stdinFilename: values['stdin-filename'],
     readStdin: io.readStdin,
     nodes: values.nodes,
+    crds: values.crd,
     policies: values.policy,
     kubeVersion: values['kube-version'],
     config: values.config,
@@ -313,10 +329,10 @@ function exitCodeFor(findings: readonly Finding[], failOn: Severity): number {
 }
 
 /** The one stderr line for a run that ran out of time, or '' when every file was linted. */
-function unfinishedLine(unfinished: readonly string[], timeout: number): string {
+function unfinishedLine(unfinished: readonly string[], timeout: number, verb: 'linted' | 'read' = 'linted'): string {
   if (!unfinished.length) return '';
   const names = unfinished.length > 5 ? `${unfinished.slice(0, 5).join(', ')} and ${unfinished.length - 5} more` : unfinished.join(', ');
-  return line(`the time budget of ${timeout} s ran out; not linted: ${names}; raise --timeout or lint fewer files at once`);
+  return line(`the time budget of ${timeout} s ran out; not ${verb}: ${names}; raise --timeout or ${verb === 'read' ? 'give' : 'lint'} fewer files at once`);
 }
 
 /** Default `--timeout`: generous, so only pathological input or a hung file system reaches it. */
@@ -331,13 +347,30 @@ function timeoutOf(value: string | undefined): number {
 
 async function coverageCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
   const format = oneOf('format', values.format, ['text', 'json', 'html'] as const, 'text');
+  const by = oneOf('by', values.by, ['pool', 'node'] as const, 'pool');
+  const timeout = timeoutOf(values.timeout);
   checkOutput(values.output, `coverage-${format}`, io);
-  const nodes = await loadNodes(values.nodes, io.cwd);
-  const { files, readErrors } = await loadInputs(positionals, { cwd: io.cwd, stdinFilename: values['stdin-filename'], readStdin: io.readStdin });
-  const { renderCoverage } = await import('./coverage/index.js');
-  writeOut(renderCoverage(files, nodes, format, { color: useColor(values, io) }), values, io, `coverage-${format}`);
+  // Text fits the terminal; written to a file or a pipe, COLUMNS when set, else the default width.
+  const envColumns = Number(io.env.COLUMNS);
+  const width = io.isTTY && !values.output && io.columns ? io.columns : Number.isInteger(envColumns) && envColumns > 0 ? envColumns : undefined;
+  const { coverageRun } = await import('./app/coverage.js');
+  const { output, readErrors, unfinished } = await coverageRun({
+    paths: positionals,
+    cwd: io.cwd,
+    stdinFilename: values['stdin-filename'],
+    readStdin: io.readStdin,
+    nodes: values.nodes,
+    addNodes: values['add-node'],
+    by,
+    format,
+    color: useColor(values, io),
+    width,
+    timeout,
+  });
+  writeOut(output, values, io, `coverage-${format}`);
   for (const e of readErrors) io.stderr(line(e));
-  return readErrors.length ? 2 : 0;
+  if (unfinished.length) io.stderr(unfinishedLine(unfinished, timeout, 'read'));
+  return readErrors.length || unfinished.length ? 2 : 0;
 }
 
 /** One line on stderr: `daemonlint: ` and the message, with anything from input (file names …) made safe to print. */

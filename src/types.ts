@@ -170,6 +170,14 @@ export interface RunContext {
   /** Node inventory, when `--nodes` was given. */
   nodes?: readonly NodeInfo[];
   kubeVersion: string;
+  /** CustomResourceDefinitions given with `--crd` or `crds:` in config (read, not linted). */
+  crds?: readonly Manifest[];
+  /**
+   * Objects no Kubernetes API would recognise (an apiVersion no version serves, a kind its apiVersion never had), each
+   * with the id of the rule that reports it. Other rules do not lint them (unless that rule is off for the file): what
+   * they would say assumes an object the API server accepts. Filled by rules' `prepare()`.
+   */
+  unrecognized: Map<Manifest, string>;
   /** Scratch space for cross-resource rules to cache per-run indexes. */
   cache: Map<string, unknown>;
 }

@@ -183,7 +183,7 @@ describe('action.yml', () => {
     expect(check.status, check.stderr).toBe(0);
     const bundle = readFileSync(join(ROOT, action.runs.main), 'utf8');
     // No imports but Node built-ins: the runner does not npm install. (Code that ajv generates as text is not an import,
-    // nor is a JSDoc type such as `{import('./index.js').RE2JS}` in a bundled library's comments.)
+    // nor is a JSDoc type such as `{import('./index.js').RE2JS}` in a library's comments.)
     const imports = [...bundle.matchAll(/^\s*import\s[^'"]*['"]([^'"]+)['"]/gm), ...bundle.matchAll(/(?<!\{)\bimport\(\s*['"]([^'"]+)['"]\s*\)/g), ...bundle.matchAll(/(?<![\w.'"`])require\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
     expect(imports.filter((s) => !s.startsWith('node:') && !/^(fs|path|url|os|util|crypto|module|events|stream|assert|buffer|process|tty|child_process|perf_hooks)$/.test(s))).toEqual([]);
     // Module paths are relative to the repository: the same sources give the same bundle wherever they are built.

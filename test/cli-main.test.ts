@@ -195,13 +195,17 @@ describe('main: node coverage', () => {
     const text = await runMain(['coverage', '--nodes', 'nodes.yaml', 'agent.yaml', 'everywhere.yaml'], { cwd: dir });
     expect(text.code).toBe(0);
     expect(text.stderr).toBe('');
-    expect(text.stdout).toMatch(/default\/agent\s+yes\s+no\s+1\/2/);
-    expect(text.stdout).toMatch(/default\/everywhere\s+yes\s+yes\s+2\/2/);
+    // Totals next to the names, then one column per group (here one node each, sorted by name).
+    expect(text.stdout).toMatch(/^DaemonSet\s+runs on\s+cp-1\s+worker-1$/m);
+    expect(text.stdout).toMatch(/default\/agent\s+1\/2\s+no\s+yes/);
+    expect(text.stdout).toMatch(/default\/everywhere\s+2\/2\s+yes\s+yes/);
+    expect(text.stdout).toContain('    cp-1: taint node-role.kubernetes.io/control-plane:NoSchedule is not tolerated\n');
 
-    const json = JSON.parse((await runMain(['coverage', '-f', 'json', '--nodes', 'nodes.yaml', 'agent.yaml'], { cwd: dir })).stdout);
+    const json = JSON.parse((await runMain(['coverage', '-f', 'json', '--by', 'node', '--nodes', 'nodes.yaml', 'agent.yaml'], { cwd: dir })).stdout);
     expect(json.inventory).toBe(true);
-    expect(json.nodes.map((n: { name: string }) => n.name)).toEqual(['worker-1', 'cp-1']); // In inventory order.
-    expect(json.daemonSets[0]).toMatchObject({ namespace: 'default', name: 'agent', file: 'agent.yaml', line: 4 });
+    expect(json.nodes).toBe(2);
+    expect(json.groups.map((g: { name: string }) => g.name)).toEqual(['worker-1', 'cp-1']); // --by node: in inventory order.
+    expect(json.daemonSets[0]).toMatchObject({ namespace: 'default', name: 'agent', file: 'agent.yaml', line: 4, runsOn: 1 });
 
     const html = await runMain(['coverage', '-f', 'html', '-o', 'coverage.html', 'agent.yaml'], { cwd: dir });
     expect(html).toEqual({ code: 0, stdout: '', stderr: '' });

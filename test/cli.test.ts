@@ -192,7 +192,10 @@ spec:
     expect(gap.message).not.toContain('worker-1');
     const cov = runCli(['coverage', '--nodes', 'examples/cluster/nodes.yaml', 'examples/']);
     expect(cov.code).toBe(0);
-    expect(cov.stdout).toMatch(/logging\/log-agent\s+no\s+yes\s+yes\s+no\s+2\/4/);
+    // By pool: the two logging workers are one column; the totals follow the names.
+    expect(cov.stdout).toMatch(/logging\/log-agent\s+2\/4\s+no\s+yes\s+no\n/);
+    const byNode = runCli(['coverage', '--by', 'node', '--nodes', 'examples/cluster/nodes.yaml', 'examples/']);
+    expect(byNode.stdout).toMatch(/logging\/log-agent\s+2\/4\s+no\s+yes\s+yes\s+no\n/);
     const html = runCli(['coverage', '-f', 'html', 'examples/']);
     expect(html.stdout).toMatch(/^<!DOCTYPE html>/i);
   });

@@ -241,6 +241,29 @@ describe('a config from a repository reads nothing outside it (issue 20)', () =>
     expect(rulesOf(given, 'a.yaml').some((k) => k.startsWith('host-pid'))).toBe(false);
   });
 
+  it('nodes: a directory named by a found config is read only inside the repository (its links are followed no further)', async () => {
+    const NODE = (name: string, os: string) => `apiVersion: v1\nkind: Node\nmetadata: {name: ${name}, labels: {kubernetes.io/os: ${os}}}\n`;
+    const dir = tree({ 'outside/secret.yaml': NODE('outside-node', 'windows'), 'repo/.git/HEAD': '', 'repo/nodes/a.yaml': NODE('a', 'linux'), 'repo/ds.yaml': DS('agent') });
+    const repo = join(dir, 'repo');
+    writeFileSync(join(repo, '.daemonlint.yaml'), 'nodes: ./nodes\n');
+    const inside = await runMain(['-f', 'json', 'ds.yaml'], { cwd: repo });
+    expect(inside.stderr).toBe('');
+    // A link in the directory that leads out of the repository: refused, in one line, before anything is read there.
+    symlinkSync(join(dir, 'outside', 'secret.yaml'), join(repo, 'nodes', 'b.yaml'));
+    const found = await runMain(['-f', 'json', 'ds.yaml'], { cwd: repo });
+    expect(found.code).toBe(2);
+    expect(found.stdout).toBe('');
+    expect(found.stderr).toMatch(/^daemonlint: node inventory: nodes\/b\.yaml leads outside the repository \(.*repo\): a config found in a repository may only name files inside it; pass a config that needs it with --config\n$/);
+    // The same config named on the command line is trusted; so is --nodes.
+    expect((await runMain(['-f', 'json', '--config', '.daemonlint.yaml', 'ds.yaml'], { cwd: repo })).stderr).toBe('');
+    expect((await runMain(['-f', 'json', '--nodes', 'nodes', 'ds.yaml'], { cwd: repo })).stderr).toBe('');
+    // The language server reads the found config the same way: one diagnostic instead of the outside file.
+    const { BufferLinter } = await import('../src/lsp/lint.js');
+    const { parseSource } = await import('../src/load/parse.js');
+    const linted = await new BufferLinter({}).lint(parseSource({ path: 'ds.yaml', absPath: join(repo, 'ds.yaml'), text: DS('agent') }), undefined);
+    expect(linted).toMatchObject({ kind: 'config-error', message: expect.stringMatching(/^node inventory: .*b\.yaml leads outside the repository/) });
+  });
+
   it('a config with 80,000 keys is read with the linear duplicate-key check; its repeated key is pointed at', () => {
     const dir = tree({ '.git/HEAD': '' });
     const keys = Array.from({ length: 80_000 }, (_, i) => `  - {files: [dir-${i}/], rules: {host-pid: off}}\n`).join('');

@@ -89,12 +89,35 @@ describe('local-traffic-gap with an inventory (the done criterion)', () => {
     expect(findings.filter((f) => f.ruleId === 'local-traffic-gap')).toEqual([]);
   });
 
-  it('lists five nodes, then a count', async () => {
-    const nodes: NodeInfo[] = Array.from({ length: 9 }, (_, i) => ({ name: `win-${i + 1}`, labels: { 'kubernetes.io/os': 'windows' }, taints: [] }));
-    nodes.push({ name: 'worker-1', labels: { 'kubernetes.io/os': 'linux' }, taints: [] });
-    const findings = await lintTexts({ 'all.yaml': `${LINUX_AGENT}---\n${LOCAL_SERVICE}` }, nodes);
-    const f = findings.find((x) => x.ruleId === 'local-traffic-gap')!;
-    expect(f.message).toContain('Connections from win-1, win-2, win-3, win-4, win-5 and 4 more to Service');
+  it('names up to five nodes; more, by the groups they form', async () => {
+    const few: NodeInfo[] = Array.from({ length: 5 }, (_, i) => ({ name: `win-${i + 1}`, labels: { 'kubernetes.io/os': 'windows' }, taints: [] }));
+    few.push({ name: 'worker-1', labels: { 'kubernetes.io/os': 'linux' }, taints: [] });
+    const named = (await lintTexts({ 'all.yaml': `${LINUX_AGENT}---\n${LOCAL_SERVICE}` }, few)).find((x) => x.ruleId === 'local-traffic-gap')!;
+    expect(named.message).toContain('Connections from win-1, win-2, win-3, win-4, win-5 to Service');
+    const many: NodeInfo[] = Array.from({ length: 9 }, (_, i) => ({ name: `win-${i + 1}`, labels: { 'kubernetes.io/os': 'windows' }, taints: [] }));
+    many.push({ name: 'worker-1', labels: { 'kubernetes.io/os': 'linux' }, taints: [] });
+    const f = (await lintTexts({ 'all.yaml': `${LINUX_AGENT}---\n${LOCAL_SERVICE}` }, many)).find((x) => x.ruleId === 'local-traffic-gap')!;
+    expect(f.message).toContain('Connections from the 9 nodes with kubernetes.io/os=windows to Service agents/node-agent are dropped');
+    expect(f.related!.map((r) => r.message)).toEqual(['DaemonSet node-agent: nodeSelector kubernetes.io/os=linux (the 9 nodes with kubernetes.io/os=windows)']);
+  });
+
+  it('names the pool: "the 300 nodes of pool gpu-a100", not 300 node names', async () => {
+    const nodes: NodeInfo[] = [
+      ...Array.from({ length: 300 }, (_, i): NodeInfo => ({
+        name: `ip-10-1-${i >> 8}-${i & 255}.eu-west-1.compute.internal`,
+        labels: { 'kubernetes.io/os': 'linux', 'eks.amazonaws.com/nodegroup': 'gpu-a100' },
+        taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }],
+      })),
+      ...Array.from({ length: 40 }, (_, i): NodeInfo => ({ name: `ip-10-0-0-${i}.eu-west-1.compute.internal`, labels: { 'kubernetes.io/os': 'linux', 'eks.amazonaws.com/nodegroup': 'general' }, taints: [] })),
+      { name: 'win-1', labels: { 'kubernetes.io/os': 'windows', 'eks.amazonaws.com/nodegroup': 'windows' }, taints: [] },
+    ];
+    const f = (await lintTexts({ 'agent.yaml': LINUX_AGENT, 'service.yaml': LOCAL_SERVICE }, nodes)).find((x) => x.ruleId === 'local-traffic-gap')!;
+    expect(f.message).toMatch(/^Connections from the 300 nodes of pool gpu-a100, win-1 to Service agents\/node-agent are dropped: DaemonSet node-agent does not run there \(taint nvidia\.com\/gpu=present:NoSchedule not tolerated; nodeSelector kubernetes\.io\/os=linux\)/);
+    expect(f.message).not.toContain('compute.internal');
+    expect(f.related!.map((r) => r.message)).toEqual([
+      'DaemonSet node-agent: taint nvidia.com/gpu=present:NoSchedule not tolerated (the 300 nodes of pool gpu-a100)',
+      'DaemonSet node-agent: nodeSelector kubernetes.io/os=linux (win-1)',
+    ]);
   });
 
   it('without an inventory, reasons from the template and says so', async () => {

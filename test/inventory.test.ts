@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InventoryError, loadInventory } from '../src/load/inventory.js';
+import { InventoryError, loadAddedNodes, loadInventory, MAX_TEMPLATE_COUNT } from '../src/load/inventory.js';
+import { generateInventory } from './helpers/cluster.js';
 import { FIXTURES } from './helpers/fixtures.js';
 
 const INVENTORIES = join(FIXTURES, 'inventories');
@@ -82,6 +83,103 @@ describe('loadInventory', () => {
         expect(err.message).toMatch(pattern);
         expect(err.message).not.toContain('\n');
         expect(err.message).toContain(name);
+      });
+    }
+  });
+
+  it('reads a generated `-o json` inventory of 1,000 nodes like its `-o yaml` twin', () => {
+    write('big.yaml', generateInventory({ nodes: 1000, pools: 10, status: true }));
+    write('big.json', generateInventory({ nodes: 1000, pools: 10, status: true, format: 'json' }));
+    const yaml = loadInventory(['big.yaml'], tmp);
+    const json = loadInventory(['big.json'], tmp);
+    expect(yaml).toHaveLength(1000);
+    expect(json.map(({ name, labels, taints }) => ({ name, labels, taints }))).toEqual(yaml.map(({ name, labels, taints }) => ({ name, labels, taints })));
+  });
+
+  it('reads a directory of Node manifests, skipping files without Nodes', () => {
+    mkdirSync(join(tmp, 'nodes', 'more'), { recursive: true });
+    write('nodes/a.yaml', 'apiVersion: v1\nkind: Node\nmetadata: {name: a}\n');
+    write('nodes/more/b.json', JSON.stringify({ apiVersion: 'v1', kind: 'NodeList', items: [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'b' } }] }));
+    write('nodes/kustomization.yaml', 'resources: [a.yaml]\n');
+    write('nodes/README.md', '# not read\n');
+    expect(loadInventory(['nodes'], tmp).map((n) => n.name)).toEqual(['a', 'b']);
+    mkdirSync(join(tmp, 'empty-dir'));
+    write('empty-dir/pods.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n');
+    expect(failure(['empty-dir']).message).toBe('node inventory empty-dir: no Node objects in the 1 YAML or JSON file of this directory; save the inventory with `kubectl get nodes -o yaml > nodes.yaml`');
+  });
+
+  describe('recognises what kubectl prints for people, and names the command that prints an inventory', () => {
+    const cases: [string, string, RegExp][] = [
+      [
+        'show-labels.txt',
+        'NAME       STATUS   ROLES           AGE   VERSION   LABELS\ncp-1       Ready    control-plane   10d   v1.33.5   kubernetes.io/os=linux,node-role.kubernetes.io/control-plane=\n',
+        /^node inventory show-labels\.txt: this is the table `kubectl get nodes --show-labels` prints, not YAML or JSON; save the inventory with `kubectl get nodes -o yaml > nodes\.yaml`$/,
+      ],
+      ['wide.txt', 'NAME   STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE\nw-1    Ready    <none>   3d    v1.33.5   10.0.0.4      <none>        Ubuntu\n', /this is the table `kubectl get nodes` prints, not YAML or JSON/],
+      ['describe.txt', 'Name:               cp-1\nRoles:              control-plane\nLabels:             kubernetes.io/os=linux\n', /this is the text `kubectl describe nodes` prints/],
+    ];
+    for (const [name, text, pattern] of cases) {
+      it(name, () => {
+        write(name, text);
+        const err = failure([name]);
+        expect(err.message).toMatch(pattern);
+        expect(err.message).not.toContain('\n');
+      });
+    }
+  });
+});
+
+describe('loadAddedNodes', () => {
+  it('reads a pool template: one node standing for `count`, with labels and taints', () => {
+    write('pool.yaml', 'name: gpu-a100\ncount: 300\nlabels: {nvidia.com/gpu.present: "true", cores: 8}\ntaints: [{key: nvidia.com/gpu, value: present, effect: NoSchedule}]\n');
+    expect(loadAddedNodes(['pool.yaml'], tmp)).toEqual([
+      {
+        file: 'pool.yaml',
+        pool: 'gpu-a100',
+        count: 300,
+        nodes: [{ name: 'gpu-a100 (new node)', labels: { 'nvidia.com/gpu.present': 'true', cores: '8' }, taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] }],
+      },
+    ]);
+    write('bare.yaml', 'labels: {a: b}\n');
+    expect(loadAddedNodes(['bare.yaml'], tmp)[0]).toMatchObject({ pool: 'bare', count: 1 });
+  });
+
+  it('reads Node manifests, which must not repeat inventory nodes', () => {
+    write('new-nodes.yaml', 'apiVersion: v1\nkind: Node\nmetadata: {name: n9, labels: {a: b}}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n10}\n');
+    const [added] = loadAddedNodes(['new-nodes.yaml'], tmp);
+    expect(added).toMatchObject({ file: 'new-nodes.yaml', count: 2 });
+    expect(added!.pool).toBeUndefined();
+    expect(added!.nodes.map((n) => n.name)).toEqual(['n9', 'n10']);
+    expect(() => loadAddedNodes(['new-nodes.yaml'], tmp, [{ name: 'n10', labels: {}, taints: [] }])).toThrow('add-node new-nodes.yaml: node n10 is already in the inventory');
+  });
+
+  describe('rejects anything else in one line naming the file', () => {
+    const cases: [string, string, string, RegExp][] = [
+      ['a misspelt key', 'typo.yaml', 'name: p\nlables: {a: b}\n', /^add-node typo\.yaml: unknown key "lables" in the pool template; did you mean "labels"\?$/],
+      ['a count of zero', 'zero.yaml', 'count: 0\n', /^add-node zero\.yaml: count must be a whole number from 1 to 100000 \(got 0\)$/],
+      ['a huge count', 'huge.yaml', `count: ${MAX_TEMPLATE_COUNT + 1}\n`, /count must be a whole number from 1 to 100000/],
+      ['a fractional count', 'half.yaml', 'count: 2.5\n', /count must be a whole number/],
+      ['a bad taint', 'taint.yaml', 'taints: [{key: a, effect: Never}]\n', /^add-node taint\.yaml: taints\[0\] \(a\) has effect "Never"; expected NoSchedule, PreferNoSchedule or NoExecute$/],
+      ['labels that are a list', 'labels.yaml', 'labels: [a, b]\n', /^add-node labels\.yaml: labels is not a mapping$/],
+      ['other objects', 'pods.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\n', /contains no Node objects \(found Pod\); give a Node manifest or a pool template/],
+      ['a Node without apiVersion', 'noapi.yaml', 'kind: Node\nmetadata: {name: n}\n', /the Node has no apiVersion; add apiVersion: v1/],
+      ['several templates', 'two.yaml', 'name: a\n---\nname: b\n', /neither a Node manifest nor a pool template/],
+      ['a list', 'list.yaml', '- a\n- b\n', /neither a Node manifest nor a pool template/],
+      ['the kubectl table', 'table.txt', 'NAME   STATUS   ROLES    AGE   VERSION\nn1     Ready    <none>   1d    v1.33.5\n', /^add-node table\.txt: this is the table `kubectl get nodes` prints/],
+      ['broken YAML', 'broken.yaml', 'labels: {a: [\n', /^add-node broken\.yaml: not a YAML or JSON inventory/],
+    ];
+    for (const [what, name, text, pattern] of cases) {
+      it(what, () => {
+        write(name, text);
+        let message = '';
+        try {
+          loadAddedNodes([name], tmp);
+        } catch (err) {
+          expect(err).toBeInstanceOf(InventoryError);
+          message = (err as Error).message;
+        }
+        expect(message).toMatch(pattern);
+        expect(message).not.toContain('\n');
       });
     }
   });

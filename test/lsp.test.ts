@@ -547,4 +547,30 @@ spec:
     expect(await shutdown(s)).toBe(0);
     expect(s.stderr()).toBe('');
   });
+
+  it('checks custom resources against CRDs of the folder or of initializationOptions.crds, for the kubeVersion given', async () => {
+    const crdText = readFileSync(join(ROOT, 'test', 'fixtures', 'crds', 'cert-manager.io_certificates.yaml'), 'utf8');
+    const outside = workspace({ 'certificates.yaml': crdText });
+    const root = workspace({ 'cert.yaml': '' });
+    const s = startServer(root);
+    await s.conn.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: pathToFileURL(root).href,
+      workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'ws' }],
+      capabilities: {},
+      initializationOptions: { kubeVersion: 'v1.21.3', crds: [join(outside, 'certificates.yaml')] },
+    });
+    await s.conn.sendNotification(InitializedNotification.type, {});
+    const uri = pathToFileURL(join(root, 'cert.yaml')).href;
+    await open(s, uri, 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: a}\nspec:\n  secretName: s\n  issuerRef: {name: i}\n  dnsName: [a]\n');
+    const diags = await s.waitFor(uri, (p) => byRule(p, 'custom-resource-schema').length > 0, 'custom-resource-schema');
+    expect(byRule(diags, 'custom-resource-schema').map((d) => [d.range.start.line, d.message])).toEqual([[6, '`dnsName` is not a field of `spec`; did you mean `dnsNames`? (quick fix: Rename dnsName to dnsNames)']]);
+    // The target version applies: rbac v1beta1 is only deprecated in 1.21.
+    const rb = pathToFileURL(join(root, 'rb.yaml')).href;
+    await open(s, rb, 'apiVersion: rbac.authorization.k8s.io/v1beta1\nkind: ClusterRole\nmetadata: {name: a}\nrules: []\n');
+    const rbDiags = await s.waitFor(rb, (p) => byRule(p, 'api-version').length > 0, 'api-version');
+    expect(byRule(rbDiags, 'api-version').map((d) => d.severity)).toEqual([2]);
+    expect(await shutdown(s)).toBe(0);
+    expect(s.stderr()).toBe('');
+  });
 });

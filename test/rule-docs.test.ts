@@ -1,6 +1,7 @@
 // The examples of every rule's documentation (docs/rules/<id>.md) are linted: each Invalid example produces that
 // rule's finding, each Valid example none (neither reported nor suppressed). Examples are complete manifests: apart
 // from the rules about unparseable or unrendered files and the schema itself, they pass the schema and parse cleanly.
+// An example with a `# kube-version: 1.N` comment line is linted for that target version (as --kube-version 1.N).
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { loadInventory } from '../src/load/inventory.js';
 import { parseSource } from '../src/load/parse.js';
 import { loadRuleDoc } from '../src/rule-docs.js';
 import type { NodeInfo } from '../src/types.js';
+import { kubeVersionDirective } from './helpers/fixtures.js';
 
 /** Rules whose examples may be unparseable, unrendered or schema-invalid on purpose. */
 const SYNTAX_RULES = new Set(['yaml-syntax', 'unrendered-template', 'schema']);
@@ -33,7 +35,8 @@ describe('rule documentation examples', () => {
       for (const ex of doc!.examples) {
         const where = `docs/rules/${id}.md:${ex.line} (${ex.kind})`;
         const file = parseSource({ path: `${id}.yaml`, text: ex.code });
-        const { findings, suppressed, internalErrors } = await lintAsync([file], { rules: allRules, nodes });
+        const kubeVersion = kubeVersionDirective(ex.code, where);
+        const { findings, suppressed, internalErrors } = await lintAsync([file], { rules: allRules, nodes, kubeVersion });
         expect(internalErrors, where).toEqual([]);
         const mine = findings.filter((f) => f.ruleId === id);
         if (ex.kind === 'invalid') expect(mine.length, `${where} produces a ${id} finding`).toBeGreaterThan(0);

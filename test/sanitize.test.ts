@@ -14,7 +14,7 @@ import { parseSource } from '../src/load/parse.js';
 import { toDiagnostic } from '../src/lsp/convert.js';
 import { formatGithub } from '../src/report/github.js';
 import { formatJson } from '../src/report/json.js';
-import { safeDiffText, safeLineStart, safeText } from '../src/report/sanitize.js';
+import { safeDiffText, safeLineStart, safeLineStarts, safeStrings, safeText } from '../src/report/sanitize.js';
 import { formatSarif } from '../src/report/sarif.js';
 import { formatText } from '../src/report/text.js';
 import { runCli } from './helpers/cli.js';
@@ -57,6 +57,18 @@ describe('safeText', () => {
     expect(safeText('plain café ✔ 日本')).toBe('plain café ✔ 日本');
     expect(safeLineStart('::error::x.yaml')).toBe('./::error::x.yaml');
     expect(safeDiffText('-a\r\n+b\u001b[2J\tc\rd\n')).toBe('-a\r\n+b\\u001b[2J\tc\\rd\n');
+  });
+
+  it('safeStrings: every string of a model, keys included; numbers, booleans and null kept', () => {
+    const model = { name: 'a\nb', n: 3, ok: true, none: null, list: ['\u202ex', { 'k\u001b': ['\r'] }] };
+    expect(safeStrings(model)).toEqual({ name: 'a\\nb', n: 3, ok: true, none: null, list: ['\\u202ex', { 'k\\u001b': ['\\r'] }] });
+    expect(model.name).toBe('a\nb'); // a copy: the model itself is unchanged
+  });
+
+  it('safeLineStarts: no line starts with :: once white space and colour codes are trimmed, as CI runners trim them', () => {
+    const out = safeLineStarts('::error::a\n  ::warning::b\n\t\u00a0::x\n\u001b[1m::notice::c\u001b[0m\nkeep :: this\n');
+    expect(out).toBe('\\u003a:error::a\n  \\u003a:warning::b\n\t\u00a0\\u003a:x\n\u001b[1m\\u003a:notice::c\u001b[0m\nkeep :: this\n');
+    for (const l of out.split('\n')) expect(l.replace(/\u001b\[[0-9;]*m/g, '').trimStart().startsWith('::')).toBe(false);
   });
 });
 
@@ -105,7 +117,7 @@ describe('every reporter neutralises text from input', async () => {
   it('language server diagnostics, the Action summary and the coverage reports', () => {
     for (const f of findings) expect(toDiagnostic(f, '/w', { version: 1 }).message).not.toMatch(CONTROL);
     expectInert(markdownSummary(findings, { files: 1, objects: 1, failOn: 'error', failed: true, problems: ['cannot read \u001b[2J::x'] }), 'summary');
-    for (const format of ['text', 'html'] as const) expect(renderCoverage([file], undefined, format, { color: false })).not.toMatch(CONTROL);
+    for (const format of ['text', 'html'] as const) expect(renderCoverage(file.manifests, undefined, format, { color: false })).not.toMatch(CONTROL);
   });
 });
 

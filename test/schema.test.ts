@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSource } from '../src/load/parse.js';
 import { createRun, lintAsync } from '../src/engine/lint.js';
-import { SUPPORTED_KUBE_VERSIONS, bundleVersion, definitionOf, loadValidators } from '../src/schema/index.js';
+import { SCHEMA_VERSIONS, bundleVersion, definitionOf, loadValidators } from '../src/schema/index.js';
 import { nearMisses } from '../src/schema/explain.js';
 import { editDistance } from '../src/util/suggest.js';
 import { KINDS } from '../schemas/k8s/1.35/index.js';
@@ -30,11 +30,14 @@ function at(findings: Finding[], line: number): Finding {
 }
 
 describe('supported versions', () => {
-  it('bundles Kubernetes 1.35 only', () => {
-    expect(SUPPORTED_KUBE_VERSIONS).toEqual(['1.35']);
+  it('bundles the Kubernetes 1.35 schemas and uses them for every supported target version', () => {
+    expect(SCHEMA_VERSIONS).toEqual(['1.35']);
     expect(bundleVersion('1.35')).toBe('1.35');
     expect(bundleVersion('v1.35.1')).toBe('1.35');
-    expect(bundleVersion('1.30')).toBeUndefined();
+    expect(bundleVersion('1.30')).toBe('1.35');
+    expect(bundleVersion('1.16')).toBe('1.35');
+    expect(bundleVersion('1.15')).toBeUndefined();
+    expect(bundleVersion('1.99')).toBeUndefined();
   });
 
   it('knows built-in kinds and nothing else', () => {
@@ -49,11 +52,14 @@ describe('supported versions', () => {
     const apps = await loadValidators('1.35', 'apps/v1');
     expect(Object.keys(apps!).sort()).toEqual(Object.keys(KINDS['apps/v1']!).sort());
     expect(await loadValidators('1.35', 'example.com/v1')).toBeUndefined();
-    expect(await loadValidators('1.20', 'apps/v1')).toBeUndefined();
+    expect(await loadValidators('1.99', 'apps/v1')).toBeUndefined();
   });
 
-  it('skips everything for a Kubernetes version it has no schemas for', async () => {
-    expect(await lintText('apiVersion: apps/v1\nkind: DaemonSet\nspec:\n  replicas: 2\n', 't.yaml', '1.20')).toEqual([]);
+  it('checks an older target version against the 1.35 schemas and says so', async () => {
+    const findings = await lintText('apiVersion: apps/v1\nkind: DaemonSet\nspec:\n  replicas: 2\n', 't.yaml', '1.20');
+    expect(findings.map((f) => f.line)).toContain(4);
+    for (const f of findings) expect(f.message).toMatch(/strict schema of Kubernetes 1\.35; the target is 1\.20\)$/);
+    for (const f of await lintText('apiVersion: apps/v1\nkind: DaemonSet\nspec:\n  replicas: 2\n')) expect(f.message).not.toMatch(/the target is/);
   });
 });
 

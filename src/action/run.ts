@@ -37,6 +37,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     const paths = getListInput(env, 'paths', ['.']);
     const nodes = getListInput(env, 'nodes');
     const policies = getListInput(env, 'policies');
+    const crds = getListInput(env, 'crds');
     const config = getInput(env, 'config') || undefined;
     const baseline = getInput(env, 'baseline') || undefined;
     const kubeVersion = getInput(env, 'kube-version') || undefined;
@@ -53,6 +54,7 @@ export async function runAction(io: ActionIO): Promise<number> {
       readStdin: async () => Buffer.alloc(0),
       nodes: nodes.length ? nodes : undefined,
       policies: policies.length ? policies : undefined,
+      crds: crds.length ? crds : undefined,
       kubeVersion,
       config,
       baseline,

@@ -8,33 +8,34 @@ import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintResult } from '../engine/lint.js';
 import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
-import type { Finding, NodeInfo, Rule, Severity, SourceFile } from '../types.js';
+import type { Finding, Manifest, NodeInfo, Rule, Severity, SourceFile } from '../types.js';
+import { DEFAULT_KUBE_VERSION, normalizeKubeVersion, supportedRange } from '../k8s/kube-version.js';
 import { UsageError } from './errors.js';
 
 export { UsageError } from './errors.js';
 
-/** Used when the bundled schemas cannot be loaded (they are loaded lazily). */
-export const SUPPORTED_KUBE_VERSIONS_FALLBACK = ['1.35'];
-
-/** The Kubernetes minor version a run checks against (`--kube-version`, else the config's, else the newest bundled). */
-export async function resolveKubeVersion(requested: string | undefined): Promise<string> {
-  const { SUPPORTED_KUBE_VERSIONS } = await import('../schema/index.js').catch(() => ({ SUPPORTED_KUBE_VERSIONS: SUPPORTED_KUBE_VERSIONS_FALLBACK }));
-  const v = requested ?? SUPPORTED_KUBE_VERSIONS[SUPPORTED_KUBE_VERSIONS.length - 1]!;
-  const normalized = v.replace(/^v/, '').split('.').slice(0, 2).join('.');
-  if (!SUPPORTED_KUBE_VERSIONS.includes(normalized))
-    throw new UsageError(`--kube-version ${v} is not bundled; supported: ${SUPPORTED_KUBE_VERSIONS.join(', ')}`);
+/**
+ * The Kubernetes minor version a run checks against (`--kube-version`, else the config's, else the newest supported).
+ * Every minor from 1.16 to 1.35 is accepted for API availability; the strict schemas stay those of 1.35.
+ */
+export function resolveKubeVersion(requested: string | undefined): string {
+  if (requested === undefined) return DEFAULT_KUBE_VERSION;
+  const normalized = normalizeKubeVersion(requested);
+  if (!normalized) throw new UsageError(`--kube-version ${requested} is not supported; supported: ${supportedRange()} (as 1.N, v1.N or 1.N.P)`);
   return normalized;
 }
 
-/** Load every path (and stdin) into SourceFiles. Unreadable files are reported and counted. */
+/**
+ * Load every path (and stdin) into SourceFiles. Unreadable files are reported and counted; files not read by the
+ * deadline are named in `unfinished`. The caller begins the run (`beginRun`) before reading any of its inputs.
+ */
 export async function loadInputs(
   positionals: string[],
-  opts: { cwd: string; stdinFilename?: string; readStdin: () => Promise<Buffer> },
-): Promise<{ files: SourceFile[]; readErrors: string[] }> {
-  beginRun();
+  opts: { cwd: string; stdinFilename?: string; readStdin: (deadline?: number) => Promise<Buffer>; deadline?: number },
+): Promise<{ files: SourceFile[]; readErrors: string[]; unfinished: string[] }> {
   const walkErrors: string[] = [];
   const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors), opts);
-  return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors] };
+  return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors], unfinished: loaded.unfinished ?? [] };
 }
 
 /** `p`'s value, or undefined when the deadline passes first (or `p` fails because it did). */
@@ -81,11 +82,15 @@ export async function loadTargets(
   return { files, readErrors };
 }
 
-export async function loadNodes(paths: string[] | undefined, cwd: string, deadline?: number): Promise<NodeInfo[] | undefined> {
+/**
+ * The nodes of the inventories `paths` (files or directories); undefined without any. `opts.within` keeps every file
+ * read inside a folder (the repository of a config found there that named them).
+ */
+export async function loadNodes(paths: readonly string[] | undefined, cwd: string, opts: { deadline?: number; within?: string } = {}): Promise<NodeInfo[] | undefined> {
   if (!paths?.length) return undefined;
   const { loadInventory, InventoryError } = await import('../load/inventory.js');
   try {
-    return loadInventory(paths, cwd, deadline);
+    return loadInventory([...paths], cwd, opts);
   } catch (err) {
     if (err instanceof InventoryError || err instanceof PathError) throw new UsageError(err.message);
     throw err;
@@ -132,6 +137,18 @@ export async function rulesFor(opts: { cwd: string; config?: string; trustConfig
   }
 }
 
+/** CustomResourceDefinitions from `--crd` / `crds:` (files or directories); a bad path is a usage error. */
+export async function loadCrds(paths: readonly string[] | undefined, cwd: string, deadline?: number): Promise<Manifest[] | undefined> {
+  if (!paths?.length) return undefined;
+  const { loadCrdFiles, CrdFileError } = await import('../load/crds.js');
+  try {
+    return loadCrdFiles(paths, cwd, deadline);
+  } catch (err) {
+    if (err instanceof CrdFileError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 export interface LintPathsOptions {
   paths: string[];
   cwd: string;
@@ -141,7 +158,9 @@ export interface LintPathsOptions {
   nodes?: string[];
   /** Admission policy files or directories (`--policy`); the config's `admissionPolicies` when absent. */
   policies?: string[];
-  /** `--kube-version`; the newest bundled version when absent. */
+  /** `--crd`: CustomResourceDefinition files or directories. */
+  crds?: string[];
+  /** `--kube-version`; the newest supported version when absent. */
   kubeVersion?: string;
   /** `--config FILE` instead of discovering `.daemonlint.yaml` files. */
   config?: string;
@@ -202,8 +221,13 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     const { createRunConfig } = await import('../config/run.js');
     const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
     const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
-    const kubeVersion = await resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
-    const nodes = await loadNodes(opts.nodes ?? (config.settings.nodes ? [...config.settings.nodes] : undefined), opts.cwd, deadline);
+    const kubeVersion = resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
+    // Inventories named by a config found in a repository stay inside it (`nodesWithin`); --nodes may name any file.
+    const nodes =
+      opts.nodes !== undefined
+        ? await loadNodes(opts.nodes, opts.cwd, { deadline })
+        : await loadNodes(config.settings.nodes, opts.cwd, { deadline, within: config.settings.nodesWithin });
+    const crds = await loadCrds(opts.crds ?? config.settings.crds, opts.cwd, deadline);
     const policyFiles = await loadAdmissionPolicies(opts.policies ?? config.settings.admissionPolicies, opts.cwd, deadline);
     const { files, readErrors, unfinished: notRead = [] } = await loadTargets(
       // Config files and the baseline are daemonlint's own files, not manifests.
@@ -212,7 +236,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     );
     const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd, deadline) })) : undefined;
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
-      const r = await lintAsync(fs, { rules: config.rules, nodes, kubeVersion, policyFiles, ...config.lintOptions, deadline });
+      const r = await lintAsync(fs, { rules: config.rules, nodes, kubeVersion, crds, policyFiles, ...config.lintOptions, deadline });
       if (!baseline) return r;
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };

@@ -19,7 +19,7 @@ import type { Rule, Severity } from '../types.js';
 import { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
 import { checkPolicyIds, definedAt, inlinePolicies, preReadPolicies } from './policies.js';
 import { configSchema } from './schema.js';
-import { CONFIG_KEYS, readSource, referenceRefused } from './source.js';
+import { CONFIG_KEYS, configBoundary, readSource, referenceRefused } from './source.js';
 import { validateSource } from './validate.js';
 
 export { MAX_CONFIG_BYTES, configBoundary } from './source.js';
@@ -58,6 +58,13 @@ export interface ResolvedConfig {
   nodes?: readonly string[];
   /** Files and directories with admission policies (`admissionPolicies`), absolute paths. */
   admissionPolicies?: readonly string[];
+  /**
+   * The folder every file read for `nodes` must stay inside (symbolic links resolved) when a config found in a
+   * repository set them: a directory of Node manifests may hold links out of the repository.
+   */
+  nodesWithin?: string;
+  /** CustomResourceDefinition files or directories, absolute paths. */
+  crds?: readonly string[];
   failOn?: Severity;
 }
 
@@ -76,6 +83,9 @@ interface Layer {
   kubeVersion?: string;
   nodes?: string[];
   admissionPolicies?: string[];
+  /** See ResolvedConfig.nodesWithin. */
+  nodesWithin?: string;
+  crds?: string[];
   failOn?: Severity;
   extends: string[];
 }
@@ -172,7 +182,7 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean, stack
   const c = src.value as Record<string, any>;
   const dir = dirname(file);
   // Check the files it names here, where the position of the key is known: extended configs before they are read.
-  const checkNamed = (key: 'extends' | 'nodes' | 'admissionPolicies') => {
+  const checkNamed = (key: 'extends' | 'nodes' | 'crds' | 'admissionPolicies') => {
     if (typeof c[key] !== 'string' && !Array.isArray(c[key])) return;
     list(c[key]).forEach((p, i) => {
       if (typeof p !== 'string') return;
@@ -193,6 +203,7 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean, stack
   const policyIds = [...new Set([...inherited.map((p) => p.id), ...fromFiles.map((p) => p.id), ...inlineIds])].filter((id) => !builtinIds.includes(id));
   validateSource(src, validator(rules, policyIds), [...builtinIds, ...policyIds], (id) => policyIds.includes(id) || Boolean(rules.find((r) => r.meta.id === id)?.meta.optionsSchema));
   checkNamed('nodes');
+  checkNamed('crds');
   checkNamed('admissionPolicies');
   const policies = [...fromFiles, ...inlinePolicies(src)];
   checkPolicyIds(policies, inherited, new Set(builtinIds));
@@ -216,7 +227,11 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean, stack
     extends: list(c.extends).map((p) => resolve(dir, p)),
   };
   if (typeof c.kubeVersion === 'string') layer.kubeVersion = c.kubeVersion;
-  if (c.nodes !== undefined) layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
+  if (c.nodes !== undefined) {
+    layer.nodes = list(c.nodes).map((p) => resolve(dir, p));
+    if (!trusted) layer.nodesWithin = configBoundary(file);
+  }
+  if (c.crds !== undefined) layer.crds = list(c.crds).map((p) => resolve(dir, p));
   if (c.admissionPolicies !== undefined) layer.admissionPolicies = list(c.admissionPolicies).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
   return layer;
@@ -311,7 +326,12 @@ function resolveLayers(file: string, layers: Layer[], rules: readonly Rule[]): R
   };
   for (const l of layers) {
     if (l.kubeVersion !== undefined) resolved.kubeVersion = l.kubeVersion;
-    if (l.nodes !== undefined) resolved.nodes = l.nodes;
+    if (l.nodes !== undefined) {
+      resolved.nodes = l.nodes;
+      if (l.nodesWithin !== undefined) resolved.nodesWithin = l.nodesWithin;
+      else delete resolved.nodesWithin;
+    }
+    if (l.crds !== undefined) resolved.crds = l.crds;
     if (l.admissionPolicies !== undefined) resolved.admissionPolicies = l.admissionPolicies;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
   }

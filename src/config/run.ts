@@ -1,6 +1,6 @@
 /**
  * The configuration of one CLI run: which config applies to each linted file, which files are ignored, and the
- * run-wide settings (kubeVersion, nodes, failOn). The validating loader (and ajv) is loaded only when a config file
+ * run-wide settings (kubeVersion, nodes, crds, failOn). The validating loader (and ajv) is loaded only when a config file
  * exists or `--config` is given.
  */
 import { dirname, resolve } from 'node:path';
@@ -30,7 +30,7 @@ export interface RunConfigOptions {
 
 export interface RunConfig {
   /** Run-wide settings: from `--config`, else the working directory's config, else the one config every file shares. */
-  settings: { kubeVersion?: string; nodes?: readonly string[]; admissionPolicies?: readonly string[]; failOn?: Severity; file?: string };
+  settings: { kubeVersion?: string; nodes?: readonly string[]; nodesWithin?: string; crds?: readonly string[]; admissionPolicies?: readonly string[]; failOn?: Severity; file?: string };
   /** The rules of the run: the built-in ones, then the custom policies of every config read (compiled). */
   rules: readonly Rule[];
   /** True when the file (absolute path) is excluded by an `ignore` glob of its config. */
@@ -103,7 +103,7 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
     return d;
   };
   return {
-    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, admissionPolicies: runLevel.admissionPolicies, failOn: runLevel.failOn, file: runLevel.file },
+    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, nodesWithin: runLevel.nodesWithin, crds: runLevel.crds, admissionPolicies: runLevel.admissionPolicies, failOn: runLevel.failOn, file: runLevel.file },
     rules,
     isIgnored: (abs) => configFor(abs).isIgnored(abs),
     lintOptions: {

@@ -3,14 +3,18 @@
  * `scripts/gen-config-schema.mjs` writes it to `schemas/config.schema.json` for editors; the loader builds the same
  * schema at run time from the rules it runs, so a new rule is accepted before the file is regenerated.
  */
+import { NEWEST_KUBE_MINOR, OLDEST_KUBE_MINOR, SCHEMA_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
 import { POLICY_ID_PATTERN, POLICY_SCHEMA } from '../policy/spec.js';
 import type { Rule } from '../types.js';
 
 export const CONFIG_SCHEMA_ID = 'https://unpkg.com/daemonlint/schemas/config.schema.json';
 export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 
+/** `1.16` … `1.35`, optionally with a `v` prefix and a patch number. */
+const KUBE_VERSION_PATTERN = `^v?1\\.(${Array.from({ length: NEWEST_KUBE_MINOR - OLDEST_KUBE_MINOR + 1 }, (_, i) => OLDEST_KUBE_MINOR + i).join('|')})(\\.[0-9]+)?$`;
+
 /** Top-level keys of a config file. */
-export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers', 'policies', 'admissionPolicies'] as const;
+export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers', 'policies', 'admissionPolicies'] as const;
 
 const stringOrList = (description: string) => ({
   description,
@@ -88,8 +92,13 @@ export function configSchema(rules: readonly Rule[], policyIds?: readonly string
         type: 'array',
         items: { type: 'string', minLength: 1 },
       },
-      kubeVersion: { description: 'Kubernetes version of the schemas (like --kube-version).', type: 'string', pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$' },
+      kubeVersion: {
+        description: `Kubernetes version to check API availability against, ${supportedRange()} (like --kube-version); the strict schemas are those of ${SCHEMA_KUBE_VERSION} whatever the version.`,
+        type: 'string',
+        pattern: KUBE_VERSION_PATTERN,
+      },
       nodes: stringOrList('Node inventory file(s) relative to this file (like --nodes).'),
+      crds: stringOrList('CustomResourceDefinition files or directories relative to this file (like --crd): custom resources are checked against them.'),
       failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on).', enum: ['error', 'warning', 'info'] },
       strict: {
         description: 'Rules whose findings no annotation or comment may suppress (config waivers and the baseline still can).',

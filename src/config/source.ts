@@ -25,7 +25,7 @@ export interface Source {
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /** Top-level keys of a config file: a file with none of them is not a daemonlint config. */
-export const CONFIG_KEYS = ['rules', 'overrides', 'ignore', 'extends', 'kubeVersion', 'nodes', 'failOn', 'strict', 'waivers', 'policies', 'admissionPolicies'];
+export const CONFIG_KEYS = ['rules', 'overrides', 'ignore', 'extends', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers', 'policies', 'admissionPolicies'];
 
 /**
  * A YAML error in one line without any text of the file: parts of a message that quote the source (an alias or tag
@@ -107,7 +107,15 @@ function realOrSelf(p: string): string {
 }
 
 /**
- * Why a file named by a config (`extends`, `nodes`, `policies`, `admissionPolicies`) may not be read, or undefined when it may. A config given on the
+ * Does `target` (absolute) lead out of `boundary` once symbolic links are resolved? For files found below a folder a
+ * config named (a directory of Node manifests), which {@link referenceRefused} could not see.
+ */
+export function leavesBoundary(boundary: string, target: string): boolean {
+  return !isInsideDir(realOrSelf(boundary), realOrSelf(target));
+}
+
+/**
+ * Why a file named by a config (`extends`, `nodes`, `crds`, `policies`, `admissionPolicies`) may not be read, or undefined when it may. A config given on the
  * command line (`trusted`) may name any file; a config found in a repository only files inside that repository,
  * symbolic links resolved, so a cloned repository or a pull request cannot make daemonlint read /etc/shadow or
  * ~/.kube/config.

@@ -3,6 +3,7 @@
  * line naming the file, line, column and key of the most telling problem.
  */
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { DEFAULT_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
 import { formatPath } from '../load/positions.js';
 import type { Path } from '../types.js';
 import { closest } from '../util/suggest.js';
@@ -61,6 +62,9 @@ function describeError(e: ErrorObject, ruleIds: readonly string[]): { path: Path
     }
     case 'required':
       return { path, at: 'key', message: `missing required key "${String(params.missingProperty)}"` };
+    case 'pattern':
+      if (last === 'kubeVersion') return { path, at: 'value', message: `must be a Kubernetes version from ${supportedRange()}, such as "${DEFAULT_KUBE_VERSION}" (got ${JSON.stringify(e.data)})` };
+      return { path, at: 'value', message: e.message ?? 'is invalid' };
     case 'anyOf':
       if (parent === 'waivers' || path[path.length - 3] === 'waivers')
         return { path, at: 'key', message: 'a waiver must name at least one of kind, name or namespace' };

@@ -1,6 +1,7 @@
 /**
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
+import { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 import { builtinKind } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.js';
@@ -32,6 +33,8 @@ export interface LintOptions {
   strict?: (ruleId: string, file: SourceFile) => boolean;
   /** Config waivers that apply to a file. */
   waivers?: (file: SourceFile) => readonly Waiver[];
+  /** CustomResourceDefinitions from `--crd` / `crds:` (custom resources of the run are checked against them too). */
+  crds?: readonly Manifest[];
   /** Time budget (`Date.now()` value): files not finished by then are listed in `unfinished` instead of linted. */
   deadline?: number;
   /** Admission policy files (`--policy`): their objects are seen by admission-policy, not linted. */
@@ -48,7 +51,7 @@ export interface LintResult {
   unfinished?: string[];
 }
 
-export const DEFAULT_KUBE_VERSION = '1.35';
+export { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
@@ -105,13 +108,15 @@ export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Repor
   return f;
 }
 
-export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion' | 'policyFiles'>): RunContext {
+export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion' | 'crds' | 'policyFiles'>): RunContext {
   return {
     manifests: files.flatMap((f) => f.manifests),
     files,
     policyManifests: opts.policyFiles?.flatMap((f) => f.manifests),
     nodes: opts.nodes,
     kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
+    crds: opts.crds,
+    unrecognized: new Map(),
     cache: new Map(),
   };
 }
@@ -184,8 +189,13 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
         unfinished.push(...files.slice(i).map((f) => f.path));
         break fileLoop;
       }
+      // An object the API would not recognise is left to the rule that says so.
+      const owner = run.unrecognized.get(m);
+      const ownerRule = owner === undefined ? undefined : opts.rules.find((r) => r.meta.id === owner);
+      const onlyOwner = ownerRule !== undefined && severityOf(ownerRule, file) !== 'off';
       for (const rule of opts.rules) {
         if (!rule.check || !appliesTo(rule, m.ref)) continue;
+        if (onlyOwner && rule !== ownerRule) continue;
         const sev = severityOf(rule, file);
         if (sev === 'off') continue;
         try {

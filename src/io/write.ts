@@ -61,7 +61,7 @@ const KIND_NAMES: Record<OutputKind, string> = {
   'coverage-html': 'daemonlint coverage HTML report',
 };
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: terminal colour sequences start with ESC.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: an ANSI colour code starts with ESC.
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Does `head` (the first 64 KiB) and `tail` (the last 4 KiB) of a file look like output of this kind? */
@@ -83,7 +83,8 @@ function looksLike(kind: OutputKind, head: string, tail: string): boolean {
     case 'coverage-text':
       return /^(?:DaemonSet coverage (?:of|on) \d+|No DaemonSets found\.)/.test(head.replace(ANSI, ''));
     case 'coverage-json':
-      return /^\{\s*"inventory":\s*(?:true|false),/.test(head);
+      // Version 1 (`version`, `by`, then `inventory`) and the earlier shape that began with `inventory`.
+      return /^\{\s*(?:"version":\s*\d+,\s*"by":\s*"[a-z]+",\s*)?"inventory":\s*(?:true|false),/.test(head);
     case 'coverage-html':
       return head.startsWith('<!DOCTYPE html>') && head.includes('DaemonSet coverage');
   }

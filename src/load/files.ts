@@ -242,6 +242,8 @@ export interface LoadFileOptions {
   maxBytes?: number;
   /** The run's deadline (`Date.now()` value): a read still going then is abandoned. */
   deadline?: number;
+  /** A named pipe is refused with the advice to lint it as stdin (default); false for files that are not linted. */
+  stdinHint?: boolean;
 }
 
 /**
@@ -256,7 +258,7 @@ export function loadFile(abs: string, cwd: string, opts: LoadFileOptions = {}): 
     read = readGuarded(abs, { maxBytes, deadline: opts.deadline, allowPipe: true, display });
   } catch (err) {
     // A named pipe can still be linted through stdin, which is read to its end (or the limit) like any stream.
-    if (err instanceof ReadError) throw new PathError(err.message + (/named pipe/.test(err.reason) ? `; lint it as stdin instead: daemonlint - < ${display}` : ''));
+    if (err instanceof ReadError) throw new PathError(err.message + (opts.stdinHint !== false && /named pipe/.test(err.reason) ? `; lint it as stdin instead: daemonlint - < ${display}` : ''));
     throw new PathError(`cannot read ${display}: ${describeFsError(err)}`);
   }
   if (read.tooLarge) return tooLarge(display, abs, maxBytes, read.size);

@@ -9,13 +9,15 @@ import { loadAdmissionPolicies } from '../app/lint.js';
 import { ConfigError, findConfigFile, loadConfigFor, type ResolvedConfig } from '../config/index.js';
 import { runRules } from '../config/run.js';
 import { DEFAULT_KUBE_VERSION, createRun, lint, type LintOptions, type LintResult } from '../engine/lint.js';
+import { normalizeKubeVersion } from '../k8s/kube-version.js';
 import type { Waiver } from '../engine/suppress.js';
 import { applyFixes } from '../fix/apply.js';
 import { fixUntilStable } from '../fix/run.js';
 import { displayPath } from '../load/files.js';
+import { loadCrdFiles } from '../load/crds.js';
 import { isJsonInput } from '../load/json.js';
 import { loadInventory } from '../load/inventory.js';
-import type { Finding, NodeInfo, Rule, SourceFile } from '../types.js';
+import type { Finding, Manifest, NodeInfo, Rule, SourceFile } from '../types.js';
 import type { Folder } from './workspace.js';
 
 export interface LintSettings {
@@ -23,6 +25,8 @@ export interface LintSettings {
   kubeVersion?: string;
   /** Absolute node inventory paths from initializationOptions; a config file's `nodes` win. */
   nodes?: string[];
+  /** Absolute CustomResourceDefinition paths from initializationOptions; a config file's `crds` win. */
+  crds?: string[];
 }
 
 export type BufferLint =
@@ -72,6 +76,7 @@ function memoConfigLookup(): ConfigLookup {
 interface Setup {
   config: ResolvedConfig | undefined;
   nodes: NodeInfo[] | undefined;
+  crds: Manifest[] | undefined;
   rules: readonly Rule[];
   policyFiles: SourceFile[];
 }
@@ -79,33 +84,45 @@ interface Setup {
 export class BufferLinter {
   private readonly inventories = new Map<string, NodeInfo[]>();
   private readonly policyFiles = new Map<string, SourceFile[]>();
+  private readonly definitions = new Map<string, Manifest[]>();
 
   constructor(private readonly settings: LintSettings) {}
 
-  private nodes(paths: readonly string[] | undefined): NodeInfo[] | undefined {
+  /** The nodes of inventories (files or directories); `within`: the repository a found config's `nodes` stay in. */
+  private nodes(paths: readonly string[] | undefined, within?: string): NodeInfo[] | undefined {
     if (!paths?.length) return undefined;
-    const key = paths.join('\0');
+    const key = `${within ?? ''}\0${paths.join('\0')}`;
     let n = this.inventories.get(key);
-    if (!n) this.inventories.set(key, (n = loadInventory([...paths], '/')));
+    if (!n) this.inventories.set(key, (n = loadInventory([...paths], '/', { within })));
     return n;
   }
 
-  /** Forget cached inventories and policy files (a file changed). */
+  private crds(paths: readonly string[] | undefined): Manifest[] | undefined {
+    if (!paths?.length) return undefined;
+    const key = paths.join('\0');
+    let c = this.definitions.get(key);
+    if (!c) this.definitions.set(key, (c = loadCrdFiles(paths, '/')));
+    return c;
+  }
+
+  /** Forget cached inventories, CRDs and policy files (a file changed). */
   reset(): void {
     this.inventories.clear();
+    this.definitions.clear();
     this.policyFiles.clear();
   }
 
-  /** The config, node inventory, rules and admission policy files for a buffer; throws on a broken config. */
+  /** The config, node inventory, CRDs, rules and admission policy files for a buffer; throws on a broken config. */
   private async setup(self: SourceFile, root: string): Promise<Setup> {
     const config = configOf(self.absPath);
-    const nodes = this.nodes(config?.nodes ?? this.settings.nodes);
+    const nodes = config?.nodes ? this.nodes(config.nodes, config.nodesWithin) : this.nodes(this.settings.nodes);
+    const crds = this.crds(config?.crds ?? this.settings.crds);
     const rules = config ? await runRules(allRules, [config], root) : allRules;
     const paths = config?.admissionPolicies ?? [];
     const key = paths.join('\0');
     let policyFiles = this.policyFiles.get(key);
     if (!policyFiles) this.policyFiles.set(key, (policyFiles = await loadAdmissionPolicies(paths, root)));
-    return { config, nodes, rules, policyFiles };
+    return { config, nodes, crds, rules, policyFiles };
   }
 
   private options(folder: Folder | undefined, configFor: ConfigLookup): Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers'> {
@@ -145,8 +162,9 @@ export class BufferLinter {
   }
 
   private async run(self: SourceFile, files: SourceFile[], folder: Folder | undefined, setup: Setup, stillCurrent: () => boolean, configFor: ConfigLookup = memoConfigLookup()): Promise<LintResult | undefined> {
-    const { config, nodes, rules, policyFiles } = setup;
-    const opts: LintOptions = { rules, nodes, policyFiles, kubeVersion: config?.kubeVersion ?? this.settings.kubeVersion ?? DEFAULT_KUBE_VERSION, ...this.options(folder, configFor) };
+    const { config, nodes, crds, rules, policyFiles } = setup;
+    const kubeVersion = (config?.kubeVersion && normalizeKubeVersion(config.kubeVersion)) || this.settings.kubeVersion || DEFAULT_KUBE_VERSION;
+    const opts: LintOptions = { rules, nodes, crds, policyFiles, kubeVersion, ...this.options(folder, configFor) };
     const run = createRun(files, opts);
     for (const rule of rules) if (rule.prepare) await rule.prepare(run);
     if (!stillCurrent()) return undefined;

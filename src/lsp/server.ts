@@ -23,6 +23,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CONFIG_NAMES, clearConfigCache } from '../config/index.js';
+import { normalizeKubeVersion } from '../k8s/kube-version.js';
 import { MANIFEST_EXTENSIONS, MAX_FILE_BYTES } from '../load/files.js';
 import { parseSource } from '../load/parse.js';
 import type { Finding, SourceFile } from '../types.js';
@@ -49,6 +50,8 @@ interface InitOptions {
   kubeVersion?: string;
   /** `--nodes` inventories, relative to the first workspace folder. A config file's `nodes` win. */
   nodes?: string[];
+  /** `--crd` files or directories, relative to the first workspace folder. A config file's `crds` win. */
+  crds?: string[];
 }
 
 /** The last lint of a document: what code actions work from. */
@@ -104,10 +107,14 @@ export function startServer(connection: Connection): void {
     for (const f of params.workspaceFolders ?? []) addFolder(f.uri);
     if (!folders.length && params.rootUri) addFolder(params.rootUri);
     const opts = (params.initializationOptions ?? {}) as InitOptions;
-    if (typeof opts.kubeVersion === 'string') settings.kubeVersion = opts.kubeVersion.replace(/^v/, '').split('.').slice(0, 2).join('.');
+    if (typeof opts.kubeVersion === 'string') settings.kubeVersion = normalizeKubeVersion(opts.kubeVersion);
     if (Array.isArray(opts.nodes) && opts.nodes.length) {
       const base = folders[folders.length - 1]?.root ?? process.cwd();
       settings.nodes = opts.nodes.map((n) => resolve(base, String(n)));
+    }
+    if (Array.isArray(opts.crds) && opts.crds.length) {
+      const base = folders[folders.length - 1]?.root ?? process.cwd();
+      settings.crds = opts.crds.map((n) => resolve(base, String(n)));
     }
     watchRegistration = Boolean(params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration);
     return {
@@ -257,7 +264,7 @@ export function startServer(connection: Connection): void {
     schedule(e.document.uri, DEBOUNCE_MS);
     schedulePeers(e.document.uri, locate(e.document.uri).folder);
   });
-  /** A config file or node inventory changed: every open document may lint differently. */
+  /** A config file, node inventory or CRD file changed: every open document may lint differently. */
   const configChanged = () => {
     clearConfigCache();
     linter.reset();
@@ -267,7 +274,7 @@ export function startServer(connection: Connection): void {
   documents.onDidSave((e) => {
     const { abs, folder } = locate(e.document.uri);
     if (abs && folder) folder.refresh(abs);
-    if (isConfigFile(e.document.uri) || (abs && settings.nodes?.includes(abs))) return configChanged();
+    if (isConfigFile(e.document.uri) || (abs && (settings.nodes?.includes(abs) || settings.crds?.some((c) => isInside(c, abs))))) return configChanged();
     schedule(e.document.uri, 0);
     schedulePeers(e.document.uri, folder);
   });

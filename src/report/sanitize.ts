@@ -14,9 +14,9 @@
  * paragraph separators, and the bidirectional formatting characters that can make text display in another order than
  * it is read ("Trojan Source").
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what the sanitiser finds.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what the sanitiser finds.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
 const HAS_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
@@ -39,7 +39,34 @@ export function safeLineStart(s: string): string {
   return t.startsWith('::') ? `./${t}` : t;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what the sanitiser finds.
+/**
+ * A copy of a plain value (a report model: objects, arrays, strings, numbers) with every string, object keys included,
+ * passed through {@link safeText}: for reporters that place input-derived text in many places, so none is missed.
+ */
+export function safeStrings<T>(value: T): T {
+  if (typeof value === 'string') return safeText(value) as T;
+  if (Array.isArray(value)) return value.map((v) => safeStrings(v)) as T;
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[safeText(k)] = safeStrings(v);
+    return out as T;
+  }
+  return value;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: colour codes start with ESC
+const COMMAND_START = /^((?:[^\S\r\n]|\u001b\[[0-9;]*m)*)::/gm;
+
+/**
+ * Text output of many lines (already made safe with {@link safeText}) where input-derived text can begin a line after
+ * indentation, colour codes or word wrapping: CI runners read a line as a workflow command when it starts with `::`
+ * once leading white space is trimmed, so such a line gets its first colon written as the escape `\u003a`.
+ */
+export function safeLineStarts(text: string): string {
+  return text.includes('::') ? text.replace(COMMAND_START, '$1\\u003a:') : text;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
 const UNSAFE_IN_DIFF = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/g;
 
 /**

@@ -1,8 +1,9 @@
 /**
- * Strict Kubernetes schema validation: which kinds are bundled for which Kubernetes version, and lazy
- * loading of the ahead-of-time compiled validators (one chunk per API group/version) and of the JSON
- * schemas used to explain a rejected object.
+ * Strict Kubernetes schema validation: which kinds are bundled (the schemas of Kubernetes 1.35, used for every
+ * target version), and lazy loading of the ahead-of-time compiled validators (one chunk per API group/version) and of
+ * the JSON schemas used to explain a rejected object.
  */
+import { normalizeKubeVersion } from '../k8s/kube-version.js';
 import * as k8s135 from '../../schemas/k8s/1.35/index.js';
 import type { CompiledValidator, JsonSchemaDocument } from '../../schemas/k8s/1.35/types.js';
 
@@ -17,14 +18,17 @@ interface Bundle {
 
 const BUNDLES: Readonly<Record<string, Bundle>> = { '1.35': k8s135 };
 
-/** Kubernetes versions whose schemas are bundled (`--kube-version` accepts these). */
-export const SUPPORTED_KUBE_VERSIONS: readonly string[] = Object.keys(BUNDLES);
+/** Kubernetes versions whose strict schemas are bundled. */
+export const SCHEMA_VERSIONS: readonly string[] = Object.keys(BUNDLES);
 
-/** `1.35.2` and `v1.35` mean the bundle `1.35`; undefined when none matches. */
+/**
+ * The bundled schema version used for a target Kubernetes version: its own when bundled, else the newest bundle
+ * (1.35) for every version `--kube-version` accepts; undefined for an unsupported version.
+ */
 export function bundleVersion(kubeVersion: string): string | undefined {
-  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(kubeVersion.trim());
-  const v = m ? `${m[1]}.${m[2]}` : kubeVersion;
-  return Object.hasOwn(BUNDLES, v) ? v : undefined;
+  const v = normalizeKubeVersion(kubeVersion);
+  if (!v) return undefined;
+  return Object.hasOwn(BUNDLES, v) ? v : SCHEMA_VERSIONS[SCHEMA_VERSIONS.length - 1];
 }
 
 /** The OpenAPI definition name of a bundled kind, or undefined (CRDs and unknown kinds). */

@@ -9,11 +9,15 @@
  * - beside the case, `<case>.findings.txt`: every finding of the rule as users see it (range, severity, messageId,
  *   message, fix, related locations), written by `UPDATE_FIXTURES=1` and reviewed like code;
  * - when the rule's safe fixes change a file, the text `--fix` leaves: `<name>.fixed.yaml` next to the file.
+ *
+ * A comment line `# options: {json}` in a case gives the rule's options, `# kube-version: 1.N` the target Kubernetes
+ * version of the run (default 1.35).
  */
 import { existsSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseSource } from '../../src/load/parse.js';
 import { lintAsync } from '../../src/engine/lint.js';
+import { normalizeKubeVersion, supportedRange } from '../../src/k8s/kube-version.js';
 import { fixUntilStable } from '../../src/fix/run.js';
 import { allRules } from '../../rules/index.js';
 import type { Finding, NodeInfo, Severity, SourceFile } from '../../src/types.js';
@@ -78,6 +82,28 @@ export interface Expectation {
   messageId: string;
 }
 
+/**
+ * The target Kubernetes version a text asks for with a `# kube-version: 1.N` comment line (the fixture and rule-doc
+ * example directive), or undefined (the default, 1.35). Throws on a version daemonlint does not accept, so a typo
+ * cannot silently test the default.
+ */
+export function kubeVersionDirective(text: string, where: string): string | undefined {
+  const m = /^#\s*kube-version:\s*(\S+)\s*$/m.exec(text);
+  if (!m) return undefined;
+  const v = normalizeKubeVersion(m[1]!);
+  if (!v) throw new Error(`${where}: "# kube-version: ${m[1]}" is not a version --kube-version accepts (${supportedRange()})`);
+  return v;
+}
+
+/** The target Kubernetes version of a case: the `# kube-version:` directive of the first of its files that has one. */
+export function caseKubeVersion(c: FixtureCase): string | undefined {
+  for (const f of c.files) {
+    const v = kubeVersionDirective(f.text, f.path);
+    if (v) return v;
+  }
+  return undefined;
+}
+
 const MARKER = /#\s*expect:(.*)$/;
 const ITEM = /^([a-z0-9]+(?:-[a-z0-9]+)*)@(\d+)\s+(error|warning|info)\s+([A-Za-z_]\w*)$/;
 
@@ -127,6 +153,7 @@ async function lintSources(c: FixtureCase, files: SourceFile[], nodes?: readonly
   const { findings, internalErrors } = await lintAsync(files, {
     rules: allRules,
     nodes,
+    kubeVersion: caseKubeVersion(c),
     options: opts && ruleId ? (id) => (id === ruleId ? opts : undefined) : undefined,
   });
   if (internalErrors.length) throw internalErrors[0]!.error;
