@@ -24,15 +24,15 @@ describe('selfRuleEvaluator', () => {
   it('gives an error, not a verdict, when the rule cannot be decided', () => {
     const cel = selfRuleEvaluator();
     const broken = cel.check('self.replicas <=', SPEC);
-    expect(broken).toEqual({ error: expect.stringMatching(/^does not compile \(at character \d+\): syntax error/) });
-    expect(cel.check('object.spec.replicas > 0', SPEC)).toEqual({ error: expect.stringContaining('undeclared reference to "object"') });
-    expect(cel.check('self.replicas', SPEC)).toEqual({ error: 'it gave int 3, not a bool' });
-    expect(cel.check('self.missing == 1', SPEC)).toEqual({ error: expect.stringMatching(/no such key|not found/) });
+    expect(broken).toEqual({ error: expect.stringMatching(/^does not compile \(at character \d+\): syntax error/), stage: 'compile' });
+    expect(cel.check('object.spec.replicas > 0', SPEC)).toEqual({ error: expect.stringContaining('undeclared reference to "object"'), stage: 'compile' });
+    expect(cel.check('self.replicas', SPEC)).toEqual({ error: 'it gave int 3, not a bool', stage: 'evaluation' });
+    expect(cel.check('self.missing == 1', SPEC)).toEqual({ error: expect.stringMatching(/no such key|not found/), stage: 'evaluation' });
   });
 
   it('binds oldSelf for transition rules only when the previous value is given', () => {
     const cel = selfRuleEvaluator();
-    expect(cel.check('self >= oldSelf', 3)).toEqual({ error: 'a transition rule (it reads oldSelf) needs the previous value, which a manifest does not have' });
+    expect(cel.check('self >= oldSelf', 3)).toEqual({ error: 'a transition rule (it reads oldSelf) needs the previous value, which a manifest does not have', stage: 'compile' });
     expect(cel.check('self >= oldSelf', 3, 2)).toBe(true);
     expect(cel.check('self >= oldSelf', 1, 2)).toBe(false);
     // A rule that does not read oldSelf ignores it.
@@ -42,18 +42,29 @@ describe('selfRuleEvaluator', () => {
   it('evaluates message expressions to one line of text', () => {
     const cel = selfRuleEvaluator();
     expect(cel.message("'replicas ' + string(self.replicas) + ' exceed ' + string(self.maxReplicas)", { ...SPEC, replicas: 8 })).toBe('replicas 8 exceed 5');
-    expect(cel.message('self.replicas', SPEC)).toEqual({ error: 'it gave int 3, not a string' });
-    expect(cel.message("'two\\nlines'", SPEC)).toEqual({ error: 'it gave an empty or multi-line string' });
+    expect(cel.message('self.replicas', SPEC)).toEqual({ error: 'it gave int 3, not a string', stage: 'evaluation' });
+    expect(cel.message("'two\\nlines'", SPEC)).toEqual({ error: 'it gave an empty or multi-line string', stage: 'evaluation' });
   });
 
   it('cuts a runaway rule off at its cost budget, and stops evaluating it after a few values', () => {
     const cel = selfRuleEvaluator({ costLimit: 10_000 });
     const runaway = 'self.all(a, self.all(b, self.all(c, a + b + c >= 0)))';
     const list = Array.from({ length: 100 }, (_, i) => i);
-    for (let i = 0; i < 3; i++) expect(cel.check(runaway, list)).toEqual({ error: expect.stringContaining('cost budget of 10000') });
-    expect(cel.check(runaway, list)).toEqual({ error: 'not evaluated: it exceeded its cost budget on 3 values already' });
+    for (let i = 0; i < 3; i++) expect(cel.check(runaway, list)).toEqual({ error: expect.stringContaining('cost budget of 10000'), stage: 'cost' });
+    expect(cel.check(runaway, list)).toEqual({ error: 'not evaluated: it exceeded its cost budget on 3 values already', stage: 'cost' });
     // Another evaluator starts afresh; a small list fits the budget.
     expect(selfRuleEvaluator({ costLimit: 10_000 }).check(runaway, [1, 2])).toBe(true);
+  });
+
+  it('types numbers by the schema of self when given one', () => {
+    const cel = selfRuleEvaluator();
+    const schema = { type: 'object', properties: { ratio: { type: 'number' }, items: { type: 'array', items: { type: 'number' } }, byName: { type: 'object', additionalProperties: { type: 'number' } } } };
+    // Without the schema a whole number is an int, and int * double has no overload.
+    expect(cel.check('self.ratio * 0.5 <= 1.0', { ratio: 1 })).toEqual({ error: expect.stringContaining('no matching overload'), stage: 'evaluation' });
+    expect(cel.check('self.ratio * 0.5 <= 1.0', { ratio: 1 }, undefined, schema)).toBe(true);
+    expect(cel.check('self.items.all(x, x * 2.0 > 1.0)', { items: [1, 2] }, undefined, schema)).toBe(true);
+    expect(cel.check("self.byName['a'] / 2.0 == 0.5", { byName: { a: 1 } }, undefined, schema)).toBe(true);
+    expect(cel.message("'ratio ' + string(self.ratio)", { ratio: 2 }, undefined, schema)).toBe('ratio 2');
   });
 
   it('is reachable through the lazily loaded policy piece', () => {

@@ -9,14 +9,16 @@
  *     cel.message("'too many: ' + string(self.replicas)", spec) // string | { error }
  *
  * Values are decoded YAML or JSON (plain objects, arrays, strings, numbers, booleans, null): mappings become CEL maps
- * and whole numbers CEL `int`s; the schema is not consulted, so a `type: number` field holding `2` is an `int` here.
+ * and whole numbers CEL `int`s, unless the OpenAPI schema of `self` is given: then a `type: number` field holding `2`
+ * is the `double` 2.0, as the API server types it.
  * Every evaluation has its own cost budget; a rule that exceeds it on a few values is not evaluated again by the same
  * evaluator. Nothing throws: a rule that does not compile, fails, gives something other than a bool or runs out of
  * budget is `{ error }`, and so is a transition rule (one that reads `oldSelf`) asked about without an old value.
  */
 import { DEFAULT_COST_LIMIT, CostMeter } from './cost.js';
 import { EvalContext, compile, evaluate, type Program } from './engine.js';
-import { show, toCelInput, typeName } from './values.js';
+import type { CelValue } from '@bufbuild/cel';
+import { show, toCelInput, toSchemaCelInput, typeName } from './values.js';
 
 export interface SelfRuleOptions {
   /** Cost budget of one evaluation (default: DEFAULT_COST_LIMIT, about the API server's limit for one expression). */
@@ -26,16 +28,21 @@ export interface SelfRuleOptions {
 /** A verdict that could not be reached, with the reason in one line. */
 export interface RuleError {
   error: string;
+  /**
+   * Why: the rule does not compile (or cannot apply: a transition rule without the old value), it ran out of its cost
+   * budget (now or on earlier values), or it failed on this value (no such key, a result that is not a bool …).
+   */
+  stage: 'compile' | 'cost' | 'evaluation';
 }
 
 export interface SelfRuleEvaluator {
   /**
    * Whether `rule` holds for `self`: true, false, or `{ error }` when it cannot be decided. `oldSelf` is bound only when
-   * given (the previous value, for transition rules).
+   * given (the previous value, for transition rules). `schema`: the OpenAPI schema of `self` (numbers typed by it).
    */
-  check(rule: string, self: unknown, oldSelf?: unknown): boolean | RuleError;
+  check(rule: string, self: unknown, oldSelf?: unknown, schema?: unknown): boolean | RuleError;
   /** The value of a `messageExpression` for `self`: a non-empty single-line string, or `{ error }`. */
-  message(expression: string, self: unknown, oldSelf?: unknown): string | RuleError;
+  message(expression: string, self: unknown, oldSelf?: unknown, schema?: unknown): string | RuleError;
 }
 
 /** After this many values on which a rule ran out of budget, the evaluator stops evaluating it. */
@@ -51,38 +58,39 @@ export function selfRuleEvaluator(opts: SelfRuleOptions = {}): SelfRuleEvaluator
     let p = programs.get(source);
     if (!p) {
       const c = compile(source, { variables: ['self', 'oldSelf'] });
-      p = c.ok ? c.program : { error: `does not compile${c.error.offset === undefined ? '' : ` (at character ${c.error.offset + 1})`}: ${c.error.message}` };
+      p = c.ok ? c.program : { error: `does not compile${c.error.offset === undefined ? '' : ` (at character ${c.error.offset + 1})`}: ${c.error.message}`, stage: 'compile' };
       programs.set(source, p);
     }
     return p;
   };
 
-  const run = (source: string, self: unknown, oldSelf: unknown) => {
+  const run = (source: string, self: unknown, oldSelf: unknown, schema: unknown): { value: CelValue } | RuleError => {
     const p = programOf(source);
     if ('error' in p) return p;
-    if (p.uses.has('oldSelf') && oldSelf === undefined) return { error: 'a transition rule (it reads oldSelf) needs the previous value, which a manifest does not have' };
-    if ((strikes.get(p) ?? 0) >= RUNAWAY_STRIKES) return { error: `not evaluated: it exceeded its cost budget on ${RUNAWAY_STRIKES} values already` };
-    const bindings = { self: toCelInput(self), ...(oldSelf === undefined ? {} : { oldSelf: toCelInput(oldSelf) }) };
+    if (p.uses.has('oldSelf') && oldSelf === undefined) return { error: 'a transition rule (it reads oldSelf) needs the previous value, which a manifest does not have', stage: 'compile' };
+    if ((strikes.get(p) ?? 0) >= RUNAWAY_STRIKES) return { error: `not evaluated: it exceeded its cost budget on ${RUNAWAY_STRIKES} values already`, stage: 'cost' };
+    const input = (v: unknown) => (schema === undefined ? toCelInput(v) : toSchemaCelInput(v, schema));
+    const bindings = { self: input(self), ...(oldSelf === undefined ? {} : { oldSelf: input(oldSelf) }) };
     const o = evaluate(p, new EvalContext(bindings, new CostMeter(limit)));
     if (!o.ok) {
       if (o.costExceeded) strikes.set(p, (strikes.get(p) ?? 0) + 1);
-      return { error: o.error };
+      return { error: o.error, stage: o.costExceeded ? 'cost' : 'evaluation' };
     }
     return { value: o.value };
   };
 
   return {
-    check(rule, self, oldSelf) {
-      const r = run(rule, self, oldSelf);
+    check(rule, self, oldSelf, schema) {
+      const r = run(rule, self, oldSelf, schema);
       if ('error' in r) return r;
       if (typeof r.value === 'boolean') return r.value;
-      return { error: `it gave ${typeName(r.value)} ${show(r.value)}, not a bool` };
+      return { error: `it gave ${typeName(r.value)} ${show(r.value)}, not a bool`, stage: 'evaluation' };
     },
-    message(expression, self, oldSelf) {
-      const r = run(expression, self, oldSelf);
+    message(expression, self, oldSelf, schema) {
+      const r = run(expression, self, oldSelf, schema);
       if ('error' in r) return r;
-      if (typeof r.value !== 'string') return { error: `it gave ${typeName(r.value)} ${show(r.value)}, not a string` };
-      if (!r.value.trim() || /[\r\n]/.test(r.value)) return { error: 'it gave an empty or multi-line string' };
+      if (typeof r.value !== 'string') return { error: `it gave ${typeName(r.value)} ${show(r.value)}, not a string`, stage: 'evaluation' };
+      if (!r.value.trim() || /[\r\n]/.test(r.value)) return { error: 'it gave an empty or multi-line string', stage: 'evaluation' };
       return r.value;
     },
   };

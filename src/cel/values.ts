@@ -24,6 +24,22 @@ export function toCelInput(v: unknown): CelInput {
   }
 }
 
+/**
+ * A decoded value as a CEL input typed by its OpenAPI schema (a CRD's), as the API server types it: a field of
+ * `type: number` is a `double` even when it holds a whole number, a field of `type: integer` an `int`. Values the
+ * schema does not describe are converted as {@link toCelInput} does.
+ */
+export function toSchemaCelInput(v: unknown, schema: unknown): CelInput {
+  if (schema === null || typeof schema !== 'object' || Array.isArray(schema)) return toCelInput(v);
+  const s = schema as Record<string, unknown>;
+  if (typeof v === 'number') return s.type === 'number' ? v : toCelInput(v);
+  if (Array.isArray(v)) return v.map((x) => toSchemaCelInput(x, s.items));
+  if (v === null || typeof v !== 'object' || v instanceof Uint8Array || v instanceof Map) return toCelInput(v);
+  const props = s.properties !== null && typeof s.properties === 'object' ? (s.properties as Record<string, unknown>) : undefined;
+  const rest = s.additionalProperties !== null && typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+  return new Map(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toSchemaCelInput(x, props && Object.hasOwn(props, k) ? props[k] : rest)]));
+}
+
 /** The CEL type name of a value, for messages (`int`, `string`, `list`, `kubernetes.Quantity` …). */
 export function typeName(v: CelValue): string {
   switch (typeof v) {
