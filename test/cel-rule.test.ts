@@ -67,6 +67,24 @@ describe('selfRuleEvaluator', () => {
     expect(cel.message("'ratio ' + string(self.ratio)", { ratio: 2 }, undefined, schema)).toBe('ratio 2');
   });
 
+  it('types strings of format duration, date, date-time and byte as the API server does', () => {
+    const cel = selfRuleEvaluator();
+    const schema = {
+      type: 'object',
+      properties: { timeout: { type: 'string', format: 'duration' }, since: { type: 'string', format: 'date' }, at: { type: 'string', format: 'date-time' }, data: { type: 'string', format: 'byte' }, name: { type: 'string' } },
+    };
+    const value = { timeout: '1m30s', since: '2024-05-01', at: '2024-05-01T12:00:00Z', data: 'aGVsbG8=', name: '1m' };
+    expect(cel.check("self.timeout == duration('90s') && self.timeout.getSeconds() == 90", value, undefined, schema)).toBe(true);
+    expect(cel.check("self.since < self.at && self.at == timestamp('2024-05-01T12:00:00Z')", value, undefined, schema)).toBe(true);
+    expect(cel.check("self.data == b'hello' && self.data.size() == 5", value, undefined, schema)).toBe(true);
+    expect(cel.check("self.name == '1m'", value, undefined, schema)).toBe(true);
+    expect(cel.check("self.timeout < duration('-1.5h')", { timeout: '-2h' }, undefined, schema)).toBe(true);
+    expect(cel.check("self.timeout == duration('0s')", { timeout: '0' }, undefined, schema)).toBe(true);
+    expect(cel.check("self.timeout == duration('1.5ms')", { timeout: '1.5ms' }, undefined, schema)).toBe(true);
+    // A value that does not parse stays a string (the schema's format check, not the rule, is about it).
+    expect(cel.check("self.timeout == 'soon' && self.at == 'today'", { timeout: 'soon', at: 'today' }, undefined, schema)).toBe(true);
+  });
+
   it('is reachable through the lazily loaded policy piece', () => {
     expect(policy.selfRuleEvaluator().check('self == 1', 1)).toBe(true);
   });

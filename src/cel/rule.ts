@@ -9,8 +9,8 @@
  *     cel.message("'too many: ' + string(self.replicas)", spec) // string | { error }
  *
  * Values are decoded YAML or JSON (plain objects, arrays, strings, numbers, booleans, null): mappings become CEL maps
- * and whole numbers CEL `int`s, unless the OpenAPI schema of `self` is given: then a `type: number` field holding `2`
- * is the `double` 2.0, as the API server types it.
+ * and whole numbers CEL `int`s, unless the OpenAPI schema of `self` is given: then values are typed by it as the API
+ * server types them (a `type: number` field holding `2` is the `double` 2.0, a `format: duration` string a duration).
  * Every evaluation has its own cost budget; a rule that exceeds it on a few values is not evaluated again by the same
  * evaluator. Nothing throws: a rule that does not compile, fails, gives something other than a bool or runs out of
  * budget is `{ error }`, and so is a transition rule (one that reads `oldSelf`) asked about without an old value.
@@ -38,7 +38,7 @@ export interface RuleError {
 export interface SelfRuleEvaluator {
   /**
    * Whether `rule` holds for `self`: true, false, or `{ error }` when it cannot be decided. `oldSelf` is bound only when
-   * given (the previous value, for transition rules). `schema`: the OpenAPI schema of `self` (numbers typed by it).
+   * given (the previous value, for transition rules). `schema`: the OpenAPI schema of `self` (values typed by it).
    */
   check(rule: string, self: unknown, oldSelf?: unknown, schema?: unknown): boolean | RuleError;
   /** The value of a `messageExpression` for `self`: a non-empty single-line string, or `{ error }`. */
