@@ -85,6 +85,18 @@ describe('selfRuleEvaluator', () => {
     expect(cel.check("self.timeout == 'soon' && self.at == 'today'", { timeout: 'soon', at: 'today' }, undefined, schema)).toBe(true);
   });
 
+  it('names the problems that keep an expression from ever compiling, not the features it lacks', () => {
+    const cel = selfRuleEvaluator();
+    expect(cel.problem('self.a > 1')).toBeUndefined();
+    expect(cel.problem('self.a > 1)')).toEqual({ error: expect.stringMatching(/^at character \d+: syntax error/), stage: 'compile' });
+    expect(cel.problem('object.a > 1')).toEqual({ error: expect.stringContaining('undeclared reference to "object"'), stage: 'compile' });
+    // Functions and syntax outside daemonlint's library: the API server may have them.
+    expect(cel.problem('isSemver(self)')).toBeUndefined();
+    expect(cel.problem('self.noSuchFunction()')).toBeUndefined();
+    expect(cel.problem('self.?a.orValue(1) == 1')).toBeUndefined();
+    expect(cel.problem("self.exists(z, z.?region.orValue('') != '')")).toBeUndefined();
+  });
+
   it('is reachable through the lazily loaded policy piece', () => {
     expect(policy.selfRuleEvaluator().check('self == 1', 1)).toBe(true);
   });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { celIssues, existingPrefix, hasValidationRules, parseFieldPath, validationRulesFor, withDefaults } from '../src/crd/cel.js';
+import { celIssues, existingPrefix, hasValidationRules, parseFieldPath, schemaRuleEntries, undeclaredFieldPathSegment, validationRulesFor, withDefaults } from '../src/crd/cel.js';
 import { CrdIndex } from '../src/crd/definitions.js';
 import { structuralIssues } from '../src/crd/structural.js';
 import { compileCrdSchema, validateCustomResource, type CrIssue } from '../src/crd/validate.js';
@@ -273,5 +273,19 @@ describe('x-kubernetes-validations', () => {
     expect(hasValidationRules(schema)).toBe(true);
     expect(hasValidationRules(s4)).toBe(false);
     expect(hasValidationRules(undefined)).toBe(false);
+  });
+
+  it('lists the rules of a schema and judges fieldPaths only where the schema is certain', () => {
+    expect(schemaRuleEntries(schema).map((e) => e.path)).toEqual([
+      ['properties', 'spec', 'x-kubernetes-validations', 0],
+      ['properties', 'spec', 'x-kubernetes-validations', 1],
+    ]);
+    const node = { type: 'object', properties: { min: { type: 'integer' }, labels: { type: 'object', additionalProperties: { type: 'string' } }, free: { type: 'object', properties: { a: { type: 'string' } }, 'x-kubernetes-preserve-unknown-fields': true } } };
+    expect(undeclaredFieldPathSegment(node, '.min')).toBeUndefined();
+    expect(undeclaredFieldPathSegment(node, '.mni')).toEqual({ segment: 'mni', declared: ['min', 'labels', 'free'] });
+    expect(undeclaredFieldPathSegment(node, ".labels['any.key']")).toBeUndefined();
+    expect(undeclaredFieldPathSegment(node, '.free.b')).toBeUndefined();
+    expect(undeclaredFieldPathSegment(node, '.min.x')).toBeUndefined();
+    expect(undeclaredFieldPathSegment(node, 'min[0]')).toBeUndefined();
   });
 });

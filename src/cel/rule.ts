@@ -43,7 +43,16 @@ export interface SelfRuleEvaluator {
   check(rule: string, self: unknown, oldSelf?: unknown, schema?: unknown): boolean | RuleError;
   /** The value of a `messageExpression` for `self`: a non-empty single-line string, or `{ error }`. */
   message(expression: string, self: unknown, oldSelf?: unknown, schema?: unknown): string | RuleError;
+  /**
+   * Why a rule or message expression could never compile (a syntax error, a name other than `self` and `oldSelf`, a
+   * misused macro, a constant regular expression that is not RE2), or undefined. A function or syntax daemonlint does
+   * not support is not such a problem: the API server may well have it.
+   */
+  problem(source: string): RuleError | undefined;
 }
+
+/** Optional field, index and element syntax (`.?a`, `[?k]`, `[?x]`, `{?k: v}`): the parser here does not read it. */
+const OPTIONAL_SYNTAX = /\.\s*\?|\[\s*\?|[{,]\s*\?/;
 
 /** After this many values on which a rule ran out of budget, the evaluator stops evaluating it. */
 const RUNAWAY_STRIKES = 3;
@@ -54,10 +63,12 @@ export function selfRuleEvaluator(opts: SelfRuleOptions = {}): SelfRuleEvaluator
   const programs = new Map<string, Program | RuleError>();
   const strikes = new Map<Program, number>();
 
+  const problems = new Map<string, RuleError | null>();
   const programOf = (source: string): Program | RuleError => {
     let p = programs.get(source);
     if (!p) {
       const c = compile(source, { variables: ['self', 'oldSelf'] });
+      problems.set(source, c.ok || c.error.unsupported || c.error.unknownFunction || OPTIONAL_SYNTAX.test(source) ? null : { error: `${c.error.offset === undefined ? '' : `at character ${c.error.offset + 1}: `}${c.error.message}`, stage: 'compile' });
       p = c.ok ? c.program : { error: `does not compile${c.error.offset === undefined ? '' : ` (at character ${c.error.offset + 1})`}: ${c.error.message}`, stage: 'compile' };
       programs.set(source, p);
     }
@@ -85,6 +96,10 @@ export function selfRuleEvaluator(opts: SelfRuleOptions = {}): SelfRuleEvaluator
       if ('error' in r) return r;
       if (typeof r.value === 'boolean') return r.value;
       return { error: `it gave ${typeName(r.value)} ${show(r.value)}, not a bool`, stage: 'evaluation' };
+    },
+    problem(source) {
+      if (!problems.has(source)) programOf(source);
+      return problems.get(source) ?? undefined;
     },
     message(expression, self, oldSelf, schema) {
       const r = run(expression, self, oldSelf, schema);

@@ -37,6 +37,8 @@ export interface CelRuleEvaluator {
   check(rule: string, self: unknown, oldSelf?: unknown, schema?: unknown): boolean | CelRuleError;
   /** A `messageExpression`'s text, or `{error}`. */
   message(expression: string, self: unknown, oldSelf?: unknown, schema?: unknown): string | CelRuleError;
+  /** Why an expression could never compile, or undefined (see SelfRuleEvaluator.problem). */
+  problem?(source: string): CelRuleError | undefined;
 }
 
 const USES_OLD_SELF = /\boldSelf\b/;
@@ -162,6 +164,48 @@ function existingPath(path: Path, value: unknown, segments: readonly string[]): 
   }
   return out;
 }
+
+/** One entry of an `x-kubernetes-validations` list in a schema, for checking the CRD itself. */
+export interface SchemaRuleEntry {
+  /** Path of the entry within the schema (`['properties', 'spec', 'x-kubernetes-validations', 0]`). */
+  path: Path;
+  /** The schema node the list belongs to. */
+  node: Record<string, unknown>;
+  entry: Record<string, unknown>;
+}
+
+/** Every `x-kubernetes-validations` entry of a schema, along properties, additionalProperties and items. */
+export function schemaRuleEntries(schema: unknown, path: Path = [], out: SchemaRuleEntry[] = [], depth = 0): SchemaRuleEntry[] {
+  if (!isRecord(schema) || depth > 256) return out;
+  const rules = schema['x-kubernetes-validations'];
+  if (Array.isArray(rules)) rules.forEach((entry, i) => isRecord(entry) && out.push({ path: [...path, 'x-kubernetes-validations', i], node: schema, entry }));
+  if (isRecord(schema.properties)) for (const [k, v] of Object.entries(schema.properties)) schemaRuleEntries(v, [...path, 'properties', k], out, depth + 1);
+  if (isRecord(schema.additionalProperties)) schemaRuleEntries(schema.additionalProperties, [...path, 'additionalProperties'], out, depth + 1);
+  if (isRecord(schema.items)) schemaRuleEntries(schema.items, [...path, 'items'], out, depth + 1);
+  return out;
+}
+
+/**
+ * The first segment of a rule's `fieldPath` that the schema certainly does not declare (a node with `properties`,
+ * without additionalProperties or preserved unknown fields), with the fields it does declare; undefined when the path
+ * is fine or cannot be judged.
+ */
+export function undeclaredFieldPathSegment(node: Record<string, unknown>, fieldPath: string): { segment: string; declared: string[] } | undefined {
+  const segments = parseFieldPath(fieldPath);
+  if (!segments) return undefined;
+  let cur: unknown = node;
+  for (const s of segments) {
+    if (!isRecord(cur)) return undefined;
+    if (isRecord(cur.properties) && Object.hasOwn(cur.properties, s)) cur = cur.properties[s];
+    else if (isRecord(cur.additionalProperties) && !isRecord(cur.properties)) cur = cur.additionalProperties;
+    else if (isRecord(cur.properties) && cur.additionalProperties === undefined && cur['x-kubernetes-preserve-unknown-fields'] !== true) return { segment: s, declared: Object.keys(cur.properties) };
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** The reasons a rule may give (the API server rejects any other). */
+export const RULE_REASONS = ['FieldValueInvalid', 'FieldValueForbidden', 'FieldValueRequired', 'FieldValueDuplicate'] as const;
 
 /** The API server's wording of a rule's `reason`. */
 const REASONS: Record<string, string> = {
