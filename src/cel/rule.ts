@@ -17,7 +17,7 @@
  */
 import { DEFAULT_COST_LIMIT, CostMeter } from './cost.js';
 import { EvalContext, compile, evaluate, type Program } from './engine.js';
-import type { CelValue } from '@bufbuild/cel';
+import type { CelInput, CelValue } from '@bufbuild/cel';
 import { show, toCelInput, toSchemaCelInput, typeName } from './values.js';
 
 export interface SelfRuleOptions {
@@ -62,6 +62,7 @@ export function selfRuleEvaluator(opts: SelfRuleOptions = {}): SelfRuleEvaluator
   const limit = opts.costLimit ?? DEFAULT_COST_LIMIT;
   const programs = new Map<string, Program | RuleError>();
   const strikes = new Map<Program, number>();
+  let last: { self: unknown; schema: unknown; input: CelInput } = { self: undefined, schema: undefined, input: null };
 
   const problems = new Map<string, RuleError | null>();
   const programOf = (source: string): Program | RuleError => {
@@ -81,7 +82,9 @@ export function selfRuleEvaluator(opts: SelfRuleOptions = {}): SelfRuleEvaluator
     if (p.uses.has('oldSelf') && oldSelf === undefined) return { error: 'a transition rule (it reads oldSelf) needs the previous value, which a manifest does not have', stage: 'compile' };
     if ((strikes.get(p) ?? 0) >= RUNAWAY_STRIKES) return { error: `not evaluated: it exceeded its cost budget on ${RUNAWAY_STRIKES} values already`, stage: 'cost' };
     const input = (v: unknown) => (schema === undefined ? toCelInput(v) : toSchemaCelInput(v, schema));
-    const bindings = { self: input(self), ...(oldSelf === undefined ? {} : { oldSelf: input(oldSelf) }) };
+    // The rules of one node are asked about the same value one after the other: convert it once.
+    if (self !== last.self || schema !== last.schema || typeof self !== 'object' || self === null) last = { self, schema, input: input(self) };
+    const bindings = { self: last.input, ...(oldSelf === undefined ? {} : { oldSelf: input(oldSelf) }) };
     const o = evaluate(p, new EvalContext(bindings, new CostMeter(limit)));
     if (!o.ok) {
       if (o.costExceeded) strikes.set(p, (strikes.get(p) ?? 0) + 1);
