@@ -78,7 +78,7 @@ describe('the guarded reader', () => {
     mkfifo(join(dir, 'fifo.yaml'));
     oneLine(cli(['fifo.yaml'], dir), /^daemonlint: cannot read fifo\.yaml: it is a named pipe \(FIFO\), not a file .*; lint it as stdin instead: daemonlint - < fifo\.yaml\n$/);
     oneLine(cli(['/dev/zero'], dir), /^daemonlint: cannot read .*dev\/zero: it is a character device, not a file\n$/);
-    oneLine(cli(['--nodes', 'fifo.yaml', 'ds.yaml'], dir), /^daemonlint: node inventory: cannot read fifo\.yaml: it is a named pipe/);
+    oneLine(cli(['--nodes', 'fifo.yaml', 'ds.yaml'], dir), /^daemonlint: node inventory: cannot read fifo\.yaml: it is a named pipe \(FIFO\), not a file \(reading it would wait for a writer\)\n$/);
     oneLine(cli(['--baseline', 'fifo.yaml', 'ds.yaml'], dir), /^daemonlint: cannot read baseline fifo\.yaml: it is a named pipe/);
     oneLine(cli(['--baseline', '/dev/zero', 'ds.yaml'], dir), /^daemonlint: cannot read baseline \/dev\/zero: it is a character device, not a file\n$/);
     writeFileSync(join(dir, '.daemonlint.yaml'), 'extends: ./fifo.yaml\n');

@@ -101,7 +101,7 @@ export const FIELD_FACTS: readonly FieldFact[] = [
     alpha: 28,
     onByDefault: 29,
     ga: 33,
-    what: 'sidecar containers (init containers that keep running)',
+    what: 'sidecar containers, init containers that keep running',
   },
   {
     scope: 'pod',

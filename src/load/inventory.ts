@@ -101,7 +101,7 @@ function readInventoryFile(abs: string, cwd: string, label: string, opts: Invent
   let file;
   try {
     // The guarded reader: regular files (and pipes this process inherited) only, up to the size limit and deadline.
-    file = loadFile(abs, cwd, { maxBytes: MAX_INVENTORY_BYTES, deadline: opts.deadline });
+    file = loadFile(abs, cwd, { maxBytes: MAX_INVENTORY_BYTES, deadline: opts.deadline, stdinHint: false });
   } catch (err) {
     if (err instanceof PathError) throw new InventoryError(`${label}: ${err.message}`);
     throw err;
