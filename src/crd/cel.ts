@@ -233,7 +233,11 @@ export interface CelIssue {
 }
 
 const MAX_TEXT = 240;
-const cut = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s);
+/** One line (a `message: |` block keeps its line breaks), cut when long. */
+const cut = (text: string) => {
+  const s = text.replace(/\s+/g, ' ').trim();
+  return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s;
+};
 
 /**
  * The outcome of every rule: violated ones as the API server words them, and those that could not be decided with
