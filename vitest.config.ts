@@ -28,7 +28,9 @@ const E2E = [
   'test/lsp.test.ts',
   'test/lsp-stdin.test.ts',
   'test/neovim.test.ts',
+  'test/package.test.ts',
   'test/precommit.test.ts',
+  'test/vscode-extension.test.ts',
 ];
 
 /** Options of vitest that take a value as the next argument (so that value is not a file filter). */

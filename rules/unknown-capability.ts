@@ -44,7 +44,18 @@ const rule: Rule = {
         if (isKnownCapability(e.name)) continue;
         const guess = suggestCapability(e.name);
         const data = { container, entry: JSON.stringify(e.name), list: e.list, effect };
-        ctx.report({ path: e.path, at: 'value', ...(guess ? { messageId: 'unknownSuggest', data: { ...data, suggestion: guess } } : { messageId: 'unknown', data }) });
+        if (!guess) {
+          ctx.report({ path: e.path, at: 'value', messageId: 'unknown', data });
+          continue;
+        }
+        ctx.report({
+          path: e.path,
+          at: 'value',
+          messageId: 'unknownSuggest',
+          data: { ...data, suggestion: guess },
+          // A guess at what was meant: offered as a quick fix in editors, never applied by --fix.
+          fix: { description: `Replace ${JSON.stringify(e.name)} with ${guess}`, safe: false, edits: [{ op: 'set', path: e.path, value: guess }] },
+        });
       }
     }
   },

@@ -2,89 +2,27 @@
  * The `daemonlint` command line: parse options, load files, run rules, write a report, pick the exit code.
  * Exit codes: 0 = no finding at or above --fail-on; 1 = such findings; 2 = usage error, unreadable path, internal error.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError, lintPaths, rulesFor } from './app/lint.js';
 import { WriteError, checkOutputTarget, writeOutput, type OutputKind } from './io/write.js';
 import { safeDiffText, safeText } from './report/sanitize.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
-import { ruleDoc } from './rule-docs.js';
-import { SEVERITY_RANK, type Finding, type Rule, type Severity, type SourceFile } from './types.js';
+import { loadRuleDoc, ruleDoc } from './rule-docs.js';
+import { FAIL_ON_VALUES, verdictOf, verdictReason, type Verdict } from './app/verdict.js';
+import { COVERAGE_FORMATS, REPORT_FORMATS, type Finding, type ReportFormat, type Rule, type SourceFile } from './types.js';
+import { commandHelp, mainHelp, nearCommand, parseCommandLine } from './cli/args.js';
+import { COMMANDS, type COVERAGE_OPTIONS, DEFAULT_TIMEOUT_SECONDS, type LINT_OPTIONS, SUBCOMMANDS, type CommandName, type OptionValues } from './cli/options.js';
+import { closest } from './util/suggest.js';
+import { LINKS } from './links.js';
 import { VERSION } from './version.js';
 
 export { UsageError } from './app/errors.js';
 
-const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
-type Format = (typeof FORMATS)[number];
-const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
-
-const HELP = `daemonlint ${VERSION} — lint Kubernetes manifests, centred on DaemonSets and the Services in front of them
-
-Usage:
-  daemonlint [options] [paths...]     lint files, directories (recursive), globs; "-" reads stdin
-  daemonlint rules                    list every rule and custom policy (id, default severity, description)
-  daemonlint explain RULE             print a rule's or policy's documentation
-  daemonlint coverage [options] [paths...]
-                                      show which nodes each DaemonSet runs on (with --nodes), grouped into
-                                      pools; --by node for every node; --add-node FILE: what if you add it
-  daemonlint lsp --stdio              run the language server (editor diagnostics and quick fixes)
-
-Options:
-  -f, --format FORMAT       text (default), json, sarif or github (coverage: text, json, html)
-  -o, --output FILE         write the report to FILE instead of stdout
-      --fail-on SEVERITY    exit 1 when a finding is at least: error (default), warning or info
-      --quiet               report errors only
-      --stdin-filename NAME name to use for stdin in reports (with "-")
-      --nodes FILE          node inventory (kubectl get nodes -o yaml|json), or a directory of Node
-                            manifests; repeatable
-      --by pool|node        coverage: one column per node group (default) or per node
-      --add-node FILE       coverage: nodes to add (a Node manifest, or a pool template with name, count,
-                            labels, taints): which DaemonSets and node-local Services they affect; repeatable
-      --crd PATH            CustomResourceDefinition file or directory: custom resources are
-                            checked against it (CRDs among the linted files count too); repeatable
-      --policy PATH         ValidatingAdmissionPolicies and bindings (file or directory) to check the objects
-                            against, with their parameter and Namespace objects; repeatable
-      --kube-version X.Y    target Kubernetes version, 1.16 to 1.35 (default 1.35): removed and
-                            deprecated apiVersions, newer fields; strict schemas are always 1.35's
-      --config FILE         use FILE instead of the nearest .daemonlint.yaml/.yml/.json
-      --no-config           ignore config files
-      --baseline FILE       report only findings not recorded in FILE (see --write-baseline)
-      --write-baseline FILE record the current findings in FILE and exit 0
-      --fix                 apply safe fixes in place (stdin: print the fixed text; the report goes to stderr)
-      --fix-dry-run         print the safe fixes as a unified diff instead of applying them
-      --no-color            no colours (also NO_COLOR=1); colour is used only on a terminal
-      --timeout SECONDS     time budget of the run (default 300); files not linted by then are named, exit 2
-      --debug               print stack traces for internal errors
-  -v, --version             print the version
-  -h, --help                print this help
-
-Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage error, unreadable path or internal error.
-`;
-
-const OPTIONS = {
-  format: { type: 'string', short: 'f' },
-  output: { type: 'string', short: 'o' },
-  'fail-on': { type: 'string' },
-  quiet: { type: 'boolean' },
-  'stdin-filename': { type: 'string' },
-  nodes: { type: 'string', multiple: true },
-  by: { type: 'string' },
-  'add-node': { type: 'string', multiple: true },
-  crd: { type: 'string', multiple: true },
-  policy: { type: 'string', multiple: true },
-  'kube-version': { type: 'string' },
-  config: { type: 'string' },
-  'no-config': { type: 'boolean' },
-  baseline: { type: 'string' },
-  'write-baseline': { type: 'string' },
-  fix: { type: 'boolean' },
-  'fix-dry-run': { type: 'boolean' },
-  color: { type: 'boolean' },
-  'no-color': { type: 'boolean' },
-  debug: { type: 'boolean' },
-  timeout: { type: 'string' },
-  version: { type: 'boolean', short: 'v' },
-  help: { type: 'boolean', short: 'h' },
-} satisfies ParseArgsConfig['options'];
+type Values = OptionValues<typeof LINT_OPTIONS>;
+type CoverageValues = OptionValues<typeof COVERAGE_OPTIONS>;
+/** What colour and output choices read, in every command that writes a report. */
+type ReportValues = { output?: string; color?: boolean; 'no-color'?: boolean };
 
 export interface CliIO {
   stdout: (s: string) => void;
@@ -92,7 +30,7 @@ export interface CliIO {
   cwd: string;
   env: NodeJS.ProcessEnv;
   isTTY: boolean;
-  /** Width of the terminal stdout is (when it is one). */
+  /** The terminal's width in columns, when stdout is a terminal (text reports wrap to it). */
   columns?: number;
   /** Read stdin; give up (and close it) when the deadline passes. */
   readStdin: (deadline?: number) => Promise<Buffer>;
@@ -121,55 +59,74 @@ const defaultIO = (): CliIO => {
   };
 };
 
-type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K] extends { multiple: true } ? string[] : (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
-
-function parse(argv: string[]): { values: Values; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    return { values: values as Values, positionals };
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split('\n')[0]} (see daemonlint --help)`);
-  }
-}
-
 function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
   return value as T;
 }
 
-function useColor(values: Values, io: CliIO): boolean {
+/**
+ * Colour: never with --no-color or into a file (-o); FORCE_COLOR=1 (2, 3, true or empty) forces it on and
+ * FORCE_COLOR=0 (or false) off, before NO_COLOR is considered, as Node itself does; then NO_COLOR turns it off;
+ * otherwise only on a terminal.
+ */
+function useColor(values: ReportValues, io: CliIO): boolean {
   if (values['no-color'] || values.output) return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
   if (values.color) return true;
   return io.isTTY;
 }
 
-async function render(format: Format, findings: Finding[], files: SourceFile[], color: boolean, cwd: string, rules: readonly Rule[], suppressed: Finding[] = []): Promise<string> {
-  const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color, suppressed };
+interface RenderExtras {
+  verdict?: Verdict;
+  width?: number;
+}
+
+async function render(format: ReportFormat, findings: Finding[], files: SourceFile[], color: boolean, cwd: string, rules: readonly Rule[], suppressed: Finding[] = [], extras: RenderExtras = {}): Promise<string> {
+  const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color, suppressed, ...extras };
   switch (format) {
     case 'text':
       return (await import('./report/text.js')).formatText(findings, ctx);
     case 'json':
       return (await import('./report/json.js')).formatJson(findings, ctx);
     case 'sarif':
-      return (await import('./report/sarif.js')).formatSarif(findings, { rules, cwd, suppressed, docs: ruleDoc });
+      return (await import('./report/sarif.js')).formatSarif(findings, { rules, cwd, suppressed, docs: loadRuleDoc, links: LINKS });
     case 'github':
       return (await import('./report/github.js')).formatGithub(findings);
   }
 }
 
-function listRules(rules: readonly Rule[]): string {
-  const width = Math.max(...rules.map((r) => r.meta.id.length));
+function listRules(allRules: readonly Rule[], format: string | undefined): string {
+  if (format === 'json') {
+    // For other tools: every rule's facts, in the order of the text list. `version` changes when fields change meaning.
+    const rules = allRules.map(({ meta: m }) => ({
+      id: m.id,
+      severity: m.severity,
+      description: m.description,
+      kinds: m.kinds === '*' ? '*' : [...m.kinds],
+      fixable: Boolean(m.fixable),
+      tags: [...m.tags],
+      hasOptions: Boolean(m.optionsSchema),
+      ...(m.custom ? { custom: true } : { docs: `docs/rules/${m.id}.md`, ...(LINKS ? { url: LINKS.rule(m.id) } : {}) }),
+    }));
+    return `${JSON.stringify({ version: 1, tool: 'daemonlint', toolVersion: VERSION, rules }, null, 2)}\n`;
+  }
+  const width = Math.max(...allRules.map((r) => r.meta.id.length));
   // A custom policy's description comes from a config file: printed inert.
-  return rules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${safeText(r.meta.description)}${r.meta.custom ? '  (custom policy)' : ''}`).join('\n') + '\n';
+  return allRules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${safeText(r.meta.description)}${r.meta.custom ? '  (custom policy)' : ''}`).join('\n') + '\n';
 }
 
-function explainRule(rules: readonly Rule[], id: string | undefined): string {
+function explainRule(allRules: readonly Rule[], id: string | undefined): string {
   if (!id) throw new UsageError('explain needs a rule id: daemonlint explain RULE (see daemonlint rules)');
-  const rule = rules.find((r) => r.meta.id === id);
+  const rule = allRules.find((r) => r.meta.id === id);
   if (!rule) {
-    const near = rules.map((r) => r.meta.id).filter((x) => x.includes(id) || id.includes(x));
+    // A misspelling (`restart-polcy`) has one answer; a fragment (`host-p`) may have several.
+    const ids = allRules.map((r) => r.meta.id);
+    const containing = ids.filter((x) => x.includes(id) || id.includes(x));
+    const typo = closest(id, ids);
+    const near = containing.length ? containing : typo ? [typo] : [];
     throw new UsageError(`unknown rule "${id}"${near.length ? `; did you mean ${near.join(', ')}?` : ''} (see daemonlint rules)`);
   }
   const m = rule.meta;
@@ -184,7 +141,7 @@ function explainRule(rules: readonly Rule[], id: string | undefined): string {
 }
 
 /** Write output of `kind` to `--output` (through the guarded writer) or stdout. */
-function writeOut(out: string, values: Values, io: CliIO, kind: OutputKind): void {
+function writeOut(out: string, values: ReportValues, io: CliIO, kind: OutputKind): void {
   if (values.output) {
     try {
       writeOutput(values.output, out, kind, io.cwd);
@@ -207,12 +164,11 @@ function checkOutput(path: string | undefined, kind: OutputKind, io: CliIO): voi
 }
 
 async function lintCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
-  const format = oneOf('format', values.format, FORMATS, 'text');
-  oneOf('fail-on', values['fail-on'], SEVERITIES, 'error');
+  // Fixed values (--format, --fail-on) were checked against the option table when the command line was read.
+  const format = oneOf('format', values.format, REPORT_FORMATS, 'text');
   if (values.config && values['no-config']) throw new UsageError('--config and --no-config cannot be used together');
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   if (values['write-baseline'] && values.baseline) throw new UsageError('--write-baseline records every current finding; drop --baseline');
-  for (const o of ['by', 'add-node'] as const) if (values[o] !== undefined) throw new UsageError(`--${o} is an option of daemonlint coverage`);
   const timeout = timeoutOf(values.timeout);
   // A dry run prints a diff in the text format; with a machine format the report goes there and the diff to stderr.
   checkOutput(values.output, values['fix-dry-run'] && format === 'text' ? 'diff' : format, io);
@@ -235,7 +191,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   });
   let { files, findings, suppressed, internalErrors } = linted;
   const { readErrors } = linted;
-  const failOn = oneOf('fail-on', values['fail-on'] ?? linted.failOn, SEVERITIES, 'error');
+  const failOn = oneOf('fail-on', values['fail-on'] ?? linted.failOn, FAIL_ON_VALUES, 'error');
   const outOfTime = unfinishedLine(linted.unfinished, timeout);
   if (values['write-baseline']) {
     // A baseline without the files that were not linted would hide their findings later.
@@ -265,16 +221,21 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
       const { unifiedDiff } = await import('./fix/diff.js');
       const diff = outcome.outOfTime ? '' : outcome.changed.map((c) => unifiedDiff(c.original.text, c.text, `a/${c.original.path}`, `b/${c.original.path}`)).join('');
       // On a terminal or a log, control characters of the files are shown as escapes; -o keeps the exact patch.
+      const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
+      const verdict = verdictOf({ findings, shown, failOn, readErrors: readErrors.length, internalErrors: internalErrors.length, unfinished: linted.unfinished.length, outOfTime: outcome.outOfTime, timeout });
       if (format === 'text') writeOut(values.output ? diff : safeDiffText(diff), values, io, 'diff');
       else {
-        const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
-        writeOut(await render(format, shown, files, false, io.cwd, linted.rules, suppressed), values, io, format);
+        writeOut(await render(format, shown, files, false, io.cwd, linted.rules, suppressed, { verdict }), values, io, format);
         io.stderr(safeDiffText(diff));
       }
-      if (!outcome.outOfTime) io.stderr(`daemonlint: ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} would change ${outcome.changed.length} file${outcome.changed.length === 1 ? '' : 's'}\n`);
       for (const e of readErrors) io.stderr(line(e));
+      for (const e of internalErrors) io.stderr(internalErrorLine(e, values.debug));
       if (outOfTime || fixOutOfTime) io.stderr(outOfTime || fixOutOfTime);
-      return readErrors.length || internalErrors.length || outOfTime || fixOutOfTime ? 2 : exitCodeFor(findings, failOn);
+      // The last line says what the diff is and, like a lint run's summary, why the exit code is what it is.
+      const would = outcome.outOfTime ? '' : `${plural(outcome.applied, 'fix', 'fixes')} would change ${plural(outcome.changed.length, 'file')}`;
+      const reason = verdictReason(verdict, findings.length > 0);
+      if (would || reason) io.stderr(line([would, reason].filter(Boolean).join('; ')));
+      return verdict.exitCode;
     }
     if (outcome.outOfTime) {
       io.stderr(fixOutOfTime);
@@ -310,22 +271,35 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     }
   }
   const shown = values.quiet ? findings.filter((f) => f.severity === 'error') : findings;
-  const report = await render(format, shown, files, useColor(values, io) && !reportToStderr, io.cwd, linted.rules, suppressed);
+  const verdict = verdictOf({
+    findings,
+    shown,
+    failOn,
+    readErrors: readErrors.length,
+    writeErrors: writeErrors.length,
+    internalErrors: internalErrors.length,
+    unfinished: linted.unfinished.length,
+    timeout,
+  });
+  const color = useColor(values, io) && !reportToStderr;
+  // Wrapped to the terminal only when the report goes to it.
+  const width = io.isTTY && !values.output && !reportToStderr ? io.columns : undefined;
+  const report = await render(format, shown, files, color, io.cwd, linted.rules, suppressed, { verdict, width });
   if (reportToStderr) io.stderr(report);
   else writeOut(report, values, io, format);
   for (const e of [...readErrors, ...writeErrors]) io.stderr(line(e));
-  for (const e of internalErrors) {
-    io.stderr(line(`internal error in rule ${e.ruleId} on ${e.file}: ${firstLine((e.error as Error)?.message ?? e.error)}; please report it`));
-    if (values.debug) io.stderr(`${(e.error as Error)?.stack ?? ''}\n`);
-  }
+  for (const e of internalErrors) io.stderr(internalErrorLine(e, values.debug));
   if (outOfTime) io.stderr(outOfTime);
-  if (readErrors.length || writeErrors.length || internalErrors.length || outOfTime) return 2;
-  return exitCodeFor(findings, failOn);
+  return verdict.exitCode;
 }
 
-/** 1 when a finding is at or above `--fail-on`, else 0. */
-function exitCodeFor(findings: readonly Finding[], failOn: Severity): number {
-  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
+function internalErrorLine(e: { ruleId: string; file: string; error: unknown }, debug: boolean | undefined): string {
+  const stack = debug ? `${(e.error as Error)?.stack ?? ''}\n` : '';
+  return line(`internal error in rule ${e.ruleId} on ${e.file}: ${firstLine((e.error as Error)?.message ?? e.error)}; please report it`) + stack;
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** The one stderr line for a run that ran out of time, or '' when every file was linted. */
@@ -335,8 +309,7 @@ function unfinishedLine(unfinished: readonly string[], timeout: number, verb: 'l
   return line(`the time budget of ${timeout} s ran out; not ${verb}: ${names}; raise --timeout or ${verb === 'read' ? 'give' : 'lint'} fewer files at once`);
 }
 
-/** Default `--timeout`: generous, so only pathological input or a hung file system reaches it. */
-export const DEFAULT_TIMEOUT_SECONDS = 300;
+export { DEFAULT_TIMEOUT_SECONDS };
 
 function timeoutOf(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_SECONDS;
@@ -345,9 +318,9 @@ function timeoutOf(value: string | undefined): number {
   return n;
 }
 
-async function coverageCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
-  const format = oneOf('format', values.format, ['text', 'json', 'html'] as const, 'text');
-  const by = oneOf('by', values.by, ['pool', 'node'] as const, 'pool');
+async function coverageCommand(values: CoverageValues, positionals: string[], io: CliIO): Promise<number> {
+  const format = oneOf('format', values.format, COVERAGE_FORMATS, 'text');
+  const by = values.by === 'node' ? 'node' : 'pool';
   const timeout = timeoutOf(values.timeout);
   checkOutput(values.output, `coverage-${format}`, io);
   // Text fits the terminal; written to a file or a pipe, COLUMNS when set, else the default width.
@@ -383,34 +356,54 @@ function firstLine(message: unknown): string {
   return String(message).split(/\r?\n/)[0]!.trim();
 }
 
+/** `daemonlint help [COMMAND]`. */
+function helpCommand(topic: string | undefined): string {
+  if (topic === undefined) return mainHelp(VERSION);
+  const names = ['lint', ...SUBCOMMANDS] as CommandName[];
+  if ((names as string[]).includes(topic)) return commandHelp(topic as CommandName, VERSION);
+  const near = closest(topic, names, 2);
+  throw new UsageError(`no command "${topic}"${near ? `; did you mean ${near}?` : ''} (commands: ${SUBCOMMANDS.join(', ')})`);
+}
+
 /** Run the CLI; returns the exit code. Never throws. */
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
   let debug = argv.includes('--debug');
   try {
-    // The language server (and its dependencies) is loaded only for this subcommand.
-    if (argv[0] === 'lsp') return await (await import('./lsp/server.js')).lspCommand(argv.slice(1), io);
-    const { values, positionals } = parse(argv);
+    const { command, values, positionals } = parseCommandLine(argv);
     debug = Boolean(values.debug);
     if (values.help) {
-      io.stdout(HELP);
+      io.stdout(commandHelp(command, VERSION));
       return 0;
     }
-    if (values.version) {
+    switch (command) {
+      case 'help':
+        io.stdout(helpCommand(positionals[0]));
+        return 0;
+      case 'rules':
+        io.stdout(listRules(await rulesFor({ cwd: io.cwd, config: values.config as string | undefined, trustConfig: true, noConfig: values['no-config'] as boolean | undefined }), values.format as string | undefined));
+        return 0;
+      case 'explain':
+        io.stdout(explainRule(await rulesFor({ cwd: io.cwd, config: values.config as string | undefined, trustConfig: true, noConfig: values['no-config'] as boolean | undefined }), positionals[0]));
+        return 0;
+      case 'coverage':
+        return await coverageCommand(values as CoverageValues, positionals, io);
+      case 'lsp':
+        // The language server (and its dependencies) is loaded only for this subcommand.
+        return await (await import('./lsp/server.js')).lspCommand(argv.slice(1), io);
+      case 'lint':
+        break;
+    }
+    const lintValues = values as Values;
+    if (lintValues.version) {
       io.stdout(`${VERSION}\n`);
       return 0;
     }
-    const [command, ...rest] = positionals;
-    if (command === 'rules' && argv[0] === 'rules') {
-      io.stdout(listRules(await rulesFor({ cwd: io.cwd, config: values.config, trustConfig: true, noConfig: values['no-config'] })));
-      return 0;
-    }
-    if (command === 'explain' && argv[0] === 'explain') {
-      io.stdout(explainRule(await rulesFor({ cwd: io.cwd, config: values.config, trustConfig: true, noConfig: values['no-config'] }), rest[0]));
-      return 0;
-    }
-    if (command === 'coverage' && argv[0] === 'coverage') return await coverageCommand(values, rest, io);
-    if (values['stdin-filename'] !== undefined && !positionals.includes('-')) positionals.push('-');
-    return await lintCommand(values, positionals, io);
+    // `daemonlint explian x`: a misspelt command, unless a file of that name is meant.
+    const first = argv[0];
+    const meant = first !== undefined && first === positionals[0] ? nearCommand(first) : undefined;
+    if (meant && !existsSync(resolve(io.cwd, first!))) throw new UsageError(`no command or path "${first}"; did you mean daemonlint ${meant}? ${COMMANDS[meant as CommandName].usage ? `(daemonlint ${COMMANDS[meant as CommandName].usage})` : ''}`.trimEnd());
+    if (lintValues['stdin-filename'] !== undefined && !positionals.includes('-')) positionals.push('-');
+    return await lintCommand(lintValues, positionals, io);
   } catch (err) {
     if (err instanceof UsageError || err instanceof PathError) {
       io.stderr(line(firstLine(err.message)));

@@ -6,6 +6,23 @@
 
 export type Severity = 'error' | 'warning' | 'info';
 
+/** `--fail-on`, a config's `failOn` and the Action's `fail-on`: one set of values everywhere (`none`: never fail on findings). */
+export const FAIL_ON_VALUES = ['error', 'warning', 'info', 'none'] as const;
+export type FailOn = (typeof FAIL_ON_VALUES)[number];
+
+/** Report formats of a lint run: `--format`, the API and the Action's `format` (which adds `none`). */
+export const REPORT_FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** `daemonlint coverage --format` and `--by`. */
+export const COVERAGE_FORMATS = ['text', 'json', 'html'] as const;
+export type CoverageFormat = (typeof COVERAGE_FORMATS)[number];
+export const COVERAGE_GROUPINGS = ['pool', 'node'] as const;
+export type CoverageGrouping = (typeof COVERAGE_GROUPINGS)[number];
+
+/** `daemonlint rules --format`. */
+export const RULES_FORMATS = ['text', 'json'] as const;
+
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /** One step into a parsed object: a mapping key or a sequence index. */

@@ -3,6 +3,7 @@
  * job summary, outputs and exit code. test/action.test.ts runs the committed bundle as the runner does; these tests
  * keep the action's own code in the coverage measurement.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -41,10 +42,12 @@ describe('runAction', () => {
   it('annotates the exact lines, writes SARIF, the summary and the outputs, and fails on an error', async () => {
     const r = await run({ 'deploy/agent.yaml': AGENT, 'deploy/svc.yaml': GOOD }, { paths: 'deploy', format: 'text' });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^deploy\/agent\.yaml\n\s+12:7\s+warning\s+/m);
+    // The findings are in the log once, as annotations; the text report adds its summary line.
+    expect(r.stdout).not.toMatch(/^deploy\/agent\.yaml$/m);
+    expect(r.stdout).toMatch(/^✖ 3 problems \(1 error, 2 warnings, 0 infos\) in 2 files, 2 objects; failed: 1 error at or above --fail-on error$/m);
     expect(r.stdout).toMatch(/^::error file=deploy\/agent\.yaml,line=13,col=7,endLine=13,endColumn=20,title=restart-policy::restartPolicy "Never"/m);
     expect(r.stdout).toMatch(/^::warning file=deploy\/agent\.yaml,line=12,col=7,[^:]*title=host-pid::/m);
-    expect(r.stdout).toMatch(/^::error::daemonlint found 1 errors and \d+ warnings \(fail-on: error\)$/m);
+    expect(r.stdout).toMatch(/^::error::daemonlint: failed: 1 error at or above --fail-on error$/m);
     expect(outputs(r.outputs)).toMatchObject({ errors: '1', 'sarif-file': 'daemonlint.sarif' });
     expect(Number(outputs(r.outputs).warnings)).toBeGreaterThanOrEqual(1);
     const sarif = JSON.parse(readFileSync(join(r.ws, 'daemonlint.sarif'), 'utf8'));
@@ -88,5 +91,38 @@ describe('runAction', () => {
     expect(r.stdout).toContain('::set-output name=errors::0\n');
     expect(r.stdout).toContain('::set-output name=sarif-file::daemonlint.sarif\n');
     expect(r.outputs).toBe('');
+  });
+
+  it('paths: one per line, so a path may hold spaces; one line is split at spaces', async () => {
+    const files = { 'my charts/rendered/agent.yaml': AGENT, 'other dir/svc.yaml': GOOD, 'plain/agent.yaml': AGENT };
+    const lines = await run(files, { paths: 'my charts/rendered\nother dir/svc.yaml\n', format: 'json', annotations: 'false' });
+    expect(lines.code).toBe(1);
+    expect(JSON.parse(lines.stdout.slice(0, lines.stdout.indexOf('\n}\n') + 2)).summary.files).toBe(2);
+    // A YAML block with a single entry still ends in a newline: one path with a space, not two.
+    const one = await run(files, { paths: 'my charts/rendered\n', format: 'json', annotations: 'false' });
+    expect(JSON.parse(one.stdout.slice(0, one.stdout.indexOf('\n}\n') + 2)).summary.files).toBe(1);
+    const spaced = await run(files, { paths: 'plain other\tdir/svc.yaml', format: 'none' });
+    expect(spaced.code).toBe(2);
+    expect(spaced.stdout).toMatch(/::error::daemonlint: [^\n]*other/);
+  });
+
+  it('fail-on: none never fails on findings, and the summaries say why the step passed or failed', async () => {
+    const none = await run({ 'agent.yaml': AGENT }, { 'fail-on': 'none' });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/^✔ 2 problems \(1 error, 1 warning, 0 infos\) in 1 file, 1 object; passed \(--fail-on none\)$/m);
+    expect(none.stdout).not.toContain('::error::daemonlint:');
+    expect(none.summary).toMatch(/^⚠️ 2 problems: .* \(fails on: none\)\. Passed \(--fail-on none\)\.$/m);
+    const warn = await run({ 'agent.yaml': AGENT.replace('restartPolicy: Never', 'restartPolicy: Always') }, { 'fail-on': 'warning' });
+    expect(warn.code).toBe(1);
+    expect(warn.summary).toMatch(/^❌ .*\. Failed: 1 warning at or above --fail-on warning\.$/m);
+    // A named pipe is not read (one line, exit 2) while the rest is linted.
+    const unread = await run({ 'agent.yaml': AGENT }, { format: 'none' });
+    const ws = unread.ws;
+    execFileSync('mkfifo', [join(ws, 'pipe.yaml')]);
+    const env: NodeJS.ProcessEnv = { GITHUB_WORKSPACE: ws, NO_COLOR: '1', INPUT_PATHS: 'agent.yaml\npipe.yaml\n' };
+    let stdout = '';
+    expect(await runAction({ env, cwd: '/', stdout: (x) => void (stdout += x) })).toBe(2);
+    expect(stdout).toMatch(/^::error::daemonlint: cannot read pipe\.yaml: it is a named pipe/m);
+    expect(stdout).toMatch(/; failed: 1 error at or above --fail-on error; 1 path could not be read$/m);
   });
 });

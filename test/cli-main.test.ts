@@ -53,7 +53,7 @@ describe('main: commands', () => {
   });
 
   it('lsp with an unknown option is one line and exit 2 (the server never starts)', async () => {
-    expect(await runMain(['lsp', '--tcp'])).toEqual({ code: 2, stdout: '', stderr: 'daemonlint: lsp: unknown option --tcp; usage: daemonlint lsp --stdio\n' });
+    expect(await runMain(['lsp', '--tcp'])).toEqual({ code: 2, stdout: '', stderr: 'daemonlint: unknown option --tcp for daemonlint lsp (see daemonlint lsp --help)\n' });
   });
 });
 
@@ -63,7 +63,7 @@ describe('main: linting', () => {
     const text = await runMain(['bad.yaml', 'good.yaml'], { cwd: dir });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/^bad\.yaml\n\s+12:7\s+error\s+restartPolicy "Never" is not allowed in a DaemonSet template/);
-    expect(text.stdout).toMatch(/\n✖ 2 problems \(1 error, 1 warning, 0 infos\) in 2 files, 2 objects\n$/);
+    expect(text.stdout).toMatch(/\n✖ 2 problems \(1 error, 1 warning, 0 infos\) in 2 files, 2 objects; failed: 1 error at or above --fail-on error\n$/);
     expect(text.stdout).not.toContain('\u001b[');
 
     const json = JSON.parse((await runMain(['-f', 'json', 'bad.yaml'], { cwd: dir })).stdout);
@@ -119,7 +119,7 @@ describe('main: linting', () => {
   it('usage errors are one line and exit 2; --debug adds the stack', async () => {
     const cases: [string[], string][] = [
       [['--format', 'xml', '.'], '--format must be one of text, json, sarif, github (got "xml")'],
-      [['--fail-on', 'fatal', '.'], '--fail-on must be one of error, warning, info (got "fatal")'],
+      [['--fail-on', 'fatal', '.'], '--fail-on must be one of error, warning, info, none (got "fatal")'],
       [['--config', 'a.yaml', '--no-config', '.'], '--config and --no-config cannot be used together'],
       [['--fix', '--fix-dry-run', '.'], '--fix and --fix-dry-run cannot be used together'],
       [['--write-baseline', 'b.json', '--baseline', 'b.json', '.'], '--write-baseline records every current finding; drop --baseline'],
@@ -157,7 +157,7 @@ describe('main: fixes and baselines', () => {
     expect(dry.stdout).toBe(
       '--- a/bad.yaml\n+++ b/bad.yaml\n@@ -9,7 +9,7 @@\n     metadata:\n       labels: {app: agent}\n     spec:\n-      restartPolicy: Never\n+      restartPolicy: Always\n       containers:\n         - name: agent\n           image: example/agent:1.0\n',
     );
-    expect(dry.stderr).toBe('daemonlint: 1 fix would change 1 file\n');
+    expect(dry.stderr).toBe('daemonlint: 1 fix would change 1 file; failed: 1 error at or above --fail-on error\n');
     expect(readFileSync(join(dir, 'bad.yaml'), 'utf8')).toBe(BAD);
 
     const fix = await runMain(['--fix', 'bad.yaml'], { cwd: dir });

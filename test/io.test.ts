@@ -254,7 +254,7 @@ describe('--fix-dry-run', () => {
       const out = JSON.parse(r.stdout);
       expect(out).toBeTypeOf('object');
       expect(r.stderr).toContain('-      restartPolicy: Never');
-      expect(r.stderr).toMatch(/daemonlint: 1 fix would change 1 file\n$/);
+      expect(r.stderr).toMatch(/daemonlint: 1 fix would change 1 file; failed: 1 error at or above --fail-on error\n$/);
     }
     const text = cli(['--no-config', '--fix-dry-run', 'a.yaml'], dir);
     expect(text.code).toBe(1);

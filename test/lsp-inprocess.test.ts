@@ -28,7 +28,7 @@ import {
   type TextDocumentEdit,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { startServer } from '../src/lsp/server.js';
+import { debounceFor, startServer } from '../src/lsp/server.js';
 import { ROOT } from './helpers/cli.js';
 import { BAD_DAEMONSET, GOOD_SERVICE, removeWorkdirs, workdir } from './helpers/manifests.js';
 
@@ -48,14 +48,19 @@ function waitFor(uri: string, pred: (p: PublishDiagnosticsParams) => boolean): P
   });
 }
 
-/** The text after the one edit of a code action (the server sends minimal edits as versioned document changes). */
-function applyOnly(text: string, action: CodeAction | undefined): string {
+/** The edits of a code action (the server sends minimal edits as one versioned document change). */
+function editsOf(action: CodeAction | undefined): TextEdit[] {
   const changes = action?.edit?.documentChanges as TextDocumentEdit[] | undefined;
   expect(changes).toHaveLength(1);
-  expect(changes![0]!.edits).toHaveLength(1);
-  const { range, newText } = changes![0]!.edits[0] as TextEdit;
+  return changes![0]!.edits as TextEdit[];
+}
+
+/** The text after a code action's edits (non-overlapping, in document order, all on the original text). */
+function applyOnly(text: string, action: CodeAction | undefined): string {
   const offset = (p: { line: number; character: number }) => text.split('\n').slice(0, p.line).join('\n').length + (p.line ? 1 : 0) + p.character;
-  return text.slice(0, offset(range.start)) + newText + text.slice(offset(range.end));
+  let out = text;
+  for (const { range, newText } of [...editsOf(action)].reverse()) out = out.slice(0, offset(range.start)) + newText + out.slice(offset(range.end));
+  return out;
 }
 
 const rules = (p: PublishDiagnosticsParams) => p.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.code}`).sort();
@@ -109,6 +114,7 @@ describe('language server (in-process)', () => {
     const fixed = BAD_DAEMONSET.replace('restartPolicy: Never', 'restartPolicy: Always');
     const quickFix = actions.find((a) => a.kind === 'quickfix');
     expect(quickFix?.isPreferred).toBe(true);
+    expect(editsOf(quickFix)).toEqual([{ range: { start: { line: 11, character: 21 }, end: { line: 11, character: 26 } }, newText: 'Always' }]);
     expect(applyOnly(BAD_DAEMONSET, quickFix)).toBe(fixed);
     expect(
       applyOnly(
@@ -156,6 +162,64 @@ describe('language server (in-process)', () => {
     expect(published.filter((p) => p.uri === workflow).flatMap((p) => p.diagnostics)).toEqual([]);
   });
 
+  it('fix-all is one small edit per fixed place, not a block from the first fix to the last', async () => {
+    const uri = pathToFileURL(join(root, 'far.yaml')).href;
+    // Two safe fixes 20 lines apart: restartPolicy near the top of the Pod spec, and the dnsPolicy a hostNetwork Pod
+    // needs, which goes after the spec's last entry (the containers, with a long env list).
+    const filler = Array.from({ length: 20 }, (_, i) => `            - {name: V${i}, value: "${i}"}\n`).join('');
+    const text = BAD_DAEMONSET.replace(/agent/g, 'far')
+      .replace('      restartPolicy: Never\n', '      hostNetwork: true\n      restartPolicy: Never\n')
+      .replace('          image: example/far:1.0\n', `          image: example/far:1.0\n          env:\n${filler}`);
+    await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    const d = await waitFor(uri, (p) => p.diagnostics.length >= 2);
+    expect(rules(d)).toEqual(['11:5 missing-priority-class', '12:7 host-network', '12:7 host-network-dns-policy', '13:7 restart-policy']);
+    const actions = (await client.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: d.diagnostics[0]!.range, context: { diagnostics: [], only: ['source.fixAll'] } })) as CodeAction[];
+    const all = actions.find((a) => a.kind === 'source.fixAll.daemonlint');
+    const edits = editsOf(all);
+    expect(edits).toHaveLength(2);
+    for (const e of edits) expect(e.range.end.line - e.range.start.line).toBeLessThanOrEqual(1);
+    const fixed = applyOnly(text, all);
+    expect(fixed).toContain('      hostNetwork: true\n      restartPolicy: Always\n');
+    expect(fixed.endsWith('            - {name: V19, value: "19"}\n      dnsPolicy: ClusterFirstWithHostNet\n')).toBe(true);
+    expect(fixed.split('\n').length).toBe(text.split('\n').length + 1);
+    await client.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  });
+
+  it('a misspelt capability with a close match gets a quick fix (a guess: not preferred, not in fix-all)', async () => {
+    const uri = pathToFileURL(join(root, 'caps.yaml')).href;
+    const text = BAD_DAEMONSET.replace(/agent/g, 'caps')
+      .replace('restartPolicy: Never', 'restartPolicy: Always')
+      .replace('          image: example/caps:1.0\n', '          image: example/caps:1.0\n          securityContext:\n            capabilities:\n              add: [NET_ADMN, CAP_NET_RAW]\n');
+    await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    const d = await waitFor(uri, (p) => p.diagnostics.length >= 2);
+    const typo = d.diagnostics.find((x) => String(x.message).includes('NET_ADMN'))!;
+    expect(typo.message).toMatch(/Did you mean NET_ADMIN\? \(quick fix: Replace "NET_ADMN" with NET_ADMIN\)$/);
+    const actions = (await client.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range: typo.range, context: { diagnostics: [typo] } })) as CodeAction[];
+    const quick = actions.filter((a) => a.kind === 'quickfix');
+    expect(quick).toHaveLength(1);
+    expect(quick[0]!.isPreferred).toBe(false);
+    expect(quick[0]!.title).toMatch(/^Replace "NET_ADMN" with NET_ADMIN \(review: .*\) \(unknown-capability\)$/);
+    expect(applyOnly(text, quick[0])).toBe(text.replace('NET_ADMN', 'NET_ADMIN'));
+    // Fix all applies what --fix applies: the CAP_ prefix goes, the guess stays for the user.
+    const all = actions.find((a) => a.kind === 'source.fixAll.daemonlint');
+    expect(applyOnly(text, all)).toBe(text.replace('CAP_NET_RAW', 'NET_RAW'));
+    await client.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  });
+});
+
+describe('the wait between an edit and its lint', () => {
+  it('grows with the document: a small manifest is re-linted almost at once, a large one after a pause', () => {
+    // A 1 KB manifest waits a few milliseconds, far below the 200 ms a fixed debounce used to add to every edit.
+    expect(debounceFor(0)).toBe(10);
+    expect(debounceFor(1_000)).toBe(12);
+    expect(debounceFor(50_000)).toBe(110);
+    // Never longer than 200 ms, however large the document.
+    expect(debounceFor(95_000)).toBe(200);
+    expect(debounceFor(5_000_000)).toBe(200);
+    const sizes = [0, 10, 500, 5_000, 20_000, 80_000, 200_000];
+    const waits = sizes.map(debounceFor);
+    expect(waits).toEqual([...waits].sort((a, b) => a - b));
+  });
   it("checks a custom resource against the CEL rules of a CRD its config names (crds:)", async () => {
     mkdirSync(join(root, 'agents', 'crds'), { recursive: true });
     writeFileSync(join(root, 'agents', 'crds', 'nodeagents.yaml'), readFileSync(join(ROOT, 'test/fixtures/custom-resource-schema/valid-cel/crd.yaml'), 'utf8'));

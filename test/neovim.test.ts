@@ -4,7 +4,7 @@
  * JSON file; they must match the CLI's JSON findings for the same file.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -53,5 +53,71 @@ describeWithClient('nvim', 'Neovim as the LSP client', (nvimClient) => {
     expect(expected.length).toBeGreaterThan(5);
     expect(actual).toEqual(expected);
     expect(nvim.diagnostics.every((d) => d.source === 'daemonlint')).toBe(true);
+  });
+
+  it("the README's init.lua snippet starts daemonlint from PATH for YAML buffers, one server per workspace folder", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const snippet = /\*\*Neovim\*\*[^\n]*\n\n```lua\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(snippet, 'the Neovim snippet in README.md').toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'daemonlint-nvim-readme-'));
+    // `daemonlint` on PATH, as after `npm install -g daemonlint`.
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'daemonlint'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`);
+    chmodSync(join(bin, 'daemonlint'), 0o755);
+    writeFileSync(join(dir, 'init.lua'), snippet!);
+    // A repository with a sub-project that has its own config: two workspace folders, two servers.
+    const repo = join(dir, 'repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(join(repo, 'team'));
+    writeFileSync(join(repo, 'team', '.daemonlint.yaml'), 'rules:\n  host-network: off\n');
+    const manifest = readFileSync(join(ROOT, 'examples', 'network-agent.yaml'), 'utf8');
+    writeFileSync(join(repo, 'agent.yaml'), manifest);
+    writeFileSync(join(repo, 'team', 'agent.yaml'), manifest);
+    const out = join(dir, 'result.json');
+    writeFileSync(
+      join(dir, 'check.lua'),
+      `local out = ${JSON.stringify(out)}
+vim.cmd('edit ' .. vim.fn.fnameescape(${JSON.stringify(join(repo, 'agent.yaml'))}))
+local top = vim.api.nvim_get_current_buf()
+vim.cmd('edit ' .. vim.fn.fnameescape(${JSON.stringify(join(repo, 'team', 'agent.yaml'))}))
+local team = vim.api.nvim_get_current_buf()
+local ok = vim.wait(20000, function()
+  return #vim.diagnostic.get(top) > 0 and #vim.diagnostic.get(team) > 0
+end, 50)
+local codes = function(buf)
+  local c = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    table.insert(c, d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code))
+  end
+  table.sort(c)
+  return c
+end
+local roots = {}
+for _, client in pairs(vim.lsp.get_active_clients()) do
+  table.insert(roots, client.config.root_dir)
+end
+table.sort(roots)
+local f = assert(io.open(out, 'w'))
+f:write(vim.fn.json_encode({ ok = ok, top = codes(top), team = codes(team), roots = roots }))
+f:close()
+vim.cmd('qa!')
+`,
+    );
+    const r = spawnSync(nvimClient.path, ['--headless', '--clean', '-n', '-i', 'NONE', '--cmd', 'filetype on', '-c', `luafile ${join(dir, 'init.lua')}`, '-c', `luafile ${join(dir, 'check.lua')}`], {
+      cwd: dir,
+      env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+      input: '',
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const result = JSON.parse(readFileSync(out, 'utf8')) as { ok: boolean; top: string[]; team: string[]; roots: string[] };
+    expect(result.ok).toBe(true);
+    expect(result.roots).toEqual([repo, join(repo, 'team')]);
+    // The sub-project's config applies to its own file only.
+    expect(result.top).toContain('host-network');
+    expect(result.team).not.toContain('host-network');
+    expect(result.team.length).toBeGreaterThan(0);
   });
 });

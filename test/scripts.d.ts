@@ -8,3 +8,14 @@ declare module '*/build-inputs.mjs' {
   export const FINGERPRINT_FILE: string;
   export function buildFingerprint(): string;
 }
+declare module '*/build-action.mjs' {
+  export const ACTION_BUNDLE: string;
+  export function buildActionBundle(pkg?: Record<string, unknown>): Promise<string>;
+}
+declare module '*/build-vscode.mjs' {
+  export const EXTENSION_DIR: string;
+  export const EXTENSION_FILES: string[];
+  export function buildExtension(outDir?: string): Promise<void>;
+  export function stageExtension(dir: string): Promise<void>;
+  export function packageExtension(out: string, dir?: string, env?: NodeJS.ProcessEnv): string;
+}

@@ -28,10 +28,16 @@ export function getBooleanInput(env: NodeJS.ProcessEnv, name: string, fallback: 
   throw new InputError(`input "${name}" must be true or false (got "${v}")`);
 }
 
-/** A list input: entries separated by whitespace or newlines. */
+/**
+ * A list input. A value of several lines (a YAML block, `paths: |`) has one entry per line, so an entry may hold
+ * spaces (`my charts/rendered`); a one-line value is split at whitespace (`paths: deploy clusters`). Entries are
+ * trimmed and empty lines skipped.
+ */
 export function getListInput(env: NodeJS.ProcessEnv, name: string, fallback: string[] = []): string[] {
-  const v = getInput(env, name);
-  return v === '' ? fallback : v.split(/\s+/).filter(Boolean);
+  const raw = env[inputVariable(name)] ?? '';
+  const entries = /[\r\n]/.test(raw.trim()) || /\S[\r\n]+\s*$/.test(raw) ? raw.split(/\r?\n|\r/) : raw.split(/\s+/);
+  const list = entries.map((e) => e.trim()).filter(Boolean);
+  return list.length ? list : fallback;
 }
 
 /** One `name<<DELIMITER` block for GITHUB_OUTPUT / GITHUB_ENV; safe for values with newlines. */

@@ -1,6 +1,8 @@
 /** The Markdown job summary: totals and a findings table (cells escaped, so manifest text cannot break it). */
 import type { Finding, Severity } from '../types.js';
-import { ruleHelpUri } from '../version.js';
+import type { Verdict } from '../app/verdict.js';
+import { verdictReason } from '../app/verdict.js';
+import type { Links } from '../links.js';
 import { safeText } from '../report/sanitize.js';
 import { plural } from '../report/summary.js';
 
@@ -35,6 +37,10 @@ export interface SummaryContext {
   suppressed?: readonly Finding[];
   /** Rule ids of custom policies: their documentation is in the repository's config, not on the project's pages. */
   customRules?: ReadonlySet<string>;
+  /** Rule documents to link the rule ids to; plain ids without it. */
+  links?: Links;
+  /** The run's outcome: the headline says why it failed. */
+  verdict?: Verdict;
 }
 
 export function markdownSummary(findings: readonly Finding[], ctx: SummaryContext): string {
@@ -42,10 +48,12 @@ export function markdownSummary(findings: readonly Finding[], ctx: SummaryContex
   const [errors, warnings, infos] = [count('error'), count('warning'), count('info')];
   const scope = `${plural(ctx.files, 'file')}, ${plural(ctx.objects, 'object')}${ctx.suppressed?.length ? `; ${ctx.suppressed.length} suppressed` : ''}`;
   const out: string[] = ['## daemonlint', ''];
-  if (!findings.length) out.push(`✅ No problems in ${scope}.`);
+  const reason = ctx.verdict ? verdictReason(ctx.verdict, findings.length > 0) : '';
+  const why = reason ? ` ${reason[0]!.toUpperCase()}${reason.slice(1)}.` : '';
+  if (!findings.length) out.push(`${ctx.failed ? '❌' : '✅'} No problems in ${scope}.${why}`);
   else
     out.push(
-      `${ctx.failed ? '❌' : '⚠️'} ${plural(findings.length, 'problem')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')} in ${scope} (fails on: ${ctx.failOn}).`,
+      `${ctx.failed ? '❌' : '⚠️'} ${plural(findings.length, 'problem')}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')} in ${scope} (fails on: ${ctx.failOn}).${why}`,
     );
   for (const p of ctx.problems ?? []) out.push('', `> [!WARNING]\n> ${escapeCell(p)}`);
   if (findings.length) {
@@ -53,8 +61,8 @@ export function markdownSummary(findings: readonly Finding[], ctx: SummaryContex
     for (const f of findings.slice(0, MAX_SUMMARY_ROWS)) {
       const where = `${escapeCell(f.file)}:${f.line}:${f.column}`;
       const loc = ctx.blobBase && !f.file.startsWith('../') && !f.file.startsWith('/') ? `[${where}](${ctx.blobBase}${f.file.split('/').map(encodeURIComponent).join('/')}#L${f.line})` : where;
-      const rule = ctx.customRules?.has(f.ruleId) ? escapeCell(f.ruleId) : `[${escapeCell(f.ruleId)}](${ruleHelpUri(f.ruleId)})`;
-      out.push(`| ${ICON[f.severity]} | ${loc} | ${rule} | ${escapeCell(f.message)} |`);
+      const linked = ctx.links && !ctx.customRules?.has(f.ruleId);
+      out.push(`| ${ICON[f.severity]} | ${loc} | ${linked ? `[${escapeCell(f.ruleId)}](${ctx.links!.rule(f.ruleId)})` : `\`${escapeCell(f.ruleId)}\``} | ${escapeCell(f.message)} |`);
     }
     if (findings.length > MAX_SUMMARY_ROWS) out.push('', `…and ${findings.length - MAX_SUMMARY_ROWS} more (see the annotations, the log or the SARIF file).`);
   }

@@ -8,7 +8,7 @@ import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintResult } from '../engine/lint.js';
 import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
-import type { Finding, Manifest, NodeInfo, Rule, Severity, SourceFile } from '../types.js';
+import type { FailOn, Finding, Manifest, NodeInfo, Rule, SourceFile } from '../types.js';
 import { DEFAULT_KUBE_VERSION, normalizeKubeVersion, supportedRange } from '../k8s/kube-version.js';
 import { UsageError } from './errors.js';
 
@@ -189,7 +189,7 @@ export interface LintPathsResult {
   /** Findings waived by a suppression or the baseline (with `suppressions`; for SARIF and the summary). */
   suppressed: Finding[];
   /** `failOn` from the config, when it sets one. */
-  failOn?: Severity;
+  failOn?: FailOn;
   /** Lint other versions of the files with the same settings (used by --fix). */
   relint: (files: SourceFile[]) => Promise<RunOutcome>;
   /** Files not read or not fully linted within `timeout` (display paths); their findings are left out. */

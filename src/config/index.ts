@@ -15,7 +15,7 @@ import { describeFsError } from '../io/read.js';
 import type { SeveritySetting } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import type { PolicySpec } from '../policy/spec.js';
-import type { Rule, Severity } from '../types.js';
+import type { FailOn, Rule } from '../types.js';
 import { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
 import { checkPolicyIds, definedAt, inlinePolicies, preReadPolicies } from './policies.js';
 import { configSchema } from './schema.js';
@@ -65,7 +65,7 @@ export interface ResolvedConfig {
   nodesWithin?: string;
   /** CustomResourceDefinition files or directories, absolute paths. */
   crds?: readonly string[];
-  failOn?: Severity;
+  failOn?: FailOn;
 }
 
 /** One config file after validation, with paths resolved against its directory. */
@@ -86,7 +86,7 @@ interface Layer {
   /** See ResolvedConfig.nodesWithin. */
   nodesWithin?: string;
   crds?: string[];
-  failOn?: Severity;
+  failOn?: FailOn;
   extends: string[];
 }
 
@@ -233,7 +233,7 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean, stack
   }
   if (c.crds !== undefined) layer.crds = list(c.crds).map((p) => resolve(dir, p));
   if (c.admissionPolicies !== undefined) layer.admissionPolicies = list(c.admissionPolicies).map((p) => resolve(dir, p));
-  if (typeof c.failOn === 'string') layer.failOn = c.failOn as Severity;
+  if (typeof c.failOn === 'string') layer.failOn = c.failOn as FailOn;
   return layer;
 }
 

@@ -8,7 +8,7 @@ import type { LintOptions } from '../engine/lint.js';
 import type { Waiver } from '../engine/suppress.js';
 import { displayPath } from '../load/files.js';
 import type { PolicySpec } from '../policy/spec.js';
-import type { Rule, Severity, SourceFile } from '../types.js';
+import type { FailOn, Rule, SourceFile } from '../types.js';
 import { ConfigError, findConfigFile } from './find.js';
 import type { ResolvedConfig } from './index.js';
 
@@ -30,7 +30,7 @@ export interface RunConfigOptions {
 
 export interface RunConfig {
   /** Run-wide settings: from `--config`, else the working directory's config, else the one config every file shares. */
-  settings: { kubeVersion?: string; nodes?: readonly string[]; nodesWithin?: string; crds?: readonly string[]; admissionPolicies?: readonly string[]; failOn?: Severity; file?: string };
+  settings: { kubeVersion?: string; nodes?: readonly string[]; nodesWithin?: string; crds?: readonly string[]; admissionPolicies?: readonly string[]; failOn?: FailOn; file?: string };
   /** The rules of the run: the built-in ones, then the custom policies of every config read (compiled). */
   rules: readonly Rule[];
   /** True when the file (absolute path) is excluded by an `ignore` glob of its config. */

@@ -3,11 +3,11 @@
  * `scripts/gen-config-schema.mjs` writes it to `schemas/config.schema.json` for editors; the loader builds the same
  * schema at run time from the rules it runs, so a new rule is accepted before the file is regenerated.
  */
+import { LINKS } from '../links.js';
 import { NEWEST_KUBE_MINOR, OLDEST_KUBE_MINOR, SCHEMA_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
 import { POLICY_ID_PATTERN, POLICY_SCHEMA } from '../policy/spec.js';
-import type { Rule } from '../types.js';
+import { FAIL_ON_VALUES, type Rule } from '../types.js';
 
-export const CONFIG_SCHEMA_ID = 'https://unpkg.com/daemonlint/schemas/config.schema.json';
 export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 
 /** `1.16` … `1.35`, optionally with a `v` prefix and a patch number. */
@@ -27,7 +27,7 @@ const stringOrList = (description: string) => ({
  * get: a config that defines `policies` or `extends` another (which may define some) may name any kebab-case id, and
  * one that does neither only the built-in rules, so editors still flag a misspelt rule id there.
  */
-export function configSchema(rules: readonly Rule[], policyIds?: readonly string[]): Record<string, unknown> {
+export function configSchema(rules: readonly Rule[], policyIds?: readonly string[], schemaId: string | undefined = LINKS?.configSchema): Record<string, unknown> {
   const builtinIds = rules.map((r) => r.meta.id).sort();
   const ids = [...builtinIds, ...(policyIds ?? [])].sort();
   const policySetting = {
@@ -65,7 +65,8 @@ export function configSchema(rules: readonly Rule[], policyIds?: readonly string
       };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: CONFIG_SCHEMA_ID,
+    // Its address once published (package.json's repository); no id while there is none, rather than a dead one.
+    ...(schemaId ? { $id: schemaId } : {}),
     title: 'daemonlint configuration (.daemonlint.yaml, .daemonlint.yml, .daemonlint.json)',
     type: 'object',
     additionalProperties: false,
@@ -99,7 +100,7 @@ export function configSchema(rules: readonly Rule[], policyIds?: readonly string
       },
       nodes: stringOrList('Node inventory file(s) relative to this file (like --nodes).'),
       crds: stringOrList('CustomResourceDefinition files or directories relative to this file (like --crd): custom resources are checked against them.'),
-      failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on).', enum: ['error', 'warning', 'info'] },
+      failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on); none: never fail on findings.', enum: [...FAIL_ON_VALUES] },
       strict: {
         description: 'Rules whose findings no annotation or comment may suppress (config waivers and the baseline still can).',
         type: 'array',

@@ -15,7 +15,9 @@ export { buildCoverage, type CoverageReport, type CoverageRow, type CoverageCell
 export { escapeHtml } from './html.js';
 export { DEFAULT_WIDTH } from './layout.js';
 
-export type CoverageFormat = 'text' | 'json' | 'html';
+import type { CoverageFormat } from '../types.js';
+
+export type { CoverageFormat };
 
 export interface RenderOptions extends CoverageOptions {
   color: boolean;

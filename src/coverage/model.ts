@@ -13,9 +13,10 @@ import { localService, missingLocalEndpoint, type LocalPolicyField } from '../k8
 import { groupNodes, type GroupNaming, type NodeGroup } from '../k8s/nodes-pools.js';
 import { builtinKind, podTemplate } from '../k8s/workloads.js';
 import type { AddedNodes } from '../load/inventory.js';
-import type { Manifest, NodeInfo, RunContext } from '../types.js';
+import type { CoverageGrouping, Manifest, NodeInfo, RunContext } from '../types.js';
 
-export type CoverageBy = 'pool' | 'node';
+/** `--by`: one column per node group or per node. */
+export type CoverageBy = CoverageGrouping;
 
 export interface CoverageOptions {
   /** `pool` (default): one column per group of nodes no DaemonSet tells apart; `node`: one column per node. */

@@ -153,7 +153,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
   };
 
   const unfinished: string[] = [];
-  const late = opts.deadline === undefined ? () => false : () => Date.now() > opts.deadline!;
+  const late = opts.deadline === undefined ? () => false : () => Date.now() >= opts.deadline!;
   fileLoop: for (const [i, file] of files.entries()) {
     if (late()) {
       unfinished.push(...files.slice(i).map((f) => f.path));

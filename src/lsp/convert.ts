@@ -3,11 +3,12 @@
  * code units) and LSP structures (0-based lines and characters, exclusive end, UTF-16 by default).
  */
 import { pathToFileURL } from 'node:url';
+import { diffLines } from 'diff';
 import { resolve } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range as LspRange, type TextEdit } from 'vscode-languageserver';
 import type { Finding, Severity } from '../types.js';
 import { safeText } from '../report/sanitize.js';
-import { ruleHelpUri } from '../version.js';
+import { LINKS, type Links } from '../links.js';
 
 export const SOURCE = 'daemonlint';
 
@@ -37,13 +38,13 @@ export interface DiagnosticData {
  * Turn a finding into a diagnostic. `root` is the absolute folder the finding's (relative) file paths are
  * relative to, used for related locations in other files. `custom`: the finding is a custom policy's.
  */
-export function toDiagnostic(f: Finding, root: string | undefined, data: DiagnosticData, custom = false): Diagnostic {
+export function toDiagnostic(f: Finding, root: string | undefined, data: DiagnosticData, links: Links | undefined = LINKS, custom = false): Diagnostic {
   const d: Diagnostic = {
     range: lspRange(f),
     severity: SEVERITY[f.severity],
     code: f.ruleId,
     // A custom policy is documented by its definition in the repository's config, not on the project's pages.
-    ...(custom ? {} : { codeDescription: { href: ruleHelpUri(f.ruleId) } }),
+    ...(links && !custom ? { codeDescription: { href: links.rule(f.ruleId) } } : {}),
     source: SOURCE,
     message: safeText(f.fix ? `${f.message} (quick fix: ${f.fix.description})` : f.message),
     data,
@@ -70,12 +71,8 @@ export function positionAt(text: string, offset: number): { line: number; charac
   return { line, character: offset - lineStart };
 }
 
-/**
- * The smallest single edit turning `before` into `after` (common prefix and suffix kept), or undefined
- * when they are equal. Never splits a CRLF pair or a UTF-16 surrogate pair.
- */
-export function minimalEdit(before: string, after: string): TextEdit | undefined {
-  if (before === after) return undefined;
+/** Offsets of the common prefix and suffix of two texts, never splitting a CRLF pair or a UTF-16 surrogate pair. */
+function narrow(before: string, after: string): { start: number; endB: number; endA: number } {
   let start = 0;
   const max = Math.min(before.length, after.length);
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
@@ -96,5 +93,56 @@ export function minimalEdit(before: string, after: string): TextEdit | undefined
     endB++;
     endA++;
   }
+  return { start, endB, endA };
+}
+
+/**
+ * The smallest single edit turning `before` into `after` (common prefix and suffix kept), or undefined
+ * when they are equal. Never splits a CRLF pair or a UTF-16 surrogate pair.
+ */
+export function minimalEdit(before: string, after: string): TextEdit | undefined {
+  if (before === after) return undefined;
+  const { start, endB, endA } = narrow(before, after);
   return { range: { start: positionAt(before, start), end: positionAt(before, endB) }, newText: after.slice(start, endA) };
+}
+
+/**
+ * The edits turning `before` into `after`, one per changed region (jsdiff's minimal line diff, each region then
+ * narrowed to the characters that change): fixes at the top and the bottom of a document are two small edits, not
+ * one edit replacing everything between them. Non-overlapping and in document order, as LSP requires.
+ */
+export function minimalEdits(before: string, after: string): TextEdit[] {
+  if (before === after) return [];
+  const lineStarts = [0];
+  for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const position = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: offset - lineStarts[lo]! };
+  };
+  const edits: TextEdit[] = [];
+  const parts = diffLines(before, after);
+  let offset = 0;
+  for (let i = 0; i < parts.length; ) {
+    if (!parts[i]!.added && !parts[i]!.removed) {
+      offset += parts[i]!.value.length;
+      i++;
+      continue;
+    }
+    let removed = '';
+    let added = '';
+    for (; i < parts.length && (parts[i]!.added || parts[i]!.removed); i++) {
+      if (parts[i]!.removed) removed += parts[i]!.value;
+      else added += parts[i]!.value;
+    }
+    const n = narrow(removed, added);
+    edits.push({ range: { start: position(offset + n.start), end: position(offset + n.endB) }, newText: added.slice(n.start, n.endA) });
+    offset += removed.length;
+  }
+  return edits;
 }

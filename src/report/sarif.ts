@@ -2,9 +2,10 @@
 import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { RuleDoc } from '../rule-docs.js';
-import { firstParagraph } from '../rule-docs.js';
+import { firstParagraph, ruleDoc } from '../rule-docs.js';
 import type { Finding, Rule, Severity } from '../types.js';
-import { INFORMATION_URI, VERSION, ruleHelpUri } from '../version.js';
+import type { Links } from '../links.js';
+import { VERSION } from '../version.js';
 import { fingerprints } from './fingerprint.js';
 import { safeJson, safeText } from './sanitize.js';
 
@@ -16,15 +17,17 @@ export interface SarifContext {
   cwd: string;
   /** Findings that were waived; reported with `suppressions`. */
   suppressed?: readonly Finding[];
-  /** Each rule's documentation (`ruleDoc`), for the rule descriptors' full description and help. */
-  docs?: (rule: Rule) => RuleDoc | undefined;
+  /** Each rule's documentation (`loadRuleDoc`), for the rule descriptors' full description and help. A custom policy's is built from its definition. */
+  docs?: (ruleId: string) => RuleDoc | undefined;
+  /** Where the project and each rule's document are (package.json); without them no link is written. */
+  links?: Links;
 }
 
 function ruleName(id: string): string {
   return id.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 }
 
-function descriptor(rule: Rule, doc: RuleDoc | undefined): ReportingDescriptor {
+function descriptor(rule: Rule, doc: RuleDoc | undefined, links: Links | undefined): ReportingDescriptor {
   const m = rule.meta;
   const why = firstParagraph(doc?.sections.get('Why'));
   const fix = firstParagraph(doc?.sections.get('How to fix'));
@@ -38,13 +41,23 @@ function descriptor(rule: Rule, doc: RuleDoc | undefined): ReportingDescriptor {
     name: ruleName(m.id),
     shortDescription: { text: m.description },
     ...(doc
-      ? { fullDescription: { text: `${why} ${fix}` }, help: { text: `${why}\n\nHow to fix: ${fix}`, markdown: doc.markdown } }
+      ? { fullDescription: { text: `${why} ${fix}` }, help: { text: helpText(doc), markdown: doc.markdown } }
       : {}),
     // A custom policy's documentation is its definition (in `help`); the project's pages do not describe it.
-    ...(m.custom ? {} : { helpUri: ruleHelpUri(m.id) }),
+    ...(links && !m.custom ? { helpUri: links.rule(m.id) } : {}),
     defaultConfiguration: { level: LEVEL[m.severity] },
     properties: props,
   };
+}
+
+/**
+ * The whole rule document as plain text (for viewers that do not render Markdown): the summary, then each section
+ * under its heading, code blocks kept as they are.
+ */
+function helpText(doc: RuleDoc): string {
+  const parts = [doc.summary];
+  for (const [name, body] of doc.sections) parts.push(`${name}\n\n${body.replace(/^#{3,}\s+(.*)$/gm, '$1:')}`);
+  return parts.filter(Boolean).join('\n\n');
 }
 
 /** A file's artifact location: relative to %SRCROOT% when inside cwd, else an absolute file URI. */
@@ -114,8 +127,8 @@ export function formatSarif(findings: readonly Finding[], ctx: SarifContext): st
             name: 'daemonlint',
             version: VERSION,
             semanticVersion: VERSION,
-            informationUri: INFORMATION_URI,
-            rules: ctx.rules.map((r) => descriptor(r, ctx.docs?.(r))),
+            ...(ctx.links ? { informationUri: ctx.links.information } : {}),
+            rules: ctx.rules.map((r) => descriptor(r, r.meta.custom ? ruleDoc(r) : ctx.docs?.(r.meta.id), ctx.links)),
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(ctx.cwd.endsWith('/') ? ctx.cwd : ctx.cwd + '/').href } },

@@ -1,3 +1,4 @@
+import type { Verdict } from '../app/verdict.js';
 import type { Finding } from '../types.js';
 
 export interface ReportContext {
@@ -8,6 +9,10 @@ export interface ReportContext {
   /** Findings waived by a suppression (they are not in the findings list of text/json output). */
   suppressed?: Finding[];
   color?: boolean;
+  /** The run's exit code and why: the summary line says it (without it, only the counts). */
+  verdict?: Verdict;
+  /** Terminal width: messages are wrapped to it with a hanging indent (no wrapping without it). */
+  width?: number;
 }
 
 export interface Summary {

@@ -29,7 +29,10 @@ export function runCli(args: string[], opts: { cwd?: string; input?: string | Bu
  * for tests of what a run reports rather than of the process around it (fast, and measured by coverage). The CLI
  * itself (argument parsing, reports, exit codes) is the same code the bundle runs.
  */
-export async function runMain(args: string[], opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
+export async function runMain(
+  args: string[],
+  opts: { cwd?: string; input?: string | Buffer; env?: Record<string, string | undefined>; tty?: { columns: number }; readStdin?: () => Promise<Buffer> } = {},
+): Promise<RunResult> {
   const { main } = await import('../../src/cli.js');
   const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...opts.env } as NodeJS.ProcessEnv;
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
@@ -40,8 +43,9 @@ export async function runMain(args: string[], opts: { cwd?: string; input?: stri
     stderr: (s) => void (stderr += s),
     cwd: opts.cwd ?? ROOT,
     env,
-    isTTY: false,
-    readStdin: async () => Buffer.from(opts.input ?? ''),
+    isTTY: opts.tty !== undefined,
+    columns: opts.tty?.columns,
+    readStdin: opts.readStdin ?? (async () => Buffer.from(opts.input ?? '')),
   });
   return { code, stdout, stderr };
 }

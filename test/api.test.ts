@@ -1,0 +1,39 @@
+/** The programmatic API (src/api.ts) in-process: what `lint()` returns for findings, suppressions, errors and options. */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LintError, lint, version } from '../src/api.js';
+import { BAD_DAEMONSET, BAD_DAEMONSET_HOST_PID, removeWorkdirs, workdir } from './helpers/manifests.js';
+
+afterAll(removeWorkdirs);
+
+describe('lint()', () => {
+  it('returns the findings the command line reports, with its exit code and reason', async () => {
+    const dir = workdir({ 'a.yaml': BAD_DAEMONSET_HOST_PID.replace('      hostPID: true\n', '      hostPID: true # daemonlint-disable-line host-pid -- reads /proc\n') });
+    const r = await lint(['.'], { cwd: dir, noConfig: true });
+    expect(r.findings.map((f) => `${f.ruleId}@${f.line}:${f.column}`)).toEqual(['restart-policy@13:7']);
+    expect(r.findings[0]).toMatchObject({ severity: 'error', file: 'a.yaml', messageId: 'restartPolicy', object: { kind: 'DaemonSet', name: 'agent' }, fix: { safe: true } });
+    expect(r.suppressed.map((f) => [f.ruleId, f.suppressions?.[0]?.justification])).toEqual([['host-pid', 'reads /proc']]);
+    expect(r).toMatchObject({ files: 1, objects: 1, errors: [], exitCode: 1, reason: 'failed: 1 error at or above --fail-on error' });
+    expect((await lint(['a.yaml'], { cwd: dir, noConfig: true, failOn: 'none' })).exitCode).toBe(0);
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('an unreadable path is an error of the run (exit code 2), not an exception', async () => {
+    const dir = workdir({ 'a.yaml': BAD_DAEMONSET });
+    execFileSync('mkfifo', [join(dir, 'p.yaml')]);
+    const r = await lint(['a.yaml', 'p.yaml'], { cwd: dir, noConfig: true });
+    expect(r.exitCode).toBe(2);
+    expect(r.errors).toEqual([expect.stringMatching(/^cannot read p\.yaml: it is a named pipe/)]);
+    expect(r.reason).toBe('failed: 1 error at or above --fail-on error; 1 path could not be read');
+  });
+
+  it('bad options, configs and paths reject with a LintError carrying the one-line message', async () => {
+    const dir = workdir({ 'a.yaml': BAD_DAEMONSET, '.git/HEAD': '', '.daemonlint.yaml': 'rules:\n  restart-polcy: off\n' });
+    await expect(lint(['a.yaml'], { cwd: dir })).rejects.toThrow(/did you mean "restart-policy"/);
+    await expect(lint(['nowhere/'], { cwd: dir, noConfig: true })).rejects.toBeInstanceOf(LintError);
+    await expect(lint(['-'], { cwd: dir })).rejects.toThrow(/stdin/);
+    await expect(lint(['a.yaml'], { cwd: dir, failOn: 'fatal' as never })).rejects.toThrow('failOn must be one of error, warning, info, none (got "fatal")');
+    await expect(lint(['a.yaml'], { cwd: dir, timeout: -1 })).rejects.toThrow(/timeout must be a number of seconds above 0/);
+  });
+});
