@@ -2,6 +2,7 @@
  * Custom CEL policies from `.daemonlint.yaml`: config errors with their position, findings at the exact node in
  * every output, and the same treatment as built-in rules (severity, suppressions, baseline, rules, explain).
  */
+import { LINKS } from '../src/links.js';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -83,9 +84,10 @@ describe('custom policies: findings', () => {
     expect(descriptor.fullDescription.text).toBe(
       'A policy of this repository (.daemonlint.yaml): Node agents run at system-node-critical priority. Change the object so that the policy holds, or waive the finding with a reason.',
     );
-    expect(descriptor.help.text).toMatch(/^A policy of this repository \(\.daemonlint\.yaml\): .*\n\nHow to fix: Change the object/);
-    // A built-in rule keeps its link to the project's page.
-    expect(run.tool.driver.rules.find((r: { id: string }) => r.id === 'restart-policy').helpUri).toMatch(/restart-policy/);
+    // The whole document as plain text: its summary, then each section under its heading.
+    expect(descriptor.help.text).toMatch(/^A custom policy of this repository, defined in `\.daemonlint\.yaml:\d+`\.\n\nWhy\n\nA policy of this repository \(\.daemonlint\.yaml\): .*\n\nHow to fix\n\nChange the object/);
+    // A built-in rule keeps its link to the project's page (when package.json says where the project is).
+    expect(run.tool.driver.rules.find((r: { id: string }) => r.id === 'restart-policy').helpUri).toBe(LINKS?.rule('restart-policy'));
     const result = run.results.find((r: { ruleId: string }) => r.ruleId === 'node-critical');
     expect(result.locations[0].physicalLocation.region).toEqual({ startLine: 13, startColumn: 7, endLine: 13, endColumn: 24 });
     expect(run.tool.driver.rules[result.ruleIndex].id).toBe('node-critical');
