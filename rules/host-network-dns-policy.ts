@@ -1,7 +1,16 @@
 // Catches hostNetwork Pods that silently lose cluster DNS.
-import { looksLikeNetworkAgent } from '../src/k8s/capabilities.js';
-import { POD_KINDS, containersOf, podTemplate } from '../src/k8s/workloads.js';
+import { isSure, podRoles, type Role } from '../src/k8s/roles.js';
+import { POD_KINDS, podTemplate } from '../src/k8s/workloads.js';
 import type { Rule } from '../src/types.js';
+
+/**
+ * Roles whose work needs no cluster Service name: network agents and their install steps start before cluster DNS
+ * can work and reach the API server by the address the kubelet gives them (KUBERNETES_SERVICE_HOST); CSI and device
+ * plugins talk to the kubelet through sockets; installers and node setup steps change the node; node maintenance
+ * agents and metrics exporters only answer the API server or scrapers; helpers and placeholders follow their Pod.
+ * Monitoring agents and log shippers are not listed: they often send to a Service in the cluster by name.
+ */
+const NO_CLUSTER_NAMES: readonly Role[] = ['network-agent', 'cni-installer', 'csi-node', 'device-plugin', 'node-setup', 'node-maintenance', 'metrics-exporter', 'helper', 'placeholder'];
 
 const rule: Rule = {
   meta: {
@@ -23,10 +32,10 @@ const rule: Rule = {
     if (!t || t.spec.hostNetwork !== true) return;
     const dns = t.spec.dnsPolicy;
     if (dns !== undefined && dns !== null && dns !== 'ClusterFirst') return;
-    // CNI plugins and kube-proxy start before cluster DNS can work and reach the API server by IP:
-    // the node resolver is what they should use.
-    const names = containersOf(t).filter((c) => !c.init).flatMap((c) => [c.container.name, c.container.image]);
-    if (looksLikeNetworkAgent([...names, ctx.manifest.ref.name])) return;
+    // Only when every container (init containers too: they share the Pod's DNS settings) surely has such a role; one
+    // container of unknown purpose keeps the finding.
+    const { containers } = podRoles(t);
+    if (containers.length && containers.every((c) => isSure(c.guess, ...NO_CLUSTER_NAMES))) return;
     const set = dns === 'ClusterFirst';
     ctx.report({
       path: [...t.specPath, set ? 'dnsPolicy' : 'hostNetwork'],

@@ -1,5 +1,5 @@
 // Guards against node-local Services whose Pods do not run on every node: clients there lose the Service.
-import { describeReasonShort, listNames, analyzeTemplate, type ExclusionReason } from '../src/k8s/nodes.js';
+import { describeReasonShort, listNames, analyzeTemplate, onlyLinuxRestricted, type ExclusionReason } from '../src/k8s/nodes.js';
 import { localService } from '../src/k8s/nodes-local-traffic.js';
 import { groupNodes, listGroups, type NodeGroup } from '../src/k8s/nodes-pools.js';
 import { placementsOf, type Workload } from '../src/k8s/run-index.js';
@@ -53,6 +53,10 @@ const rule: Rule = {
         '{{service}} has internalTrafficPolicy: Local but {{restrictions}}: judging from the template alone (no node inventory), connections from clients on any other node are dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use internalTrafficPolicy: Cluster; pass --nodes to see which nodes are affected.',
       restrictedExternal:
         '{{service}} has externalTrafficPolicy: Local but {{restrictions}}: judging from the template alone (no node inventory), traffic arriving at any other node is dropped, with no local endpoint and no fallback. Widen the DaemonSet to every node or use externalTrafficPolicy: Cluster; pass --nodes to see which nodes are affected.',
+      linuxOnly:
+        '{{service}} has internalTrafficPolicy: Local and {{restrictions}}. That leaves a gap only if the cluster has Windows nodes: connections from clients on them would be dropped, with no local endpoint and no fallback. Without a node inventory this cannot be told; pass --nodes to check, and if the cluster has Windows nodes that use this Service, use internalTrafficPolicy: Cluster.',
+      linuxOnlyExternal:
+        '{{service}} has externalTrafficPolicy: Local and {{restrictions}}. That leaves a gap only if the cluster has Windows nodes: traffic arriving at them would be dropped, with no local endpoint and no fallback. Without a node inventory this cannot be told; pass --nodes to check, and if the cluster has Windows nodes that receive this traffic, use externalTrafficPolicy: Cluster.',
     },
   },
   check(ctx) {
@@ -129,9 +133,12 @@ const rule: Rule = {
     const analyses = daemons.map((w) => ({ w, a: analyzeTemplate(w.template) }));
     if (analyses.some(({ a }) => !a.restricted)) return;
     const what = analyses.map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`).join(', and ');
+    // Kept off Windows nodes and nothing else: a gap only in a cluster that has them, which the templates cannot tell.
+    const linuxOnly = analyses.every(({ a }) => onlyLinuxRestricted(a));
     ctx.report({
       path,
-      messageId: external ? 'restrictedExternal' : 'restricted',
+      ...(linuxOnly ? { severity: 'info' as const } : {}),
+      messageId: linuxOnly ? (external ? 'linuxOnlyExternal' : 'linuxOnly') : external ? 'restrictedExternal' : 'restricted',
       data: { service: svc, restrictions: what },
       related: analyses.flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
     });

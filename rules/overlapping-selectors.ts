@@ -1,4 +1,5 @@
 // Guards against two controllers that select each other's Pods and fight over them.
+import { templatesMayShareNode } from '../src/k8s/nodes.js';
 import { CONTROLLER_KINDS, namespaceIndex, push, selectorCandidates, workloadOf, type LabelIndex, type Workload } from '../src/k8s/run-index.js';
 import { describeRequirement, selectorMatches } from '../src/k8s/selectors.js';
 import { isRecord } from '../src/k8s/workloads.js';
@@ -74,6 +75,14 @@ function candidatesAfter(run: RunContext, self: Workload): Workload[] {
   return [...out].sort((a, b) => a.index - b.index);
 }
 
+/**
+ * Two DaemonSets whose node restrictions no node meets together (Linux and Windows twins): each controller manages only
+ * the Pods whose controllerRef names it, and their Pods never share a node, so nothing is fought over.
+ */
+function disjointDaemonSets(a: Workload, b: Workload): boolean {
+  return a.kind === 'DaemonSet' && b.kind === 'DaemonSet' && !templatesMayShareNode(a.template, b.template);
+}
+
 function label(w: Workload): string {
   return `${w.kind} ${w.manifest.ref.name ?? '(unnamed)'}`;
 }
@@ -102,6 +111,7 @@ const rule: Rule = {
       const mineMatchesTheirs = selectorMatches(self.selector, other.labels);
       const theirsMatchesMine = selectorMatches(other.selector!, self.labels);
       if (!mineMatchesTheirs && !theirsMatchesMine) continue;
+      if (disjointDaemonSets(self, other)) continue;
       const how =
         mineMatchesTheirs && theirsMatchesMine
           ? `each selector (${sel(self)} / ${sel(other)}) matches both Pod templates`

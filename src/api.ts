@@ -5,6 +5,7 @@
  */
 import { UsageError, lintPaths } from './app/lint.js';
 import { verdictOf, verdictReason } from './app/verdict.js';
+import { PROFILES } from './engine/profile.js';
 import { PathError } from './load/files.js';
 import { FAIL_ON_VALUES, type Finding as InternalFinding } from './types.js';
 import { VERSION } from './version.js';
@@ -51,6 +52,8 @@ export interface LintOptions {
   baseline?: string;
   /** `--fail-on`: what makes `exitCode` 1 (default: the config's failOn, else error). */
   failOn?: Severity | 'none';
+  /** `--profile`: `default` reports an agent's expected posture at info, `strict` at the rule's severity (default: the config's profile, else default). */
+  profile?: 'default' | 'strict';
   /** Time budget in seconds (`--timeout`, default 300). */
   timeout?: number;
 }
@@ -95,6 +98,7 @@ function publicFinding(f: InternalFinding): Finding {
 export async function lint(paths: readonly string[], options: LintOptions = {}): Promise<LintReport> {
   if (paths.includes('-')) throw new LintError('"-" (stdin) is not supported by lint(); pass file paths');
   if (options.failOn !== undefined && !(FAIL_ON_VALUES as readonly string[]).includes(options.failOn)) throw new LintError(`failOn must be one of ${FAIL_ON_VALUES.join(', ')} (got "${options.failOn}")`);
+  if (options.profile !== undefined && !(PROFILES as readonly string[]).includes(options.profile)) throw new LintError(`profile must be one of ${PROFILES.join(', ')} (got "${options.profile}")`);
   const timeout = options.timeout ?? 300;
   if (!(timeout > 0)) throw new LintError(`timeout must be a number of seconds above 0 (got ${timeout})`);
   try {
@@ -109,6 +113,7 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
       crds: options.crds,
       kubeVersion: options.kubeVersion,
       baseline: options.baseline,
+      profile: options.profile,
       timeout,
     });
     const failOn = options.failOn ?? r.failOn ?? 'error';

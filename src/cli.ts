@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError, lintPaths, rulesFor } from './app/lint.js';
+import type { Profile } from './engine/profile.js';
 import { WriteError, checkOutputTarget, writeOutput, type OutputKind } from './io/write.js';
 import { safeDiffText, safeText } from './report/sanitize.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
@@ -164,8 +165,9 @@ function checkOutput(path: string | undefined, kind: OutputKind, io: CliIO): voi
 }
 
 async function lintCommand(values: Values, positionals: string[], io: CliIO): Promise<number> {
-  // Fixed values (--format, --fail-on) were checked against the option table when the command line was read.
+  // Fixed values (--format, --fail-on, --profile) were checked against the option table when the command line was read.
   const format = oneOf('format', values.format, REPORT_FORMATS, 'text');
+  const profile = values.profile as Profile | undefined;
   if (values.config && values['no-config']) throw new UsageError('--config and --no-config cannot be used together');
   if (values.fix && values['fix-dry-run']) throw new UsageError('--fix and --fix-dry-run cannot be used together');
   if (values['write-baseline'] && values.baseline) throw new UsageError('--write-baseline records every current finding; drop --baseline');
@@ -188,6 +190,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     noConfig: values['no-config'],
     baseline: values.baseline,
     writeBaseline: values['write-baseline'],
+    profile,
   });
   let { files, findings, suppressed, internalErrors } = linted;
   const { readErrors } = linted;

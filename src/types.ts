@@ -127,6 +127,12 @@ export interface Report {
   at?: Anchor;
   /** Overrides the rule's configured severity for this one finding (e.g. info for a weaker variant). */
   severity?: Severity;
+  /**
+   * The finding is the expected posture of what the object is for (a privileged CNI agent, a hostNetwork network agent,
+   * hostPID for a node monitor): reported at info in the default profile, at the configured severity in the strict
+   * profile (src/engine/profile.ts). A severity set by the user's config wins either way.
+   */
+  expected?: boolean;
   related?: RelatedReport[];
   fix?: Fix;
 }

@@ -35,5 +35,29 @@ describe('lint()', () => {
     await expect(lint(['-'], { cwd: dir })).rejects.toThrow(/stdin/);
     await expect(lint(['a.yaml'], { cwd: dir, failOn: 'fatal' as never })).rejects.toThrow('failOn must be one of error, warning, info, none (got "fatal")');
     await expect(lint(['a.yaml'], { cwd: dir, timeout: -1 })).rejects.toThrow(/timeout must be a number of seconds above 0/);
+    await expect(lint(['a.yaml'], { cwd: dir, profile: 'lenient' as never })).rejects.toThrow('profile must be one of default, strict (got "lenient")');
+  });
+
+  it('profile: strict reports an agent\'s expected posture at the rule\'s severity', async () => {
+    const cni = `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: calico-node, namespace: kube-system}
+spec:
+  selector: {matchLabels: {k8s-app: calico-node}}
+  template:
+    metadata: {labels: {k8s-app: calico-node}}
+    spec:
+      hostNetwork: true
+      priorityClassName: system-node-critical
+      containers:
+        - name: calico-node
+          image: quay.io/calico/node:v3.28.0
+          securityContext: {privileged: true}
+`;
+    const dir = workdir({ 'cni.yaml': cni });
+    const severity = async (profile?: 'default' | 'strict') =>
+      (await lint(['cni.yaml'], { cwd: dir, noConfig: true, profile })).findings.find((f) => f.ruleId === 'privileged-container')!.severity;
+    expect(await severity()).toBe('info');
+    expect(await severity('strict')).toBe('warning');
   });
 });

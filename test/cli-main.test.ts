@@ -63,7 +63,7 @@ describe('main: linting', () => {
     const text = await runMain(['bad.yaml', 'good.yaml'], { cwd: dir });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/^bad\.yaml\n\s+12:7\s+error\s+restartPolicy "Never" is not allowed in a DaemonSet template/);
-    expect(text.stdout).toMatch(/\n✖ 2 problems \(1 error, 1 warning, 0 infos\) in 2 files, 2 objects; failed: 1 error at or above --fail-on error\n$/);
+    expect(text.stdout).toMatch(/\n✖ 2 problems \(1 error, 0 warnings, 1 info\) in 2 files, 2 objects; failed: 1 error at or above --fail-on error\n$/);
     expect(text.stdout).not.toContain('\u001b[');
 
     const json = JSON.parse((await runMain(['-f', 'json', 'bad.yaml'], { cwd: dir })).stdout);

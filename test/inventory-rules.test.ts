@@ -121,10 +121,21 @@ describe('local-traffic-gap with an inventory (the done criterion)', () => {
   });
 
   it('without an inventory, reasons from the template and says so', async () => {
+    const pooled = LINUX_AGENT.replace('kubernetes.io/os: linux', 'kubernetes.io/os: linux\n        example.com/pool: agents');
+    const findings = await lintTexts({ 'agent.yaml': pooled, 'service.yaml': LOCAL_SERVICE });
+    const f = findings.find((x) => x.ruleId === 'local-traffic-gap')!;
+    expect(f.severity).toBe('warning');
+    expect(f.message).toContain('judging from the template alone (no node inventory)');
+    expect(f.message).toContain('nodeSelector kubernetes.io/os=linux, example.com/pool=agents');
+  });
+
+  it('without an inventory, a Linux-only DaemonSet is an info that names the condition (Windows nodes)', async () => {
     const findings = await lintTexts({ 'agent.yaml': LINUX_AGENT, 'service.yaml': LOCAL_SERVICE });
     const f = findings.find((x) => x.ruleId === 'local-traffic-gap')!;
-    expect(f.message).toContain('judging from the template alone (no node inventory)');
+    expect(f.severity).toBe('info');
     expect(f.message).toContain('nodeSelector kubernetes.io/os=linux');
+    expect(f.message).toContain('a gap only if the cluster has Windows nodes');
+    expect(f.message).toContain('Without a node inventory this cannot be told');
   });
 });
 

@@ -4,6 +4,7 @@ import {
   describeReason,
   describeReasonShort,
   nodeConstraints,
+  onlyLinuxRestricted,
   placeOnNode,
   templatesMayShareNode,
   tolerates,
@@ -222,6 +223,27 @@ describe('template-only analysis', () => {
     expect(a.restrictions.map((r) => r.kind)).toEqual(['nodeSelector', 'affinity', 'nodeName']);
     expect(a.summary).toBe('nodeSelector kubernetes.io/os=linux; required node affinity (example.com/cores > 4) or (gpu exists); nodeName worker-1');
     expect(a.toleratesControlPlane).toBe(false);
+  });
+});
+
+describe('onlyLinuxRestricted', () => {
+  const only = (spec: Record<string, unknown>) => onlyLinuxRestricted(analyzeTemplate(template(spec)));
+  it('is true when the only restriction keeps the Pods off Windows nodes', () => {
+    expect(only({ nodeSelector: { 'kubernetes.io/os': 'linux' } })).toBe(true);
+    expect(only({ nodeSelector: { 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/os': 'linux' } })).toBe(true);
+    expect(only(affinity(expr('kubernetes.io/os', 'In', ['linux'])))).toBe(true);
+    expect(only(affinity(expr('kubernetes.io/os', 'NotIn', ['windows'])))).toBe(true);
+    expect(only({ nodeSelector: { 'kubernetes.io/os': 'linux' }, ...affinity(expr('kubernetes.io/os', 'In', ['linux'])) })).toBe(true);
+  });
+  it('is false without a restriction, or with any other one', () => {
+    expect(only({})).toBe(false);
+    expect(only({ nodeSelector: { 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' } })).toBe(false);
+    expect(only({ nodeSelector: { 'kubernetes.io/os': 'windows' } })).toBe(false);
+    expect(only({ nodeSelector: { 'kubernetes.io/os': 'linux' }, nodeName: 'worker-1' })).toBe(false);
+    expect(only(affinity(expr('kubernetes.io/os', 'In', ['linux', 'windows'])))).toBe(false);
+    expect(only(affinity(expr('kubernetes.io/os', 'In', ['linux']), expr('gpu', 'Exists', [])))).toBe(false);
+    expect(only(affinity(expr('kubernetes.io/os', 'NotIn', ['linux'])))).toBe(false);
+    expect(only(affinity({ matchExpressions: [] }))).toBe(false);
   });
 });
 

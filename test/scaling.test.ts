@@ -22,13 +22,13 @@ import {
   type SuppressResult,
   type Waiver,
 } from '../src/engine/suppress.js';
-import { describeReasonShort, analyzeTemplate, listNames, templatesMayShareNode, type ExclusionReason } from '../src/k8s/nodes.js';
+import { describeReasonShort, analyzeTemplate, listNames, onlyLinuxRestricted, templatesMayShareNode, type ExclusionReason } from '../src/k8s/nodes.js';
 import { claimsCollide, declaredPorts, describeClaim, type DeclaredPort, type HostPortClaim } from '../src/k8s/ports.js';
 import { CONTROLLER_KINDS, matchingWorkloads, namespaceIndex, placementsOf, runLabelIndex, runWorkloads, serviceSelector, workloadOf, type Workload } from '../src/k8s/run-index.js';
 import { describeRequirement, failedRequirements, parseLabelSelector, selectorMatches } from '../src/k8s/selectors.js';
 import { displayName, isRecord, type PodTemplate } from '../src/k8s/workloads.js';
 import { parseSource } from '../src/load/parse.js';
-import { closest } from '../src/util/suggest.js';
+import { closest, defaultMaxDistance, editDistance } from '../src/util/suggest.js';
 import type { Finding, Manifest, NodeInfo, Path, Range, RelatedReport, Rule, RunContext, SourceFile, Suppression } from '../src/types.js';
 
 // ------------------------------------------------------------------ brute-force references
@@ -122,6 +122,7 @@ const referenceRules: Rule[] = [
       const mineMatchesTheirs = selectorMatches(self.selector, other.labels);
       const theirsMatchesMine = selectorMatches(other.selector, self.labels);
       if (!mineMatchesTheirs && !theirsMatchesMine) continue;
+      if (self.kind === 'DaemonSet' && other.kind === 'DaemonSet' && !templatesMayShareNode(self.template, other.template)) continue;
       const sel = (w: Workload) => w.selector!.requirements.map(describeRequirement).join(', ');
       const how =
         mineMatchesTheirs && theirsMatchesMine
@@ -181,35 +182,52 @@ const referenceRules: Rule[] = [
   {
     meta: realRule('service-selects-nothing').meta,
   check(ctx) {
+    // The generated corpus uses no label a controller adds at run time: a plain match is the whole test here.
     const sel = serviceSelector(ctx.object);
     if (!sel) return;
     const inNs = runWorkloads(ctx.run).filter((w) => w.namespace === ctx.manifest.namespace);
     if (!inNs.length) return;
     if (inNs.some((w) => selectorMatches(sel, w.labels))) return;
-    // Closest workload: most requirements met, then most selector keys present with another value.
-    let closest: { w: Workload; score: number } | undefined;
-    for (const w of inNs) {
-      const failed = failedRequirements(sel, w.labels);
-      const score = (sel.requirements.length - failed.length) * 2 + failed.filter((r) => w.labels[r.key] !== undefined).length;
-      if (score > 0 && (!closest || score > closest.score)) closest = { w, score };
-    }
     const data = { service: displayName(ctx.manifest), selector: sel.requirements.map(describeRequirement).join(', '), namespace: ctx.manifest.namespace };
+    const name = (w: Workload) => `${w.kind} ${w.manifest.ref.name ?? '(unnamed)'}`;
+    const related = (w: Workload) => [{ manifest: w.manifest, path: w.template.metadataPath.concat('labels'), message: `Pod template labels of ${name(w)}` }];
     const elsewhere = runWorkloads(ctx.run).find((w) => w.namespace !== ctx.manifest.namespace && selectorMatches(sel, w.labels));
-    let message: { messageId: string; data: Record<string, string> } = { messageId: 'noMatch', data };
     if (elsewhere) {
-      message = { messageId: 'otherNamespace', data: { ...data, workload: `${elsewhere.kind} ${elsewhere.manifest.ref.name ?? '(unnamed)'}`, otherNamespace: elsewhere.namespace } };
-    } else if (closest) {
-      const misses = failedRequirements(sel, closest.w.labels).map((r) =>
-        closest!.w.labels[r.key] === undefined ? `no ${r.key} label` : `${r.key}=${closest!.w.labels[r.key]}`,
-      );
-      message = { messageId: 'closest', data: { ...data, workload: `${closest.w.kind} ${closest.w.manifest.ref.name ?? '(unnamed)'}`, labels: misses.join(', ') } };
+      ctx.report({ path: ['spec', 'selector'], severity: 'warning', messageId: 'otherNamespace', data: { ...data, workload: name(elsewhere), otherNamespace: elsewhere.namespace }, related: related(elsewhere) });
+      return;
     }
-    const near = elsewhere ?? closest?.w;
-    ctx.report({
-      path: ['spec', 'selector'],
-      ...message,
-      related: near ? [{ manifest: near.manifest, path: near.template.metadataPath.concat('labels'), message: `Pod template labels of ${near.kind} ${near.manifest.ref.name ?? ''}` }] : undefined,
-    });
+    const has = (w: Workload, k: string) => Object.prototype.hasOwnProperty.call(w.labels, k);
+    const typo = (a: string, b: string) => a !== b && (a.toLowerCase() === b.toLowerCase() || editDistance(a, b) <= defaultMaxDistance(a));
+    const want = (r: (typeof sel.requirements)[number]) => `the selector wants ${describeRequirement(r)}`;
+    let near: { w: Workload; difference: string } | undefined;
+    if (!sel.errors.length) {
+      // Every template that meets one requirement and fails exactly one other, by a missing label or a typo.
+      for (const w of inNs) {
+        if (near) break;
+        const failed = failedRequirements(sel, w.labels);
+        if (failed.length !== 1 || failed.length === sel.requirements.length) continue;
+        const f = failed[0]!;
+        if (!has(w, f.key)) near = { w, difference: `no ${f.key} label (${want(f)})` };
+        else if (f.values.some((v) => typo(v, w.labels[f.key]!))) near = { w, difference: `${f.key}=${w.labels[f.key]} (${want(f)})` };
+      }
+      const r = sel.requirements[0];
+      if (!near && sel.requirements.length === 1 && r!.operator === 'In' && r!.values.length === 1) {
+        const value = r!.values[0]!;
+        const byValue = inNs.find((w) => has(w, r!.key) && typo(value, w.labels[r!.key]!));
+        if (byValue) near = { w: byValue, difference: `${r!.key}=${byValue.labels[r!.key]} (${want(r!)})` };
+        else {
+          for (const w of inNs) {
+            const key = Object.keys(w.labels).find((k) => w.labels[k] === value && typo(r!.key, k));
+            if (key !== undefined) {
+              near = { w, difference: `${key}=${value} (${want(r!)})` };
+              break;
+            }
+          }
+        }
+      }
+    }
+    if (near) ctx.report({ path: ['spec', 'selector'], messageId: 'nearMiss', data: { ...data, workload: name(near.w), difference: near.difference }, related: related(near.w) });
+    else ctx.report({ path: ['spec', 'selector'], severity: 'info', messageId: 'noMatch', data });
   },
   },
   {
@@ -315,9 +333,11 @@ const referenceRules: Rule[] = [
     const analyses = daemons.map((w) => ({ w, a: analyzeTemplate(w.template) }));
     if (analyses.some(({ a }) => !a.restricted)) return;
     const what = analyses.map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`).join(', and ');
+    const linuxOnly = analyses.every(({ a }) => onlyLinuxRestricted(a));
     ctx.report({
       path,
-      messageId: field === 'internalTrafficPolicy' ? 'restricted' : 'restrictedExternal',
+      ...(linuxOnly ? { severity: 'info' as const } : {}),
+      messageId: linuxOnly ? (field === 'internalTrafficPolicy' ? 'linuxOnly' : 'linuxOnlyExternal') : field === 'internalTrafficPolicy' ? 'restricted' : 'restrictedExternal',
       data: { service: svc, restrictions: what },
       related: analyses.flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
     });

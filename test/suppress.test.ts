@@ -96,6 +96,19 @@ describe('suppressions in the engine', () => {
     expect(stale.findings.find((f) => f.ruleId === 'unused-suppression')).toMatchObject({ file: '.daemonlint.yaml', line: 3, severity: 'info' });
   });
 
+  it('a waiver handed to many folders is reported once, for the rules no file of the run uses', async () => {
+    const waiver = { namespace: 'monitoring', rules: ['host-pid', 'host-network', 'host-ipc'], reason: 'node agents', origin: { file: 'base.yaml', range: { line: 2, column: 5, endLine: 2, endColumn: 6 } } };
+    const projects = ['a', 'b', 'c', 'd'].map((p) =>
+      parseSource({ path: `${p}/agent.yaml`, text: AGENT.replace('name: agent', `name: agent-${p}`).replace(p === 'b' ? 'hostPID: true' : '\u0000', 'hostNetwork: true') }),
+    );
+    // Each folder's config resolves the waiver on its own (a copy per file), as folder configs extending one base do.
+    const r = await lintAsync(projects, { rules: allRules, waivers: () => [{ ...waiver }] });
+    const unused = r.findings.filter((f) => f.ruleId === 'unused-suppression' && f.file === 'base.yaml');
+    expect(unused).toHaveLength(1);
+    expect(unused[0]!.message).toBe('This waiver has no effect: no host-ipc finding on the objects it names. Remove it.');
+    expect(r.suppressed.filter((f) => f.ruleId === 'host-pid' || f.ruleId === 'host-network')).toHaveLength(4);
+  });
+
   it('strict rules are not suppressed by comments or annotations, and the useless suppression is reported', async () => {
     const r = await lintText(AGENT, { strict: (id) => id === 'restart-policy' });
     expect(r.findings.some((f) => f.ruleId === 'restart-policy')).toBe(true);

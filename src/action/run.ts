@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError, lintPaths } from '../app/lint.js';
 import { WriteError, writeOutput } from '../io/write.js';
+import { PROFILES } from '../engine/profile.js';
 import { PathError } from '../load/files.js';
 import { LINKS } from '../links.js';
 import { loadRuleDoc } from '../rule-docs.js';
@@ -44,6 +45,8 @@ export async function runAction(io: ActionIO): Promise<number> {
     const config = getInput(env, 'config') || undefined;
     const baseline = getInput(env, 'baseline') || undefined;
     const kubeVersion = getInput(env, 'kube-version') || undefined;
+    const profileInput = getInput(env, 'profile');
+    const profile = profileInput ? oneOf('profile', profileInput, PROFILES) : undefined;
     const failOnInput = getInput(env, 'fail-on');
     if (failOnInput) oneOf('fail-on', failOnInput, FAIL_ON_VALUES);
     const format = oneOf('format', getInput(env, 'format', 'text'), FORMATS);
@@ -61,6 +64,7 @@ export async function runAction(io: ActionIO): Promise<number> {
       kubeVersion,
       config,
       baseline,
+      profile,
     });
     // The input wins, then the config's failOn, then error.
     const failOn = (failOnInput || configFailOn || 'error') as FailOn;

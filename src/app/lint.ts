@@ -6,6 +6,7 @@ import { basename, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintResult } from '../engine/lint.js';
+import type { Profile } from '../engine/profile.js';
 import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
 import type { FailOn, Finding, Manifest, NodeInfo, Rule, SourceFile } from '../types.js';
@@ -177,6 +178,8 @@ export interface LintPathsOptions {
   writeBaseline?: string;
   /** `--timeout`: seconds the run may take before the files not yet linted are given up (and named). */
   timeout?: number;
+  /** `--profile`: the severity profile of every file, whatever the configs say. */
+  profile?: Profile;
 }
 
 export interface LintPathsResult {
@@ -220,7 +223,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     const targets = expandPaths(opts.paths, opts.cwd, walkErrors);
     const { createRunConfig } = await import('../config/run.js');
     const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
-    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename });
+    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename, profile: opts.profile });
     const kubeVersion = resolveKubeVersion(opts.kubeVersion ?? config.settings.kubeVersion);
     // Inventories named by a config found in a repository stay inside it (`nodesWithin`); --nodes may name any file.
     const nodes =

@@ -6,6 +6,7 @@
  * Fixed sets of values (formats, --fail-on, --by) come from the modules that own them, so the CLI, the config file,
  * the Action and the API accept the same words.
  */
+import { PROFILES } from '../engine/profile.js';
 import { DEFAULT_KUBE_VERSION, SCHEMA_KUBE_VERSION, SUPPORTED_KUBE_VERSIONS } from '../k8s/kube-version.js';
 import { COVERAGE_FORMATS, COVERAGE_GROUPINGS, FAIL_ON_VALUES, REPORT_FORMATS, RULES_FORMATS } from '../types.js';
 
@@ -61,6 +62,13 @@ export const LINT_OPTIONS = {
   format: { type: 'string', short: 'f', value: 'FORMAT', choices: REPORT_FORMATS, default: 'text', help: 'report format: {choices}' },
   output,
   'fail-on': { type: 'string', value: 'SEVERITY', choices: FAIL_ON_VALUES, default: 'error', help: 'exit 1 for findings at or above this severity: {choices} (none: never fail on findings)' },
+  profile: {
+    type: 'string',
+    value: 'PROFILE',
+    choices: PROFILES,
+    default: 'default',
+    help: "severity profile: {choices}; default reports an agent's expected posture (a privileged CNI agent, hostNetwork for a network agent) at info, strict every finding at its rule's severity; overrides the config's profile",
+  },
   quiet: { type: 'boolean', help: 'report errors only (hidden findings still count for --fail-on)' },
   'stdin-filename': stdinFilename,
   nodes,

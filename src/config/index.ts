@@ -13,6 +13,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { Minimatch } from 'minimatch';
 import { describeFsError } from '../io/read.js';
 import type { SeveritySetting } from '../engine/lint.js';
+import type { Profile } from '../engine/profile.js';
 import type { Waiver } from '../engine/suppress.js';
 import type { PolicySpec } from '../policy/spec.js';
 import type { FailOn, Rule } from '../types.js';
@@ -66,6 +67,8 @@ export interface ResolvedConfig {
   /** CustomResourceDefinition files or directories, absolute paths. */
   crds?: readonly string[];
   failOn?: FailOn;
+  /** The severity profile (`profile`), when a config file sets one. */
+  profile?: Profile;
 }
 
 /** One config file after validation, with paths resolved against its directory. */
@@ -87,6 +90,7 @@ interface Layer {
   nodesWithin?: string;
   crds?: string[];
   failOn?: FailOn;
+  profile?: Profile;
   extends: string[];
 }
 
@@ -234,6 +238,7 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean, stack
   if (c.crds !== undefined) layer.crds = list(c.crds).map((p) => resolve(dir, p));
   if (c.admissionPolicies !== undefined) layer.admissionPolicies = list(c.admissionPolicies).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as FailOn;
+  if (typeof c.profile === 'string') layer.profile = c.profile as Profile;
   return layer;
 }
 
@@ -334,6 +339,7 @@ function resolveLayers(file: string, layers: Layer[], rules: readonly Rule[]): R
     if (l.crds !== undefined) resolved.crds = l.crds;
     if (l.admissionPolicies !== undefined) resolved.admissionPolicies = l.admissionPolicies;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
+    if (l.profile !== undefined) resolved.profile = l.profile;
   }
   return resolved;
 }

@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { LintOptions } from '../engine/lint.js';
+import { DEFAULT_PROFILE, type Profile } from '../engine/profile.js';
 import type { Waiver } from '../engine/suppress.js';
 import { displayPath } from '../load/files.js';
 import type { PolicySpec } from '../policy/spec.js';
@@ -26,6 +27,8 @@ export interface RunConfigOptions {
   targets: readonly string[];
   /** `--stdin-filename`: stdin is configured as if it were this file (relative to cwd). */
   stdinFilename?: string;
+  /** `--profile`: the severity profile of every file, whatever the configs say. */
+  profile?: Profile;
 }
 
 export interface RunConfig {
@@ -36,7 +39,7 @@ export interface RunConfig {
   /** True when the file (absolute path) is excluded by an `ignore` glob of its config. */
   isIgnored(abs: string): boolean;
   /** Per-file severities, options, strict rules and waivers for the engine. */
-  lintOptions: Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers'>;
+  lintOptions: Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers' | 'profile'>;
 }
 
 /**
@@ -63,10 +66,15 @@ export async function runRules(rules: readonly Rule[], configs: Iterable<Resolve
   return [...rules, ...built.rules];
 }
 
+/** The options of a run without config files: only `--profile`, if given. */
+function noConfig(rules: readonly Rule[], profile: Profile | undefined): RunConfig {
+  const none: RunConfig = { settings: {}, rules, isIgnored: () => false, lintOptions: {} };
+  return profile ? { ...none, lintOptions: { profile: () => profile } } : none;
+}
+
 /** Build a run's configuration. Throws ConfigError for a broken config file. */
 export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig> {
-  const NONE: RunConfig = { settings: {}, rules: opts.rules, isIgnored: () => false, lintOptions: {} };
-  if (opts.noConfig) return NONE;
+  if (opts.noConfig) return noConfig(opts.rules, opts.profile);
   const stdinAbs = resolve(opts.cwd, opts.stdinFilename ?? '<stdin>');
   const absTargets = opts.targets.map((t) => (t === '-' ? stdinAbs : t));
   if (!opts.configFile) {
@@ -76,7 +84,7 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
       const f = findConfigFile(d);
       if (f) found.add(f);
     }
-    if (!found.size) return NONE;
+    if (!found.size) return noConfig(opts.rules, opts.profile);
   }
   const { loadConfigFile, loadConfigFor } = await import('./index.js');
   const fixed = opts.configFile ? loadConfigFile(resolve(opts.cwd, opts.configFile), opts.rules, { trusted: opts.trustConfigFile }) : undefined;
@@ -117,6 +125,7 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
       },
       strict: (ruleId, file) => configFor(absOf(file)).isStrict(ruleId),
       waivers: (file) => configFor(absOf(file)).waivers.map(display),
+      profile: (file) => opts.profile ?? configFor(absOf(file)).profile ?? DEFAULT_PROFILE,
     },
   };
 }

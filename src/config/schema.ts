@@ -3,6 +3,7 @@
  * `scripts/gen-config-schema.mjs` writes it to `schemas/config.schema.json` for editors; the loader builds the same
  * schema at run time from the rules it runs, so a new rule is accepted before the file is regenerated.
  */
+import { PROFILES } from '../engine/profile.js';
 import { LINKS } from '../links.js';
 import { NEWEST_KUBE_MINOR, OLDEST_KUBE_MINOR, SCHEMA_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
 import { POLICY_ID_PATTERN, POLICY_SCHEMA } from '../policy/spec.js';
@@ -14,7 +15,7 @@ export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 const KUBE_VERSION_PATTERN = `^v?1\\.(${Array.from({ length: NEWEST_KUBE_MINOR - OLDEST_KUBE_MINOR + 1 }, (_, i) => OLDEST_KUBE_MINOR + i).join('|')})(\\.[0-9]+)?$`;
 
 /** Top-level keys of a config file. */
-export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers', 'policies', 'admissionPolicies'] as const;
+export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers', 'policies', 'admissionPolicies', 'profile'] as const;
 
 const stringOrList = (description: string) => ({
   description,
@@ -101,6 +102,11 @@ export function configSchema(rules: readonly Rule[], policyIds?: readonly string
       nodes: stringOrList('Node inventory file(s) relative to this file (like --nodes).'),
       crds: stringOrList('CustomResourceDefinition files or directories relative to this file (like --crd): custom resources are checked against them.'),
       failOn: { description: 'Exit 1 when a finding is at least this severe (like --fail-on); none: never fail on findings.', enum: [...FAIL_ON_VALUES] },
+      profile: {
+        description:
+          'Severity profile: `default` reports the expected posture of an agent that needs it (a privileged CNI agent, hostNetwork for a network agent, hostPID for a node monitor) at info; `strict` reports every finding at its rule\'s severity (like --profile).',
+        enum: [...PROFILES],
+      },
       strict: {
         description: 'Rules whose findings no annotation or comment may suppress (config waivers and the baseline still can).',
         type: 'array',

@@ -25,7 +25,7 @@ export interface Source {
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /** Top-level keys of a config file: a file with none of them is not a daemonlint config. */
-export const CONFIG_KEYS = ['rules', 'overrides', 'ignore', 'extends', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers', 'policies', 'admissionPolicies'];
+export const CONFIG_KEYS = ['rules', 'overrides', 'ignore', 'extends', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers', 'policies', 'admissionPolicies', 'profile'];
 
 /**
  * A YAML error in one line without any text of the file: parts of a message that quote the source (an alias or tag

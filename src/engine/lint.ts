@@ -4,6 +4,7 @@
 import { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 import { builtinKind } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
+import { DEFAULT_PROFILE, profiled, type Profile } from './profile.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.js';
 import type {
   Finding,
@@ -39,6 +40,8 @@ export interface LintOptions {
   deadline?: number;
   /** Admission policy files (`--policy`): their objects are seen by admission-policy, not linted. */
   policyFiles?: readonly SourceFile[];
+  /** The severity profile of a file (config `profile`, `--profile`): `default` unless set. */
+  profile?: (file: SourceFile) => Profile;
 }
 
 export interface LintResult {
@@ -184,6 +187,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
         internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
       }
     }
+    const profile = opts.profile?.(file) ?? DEFAULT_PROFILE;
     for (const m of file.manifests) {
       if (late()) {
         unfinished.push(...files.slice(i).map((f) => f.path));
@@ -204,7 +208,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
             object: m.object,
             run,
             options: optionsOf(rule, file),
-            report: (r) => findings.push(findingFor(rule, sev, m, r)),
+            report: (r) => findings.push(findingFor(rule, sev, m, profiled(r, profile))),
           });
         } catch (error) {
           internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });

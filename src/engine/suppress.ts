@@ -393,12 +393,25 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
       file.manifests.flatMap(annotationDirectives).map((a) => ({ a, e: entry(a.rules) })),
     );
   }
-  const waiverUse = new Map<Waiver, { used: Set<string>; objectSeen: boolean; file?: SourceFile }>();
+  // One entry per waiver as written (its place in its config file), however many files, folders or config layers
+  // hand it over: a waiver is unused only when no file of the whole run uses it, and is reported once.
+  type WaiverUse = { w: Waiver; used: Set<string>; objectSeen: boolean; file?: SourceFile };
+  const waiverUse = new Map<string, WaiverUse>();
+  const useOf = new Map<Waiver, WaiverUse>();
+  const usage = (w: Waiver, file: SourceFile): WaiverUse => {
+    let u = useOf.get(w);
+    if (!u) {
+      const key = JSON.stringify([w.origin.file, w.origin.range.line, w.origin.range.column, w.kind, w.name, w.namespace, w.rules]);
+      u = waiverUse.get(key);
+      if (!u) waiverUse.set(key, (u = { w, used: new Set(), objectSeen: false, file }));
+      useOf.set(w, u);
+    }
+    return u;
+  };
   for (const file of files) {
     for (const w of opts.waivers?.(file) ?? []) {
-      let u = waiverUse.get(w);
-      if (!u) waiverUse.set(w, (u = { used: new Set(), objectSeen: false, file }));
-      if (file.manifests.some((m) => waiverMatchesObject(w, m.ref, m.namespace))) u.objectSeen = true;
+      const u = usage(w, file);
+      if (!u.objectSeen && file.manifests.some((m) => waiverMatchesObject(w, m.ref, m.namespace))) u.objectSeen = true;
     }
   }
 
@@ -448,7 +461,7 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
       const m = fx.manifestsByDoc.get(f.docIndex)?.find((x) => sameBase(f.base, x.base));
       for (const w of m ? (opts.waivers?.(file) ?? []) : []) {
         if (!w.rules.includes(f.ruleId) || !waiverMatchesObject(w, m!.ref, m!.namespace)) continue;
-        waiverUse.get(w)?.used.add(f.ruleId);
+        usage(w, file).used.add(f.ruleId);
         waived.push({ kind: 'external', source: 'config', ...(w.reason ? { justification: w.reason } : {}) });
       }
     }
@@ -496,7 +509,7 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
       if (reasons) report(file, file.path, file.locate(a.manifest.docIndex, [...a.manifest.base, ...a.path], 'node'), `${IGNORE_ANNOTATION} annotation`, reasons);
     }
   }
-  for (const [w, u] of waiverUse) {
+  for (const { w, ...u } of waiverUse.values()) {
     const unknown = w.rules.filter((r) => !known.has(r));
     // A waiver for an object this run did not see may be for files outside it: only stale ones are reported.
     const idle = u.objectSeen ? w.rules.filter((r) => known.has(r) && !u.used.has(r)) : [];

@@ -1,7 +1,7 @@
 /** What a Pod template's node restrictions and tolerations say on their own, without a node inventory. */
 import type { Path } from '../types.js';
 import { describeTerm, keyValue } from './nodes-describe.js';
-import { CONTROL_PLANE_TAINTS, nodeConstraints, tolerates, type NodeConstraints } from './nodes-model.js';
+import { CONTROL_PLANE_TAINTS, nodeConstraints, tolerates, type NodeConstraints, type NodeRequirement } from './nodes-model.js';
 import type { PodTemplate } from './workloads.js';
 
 export interface TemplateRestriction {
@@ -60,4 +60,21 @@ export function analyzeTemplate(t: PodTemplate): TemplateAnalysis {
     summary: restrictions.length ? restrictions.map((r) => r.summary).join('; ') : 'every node',
     tolerationSummary: toleratesEverything ? 'every taint' : templateTols.length ? templateTols.join(', ') : 'no taints beyond the DaemonSet defaults',
   };
+}
+
+/** Node labels that name a node's operating system. */
+const OS_KEYS = new Set(['kubernetes.io/os', 'beta.kubernetes.io/os']);
+
+/**
+ * Whether a template's only node restriction keeps it off Windows nodes (`kubernetes.io/os: linux` as a nodeSelector,
+ * or required affinity terms that only ask for Linux): it covers every node of a cluster that has no Windows nodes.
+ */
+export function onlyLinuxRestricted(a: TemplateAnalysis): boolean {
+  const c = a.constraints;
+  if (!a.restricted || c.nodeName) return false;
+  if (c.nodeSelector && !Object.entries(c.nodeSelector.labels).every(([k, v]) => OS_KEYS.has(k) && v === 'linux')) return false;
+  if (!c.affinity) return true;
+  const linux = (r: NodeRequirement) =>
+    !r.field && OS_KEYS.has(r.key) && ((r.operator === 'In' && r.values.includes('linux') && !r.values.includes('windows')) || (r.operator === 'NotIn' && r.values.includes('windows') && !r.values.includes('linux')));
+  return c.affinity.terms.length > 0 && c.affinity.terms.every((t) => !t.errors.length && t.requirements.length > 0 && t.requirements.every(linux));
 }

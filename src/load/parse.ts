@@ -9,6 +9,7 @@ import { documentStarts, fastDocuments } from './fast.js';
 import { decodeJson, isJsonInput } from './json.js';
 import { parseDocuments } from './limits.js';
 import { locateInDocument, rangeOf } from './positions.js';
+import { lineOf, lineStarts as lineStartsOf, syntaxProblems } from './syntax-errors.js';
 
 /** Largest alias expansion allowed when turning a document into an object. */
 export const MAX_ALIAS_COUNT = 1000;
@@ -32,6 +33,11 @@ const TO_JS: ToJSOptions = { maxAliasCount: MAX_ALIAS_COUNT };
 
 /** Lines that only make sense in an unrendered Helm/Go template. */
 const TEMPLATE_MARKER = /\{\{-?\s*(?:if|else|end|range|with|define|include|template|toYaml|tpl|\.Values|\.Release|\.Chart|\.Capabilities|\$\.Values|-?\s*\/\*)\b/;
+/**
+ * Any other Go template action where YAML expects a key, an item or a value (`  {{ $labels }}`, `key: {{ .x }}`): a
+ * chart template only when it breaks the YAML on its line or opens a flow mapping (see structuralTemplate).
+ */
+const TEMPLATE_ACTION = /(?:^[ \t]*(?:-[ \t]+)?|:[ \t]+)(\{\{)/m;
 
 function emptyRange(): Range {
   return { line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -70,9 +76,21 @@ function fillLineCounter(lc: LineCounter, text: string): void {
 function structuralTemplate(text: string): number | undefined {
   const markers: number[] = [];
   for (const m of text.matchAll(new RegExp(TEMPLATE_MARKER.source, 'g'))) markers.push(m.index!);
-  if (!markers.length) return undefined;
+  const actions: number[] = [];
+  for (const m of text.matchAll(new RegExp(TEMPLATE_ACTION.source, 'gm'))) actions.push(m.index! + m[0].length - 2);
+  if (!markers.length && !actions.length) return undefined;
   const docs = parseDocuments(text, { ...PARSE_OPTIONS, uniqueKeys: false });
-  if (docs.some((d) => d.errors.length)) return markers[0];
+  const errors = docs.flatMap((d) => d.errors);
+  if (errors.length) {
+    if (markers.length) return markers[0];
+    // Another action is a template only where it breaks its own line.
+    const starts = lineStartsOf(text);
+    const line = (offset: number) => lineOf(starts, offset);
+    const broken = new Set(errors.map((e) => line(e.pos[0])));
+    const hit = actions.find((a) => broken.has(line(a)));
+    if (hit !== undefined) return hit;
+  }
+  markers.push(...actions);
   const flowMaps = new Set<number>();
   const stack: unknown[] = docs.map((d) => d.contents);
   while (stack.length) {
@@ -185,7 +203,7 @@ export function parseSource(input: ParseInput): SourceFile {
     return found;
   }
 
-  const idx = TEMPLATE_MARKER.test(text) ? structuralTemplate(text) : undefined;
+  const idx = TEMPLATE_MARKER.test(text) || TEMPLATE_ACTION.test(text) ? structuralTemplate(text) : undefined;
   if (idx !== undefined) {
     // Positions need the line table even though nothing is parsed.
     fillLineCounter(lc, text);
@@ -248,21 +266,15 @@ export function parseSource(input: ParseInput): SourceFile {
   }
   if (!Array.isArray(parsed)) parsed = [];
 
+  let textLines: number[] | undefined;
   parsed.forEach((doc, docIndex) => {
     docs.push(doc);
-    let fatal = false;
-    for (const err of doc.errors) {
-      if (err.code !== 'DUPLICATE_KEY') fatal = true;
-      const [start, end] = err.pos;
-      const detail =
-        err.code === 'DUPLICATE_KEY'
-          ? `Duplicate key ${JSON.stringify(text.slice(start, end).trim())}: the same key appears twice in one mapping; kubectl rejects the object and, at best, one value silently wins. Keep one.`
-          : err.code === 'RESOURCE_EXHAUSTION' && /\.$/.test(err.message)
-            ? firstLine(err.message) // A resource bound from limits.ts, already a full sentence.
-            : `YAML syntax error: ${firstLine(err.message)}.`;
-      problems.push({ ruleId: 'yaml-syntax', message: detail, range: toRange(start, end) });
+    if (doc.errors.length) {
+      // One problem per cause (syntax-errors.ts).
+      for (const p of syntaxProblems(doc.errors, text, (textLines ??= lineStartsOf(text))))
+        problems.push({ ruleId: 'yaml-syntax', message: p.message, range: toRange(p.start, p.end) });
+      if (doc.errors.some((err) => err.code !== 'DUPLICATE_KEY')) return;
     }
-    if (fatal) return;
     let value: unknown;
     try {
       value = doc.toJS(TO_JS);

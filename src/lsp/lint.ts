@@ -9,6 +9,7 @@ import { loadAdmissionPolicies } from '../app/lint.js';
 import { ConfigError, findConfigFile, loadConfigFor, type ResolvedConfig } from '../config/index.js';
 import { runRules } from '../config/run.js';
 import { DEFAULT_KUBE_VERSION, createRun, lint, type LintOptions, type LintResult } from '../engine/lint.js';
+import { DEFAULT_PROFILE } from '../engine/profile.js';
 import { normalizeKubeVersion } from '../k8s/kube-version.js';
 import type { Waiver } from '../engine/suppress.js';
 import { applyFixes } from '../fix/apply.js';
@@ -125,12 +126,13 @@ export class BufferLinter {
     return { config, nodes, crds, rules, policyFiles };
   }
 
-  private options(folder: Folder | undefined, configFor: ConfigLookup): Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers'> {
+  private options(folder: Folder | undefined, configFor: ConfigLookup): Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers' | 'profile'> {
     const shown = new WeakMap<Waiver, Waiver>();
     return {
       severity: (ruleId, file) => configFor(file.absPath)?.severity(ruleId, file.absPath!),
       options: (ruleId, file) => configFor(file.absPath)?.options(ruleId, file.absPath!),
       strict: (ruleId, file) => configFor(file.absPath)?.isStrict(ruleId) ?? false,
+      profile: (file) => configFor(file.absPath)?.profile ?? DEFAULT_PROFILE,
       waivers: (file) =>
         (configFor(file.absPath)?.waivers ?? []).map((w) => {
           let d = shown.get(w);
