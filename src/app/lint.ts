@@ -9,7 +9,7 @@ import { lintAsync, type LintResult } from '../engine/lint.js';
 import type { Profile } from '../engine/profile.js';
 import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
-import type { FailOn, Finding, Manifest, NodeInfo, SourceFile } from '../types.js';
+import type { FailOn, Finding, Manifest, NodeInfo, Rule, SourceFile } from '../types.js';
 import { DEFAULT_KUBE_VERSION, normalizeKubeVersion, supportedRange } from '../k8s/kube-version.js';
 import { UsageError } from './errors.js';
 
@@ -98,6 +98,46 @@ export async function loadNodes(paths: readonly string[] | undefined, cwd: strin
   }
 }
 
+/**
+ * Read admission policy files (`--policy`, config `admissionPolicies`): files or directories, relative to `cwd`. Their
+ * objects are evaluated against, not linted. Missing or unreadable paths are usage errors.
+ */
+export function loadPolicyFiles(paths: readonly string[] | undefined, cwd: string, deadline?: number): SourceFile[] {
+  if (!paths?.length) return [];
+  try {
+    // Through the loader, so through the guarded reader: regular files only, size limit, the run's deadline.
+    return expandPaths(paths, cwd).map((abs) => loadFile(abs, cwd, { deadline }));
+  } catch (err) {
+    if (err instanceof PathError) throw new UsageError(`admission policies: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * Admission policy files, checked: an expression that does not compile is a usage error naming its file, line and
+ * column (the API server would not have stored that policy either).
+ */
+export async function loadAdmissionPolicies(paths: readonly string[] | undefined, cwd: string, deadline?: number): Promise<SourceFile[]> {
+  const files = loadPolicyFiles(paths, cwd, deadline);
+  if (!files.length) return files;
+  const { admissionFileProblem } = await import('../policy/index.js');
+  const problem = admissionFileProblem(files);
+  if (problem) throw new UsageError(problem);
+  return files;
+}
+
+/** The rules a run uses in `cwd`: the built-in ones and the custom policies of the config (for `rules`, `explain`). */
+export async function rulesFor(opts: { cwd: string; config?: string; trustConfig?: boolean; noConfig?: boolean }): Promise<readonly Rule[]> {
+  try {
+    const { createRunConfig } = await import('../config/run.js');
+    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets: [] });
+    return config.rules;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message.split(`${opts.cwd}/`).join(''));
+    throw err;
+  }
+}
+
 /** CustomResourceDefinitions from `--crd` / `crds:` (files or directories); a bad path is a usage error. */
 export async function loadCrds(paths: readonly string[] | undefined, cwd: string, deadline?: number): Promise<Manifest[] | undefined> {
   if (!paths?.length) return undefined;
@@ -117,6 +157,8 @@ export interface LintPathsOptions {
   readStdin: (deadline?: number) => Promise<Buffer>;
   /** Node inventory files (`--nodes`). */
   nodes?: string[];
+  /** Admission policy files or directories (`--policy`); the config's `admissionPolicies` when absent. */
+  policies?: string[];
   /** `--crd`: CustomResourceDefinition files or directories. */
   crds?: string[];
   /** `--kube-version`; the newest supported version when absent. */
@@ -141,6 +183,8 @@ export interface LintPathsOptions {
 }
 
 export interface LintPathsResult {
+  /** The rules of the run: the built-in ones and the custom policies of its configs (reports describe them). */
+  rules: readonly Rule[];
   files: SourceFile[];
   findings: Finding[];
   readErrors: string[];
@@ -187,6 +231,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
         ? await loadNodes(opts.nodes, opts.cwd, { deadline })
         : await loadNodes(config.settings.nodes, opts.cwd, { deadline, within: config.settings.nodesWithin });
     const crds = await loadCrds(opts.crds ?? config.settings.crds, opts.cwd, deadline);
+    const policyFiles = await loadAdmissionPolicies(opts.policies ?? config.settings.admissionPolicies, opts.cwd, deadline);
     const { files, readErrors, unfinished: notRead = [] } = await loadTargets(
       // Config files and the baseline are daemonlint's own files, not manifests.
       targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),
@@ -194,13 +239,24 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     );
     const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd, deadline) })) : undefined;
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
-      const r = await lintAsync(fs, { rules: allRules, nodes, kubeVersion, crds, ...config.lintOptions, deadline });
+      const r = await lintAsync(fs, { rules: config.rules, nodes, kubeVersion, crds, policyFiles, ...config.lintOptions, deadline });
       if (!baseline) return r;
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };
     };
     const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
-    return { files, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, failOn: config.settings.failOn, relint, unfinished: [...unfinished, ...notRead], deadline };
+    return {
+      rules: config.rules,
+      files,
+      findings,
+      suppressed,
+      readErrors: [...walkErrors, ...readErrors],
+      internalErrors,
+      failOn: config.settings.failOn,
+      relint,
+      unfinished: [...unfinished, ...notRead],
+      deadline,
+    };
   } catch (err) {
     // Config and baseline problems are usage errors: one line, exit 2.
     if (err instanceof ConfigError || (err as Error)?.name === 'BaselineError') throw new UsageError((err as Error).message.split(`${opts.cwd}/`).join(''));

@@ -8,16 +8,7 @@ import type { Anchor, Path, Range } from '../types.js';
 
 type Located = { node?: Node | null; pair?: Pair<unknown, unknown> };
 
-/** Format a path the way findings show it: `spec.template.spec.containers[0].ports[1]`, `labels["app.kubernetes.io/name"]`. */
-export function formatPath(path: Path): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
+export { formatPath } from './format-path.js';
 
 /**
  * A YAML 1.1 merge key (`<<`). The yaml library gives its value as a Symbol (`Symbol(<<)`), not the string `'<<'`:
@@ -142,4 +133,50 @@ export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at:
   }
   // A block collection's span runs to the end of its last item; keep ranges to the first line for readability.
   return rangeOf(lc, span[0], span[1], text);
+}
+
+/**
+ * The 1-based position of character `offset` of the string value at `path` (e.g. a column inside a CEL expression
+ * written in YAML). Exact for single-line plain and quoted scalars without escapes and for literal blocks (`|`);
+ * otherwise the start of the value.
+ */
+export function locateInString(doc: Document, lc: LineCounter, text: string, path: Path, offset: number): { line: number; column: number } {
+  const { node } = walk(doc, path);
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  if (!range) {
+    const r = locateInDocument(doc, lc, path, 'value', text);
+    return { line: r.line, column: r.column };
+  }
+  const start = lc.linePos(range[0]);
+  const fallback = { line: start.line, column: start.col };
+  if (!isScalar(node) || typeof node.value !== 'string') return fallback;
+  const value = node.value;
+  const raw = text.slice(range[0], range[1]);
+  const pos = (o: number) => {
+    const p = lc.linePos(o);
+    return { line: p.line, column: p.col };
+  };
+  const clamped = Math.max(0, Math.min(offset, value.length));
+  switch (node.type) {
+    case 'PLAIN':
+      return raw === value ? pos(range[0] + clamped) : fallback;
+    case 'QUOTE_SINGLE':
+    case 'QUOTE_DOUBLE':
+      return raw.slice(1, -1) === value ? pos(range[0] + 1 + clamped) : fallback;
+    case 'BLOCK_LITERAL': {
+      // Header line, then the content lines, each indented by the same amount.
+      const lines = raw.split('\n');
+      const content = lines.slice(1);
+      const indent = /^ */.exec(content.find((l) => l.trim() !== '') ?? '')![0].length;
+      const before = value.slice(0, clamped).split('\n');
+      const lineIndex = before.length - 1;
+      const line = content[lineIndex];
+      if (line === undefined || line.slice(indent) !== value.split('\n')[lineIndex]) return fallback;
+      let o = range[0] + lines[0]!.length + 1;
+      for (let i = 0; i < lineIndex; i++) o += content[i]!.length + 1;
+      return pos(o + indent + before[lineIndex]!.length);
+    }
+    default:
+      return fallback;
+  }
 }
