@@ -3,6 +3,8 @@
 //   dist/cli.cjs                 the CLI: one CommonJS bundle of everything a lint run needs (reports, fixes,
 //                                coverage and config code are in it too, evaluated only when used)
 //   dist/lsp.cjs                 the language server and its libraries (loaded only by `daemonlint lsp`)
+//   dist/policy.cjs              custom policies, admission policies and the CEL evaluator (loaded only by runs that
+//                                have policies)
 //   dist/k8s-1.35/<gv>.*.cjs     the compiled schema validators and strict schemas, one file per API group,
 //                                loaded when a run meets an object of that group
 //   dist/loader.cjs              loads the files above through vm.Script with V8's code cache (dist/*.cache)
@@ -46,6 +48,12 @@ const lazyPlugin = {
       lazyPieces.set('lsp', join(args.resolveDir, 'lsp', 'server.ts'));
       return { path: 'lsp', namespace: 'daemonlint-lazy' };
     });
+    // Policies (custom CEL rules, admission policies) and the CEL evaluator they bring: only runs that have some.
+    b.onResolve({ filter: /\/policy\/index\.js$/ }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      lazyPieces.set('policy', join(args.resolveDir, args.path.replace(/\.js$/, '.ts')));
+      return { path: 'policy', namespace: 'daemonlint-lazy' };
+    });
     b.onResolve({ filter: LAZY_SCHEMA }, (args) => {
       if (args.kind !== 'dynamic-import' || !args.resolveDir.startsWith(SCHEMA_DIR)) return undefined;
       const version = args.resolveDir.slice(SCHEMA_DIR.length + 1);
@@ -75,10 +83,12 @@ const common = {
   plugins: [lazyPlugin],
 };
 
-// import.meta.url (src/rule-docs.ts finds docs/ beside dist/ with it) is the bundle's own URL.
+// import.meta.url (src/rule-docs.ts finds docs/ beside dist/ with it) is the bundle's own URL. The banner starts with
+// the "use strict" directive: a statement before esbuild's own directive would turn it into a plain string and run the
+// whole bundle in sloppy mode (CEL's evaluator, for one, then compares integers wrongly).
 const moduleUrl = {
   define: { 'import.meta.url': '__daemonlintModuleUrl' },
-  banner: { js: 'var __daemonlintModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
+  banner: { js: '"use strict";\nvar __daemonlintModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
 };
 // One bundle for the CLI and the programmatic API (src/api.ts): the API is a thin layer over the same code.
 await build({
@@ -89,8 +99,10 @@ await build({
 });
 // The server is found while bundling the CLI; it shares the schema files (and the loader) with it.
 await build({ ...common, ...moduleUrl, entryPoints: [lazyPieces.get('lsp')], outfile: join(dist, 'lsp.cjs') });
+// Mostly the CEL evaluator and its libraries: whitespace is not kept (fewer bytes to read).
+if (lazyPieces.has('policy')) await build({ ...common, ...moduleUrl, minifyWhitespace: true, entryPoints: [lazyPieces.get('policy')], outfile: join(dist, 'policy.cjs') });
 for (const [name, entry] of lazyPieces) {
-  if (name === 'lsp') continue;
+  if (name === 'lsp' || name === 'policy') continue;
   // Generated code with no line structure of its own: whitespace is not kept (half the bytes to read).
   await build({ ...common, plugins: [], minifyWhitespace: true, entryPoints: [entry], outfile: join(dist, `${name}.cjs`) });
 }
@@ -211,6 +223,13 @@ const warm = spawnSync(process.execPath, [join(root, 'bin', 'daemonlint.js'), '-
   env: { ...process.env, DAEMONLINT_WRITE_CODE_CACHE: '1' },
 });
 if (warm.status !== 0 && warm.status !== 1) process.stderr.write(`build: warm-up run failed (no code cache written):\n${warm.stderr}\n`);
+// A second run with the example policies writes the cache of the policy piece (CEL and its libraries).
+const warmPolicies = spawnSync(process.execPath, [join(root, 'bin', 'daemonlint.js'), '--no-color', '--config', join(root, 'policies', 'config.example.yaml'), join(root, 'examples')], {
+  cwd: root,
+  encoding: 'utf8',
+  env: { ...process.env, DAEMONLINT_WRITE_CODE_CACHE: '1' },
+});
+if (warmPolicies.status !== 0 && warmPolicies.status !== 1) process.stderr.write(`build: policy warm-up run failed (no code cache for policies):\n${warmPolicies.stderr}\n`);
 // Last: the fingerprint of what this build was made from (the test suite rebuilds when it differs).
 const { FINGERPRINT_FILE, buildFingerprint } = await import('./build-inputs.mjs');
 writeFileSync(FINGERPRINT_FILE, buildFingerprint() + '\n');

@@ -196,6 +196,11 @@ export interface NodeInfo {
 export interface RunContext {
   manifests: readonly Manifest[];
   files: readonly SourceFile[];
+  /**
+   * Objects of the admission policy files (`--policy`, config `admissionPolicies`): policies, bindings, parameter
+   * and Namespace objects that admission-policy evaluates against the linted objects. Not linted themselves.
+   */
+  policyManifests?: readonly Manifest[];
   /** Node inventory, when `--nodes` was given. */
   nodes?: readonly NodeInfo[];
   kubeVersion: string;
@@ -255,6 +260,12 @@ export interface RuleMeta {
   fixable?: boolean;
   /** JSON schema for the rule's options object. */
   optionsSchema?: Record<string, unknown>;
+  /**
+   * Set for a custom policy defined in a config or policy file. It has no document in docs/rules and no page on the
+   * project site: its documentation is Markdown in the same outline (title, summary, Why, How to fix …) built from
+   * its definition.
+   */
+  custom?: { documentation: string };
 }
 
 export interface Rule {

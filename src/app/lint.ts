@@ -9,7 +9,7 @@ import { lintAsync, type LintOptions, type LintResult } from '../engine/lint.js'
 import type { Profile } from '../engine/profile.js';
 import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
-import type { FailOn, Finding, Manifest, NodeInfo, SourceFile } from '../types.js';
+import type { FailOn, Finding, Manifest, NodeInfo, Rule, SourceFile } from '../types.js';
 import { DEFAULT_KUBE_VERSION, normalizeKubeVersion, supportedRange } from '../k8s/kube-version.js';
 import { withinDeadline } from './deadline.js';
 import { UsageError } from './errors.js';
@@ -85,6 +85,46 @@ export async function loadNodes(paths: readonly string[] | undefined, cwd: strin
   }
 }
 
+/**
+ * Read admission policy files (`--policy`, config `admissionPolicies`): files or directories, relative to `cwd`. Their
+ * objects are evaluated against, not linted. Missing or unreadable paths are usage errors.
+ */
+export function loadPolicyFiles(paths: readonly string[] | undefined, cwd: string, deadline?: number): SourceFile[] {
+  if (!paths?.length) return [];
+  try {
+    // Through the loader, so through the guarded reader: regular files only, size limit, the run's deadline.
+    return expandPaths(paths, cwd).map((abs) => loadFile(abs, cwd, { deadline }));
+  } catch (err) {
+    if (err instanceof PathError) throw new UsageError(`admission policies: ${err.message}`);
+    throw err;
+  }
+}
+
+/**
+ * Admission policy files, checked: an expression that does not compile is a usage error naming its file, line and
+ * column (the API server would not have stored that policy either).
+ */
+export async function loadAdmissionPolicies(paths: readonly string[] | undefined, cwd: string, deadline?: number): Promise<SourceFile[]> {
+  const files = loadPolicyFiles(paths, cwd, deadline);
+  if (!files.length) return files;
+  const { admissionFileProblem } = await import('../policy/index.js');
+  const problem = admissionFileProblem(files);
+  if (problem) throw new UsageError(problem);
+  return files;
+}
+
+/** The rules a run uses in `cwd`: the built-in ones and the custom policies of the config (for `rules`, `explain`). */
+export async function rulesFor(opts: { cwd: string; config?: string; trustConfig?: boolean; noConfig?: boolean }): Promise<readonly Rule[]> {
+  try {
+    const { createRunConfig } = await import('../config/run.js');
+    const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets: [] });
+    return config.rules;
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message.split(`${opts.cwd}/`).join(''));
+    throw err;
+  }
+}
+
 /** CustomResourceDefinitions from `--crd` / `crds:` (files or directories); a bad path is a usage error. */
 export async function loadCrds(paths: readonly string[] | undefined, cwd: string, deadline?: number): Promise<Manifest[] | undefined> {
   if (!paths?.length) return undefined;
@@ -104,6 +144,8 @@ export interface LintPathsOptions {
   readStdin: (deadline?: number) => Promise<Buffer>;
   /** Node inventory files (`--nodes`). */
   nodes?: string[];
+  /** Admission policy files or directories (`--policy`); the config's `admissionPolicies` when absent. */
+  policies?: string[];
   /** `--crd`: CustomResourceDefinition files or directories. */
   crds?: string[];
   /** `--kube-version`; the newest supported version when absent. */
@@ -135,6 +177,8 @@ export interface LintPathsOptions {
 }
 
 export interface LintPathsResult {
+  /** The rules of the run: the built-in ones and the custom policies of its configs (reports describe them). */
+  rules: readonly Rule[];
   /** The parsed files, with `keepFiles` (else empty). */
   files: SourceFile[];
   /** Files read and Kubernetes objects found (for summaries). */
@@ -186,6 +230,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
         : await loadNodes(config.settings.nodes, opts.cwd, { deadline, within: config.settings.nodesWithin });
     const crdPaths = opts.crds ?? (config.settings.crds ? [...config.settings.crds] : undefined);
     const crds = await loadCrds(crdPaths, opts.cwd, deadline);
+    const policyFiles = await loadAdmissionPolicies(opts.policies ?? config.settings.admissionPolicies, opts.cwd, deadline);
     // Config files and the baseline are daemonlint's own files, not manifests.
     const lintTargets = targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t)));
     const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd, deadline) })) : undefined;
@@ -194,15 +239,17 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };
     };
-    const lintOptions: LintOptions = { rules: allRules, nodes, kubeVersion, crds, ...config.lintOptions, deadline };
+    const lintOptions: LintOptions = { rules: config.rules, nodes, kubeVersion, crds, policyFiles, ...config.lintOptions, deadline };
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => withBaseline(await lintAsync(fs, lintOptions));
-    const common = { failOn: config.settings.failOn, relint, deadline };
-    if (opts.keepFiles) {
+    const common = { rules: config.rules, failOn: config.settings.failOn, relint, deadline };
+    const inMemory = async (): Promise<LintPathsResult> => {
       const { files, readErrors, unfinished: notRead = [] } = await loadTargets(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline });
       const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
       const objectCount = files.reduce((n, f) => n + f.manifests.length, 0);
       return { ...common, files, fileCount: files.length, objectCount, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, unfinished: [...unfinished, ...notRead] };
-    }
+    };
+    // Admission policies judge whole objects of every file against each other: such runs are linted in memory.
+    if (opts.keepFiles || policyFiles.length) return await inMemory();
     const { workerCount, lintInWorkers } = await import('./workers.js');
     const count = workerCount(lintTargets, opts.jobs);
     const out =
@@ -210,11 +257,14 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
         ? await lintInWorkers(
             lintTargets,
             count,
-            { cwd: opts.cwd, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, stdinFilename: opts.stdinFilename, crds: crdPaths },
+            { cwd: opts.cwd, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, stdinFilename: opts.stdinFilename, crds: crdPaths, profile: opts.profile },
             { readStdin: opts.readStdin },
             lintOptions,
           )
         : await (await import('./pipeline.js')).lintInProcess(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin }, lintOptions);
+    // A ValidatingAdmissionPolicy or binding in one of several files applies to the objects of the others, which the
+    // file-by-file pipeline did not show it: lint again in memory (stdin cannot be read twice, so not with stdin).
+    if (out.admission && out.fileCount > 1 && !lintTargets.includes('-')) return await inMemory();
     const { findings, suppressed, internalErrors } = withBaseline(out);
     return { ...common, files: [], fileCount: out.fileCount, objectCount: out.objectCount, findings, suppressed, readErrors: [...walkErrors, ...out.readErrors], internalErrors, unfinished: out.unfinished };
   } catch (err) {

@@ -52,7 +52,11 @@ export interface RunOutput extends LintResult {
   fileCount: number;
   objectCount: number;
   unfinished: string[];
+  /** Some file holds a ValidatingAdmissionPolicy or binding: it applies to other files' objects too (app/lint.ts). */
+  admission: boolean;
 }
+
+const ADMISSION_KINDS = new Set(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
 
 /**
  * Steps 2 and 3: the rules that compare objects over every kept view, then suppressions. First, the few files whose
@@ -68,6 +72,7 @@ export async function finishRun(given: RunInput, opts: LintOptions, settings: Ru
   const unrecognized = new Map<Manifest, string>();
   let fileCount = 0;
   let objectCount = 0;
+  let admission = false;
   input.names.forEach((name, i) => {
     const r = input.results[i];
     if (!r || 'notReached' in r) {
@@ -81,6 +86,7 @@ export async function finishRun(given: RunInput, opts: LintOptions, settings: Ru
     const { outcome } = r;
     fileCount++;
     objectCount += outcome.objects.length;
+    if (!admission) admission = outcome.objects.some((o) => ADMISSION_KINDS.has(o.ref.kind));
     parts.push(outcome.local);
     facts.push({ ...outcome.facts, objects: outcome.objects });
     if (outcome.local.unfinished.length) return;
@@ -96,7 +102,7 @@ export async function finishRun(given: RunInput, opts: LintOptions, settings: Ru
   for (const rule of opts.rules) if (rule.prepare && comparesObjects(rule)) await rule.prepare(run);
   parts.push(lintAcross(manifests, opts, run, settings));
   const result = finishLint(parts, facts, opts, settings);
-  return { ...result, readErrors, fileCount, objectCount, unfinished: [...(result.unfinished ?? []), ...notReached] };
+  return { ...result, readErrors, fileCount, objectCount, admission, unfinished: [...(result.unfinished ?? []), ...notReached] };
 }
 
 /**

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import { allRules } from '../../rules/index.js';
 import { createRunConfig } from '../config/run.js';
+import type { Profile } from '../engine/profile.js';
 import { RuleSettings, type LintOptions } from '../engine/lint.js';
 import { beginRun, recordInputs, takeInputs } from '../io/read.js';
 import { displayPath } from '../load/files.js';
@@ -42,6 +43,8 @@ export interface WorkerSetup {
    * reads them too, and checks custom resources against them as the main thread does.
    */
   crds?: string[];
+  /** `--profile`, when given (configs may set one per file too). */
+  profile?: Profile;
   deadline?: number;
 }
 
@@ -189,9 +192,11 @@ export async function workerMain(): Promise<void> {
     noConfig: setup.noConfig,
     targets: setup.targets,
     stdinFilename: setup.stdinFilename,
+    profile: setup.profile,
   });
   const crds = setup.crds?.length ? (await import('../load/crds.js')).loadCrdFiles(setup.crds, setup.cwd, setup.deadline) : undefined;
-  const opts: LintOptions = { rules: allRules, nodes: setup.nodes, kubeVersion: setup.kubeVersion, crds, ...config.lintOptions, deadline: setup.deadline };
+  // The run's rules: the built-in ones and the custom policies of its configs.
+  const opts: LintOptions = { rules: config.rules, nodes: setup.nodes, kubeVersion: setup.kubeVersion, crds, ...config.lintOptions, deadline: setup.deadline };
   const settings = new RuleSettings(opts);
   const port = parentPort;
   const checkAll = async (targets: string[]): Promise<TargetResult[]> => {

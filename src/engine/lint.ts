@@ -42,6 +42,8 @@ export interface LintOptions {
   crds?: readonly Manifest[];
   /** Time budget (`Date.now()` value): files not finished by then are listed in `unfinished` instead of linted. */
   deadline?: number;
+  /** Admission policy files (`--policy`): their objects are seen by admission-policy, not linted. */
+  policyFiles?: readonly SourceFile[];
   /** The severity profile of a file (config `profile`, `--profile`): `default` unless set. */
   profile?: (file: FileRef) => Profile;
 }
@@ -131,10 +133,11 @@ export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Repor
   return f;
 }
 
-export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion' | 'crds'>): RunContext {
+export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion' | 'crds' | 'policyFiles'>): RunContext {
   return {
     manifests: files.flatMap((f) => f.manifests),
     files,
+    policyManifests: opts.policyFiles?.flatMap((f) => f.manifests),
     nodes: opts.nodes,
     kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
     crds: opts.crds,

@@ -9,16 +9,7 @@ import type { ParsedDocument, TextModel } from './text.js';
 
 type Located = { node?: Node | null; pair?: Pair<unknown, unknown> };
 
-/** Format a path the way findings show it: `spec.template.spec.containers[0].ports[1]`, `labels["app.kubernetes.io/name"]`. */
-export function formatPath(path: Path): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
+export { formatPath } from './format-path.js';
 
 /**
  * A YAML 1.1 merge key (`<<`). The yaml library gives its value as a Symbol (`Symbol(<<)`), not the string `'<<'`:
@@ -119,4 +110,48 @@ export function spanInDocument(doc: Document, path: Path, at: Anchor = 'key'): [
 export function locateInDocument(model: TextModel, parsed: ParsedDocument, path: Path, at: Anchor = 'key'): Range {
   const [start, end] = spanInDocument(parsed.doc, path, at);
   return model.rangeOf(parsed.offset + start, parsed.offset + end);
+}
+
+/**
+ * The 1-based position of character `offset` of the string value at `path` (e.g. a column inside a CEL expression
+ * written in YAML). Exact for single-line plain and quoted scalars without escapes and for literal blocks (`|`);
+ * otherwise the start of the value.
+ */
+export function locateInString(model: TextModel, parsed: ParsedDocument, path: Path, offset: number): { line: number; column: number } {
+  const { doc } = parsed;
+  const text = model.parseText;
+  const { node } = walk(doc, path);
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  if (!range) {
+    const r = locateInDocument(model, parsed, path, 'value');
+    return { line: r.line, column: r.column };
+  }
+  const fallback = model.position(parsed.offset + range[0]);
+  if (!isScalar(node) || typeof node.value !== 'string') return fallback;
+  const value = node.value;
+  const raw = text.slice(parsed.offset + range[0], parsed.offset + range[1]);
+  const pos = (o: number) => model.position(parsed.offset + o);
+  const clamped = Math.max(0, Math.min(offset, value.length));
+  switch (node.type) {
+    case 'PLAIN':
+      return raw === value ? pos(range[0] + clamped) : fallback;
+    case 'QUOTE_SINGLE':
+    case 'QUOTE_DOUBLE':
+      return raw.slice(1, -1) === value ? pos(range[0] + 1 + clamped) : fallback;
+    case 'BLOCK_LITERAL': {
+      // Header line, then the content lines, each indented by the same amount.
+      const lines = raw.split('\n');
+      const content = lines.slice(1);
+      const indent = /^ */.exec(content.find((l) => l.trim() !== '') ?? '')![0].length;
+      const before = value.slice(0, clamped).split('\n');
+      const lineIndex = before.length - 1;
+      const line = content[lineIndex];
+      if (line === undefined || line.slice(indent) !== value.split('\n')[lineIndex]) return fallback;
+      let o = range[0] + lines[0]!.length + 1;
+      for (let i = 0; i < lineIndex; i++) o += content[i]!.length + 1;
+      return pos(o + indent + before[lineIndex]!.length);
+    }
+    default:
+      return fallback;
+  }
 }

@@ -9,7 +9,7 @@ import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation,
 import { TextModel } from '../load/text.js';
 import type { Finding, Severity } from '../types.js';
 import { safeText } from '../report/sanitize.js';
-import { LINKS } from '../links.js';
+import { LINKS, type Links } from '../links.js';
 
 export const SOURCE = 'daemonlint';
 
@@ -37,14 +37,15 @@ export interface DiagnosticData {
 
 /**
  * Turn a finding into a diagnostic. `root` is the absolute folder the finding's (relative) file paths are
- * relative to, used for related locations in other files.
+ * relative to, used for related locations in other files. `custom`: the finding is a custom policy's.
  */
-export function toDiagnostic(f: Finding, root: string | undefined, data: DiagnosticData, links = LINKS): Diagnostic {
+export function toDiagnostic(f: Finding, root: string | undefined, data: DiagnosticData, links: Links | undefined = LINKS, custom = false): Diagnostic {
   const d: Diagnostic = {
     range: lspRange(f),
     severity: SEVERITY[f.severity],
     code: f.ruleId,
-    ...(links ? { codeDescription: { href: links.rule(f.ruleId) } } : {}),
+    // A custom policy is documented by its definition in the repository's config, not on the project's pages.
+    ...(links && !custom ? { codeDescription: { href: links.rule(f.ruleId) } } : {}),
     source: SOURCE,
     message: safeText(f.fix ? `${f.message} (quick fix: ${f.fix.description})` : f.message),
     data,
