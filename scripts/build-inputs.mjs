@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const BUILD_INPUTS = ['src', 'rules', 'schemas/k8s', 'docs', 'scripts/build.mjs', 'scripts/gen-rule-index.mjs', 'bin', 'package.json', 'package-lock.json', 'examples'];
+export const BUILD_INPUTS = ['src', 'rules', 'schemas/k8s', 'docs', 'scripts/build.mjs', 'scripts/gen-rule-index.mjs', 'bin', 'package.json', 'package-lock.json', 'examples', 'policies'];
 export const FINGERPRINT_FILE = join(root, 'dist', '.inputs');
 
 function collect(abs, out) {

@@ -4,15 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { allRules } from '../rules/index.js';
-import { UsageError, lintPaths } from './app/lint.js';
+import { UsageError, lintPaths, rulesFor } from './app/lint.js';
 import type { Profile } from './engine/profile.js';
 import { WriteError, checkOutputTarget, writeOutput, type OutputKind } from './io/write.js';
 import { safeDiffText, safeText } from './report/sanitize.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
-import { loadRuleDoc } from './rule-docs.js';
+import { loadRuleDoc, ruleDoc } from './rule-docs.js';
 import { FAIL_ON_VALUES, verdictOf, verdictReason, type Verdict } from './app/verdict.js';
-import { COVERAGE_FORMATS, REPORT_FORMATS, type Finding, type ReportFormat, type SourceFile } from './types.js';
+import { COVERAGE_FORMATS, REPORT_FORMATS, type Finding, type ReportFormat, type Rule } from './types.js';
 import { commandHelp, mainHelp, nearCommand, parseCommandLine } from './cli/args.js';
 import { COMMANDS, type COVERAGE_OPTIONS, DEFAULT_TIMEOUT_SECONDS, type LINT_OPTIONS, SUBCOMMANDS, type CommandName, type OptionValues } from './cli/options.js';
 import { closest } from './util/suggest.js';
@@ -20,6 +19,8 @@ import { LINKS } from './links.js';
 import { VERSION } from './version.js';
 
 export { UsageError } from './app/errors.js';
+/** The entry of a worker thread (dist/worker.cjs loads this bundle and calls it). */
+export { workerMain } from './app/workers.js';
 
 type Values = OptionValues<typeof LINT_OPTIONS>;
 type CoverageValues = OptionValues<typeof COVERAGE_OPTIONS>;
@@ -86,21 +87,21 @@ interface RenderExtras {
   width?: number;
 }
 
-async function render(format: ReportFormat, findings: Finding[], files: SourceFile[], color: boolean, cwd: string, suppressed: Finding[] = [], extras: RenderExtras = {}): Promise<string> {
-  const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color, suppressed, ...extras };
+async function render(format: ReportFormat, findings: Finding[], counts: { files: number; objects: number }, color: boolean, cwd: string, rules: readonly Rule[], suppressed: Finding[] = [], extras: RenderExtras = {}): Promise<string> {
+  const ctx = { ...counts, color, suppressed, ...extras };
   switch (format) {
     case 'text':
       return (await import('./report/text.js')).formatText(findings, ctx);
     case 'json':
       return (await import('./report/json.js')).formatJson(findings, ctx);
     case 'sarif':
-      return (await import('./report/sarif.js')).formatSarif(findings, { rules: allRules, cwd, suppressed, docs: loadRuleDoc, links: LINKS });
+      return (await import('./report/sarif.js')).formatSarif(findings, { rules, cwd, suppressed, docs: loadRuleDoc, links: LINKS });
     case 'github':
       return (await import('./report/github.js')).formatGithub(findings);
   }
 }
 
-function listRules(format: string | undefined): string {
+function listRules(allRules: readonly Rule[], format: string | undefined): string {
   if (format === 'json') {
     // For other tools: every rule's facts, in the order of the text list. `version` changes when fields change meaning.
     const rules = allRules.map(({ meta: m }) => ({
@@ -111,16 +112,16 @@ function listRules(format: string | undefined): string {
       fixable: Boolean(m.fixable),
       tags: [...m.tags],
       hasOptions: Boolean(m.optionsSchema),
-      docs: `docs/rules/${m.id}.md`,
-      ...(LINKS ? { url: LINKS.rule(m.id) } : {}),
+      ...(m.custom ? { custom: true } : { docs: `docs/rules/${m.id}.md`, ...(LINKS ? { url: LINKS.rule(m.id) } : {}) }),
     }));
     return `${JSON.stringify({ version: 1, tool: 'daemonlint', toolVersion: VERSION, rules }, null, 2)}\n`;
   }
   const width = Math.max(...allRules.map((r) => r.meta.id.length));
-  return allRules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${r.meta.description}`).join('\n') + '\n';
+  // A custom policy's description comes from a config file: printed inert.
+  return allRules.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.severity.padEnd(7)}  ${safeText(r.meta.description)}${r.meta.custom ? '  (custom policy)' : ''}`).join('\n') + '\n';
 }
 
-function explainRule(id: string | undefined): string {
+function explainRule(allRules: readonly Rule[], id: string | undefined): string {
   if (!id) throw new UsageError('explain needs a rule id: daemonlint explain RULE (see daemonlint rules)');
   const rule = allRules.find((r) => r.meta.id === id);
   if (!rule) {
@@ -133,11 +134,13 @@ function explainRule(id: string | undefined): string {
   }
   const m = rule.meta;
   const kinds = m.kinds === '*' ? 'every kind' : m.kinds.join(', ');
-  const doc = loadRuleDoc(m.id);
+  const doc = ruleDoc(rule);
   if (!doc) throw new UsageError(`the documentation of ${m.id} (docs/rules/${m.id}.md) is missing from this installation`);
-  // The document with the rule's facts under its title.
+  // The document with the rule's facts under its title. A custom policy's document is built from its definition in a
+  // config file: its text keeps its line breaks, and nothing else that could drive the terminal.
   const body = doc.markdown.replace(/^#[^\n]*\n+/, '');
-  return `# ${m.id}\n\nDefault severity: ${m.severity}. Applies to: ${kinds}.${m.fixable ? ' Fixable.' : ''}\n\n${m.description}\n\n${body.trimEnd()}\n`;
+  const text = `# ${m.id}\n\nDefault severity: ${m.severity}. Applies to: ${kinds}.${m.fixable ? ' Fixable.' : ''}\n\n${m.description}\n\n${body.trimEnd()}\n`;
+  return m.custom ? safeDiffText(text) : text;
 }
 
 /** Write output of `kind` to `--output` (through the guarded writer) or stdout. */
@@ -182,6 +185,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     readStdin: io.readStdin,
     nodes: values.nodes,
     crds: values.crd,
+    policies: values.policy,
     kubeVersion: values['kube-version'],
     config: values.config,
     trustConfig: true,
@@ -190,9 +194,12 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     writeBaseline: values['write-baseline'],
     noIgnore: values['no-ignore'],
     allowEmpty: values['allow-empty'],
+    keepFiles: Boolean(values.fix || values['fix-dry-run']),
+    jobs: jobsOf(values.jobs),
     profile,
   });
   let { files, findings, suppressed, internalErrors } = linted;
+  let counts = { files: linted.fileCount, objects: linted.objectCount };
   const { readErrors } = linted;
   const failOn = oneOf('fail-on', values['fail-on'] ?? linted.failOn, FAIL_ON_VALUES, 'error');
   const outOfTime = unfinishedLine(linted.unfinished, timeout);
@@ -228,7 +235,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
       const verdict = verdictOf({ findings, shown, failOn, readErrors: readErrors.length, internalErrors: internalErrors.length, unfinished: linted.unfinished.length, outOfTime: outcome.outOfTime, timeout });
       if (format === 'text') writeOut(values.output ? diff : safeDiffText(diff), values, io, 'diff');
       else {
-        writeOut(await render(format, shown, files, false, io.cwd, suppressed, { verdict }), values, io, format);
+        writeOut(await render(format, shown, counts, false, io.cwd, linted.rules, suppressed, { verdict }), values, io, format);
         io.stderr(safeDiffText(diff));
       }
       for (const e of readErrors) io.stderr(line(e));
@@ -266,6 +273,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
       files = files.map((f, i) => (notWritten.has(f.path) ? linted.files[i]! : f));
       ({ findings, suppressed, internalErrors } = await linted.relint(files));
     }
+    counts = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0) };
     // stdin: the fixed text goes to stdout, so the report goes to stderr (or --output).
     const stdinFile = files.find((f) => !f.absPath && positionals.includes('-'));
     if (stdinFile) {
@@ -287,7 +295,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   const color = useColor(values, io) && !reportToStderr;
   // Wrapped to the terminal only when the report goes to it.
   const width = io.isTTY && !values.output && !reportToStderr ? io.columns : undefined;
-  const report = await render(format, shown, files, color, io.cwd, suppressed, { verdict, width });
+  const report = await render(format, shown, counts, color, io.cwd, linted.rules, suppressed, { verdict, width });
   if (reportToStderr) io.stderr(report);
   else writeOut(report, values, io, format);
   for (const e of [...readErrors, ...writeErrors]) io.stderr(line(e));
@@ -313,6 +321,13 @@ function unfinishedLine(unfinished: readonly string[], timeout: number, verb: 'l
 }
 
 export { DEFAULT_TIMEOUT_SECONDS };
+
+function jobsOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !(n >= 1 && n <= 64)) throw new UsageError(`--jobs must be a whole number from 1 to 64 (got "${value}")`);
+  return n;
+}
 
 function timeoutOf(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_SECONDS;
@@ -384,10 +399,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
         io.stdout(helpCommand(positionals[0]));
         return 0;
       case 'rules':
-        io.stdout(listRules(values.format as string | undefined));
+        io.stdout(listRules(await rulesFor({ cwd: io.cwd, config: values.config as string | undefined, trustConfig: true, noConfig: values['no-config'] as boolean | undefined }), values.format as string | undefined));
         return 0;
       case 'explain':
-        io.stdout(explainRule(positionals[0]));
+        io.stdout(explainRule(await rulesFor({ cwd: io.cwd, config: values.config as string | undefined, trustConfig: true, noConfig: values['no-config'] as boolean | undefined }), positionals[0]));
         return 0;
       case 'coverage':
         return await coverageCommand(values as CoverageValues, positionals, io);

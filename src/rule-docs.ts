@@ -14,6 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Rule } from './types.js';
 
 export const RULE_DOC_SECTIONS = ['Why', 'How to fix', 'Examples', 'Options', 'Configuration'] as const;
 export type RuleDocSection = (typeof RULE_DOC_SECTIONS)[number];
@@ -113,4 +114,18 @@ export function loadRuleDoc(id: string): RuleDoc | undefined {
     cache.set(id, doc);
   }
   return cache.get(id);
+}
+
+const customDocs = new WeakMap<Rule, RuleDoc>();
+
+/**
+ * A rule's documentation: a custom policy's own (`meta.custom.documentation`, built from its definition), else the
+ * shipped docs/rules/<id>.md.
+ */
+export function ruleDoc(rule: Rule): RuleDoc | undefined {
+  const custom = rule.meta.custom;
+  if (!custom) return loadRuleDoc(rule.meta.id);
+  let doc = customDocs.get(rule);
+  if (!doc) customDocs.set(rule, (doc = parseRuleDoc(custom.documentation)));
+  return doc;
 }

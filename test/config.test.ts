@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { allRules } from '../rules/index.js';
 import { ConfigError, clearConfigCache, loadConfigFile, loadConfigFor } from '../src/config/index.js';
@@ -45,6 +46,21 @@ describe('config schema', () => {
     const s = configSchema(allRules) as { definitions: { rules: { properties: Record<string, { anyOf: { items?: unknown[] }[] }> } } };
     expect(Object.keys(s.definitions.rules.properties).sort()).toEqual(allRules.map((r) => r.meta.id).sort());
     expect(s.definitions.rules.properties['sensitive-host-path']!.anyOf[1]!.items![1]).toMatchObject({ properties: { extraPaths: {} } });
+  });
+  it('lets editors flag a misspelt rule id in a config without custom policies, and accept policy ids in one with them', () => {
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'schemas/config.schema.json'), 'utf8')));
+    const ok = (config: unknown) => validate(config);
+    const policy = { id: 'my-policy', description: 'd', kinds: ['DaemonSet'], expression: 'true', message: 'm' };
+    expect(ok({ rules: { 'host-pid': 'off' }, strict: ['host-ipc'], waivers: [{ kind: 'DaemonSet', rules: ['host-network'] }] })).toBe(true);
+    expect(ok({ rules: { 'host-pdi': 'off' } })).toBe(false);
+    expect(ok({ overrides: [{ files: 'x/', rules: { 'host-pdi': 'off' } }] })).toBe(false);
+    expect(ok({ strict: ['host-pdi'] })).toBe(false);
+    expect(ok({ waivers: [{ kind: 'DaemonSet', rules: ['host-pdi'] }] })).toBe(false);
+    // With policies here, or possibly in a config it extends, a policy id cannot be told from a typo by the schema.
+    expect(ok({ policies: [policy], rules: { 'my-policy': ['error', { limit: 3 }] }, strict: ['my-policy'] })).toBe(true);
+    expect(ok({ policies: ['ci/policies.yaml'], rules: { 'from-file': 'warning' } })).toBe(true);
+    expect(ok({ extends: './base.yaml', rules: { 'defined-in-base': 'warning' } })).toBe(true);
+    expect(ok({ policies: [policy], rules: { 'Not-Kebab': 'off' } })).toBe(false);
   });
 });
 

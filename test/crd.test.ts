@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { celIssues, validationRulesFor } from '../src/crd/cel.js';
+import { celIssues, existingPrefix, hasValidationRules, parseFieldPath, schemaRuleEntries, undeclaredFieldPathSegment, validationRulesFor, withDefaults } from '../src/crd/cel.js';
 import { CrdIndex } from '../src/crd/definitions.js';
 import { structuralIssues } from '../src/crd/structural.js';
 import { compileCrdSchema, validateCustomResource, type CrIssue } from '../src/crd/validate.js';
@@ -224,10 +224,68 @@ describe('x-kubernetes-validations', () => {
     expect(rules.map((r) => [r.path, r.rule])).toEqual([[['spec'], 'self.min <= self.max']]);
   });
 
-  it('reports nothing without an evaluator, and what an evaluator rejects with one', () => {
+  it('reports what an evaluator rejects, worded by message, messageExpression or the rule, with the reason', () => {
     const rules = validationRulesFor(schema, { spec: { min: 3, max: 1 } });
-    expect(celIssues(rules, undefined)).toEqual([]);
-    const evaluator = { check: (_rule: string, self: unknown) => (self as { min: number; max: number }).min <= (self as { min: number; max: number }).max };
-    expect(celIssues(rules, evaluator)).toEqual([{ path: ['spec'], message: '`spec`: min must not exceed max (x-kubernetes-validations rule of the CRD).' }]);
+    const evaluator = {
+      check: (_rule: string, self: unknown) => (self as { min: number; max: number }).min <= (self as { min: number; max: number }).max,
+      message: () => ({ error: 'no such key', stage: 'evaluation' as const }),
+    };
+    expect(celIssues(rules, evaluator)).toEqual([{ path: ['spec'], rulePath: ['spec'], rule: 'self.min <= self.max', kind: 'violated', text: 'min must not exceed max', reason: 'Invalid value' }]);
+    // A messageExpression that fails falls back to message; without message, the rule is the message.
+    const withExpr = validationRulesFor({ type: 'object', 'x-kubernetes-validations': [{ rule: 'false', messageExpression: "'x'", reason: 'FieldValueForbidden' }] }, {});
+    expect(celIssues(withExpr, evaluator)).toMatchObject([{ text: 'failed rule: false', reason: 'Forbidden' }]);
+    expect(celIssues(withExpr, { ...evaluator, message: () => 'from the expression' })).toMatchObject([{ text: 'from the expression' }]);
+  });
+
+  it('points at the fieldPath node, or the nearest parent the object has', () => {
+    const s2 = { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-validations': [{ rule: 'false', fieldPath: ".labels['app.kubernetes.io/name']" }] } } };
+    const no = { check: () => false, message: () => 'm' };
+    expect(celIssues(validationRulesFor(s2, { spec: { labels: { 'app.kubernetes.io/name': 'a' } } }), no)[0]!.path).toEqual(['spec', 'labels', 'app.kubernetes.io/name']);
+    expect(celIssues(validationRulesFor(s2, { spec: { labels: {} } }), no)[0]!.path).toEqual(['spec', 'labels']);
+    expect(celIssues(validationRulesFor(s2, { spec: {} }), no)[0]!.path).toEqual(['spec']);
+    expect(parseFieldPath('.a.b')).toEqual(['a', 'b']);
+    expect(parseFieldPath(".a['x.y']")).toEqual(['a', 'x.y']);
+    expect(parseFieldPath('.a[0]')).toBeUndefined();
+    expect(parseFieldPath('a')).toBeUndefined();
+  });
+
+  it('names a rule that does not compile or runs out of budget once per object, and one that fails at each node', () => {
+    const s3 = { type: 'array', items: { type: 'object', 'x-kubernetes-validations': [{ rule: 'compile' }, { rule: 'cost' }, { rule: 'eval' }] } };
+    const ev = { check: (rule: string) => ({ error: rule, stage: (rule === 'eval' ? 'evaluation' : rule) as 'compile' | 'cost' | 'evaluation' }), message: () => 'm' };
+    const issues = celIssues(validationRulesFor(s3, [{}, {}]), ev);
+    expect(issues.map((i) => [i.kind, i.path])).toEqual([
+      ['notChecked', [0]],
+      ['tooCostly', [0]],
+      ['notEvaluated', [0]],
+      ['notEvaluated', [1]],
+    ]);
+  });
+
+  it('fills in defaults without changing the object, and knows which schemas have rules', () => {
+    const s4 = { type: 'object', properties: { spec: { type: 'object', properties: { a: { type: 'integer', default: 3 }, b: { type: 'object', default: {}, properties: { c: { type: 'string', default: 'x' } } } } } } };
+    const obj = { spec: { a: 1 } };
+    expect(withDefaults(obj, s4)).toEqual({ spec: { a: 1, b: { c: 'x' } } });
+    expect(obj).toEqual({ spec: { a: 1 } });
+    expect(withDefaults({ spec: {} }, s4)).toEqual({ spec: { a: 3, b: { c: 'x' } } });
+    const unchanged = { other: 1 };
+    expect(withDefaults(unchanged, s4)).toBe(unchanged);
+    expect(existingPrefix({ spec: { list: [{ a: 1 }] } }, ['spec', 'list', 0, 'b'])).toEqual(['spec', 'list', 0]);
+    expect(hasValidationRules(schema)).toBe(true);
+    expect(hasValidationRules(s4)).toBe(false);
+    expect(hasValidationRules(undefined)).toBe(false);
+  });
+
+  it('lists the rules of a schema and judges fieldPaths only where the schema is certain', () => {
+    expect(schemaRuleEntries(schema).map((e) => e.path)).toEqual([
+      ['properties', 'spec', 'x-kubernetes-validations', 0],
+      ['properties', 'spec', 'x-kubernetes-validations', 1],
+    ]);
+    const node = { type: 'object', properties: { min: { type: 'integer' }, labels: { type: 'object', additionalProperties: { type: 'string' } }, free: { type: 'object', properties: { a: { type: 'string' } }, 'x-kubernetes-preserve-unknown-fields': true } } };
+    expect(undeclaredFieldPathSegment(node, '.min')).toBeUndefined();
+    expect(undeclaredFieldPathSegment(node, '.mni')).toEqual({ segment: 'mni', declared: ['min', 'labels', 'free'] });
+    expect(undeclaredFieldPathSegment(node, ".labels['any.key']")).toBeUndefined();
+    expect(undeclaredFieldPathSegment(node, '.free.b')).toBeUndefined();
+    expect(undeclaredFieldPathSegment(node, '.min.x')).toBeUndefined();
+    expect(undeclaredFieldPathSegment(node, 'min[0]')).toBeUndefined();
   });
 });

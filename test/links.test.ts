@@ -83,6 +83,17 @@ describe('without links', () => {
     expect(readFileSync(join(ROOT, 'schemas/config.schema.json'), 'utf8')).not.toMatch(/"\$id"/);
   });
 
+  it('never for a custom policy, even where the project has links: its documentation is its definition', () => {
+    const links = linksFrom({ version: '1.0.0', repository: 'acme/d' });
+    const custom = { ...finding, ruleId: 'node-critical' };
+    const policy = { meta: { id: 'node-critical', severity: 'warning', description: 'Node agents run at system-node-critical.', kinds: '*', tags: ['custom'], custom: { documentation: '# node-critical\n\nA custom policy.\n' } }, check: () => undefined } as never;
+    const driver = JSON.parse(formatSarif([custom], { rules: [...allRules, policy], cwd: '/w', docs: loadRuleDoc, links })).runs[0].tool.driver;
+    expect(driver.rules.find((r: { id: string }) => r.id === 'node-critical').helpUri).toBeUndefined();
+    expect(driver.rules.find((r: { id: string }) => r.id === 'restart-policy').helpUri).toBe('https://github.com/acme/d/blob/v1.0.0/docs/rules/restart-policy.md');
+    expect(toDiagnostic(custom, '/w', { version: 1 }, links, true).codeDescription).toBeUndefined();
+    expect(markdownSummary([custom], { files: 1, objects: 1, failOn: 'error', failed: false, links, customRules: new Set(['node-critical']) })).toContain('`node-critical`');
+  });
+
   it('the language server: no codeDescription', () => {
     expect(toDiagnostic(finding, '/w', { version: 1 }).codeDescription).toBeUndefined();
     expect(toDiagnostic(finding, '/w', { version: 1 }, linksFrom({ version: '1.0.0', repository: 'acme/d' })).codeDescription?.href).toBe(

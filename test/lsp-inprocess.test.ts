@@ -3,7 +3,7 @@
  * editor's (initialize, open, edit, code actions, a config change, shutdown). test/lsp.test.ts and the Neovim test run
  * `daemonlint lsp --stdio` as editors do; these tests keep the server's own code in the coverage measurement.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -29,6 +29,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import { debounceFor, startServer } from '../src/lsp/server.js';
+import { ROOT } from './helpers/cli.js';
 import { BAD_DAEMONSET, GOOD_SERVICE, removeWorkdirs, workdir } from './helpers/manifests.js';
 
 // The server sends console output to the client's log: restore the console afterwards.
@@ -218,5 +219,17 @@ describe('the wait between an edit and its lint', () => {
     const sizes = [0, 10, 500, 5_000, 20_000, 80_000, 200_000];
     const waits = sizes.map(debounceFor);
     expect(waits).toEqual([...waits].sort((a, b) => a - b));
+  });
+  it("checks a custom resource against the CEL rules of a CRD its config names (crds:)", async () => {
+    mkdirSync(join(root, 'agents', 'crds'), { recursive: true });
+    writeFileSync(join(root, 'agents', 'crds', 'nodeagents.yaml'), readFileSync(join(ROOT, 'test/fixtures/custom-resource-schema/valid-cel/crd.yaml'), 'utf8'));
+    writeFileSync(join(root, 'agents', '.daemonlint.yaml'), 'crds: [crds/]\n');
+    const uri = pathToFileURL(join(root, 'agents', 'agent.yaml')).href;
+    const text = 'apiVersion: agents.example.com/v1\nkind: NodeAgent\nmetadata:\n  name: a\n  namespace: monitoring\nspec:\n  image: registry.example.com/agent:2.1\n  tls: {enabled: true}\n';
+    await client.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text } });
+    const diags = await waitFor(uri, (p) => p.diagnostics.length > 0);
+    expect(rules(diags)).toEqual(['6:1 custom-resource-schema']);
+    expect(diags.diagnostics[0]!.message).toMatch(/^`spec`: tls.secretName is required when TLS is enabled\. The API server rejects the object/);
+    await client.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   });
 });

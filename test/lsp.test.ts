@@ -330,6 +330,77 @@ spec:
     expect(await shutdown(s)).toBe(0);
   });
 
+  it('publishes custom policy findings on the exact field, and a broken policy expression as a config problem', async () => {
+    const config = `policies:
+  - id: node-critical
+    severity: error
+    description: Node agents run at system-node-critical priority.
+    kinds: [DaemonSet]
+    expression: "has(podSpec.priorityClassName) && podSpec.priorityClassName == 'system-node-critical'"
+    message: set priorityClassName to system-node-critical
+    path: podSpec.priorityClassName
+`;
+    const agent = DAEMONSET.replace('      restartPolicy: Never\n', '      priorityClassName: system-cluster-critical\n');
+    const root = workspace({ '.daemonlint.yaml': config, 'agent.yaml': agent });
+    const uri = pathToFileURL(join(root, 'agent.yaml')).href;
+    const s = startServer(root);
+    await initialize(s, root);
+    await open(s, uri, agent);
+    const p = await s.waitFor(uri, (x) => byRule(x, 'node-critical').length > 0, 'node-critical');
+    const d = byRule(p, 'node-critical')[0]!;
+    expect(d.range).toEqual({ start: { line: 12, character: 6 }, end: { line: 12, character: 23 } });
+    expect(d.severity).toBe(1);
+    expect(d.message).toBe('DaemonSet logging/agent: set priorityClassName to system-node-critical');
+    // Documented by its definition, not by a page of the project.
+    expect(d.codeDescription).toBeUndefined();
+
+    // The config now has an expression that does not compile: one diagnostic naming its position.
+    writeFileSync(join(root, '.daemonlint.yaml'), config.replace("== 'system-node-critical'\"", "== \""));
+    await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(join(root, '.daemonlint.yaml')).href, type: 2 }] });
+    const broken = await s.waitFor(uri, (x) => x.diagnostics.some((e) => e.code === 'config'), 'config problem');
+    expect(broken.diagnostics).toHaveLength(1);
+    expect(broken.diagnostics[0]!.message).toMatch(/^daemonlint configuration: \.daemonlint\.yaml:6:\d+: policies\[0\]\.expression: syntax error/);
+    expect(await shutdown(s)).toBe(0);
+  });
+
+  it('evaluates the admission policies of the workspace folder against an open manifest', async () => {
+    const policy = `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: no-host-network.example.com
+spec:
+  matchConstraints:
+    resourceRules:
+      - {apiGroups: [apps], apiVersions: [v1], operations: [CREATE], resources: [daemonsets]}
+  validations:
+    - expression: "!has(object.spec.template.spec.hostNetwork) || !object.spec.template.spec.hostNetwork"
+      message: no host network in this cluster
+---
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: no-host-network-binding.example.com
+spec:
+  policyName: no-host-network.example.com
+  validationActions: [Warn]
+`;
+    const agent = DAEMONSET.replace('      restartPolicy: Never\n', '      hostNetwork: true\n');
+    const root = workspace({ 'cluster/policy.yaml': policy, 'agent.yaml': agent });
+    const uri = pathToFileURL(join(root, 'agent.yaml')).href;
+    const s = startServer(root);
+    await initialize(s, root);
+    await open(s, uri, agent);
+    const p = await s.waitFor(uri, (x) => byRule(x, 'admission-policy').length > 0, 'admission-policy');
+    const d = byRule(p, 'admission-policy')[0]!;
+    expect(d.severity).toBe(2);
+    expect(d.range.start).toEqual({ line: 12, character: 6 });
+    expect(d.message).toBe(
+      "DaemonSet logging/agent would get a warning: Validation failed for ValidatingAdmissionPolicy 'no-host-network.example.com' with binding 'no-host-network-binding.example.com': no host network in this cluster",
+    );
+    expect(d.relatedInformation?.[0]?.location.uri).toBe(pathToFileURL(join(root, 'cluster/policy.yaml')).href);
+    expect(await shutdown(s)).toBe(0);
+  });
+
   it('a config that extends a FIFO or a device is one config diagnostic; the server keeps answering', async () => {
     const root = workspace({ 'deploy/agent.yaml': DAEMONSET, 'dev/.daemonlint.yaml': 'extends: ./fifo.yaml\n', 'dev/agent.yaml': DAEMONSET });
     expect(spawnSync('mkfifo', [join(root, 'dev/fifo.yaml')]).status).toBe(0);

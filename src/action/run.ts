@@ -4,7 +4,6 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { allRules } from '../../rules/index.js';
 import { UsageError, lintPaths } from '../app/lint.js';
 import { WriteError, writeOutput } from '../io/write.js';
 import { PROFILES } from '../engine/profile.js';
@@ -41,6 +40,7 @@ export async function runAction(io: ActionIO): Promise<number> {
   try {
     const paths = getListInput(env, 'paths', ['.']);
     const nodes = getListInput(env, 'nodes');
+    const policies = getListInput(env, 'policies');
     const crds = getListInput(env, 'crds');
     const config = getInput(env, 'config') || undefined;
     const baseline = getInput(env, 'baseline') || undefined;
@@ -55,11 +55,12 @@ export async function runAction(io: ActionIO): Promise<number> {
     const allowEmpty = getBooleanInput(env, 'allow-empty', false);
 
     // The same loading, config discovery (or the `config` input), baseline and linting as the CLI.
-    const { files, findings, suppressed, readErrors, internalErrors, failOn: configFailOn } = await lintPaths({
+    const { rules, fileCount, objectCount, findings, suppressed, readErrors, internalErrors, failOn: configFailOn } = await lintPaths({
       paths,
       cwd: workspace,
       readStdin: async () => Buffer.alloc(0),
       nodes: nodes.length ? nodes : undefined,
+      policies: policies.length ? policies : undefined,
       crds: crds.length ? crds : undefined,
       kubeVersion,
       config,
@@ -69,7 +70,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     });
     // The input wins, then the config's failOn, then error.
     const failOn = (failOnInput || configFailOn || 'error') as FailOn;
-    const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), suppressed, color: !env.NO_COLOR };
+    const ctx = { files: fileCount, objects: objectCount, suppressed, color: !env.NO_COLOR };
 
     const problems = [
       ...readErrors.map((e) => `daemonlint: ${e}`),
@@ -85,7 +86,7 @@ export async function runAction(io: ActionIO): Promise<number> {
       let report: string;
       if (format === 'text') report = annotations ? '' : formatText(findings, { ...ctx, verdict });
       else if (format === 'json') report = (await import('../report/json.js')).formatJson(findings, { ...ctx, color: false });
-      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules: allRules, cwd: workspace, suppressed, docs: loadRuleDoc, links: LINKS });
+      else if (format === 'sarif') report = (await import('../report/sarif.js')).formatSarif(findings, { rules, cwd: workspace, suppressed, docs: loadRuleDoc, links: LINKS });
       else report = annotations ? '' : (await import('../report/github.js')).formatGithub(findings);
       stdout(report);
     }
@@ -98,12 +99,13 @@ export async function runAction(io: ActionIO): Promise<number> {
     const sarifPath = isAbsolute(sarifInput) ? sarifInput : resolve(workspace, sarifInput);
     const { formatSarif } = await import('../report/sarif.js');
     mkdirSync(dirname(sarifPath), { recursive: true });
-    writeOutput(sarifPath, formatSarif(findings, { rules: allRules, cwd: workspace, suppressed, docs: loadRuleDoc, links: LINKS }), 'sarif', workspace);
+    writeOutput(sarifPath, formatSarif(findings, { rules, cwd: workspace, suppressed, docs: loadRuleDoc, links: LINKS }), 'sarif', workspace);
 
     const failed = verdict.exitCode !== 0;
     const blobBase =
       env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && env.GITHUB_SHA ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/` : undefined;
-    appendSummary(env, markdownSummary(findings, { ...ctx, failOn, failed, sarifFile: sarifInput, blobBase, problems, links: LINKS, verdict }));
+    const customRules = new Set(rules.filter((r) => r.meta.custom).map((r) => r.meta.id));
+    appendSummary(env, markdownSummary(findings, { ...ctx, failOn, failed, sarifFile: sarifInput, blobBase, problems, customRules, links: LINKS, verdict }));
 
     const count = (s: Severity) => String(findings.filter((f: Finding) => f.severity === s).length);
     setOutput(env, 'errors', count('error'), stdout);

@@ -35,6 +35,8 @@ export interface SummaryContext {
   problems?: string[];
   /** Findings waived by comments, annotations, config waivers or the baseline. */
   suppressed?: readonly Finding[];
+  /** Rule ids of custom policies: their documentation is in the repository's config, not on the project's pages. */
+  customRules?: ReadonlySet<string>;
   /** Rule documents to link the rule ids to; plain ids without it. */
   links?: Links;
   /** The run's outcome: the headline says why it failed. */
@@ -59,7 +61,8 @@ export function markdownSummary(findings: readonly Finding[], ctx: SummaryContex
     for (const f of findings.slice(0, MAX_SUMMARY_ROWS)) {
       const where = `${escapeCell(f.file)}:${f.line}:${f.column}`;
       const loc = ctx.blobBase && !f.file.startsWith('../') && !f.file.startsWith('/') ? `[${where}](${ctx.blobBase}${f.file.split('/').map(encodeURIComponent).join('/')}#L${f.line})` : where;
-      out.push(`| ${ICON[f.severity]} | ${loc} | ${ctx.links ? `[${escapeCell(f.ruleId)}](${ctx.links.rule(f.ruleId)})` : `\`${escapeCell(f.ruleId)}\``} | ${escapeCell(f.message)} |`);
+      const linked = ctx.links && !ctx.customRules?.has(f.ruleId);
+      out.push(`| ${ICON[f.severity]} | ${loc} | ${linked ? `[${escapeCell(f.ruleId)}](${ctx.links!.rule(f.ruleId)})` : `\`${escapeCell(f.ruleId)}\``} | ${escapeCell(f.message)} |`);
     }
     if (findings.length > MAX_SUMMARY_ROWS) out.push('', `…and ${findings.length - MAX_SUMMARY_ROWS} more (see the annotations, the log or the SARIF file).`);
   }

@@ -79,6 +79,12 @@ export const LINT_OPTIONS = {
     value: 'PATH',
     help: 'CustomResourceDefinition file or directory: custom resources are checked against it (CRDs among the linted files count too); repeatable',
   },
+  policy: {
+    type: 'string',
+    multiple: true,
+    value: 'PATH',
+    help: 'ValidatingAdmissionPolicies and bindings (file or directory) to check the objects against, with their parameter and Namespace objects; repeatable',
+  },
   'kube-version': {
     type: 'string',
     value: 'X.Y',
@@ -96,6 +102,7 @@ export const LINT_OPTIONS = {
   'no-color': noColor,
   color,
   timeout,
+  jobs: { type: 'string', value: 'N', help: 'threads that read and check files (default: every core when there are several MiB to read, else 1); 1 keeps everything in one thread' },
   debug,
   version: { type: 'boolean', short: 'v', help: 'print the version' },
   help,
@@ -125,13 +132,23 @@ export const COVERAGE_OPTIONS = {
 } as const satisfies OptionTable;
 
 /* Options of `daemonlint rules`. To add one: one line below. */
+/** Which config's custom policies `rules` and `explain` include. */
+const configFile = { type: 'string', value: 'FILE', help: 'use FILE instead of the nearest .daemonlint.yaml/.yml/.json' } as const satisfies OptionSpec;
+const noConfig = { type: 'boolean', help: 'ignore config files' } as const satisfies OptionSpec;
+
 export const RULES_OPTIONS = {
   format: { type: 'string', short: 'f', value: 'FORMAT', choices: RULES_FORMATS, default: 'text', help: 'list format: {choices} (json: for other tools)' },
+  config: { ...configFile, help: 'list the custom policies of FILE instead of the nearest .daemonlint.yaml/.yml/.json' },
+  'no-config': { ...noConfig, help: 'built-in rules only' },
   help,
 } as const satisfies OptionTable;
 
 /* Options of `daemonlint explain RULE`. To add one: one line below. */
-export const EXPLAIN_OPTIONS = { help } as const satisfies OptionTable;
+export const EXPLAIN_OPTIONS = {
+  config: { ...configFile, help: 'explain the custom policies of FILE instead of the nearest .daemonlint.yaml/.yml/.json' },
+  'no-config': { ...noConfig, help: 'built-in rules only' },
+  help,
+} as const satisfies OptionTable;
 
 /* Options of `daemonlint help [COMMAND]`. */
 export const HELP_OPTIONS = { help } as const satisfies OptionTable;
@@ -165,8 +182,8 @@ export const COMMANDS: Readonly<Record<CommandName, CommandSpec>> = {
     details: 'With no path, the current directory is linted.\nExit codes: 0 no finding at or above --fail-on, 1 findings, 2 usage error, unreadable path or internal error.',
     args: { min: 0, max: Infinity },
   },
-  rules: { options: RULES_OPTIONS, usage: 'rules [options]', summary: 'list every rule (id, default severity, description)', args: { min: 0, max: 0 } },
-  explain: { options: EXPLAIN_OPTIONS, usage: 'explain RULE', summary: "print a rule's documentation", args: { min: 1, max: 1, name: 'a rule id', see: 'daemonlint rules' } },
+  rules: { options: RULES_OPTIONS, usage: 'rules [options]', summary: 'list every rule and custom policy (id, default severity, description)', args: { min: 0, max: 0 } },
+  explain: { options: EXPLAIN_OPTIONS, usage: 'explain RULE', summary: "print a rule's or custom policy's documentation", args: { min: 1, max: 1, name: 'a rule id', see: 'daemonlint rules' } },
   coverage: {
     options: COVERAGE_OPTIONS,
     usage: 'coverage [options] [paths...]',

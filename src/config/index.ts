@@ -9,19 +9,19 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { Minimatch } from 'minimatch';
 import { describeFsError } from '../io/read.js';
 import type { SeveritySetting } from '../engine/lint.js';
 import type { Profile } from '../engine/profile.js';
 import type { Waiver } from '../engine/suppress.js';
-import { DEFAULT_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
-import { formatPath } from '../load/positions.js';
-import type { FailOn, Path, Rule } from '../types.js';
-import { closest } from '../util/suggest.js';
+import type { PolicySpec } from '../policy/spec.js';
+import type { FailOn, Rule } from '../types.js';
 import { CONFIG_NAMES, ConfigError, findConfigFile } from './find.js';
-import { SEVERITY_SETTINGS, configSchema } from './schema.js';
-import { CONFIG_KEYS, configBoundary, readSource, referenceRefused, type Source } from './source.js';
+import { checkPolicyIds, definedAt, inlinePolicies, preReadPolicies } from './policies.js';
+import { configSchema } from './schema.js';
+import { CONFIG_KEYS, configBoundary, readSource, referenceRefused } from './source.js';
+import { validateSource } from './validate.js';
 
 export { MAX_CONFIG_BYTES, configBoundary } from './source.js';
 
@@ -49,9 +49,16 @@ export interface ResolvedConfig {
   isStrict(ruleId: string): boolean;
   /** Per-object waivers (`origin.file` is the absolute path of the config file). */
   waivers: readonly Waiver[];
+  /**
+   * Custom policies defined by this config and those it extends. A policy defined by another config is off for the
+   * files of this one (`severity` says `off`).
+   */
+  policies: readonly PolicySpec[];
   kubeVersion?: string;
   /** Node inventories, absolute paths. */
   nodes?: readonly string[];
+  /** Files and directories with admission policies (`admissionPolicies`), absolute paths. */
+  admissionPolicies?: readonly string[];
   /**
    * The folder every file read for `nodes` must stay inside (symbolic links resolved) when a config found in a
    * repository set them: a directory of Node manifests may hold links out of the repository.
@@ -82,8 +89,11 @@ interface Layer {
   ignore: ((prefixes: readonly string[]) => boolean)[];
   strict: string[];
   waivers: Waiver[];
+  /** Policies defined here (inline or in the policy files named here). */
+  policies: PolicySpec[];
   kubeVersion?: string;
   nodes?: string[];
+  admissionPolicies?: string[];
   /** See ResolvedConfig.nodesWithin. */
   nodesWithin?: string;
   crds?: string[];
@@ -93,14 +103,19 @@ interface Layer {
   extends: string[];
 }
 
-const EMPTY: ResolvedConfig = {
-  files: [],
-  severity: () => undefined,
-  options: () => undefined,
-  isIgnored: () => false,
-  isStrict: () => false,
-  waivers: [],
-};
+/** The configuration of files no config file applies to: defaults, and no custom policy. */
+function emptyConfig(rules: readonly Rule[]): ResolvedConfig {
+  const known = new Set(rules.map((r) => r.meta.id));
+  return {
+    files: [],
+    severity: (ruleId) => (known.has(ruleId) ? undefined : 'off'),
+    options: () => undefined,
+    isIgnored: () => false,
+    isStrict: () => false,
+    waivers: [],
+    policies: [],
+  };
+}
 
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
 
@@ -139,99 +154,15 @@ function relativeGlob(pattern: string): (prefixes: readonly string[]) => boolean
   return (prefixes) => prefixes.some((x) => mm.match(x));
 }
 
-let validatorFor: { rules: readonly Rule[]; validate: ValidateFunction } | undefined;
-function validator(rules: readonly Rule[]): ValidateFunction {
-  if (validatorFor?.rules === rules) return validatorFor.validate;
-  const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-  const validate = ajv.compile(configSchema(rules));
-  validatorFor = { rules, validate };
-  return validate;
-}
-
-function pointerToPath(pointer: string): Path {
-  if (!pointer) return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
-}
-
-function showPath(path: Path): string {
-  return formatPath(path) || '(top level)';
-}
-
-const KEYWORD_RANK: Record<string, number> = { additionalProperties: 0, enum: 1, required: 2, pattern: 3, minItems: 3, maxItems: 3, minLength: 3, const: 3, type: 8, anyOf: 9, oneOf: 9 };
-
-/** Pick the most telling ajv error: the deepest path, then the most specific keyword. */
-function bestError(errors: ErrorObject[]): ErrorObject {
-  return [...errors].sort((a, b) => {
-    const da = pointerToPath(a.instancePath).length + (a.keyword === 'additionalProperties' ? 1 : 0);
-    const db = pointerToPath(b.instancePath).length + (b.keyword === 'additionalProperties' ? 1 : 0);
-    return db - da || (KEYWORD_RANK[a.keyword] ?? 5) - (KEYWORD_RANK[b.keyword] ?? 5);
-  })[0]!;
-}
-
-function describeError(e: ErrorObject, ruleIds: readonly string[]): { path: Path; at: 'key' | 'value'; message: string } {
-  const path = pointerToPath(e.instancePath);
-  const last = path[path.length - 1];
-  const parent = path[path.length - 2];
-  const params = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case 'additionalProperties': {
-      const key = String(params.additionalProperty);
-      const inRules = last === 'rules';
-      const allowed = inRules ? ruleIds : Object.keys(((e.parentSchema as { properties?: object })?.properties ?? {}) as object);
-      const near = closest(key, allowed);
-      const what = inRules ? `unknown rule "${key}"` : `unknown key "${key}"`;
-      const hint = near ? `; did you mean "${near}"?` : inRules ? ' (see daemonlint rules)' : `; expected one of ${allowed.join(', ')}`;
-      return { path: [...path, key], at: 'key', message: `${what}${hint}` };
-    }
-    case 'enum': {
-      const allowed = (params.allowedValues as unknown[]) ?? [];
-      const isRuleId = allowed.length === ruleIds.length && allowed.every((a) => ruleIds.includes(String(a)));
-      if (isRuleId) {
-        const got = String(e.data);
-        const near = closest(got, ruleIds);
-        return { path, at: 'value', message: `unknown rule "${got}"${near ? `; did you mean "${near}"?` : ' (see daemonlint rules)'}` };
-      }
-      return { path, at: 'value', message: `must be one of ${allowed.join(', ')} (got ${JSON.stringify(e.data)})` };
-    }
-    case 'required':
-      return { path, at: 'key', message: `missing required key "${String(params.missingProperty)}"` };
-    case 'pattern':
-      if (last === 'kubeVersion') return { path, at: 'value', message: `must be a Kubernetes version from ${supportedRange()}, such as "${DEFAULT_KUBE_VERSION}" (got ${JSON.stringify(e.data)})` };
-      return { path, at: 'value', message: e.message ?? 'is invalid' };
-    case 'anyOf':
-      if (parent === 'waivers' || path[path.length - 3] === 'waivers')
-        return { path, at: 'key', message: 'a waiver must name at least one of kind, name or namespace' };
-      return { path, at: 'value', message: 'has the wrong shape' };
-    default:
-      return { path, at: 'value', message: e.message ?? 'is invalid' };
-  }
-}
-
-function validate(src: Source, rules: readonly Rule[]): void {
-  const v = validator(rules);
-  if (v(src.value)) return;
-  const errors = v.errors ?? [];
-  const ids = rules.map((r) => r.meta.id);
-  // A rule entry that is neither a severity nor a tuple: say what is allowed rather than an ajv branch message.
-  // `required` inside an anyOf (a waiver's kind/name/namespace) is explained by the anyOf error itself.
-  const e = bestError(errors.filter((x) => !(x.keyword === 'required' && x.schemaPath.includes('/anyOf/'))));
-  let d = describeError(e, ids);
-  // A clusters entry is a glob or a list of globs: one message for any wrong shape below it.
-  if (d.path[0] === 'clusters' && d.path.length >= 2 && e.keyword !== 'additionalProperties')
-    d = { path: d.path.slice(0, 2), at: 'value', message: 'must be a glob or a list of globs (the files of this unit)' };
-  const path = d.path;
-  const ruleEntry = path.length >= 2 && path[path.length - 2] === 'rules' && typeof path[path.length - 1] === 'string' && e.keyword !== 'additionalProperties';
-  let message = d.message;
-  if (ruleEntry && (e.keyword === 'type' || e.keyword === 'enum')) {
-    const rule = rules.find((r) => r.meta.id === path[path.length - 1]);
-    message = `must be one of ${SEVERITY_SETTINGS.join(', ')}${rule?.meta.optionsSchema ? ', or [severity, {options}]' : ' (this rule takes no options)'}; got ${JSON.stringify(e.data)}`;
-  }
-  const r = src.locate(path, d.at);
-  throw new ConfigError(`${src.file}:${r.line}:${r.column}: ${showPath(path)}: ${message}`);
+/** Compiled config schemas per rule list and set of policy ids (usually one or two per run). */
+const validators = new WeakMap<readonly Rule[], Map<string, ValidateFunction>>();
+function validator(rules: readonly Rule[], policyIds: readonly string[]): ValidateFunction {
+  let byIds = validators.get(rules);
+  if (!byIds) validators.set(rules, (byIds = new Map()));
+  const key = [...policyIds].sort().join(' ');
+  let v = byIds.get(key);
+  if (!v) byIds.set(key, (v = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(configSchema(rules, policyIds))));
+  return v;
 }
 
 function toSetting(value: unknown): RuleSetting {
@@ -248,7 +179,11 @@ function ruleMap(value: unknown): Map<string, RuleSetting> {
 
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [v as string]);
 
-function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Layer {
+/**
+ * Read one config file. The configs it extends are read first and the policy files it names next, so the file can
+ * be validated knowing every policy id it may refer to (in `rules`, `overrides`, `strict`, `waivers`).
+ */
+function readLayer(file: string, rules: readonly Rule[], trusted: boolean, stack: readonly string[]): Layer {
   const src = readSource(file);
   if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value))
     throw new ConfigError(`${file}:1:1: a config file must be a mapping of keys (rules, overrides, ignore …)`);
@@ -257,9 +192,34 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
   const keys = Object.keys(src.value);
   if (keys.length && !keys.some((k) => CONFIG_KEYS.includes(k)) && !(CONFIG_NAMES as readonly string[]).includes(basename(file)))
     throw new ConfigError(`${file}: not a daemonlint config: it has none of the keys ${CONFIG_KEYS.join(', ')}`);
-  validate(src, rules);
   const c = src.value as Record<string, any>;
   const dir = dirname(file);
+  // Check the files it names here, where the position of the key is known: extended configs before they are read.
+  const checkNamed = (key: 'extends' | 'nodes' | 'crds' | 'admissionPolicies') => {
+    if (typeof c[key] !== 'string' && !Array.isArray(c[key])) return;
+    list(c[key]).forEach((p, i) => {
+      if (typeof p !== 'string') return;
+      const where = () => {
+        const r = src.locate(Array.isArray(c[key]) ? [key, i] : [key], 'value');
+        return `${file}:${r.line}:${r.column}: ${key}`;
+      };
+      const refused = referenceRefused(file, p, trusted);
+      if (refused) throw new ConfigError(`${where()}: ${refused}`);
+      if (key === 'extends' && !existsSync(resolve(dir, p))) throw new ConfigError(`${where()}: ${p} does not exist`);
+    });
+  };
+  checkNamed('extends');
+  const extendsList = typeof c.extends === 'string' || Array.isArray(c.extends) ? list(c.extends).filter((p) => typeof p === 'string') : [];
+  const inherited = uniquePolicies(extendsList.flatMap((p) => chain(resolve(dir, p), rules, false, [...stack, file])));
+  const { fromFiles, inlineIds } = preReadPolicies(src, trusted);
+  const builtinIds = rules.map((r) => r.meta.id);
+  const policyIds = [...new Set([...inherited.map((p) => p.id), ...fromFiles.map((p) => p.id), ...inlineIds])].filter((id) => !builtinIds.includes(id));
+  validateSource(src, validator(rules, policyIds), [...builtinIds, ...policyIds], (id) => policyIds.includes(id) || Boolean(rules.find((r) => r.meta.id === id)?.meta.optionsSchema));
+  checkNamed('nodes');
+  checkNamed('crds');
+  checkNamed('admissionPolicies');
+  const policies = [...fromFiles, ...inlinePolicies(src)];
+  checkPolicyIds(policies, inherited, new Set(builtinIds));
   const layer: Layer = {
     file,
     dir,
@@ -276,6 +236,7 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
       for (const k of ['kind', 'name', 'namespace', 'reason'] as const) if (typeof w[k] === 'string') waiver[k] = w[k];
       return waiver;
     }),
+    policies,
     extends: list(c.extends).map((p) => resolve(dir, p)),
   };
   if (typeof c.kubeVersion === 'string') layer.kubeVersion = c.kubeVersion;
@@ -284,6 +245,7 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
     if (!trusted) layer.nodesWithin = configBoundary(file);
   }
   if (c.crds !== undefined) layer.crds = list(c.crds).map((p) => resolve(dir, p));
+  if (c.admissionPolicies !== undefined) layer.admissionPolicies = list(c.admissionPolicies).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as FailOn;
   if (c.clusters && typeof c.clusters === 'object')
     layer.clusters = Object.entries(c.clusters as Record<string, string | string[]>).map(([name, globs]) => {
@@ -291,25 +253,18 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean): Laye
       return { name, match: (abs: string) => matchers.some((m) => m(abs)) };
     });
   if (typeof c.profile === 'string') layer.profile = c.profile as Profile;
-  // Check the files it names here, where the position of the key is known.
-  for (const key of ['extends', 'nodes', 'crds'] as const) {
-    list(c[key]).forEach((p, i) => {
-      const where = () => {
-        const r = src.locate(Array.isArray(c[key]) ? [key, i] : [key], 'value');
-        return `${file}:${r.line}:${r.column}: ${key}`;
-      };
-      const refused = referenceRefused(file, p, trusted);
-      if (refused) throw new ConfigError(`${where()}: ${refused}`);
-      if (key === 'extends' && !existsSync(resolve(dir, p))) throw new ConfigError(`${where()}: ${p} does not exist`);
-    });
-  }
   return layer;
+}
+
+/** Policies in order, each once (a config reached twice through `extends` defines the same objects). */
+function uniquePolicies(layers: readonly Layer[]): PolicySpec[] {
+  return [...new Set(layers.flatMap((l) => l.policies))];
 }
 
 /** Validated layers per rule list (a config is valid or not for a given set of rules), by file. */
 let layerCache = new WeakMap<readonly Rule[], Map<string, { mtimeMs: number; size: number; layer: Layer }>>();
 
-function layerOf(file: string, rules: readonly Rule[], trusted: boolean): Layer {
+function layerOf(file: string, rules: readonly Rule[], trusted: boolean, stack: readonly string[]): Layer {
   let st;
   try {
     st = statSync(file);
@@ -322,7 +277,7 @@ function layerOf(file: string, rules: readonly Rule[], trusted: boolean): Layer 
   const key = `${trusted ? 'trusted' : 'found'}\0${file}`;
   const hit = byFile.get(key);
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.layer;
-  const layer = readLayer(file, rules, trusted);
+  const layer = readLayer(file, rules, trusted, stack);
   byFile.set(key, { mtimeMs: st.mtimeMs, size: st.size, layer });
   return layer;
 }
@@ -333,14 +288,23 @@ function layerOf(file: string, rules: readonly Rule[], trusted: boolean): Layer 
  */
 function chain(file: string, rules: readonly Rule[], trusted: boolean, stack: string[] = []): Layer[] {
   if (stack.includes(file)) throw new ConfigError(`${stack[stack.length - 1]}: extends cycle: ${[...stack.slice(stack.indexOf(file)), file].join(' → ')}`);
-  const layer = layerOf(file, rules, trusted);
+  const layer = layerOf(file, rules, trusted, stack);
   const out: Layer[] = [];
   for (const base of layer.extends) for (const l of chain(base, rules, false, [...stack, file])) if (!out.includes(l)) out.push(l);
   out.push(layer);
   return out;
 }
 
-function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
+function resolveLayers(file: string, layers: Layer[], rules: readonly Rule[]): ResolvedConfig {
+  // Two configs this one extends may each define a policy with the same id.
+  const policies = uniquePolicies(layers);
+  const byId = new Map<string, PolicySpec>();
+  for (const p of policies) {
+    const other = byId.get(p.id);
+    if (other) throw new ConfigError(`${file}: extends two definitions of policy "${p.id}": ${definedAt(other)} and ${definedAt(p)}`);
+    byId.set(p.id, p);
+  }
+  const known = new Set([...rules.map((r) => r.meta.id), ...byId.keys()]);
   // The rule maps that apply to a file, in order (each layer's rules, then its matching overrides), worked out once
   // per file: asking for every rule then costs the number of maps that apply, not the number of overrides.
   const applying = new Map<string, { maps: Map<string, RuleSetting>[]; ignored: boolean }>();
@@ -372,11 +336,12 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
   const resolved: ResolvedConfig = {
     file,
     files: layers.map((l) => l.file),
-    severity: (ruleId, filePath) => settingFor(ruleId, filePath)?.severity,
+    severity: (ruleId, filePath) => (known.has(ruleId) ? settingFor(ruleId, filePath)?.severity : 'off'),
     options: (ruleId, filePath) => settingFor(ruleId, filePath)?.options,
     isIgnored: (filePath) => forFile(filePath).ignored,
     isStrict: (ruleId) => strict.has(ruleId),
     waivers: layers.flatMap((l) => l.waivers),
+    policies,
   };
   for (const l of layers) {
     if (l.kubeVersion !== undefined) resolved.kubeVersion = l.kubeVersion;
@@ -386,6 +351,7 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
       else delete resolved.nodesWithin;
     }
     if (l.crds !== undefined) resolved.crds = l.crds;
+    if (l.admissionPolicies !== undefined) resolved.admissionPolicies = l.admissionPolicies;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
     if (l.clusters !== undefined) resolved.clusters = l.clusters;
     if (l.profile !== undefined) resolved.profile = l.profile;
@@ -395,7 +361,7 @@ function resolveLayers(file: string, layers: Layer[]): ResolvedConfig {
 
 export interface LoadConfigOptions {
   /**
-   * The user named this file on the command line (`--config`): it may extend files and name inventories anywhere.
+   * The user named this file on the command line (`--config`): it may extend files and name inventories and policy files anywhere.
    * Otherwise (a config found next to the files, or one from a repository's workflow) it may only name files inside
    * its repository.
    */
@@ -406,7 +372,7 @@ export interface LoadConfigOptions {
 export function loadConfigFile(file: string, rules: readonly Rule[], opts: LoadConfigOptions = {}): ResolvedConfig {
   const abs = resolve(file);
   if (!existsSync(abs)) throw new ConfigError(`config file ${file} does not exist`);
-  return resolveLayers(abs, chain(abs, rules, opts.trusted ?? false));
+  return resolveLayers(abs, chain(abs, rules, opts.trusted ?? false), rules);
 }
 
 let dirCache = new WeakMap<readonly Rule[], Map<string, ResolvedConfig>>();
@@ -426,7 +392,7 @@ export function loadConfigFor(filePath: string, rules: readonly Rule[], byDir?: 
   const hit = byDir.get(dir);
   if (hit) return hit;
   const file = findConfigFile(dir);
-  const resolved = file ? loadConfigFile(file, rules) : EMPTY;
+  const resolved = file ? loadConfigFile(file, rules) : emptyConfig(rules);
   byDir.set(dir, resolved);
   return resolved;
 }

@@ -5,7 +5,8 @@
  */
 import { PROFILES } from '../engine/profile.js';
 import { LINKS } from '../links.js';
-import { OLDEST_KUBE_MINOR, NEWEST_KUBE_MINOR, SCHEMA_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
+import { NEWEST_KUBE_MINOR, OLDEST_KUBE_MINOR, SCHEMA_KUBE_VERSION, supportedRange } from '../k8s/kube-version.js';
+import { POLICY_ID_PATTERN, POLICY_SCHEMA } from '../policy/spec.js';
 import { FAIL_ON_VALUES, type Rule } from '../types.js';
 
 export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
@@ -14,16 +15,26 @@ export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 const KUBE_VERSION_PATTERN = `^v?1\\.(${Array.from({ length: NEWEST_KUBE_MINOR - OLDEST_KUBE_MINOR + 1 }, (_, i) => OLDEST_KUBE_MINOR + i).join('|')})(\\.[0-9]+)?$`;
 
 /** Top-level keys of a config file. */
-export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers', 'clusters', 'profile'] as const;
+export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers', 'clusters', 'policies', 'admissionPolicies', 'profile'] as const;
 
 const stringOrList = (description: string) => ({
   description,
   anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { type: 'string', minLength: 1 } }],
 });
 
-/** The config schema (JSON Schema draft-07) for a set of rules. */
-export function configSchema(rules: readonly Rule[], schemaId: string | undefined = LINKS?.configSchema): Record<string, unknown> {
-  const ids = rules.map((r) => r.meta.id).sort();
+/**
+ * The config schema (JSON Schema draft-07) for a set of rules. With `policyIds`, exactly those custom policy ids are
+ * accepted besides the rules (how a config is validated once its policies are known). Without, it is the schema editors
+ * get: a config that defines `policies` or `extends` another (which may define some) may name any kebab-case id, and
+ * one that does neither only the built-in rules, so editors still flag a misspelt rule id there.
+ */
+export function configSchema(rules: readonly Rule[], policyIds?: readonly string[], schemaId: string | undefined = LINKS?.configSchema): Record<string, unknown> {
+  const builtinIds = rules.map((r) => r.meta.id).sort();
+  const ids = [...builtinIds, ...(policyIds ?? [])].sort();
+  const policySetting = {
+    description: 'A custom policy: a severity, or [severity, {params}] to override its params.',
+    anyOf: [{ $ref: '#/definitions/severity' }, { type: 'array', items: [{ $ref: '#/definitions/severity' }, { type: 'object' }], minItems: 1, maxItems: 2, additionalItems: false }],
+  };
   const ruleEntries: Record<string, unknown> = {};
   for (const r of [...rules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))) {
     const m = r.meta;
@@ -35,6 +46,24 @@ export function configSchema(rules: readonly Rule[], schemaId: string | undefine
       anyOf: [{ $ref: '#/definitions/severity' }, tuple],
     };
   }
+  for (const id of policyIds ?? []) ruleEntries[id] = policySetting;
+  // Editors: without policies of its own or of a config it extends, a config names built-in rules only.
+  const builtinRule = { $ref: '#/definitions/builtinRuleId' };
+  const builtinRules = { propertyNames: builtinRule };
+  const builtinOnly = policyIds
+    ? {}
+    : {
+        if: { not: { anyOf: [{ required: ['policies'] }, { required: ['extends'] }] } },
+        // biome-ignore lint/suspicious/noThenProperty: the JSON Schema keyword, not a promise.
+        then: {
+          properties: {
+            rules: builtinRules,
+            overrides: { items: { properties: { rules: builtinRules } } },
+            strict: { items: builtinRule },
+            waivers: { items: { properties: { rules: { items: builtinRule } } } },
+          },
+        },
+      };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     // Its address once published (package.json's repository); no id while there is none, rather than a dead one.
@@ -42,6 +71,7 @@ export function configSchema(rules: readonly Rule[], schemaId: string | undefine
     title: 'daemonlint configuration (.daemonlint.yaml, .daemonlint.yml, .daemonlint.json)',
     type: 'object',
     additionalProperties: false,
+    ...builtinOnly,
     properties: {
       $schema: { type: 'string', description: 'The schema of this file, for editors.' },
       extends: stringOrList('Config files this one builds on (paths relative to this file); later ones and this file win.'),
@@ -107,14 +137,24 @@ export function configSchema(rules: readonly Rule[], schemaId: string | undefine
           },
         },
       },
+      policies: {
+        description: 'Custom policies: CEL rules of your own, defined here or in policy files (paths relative to this file) holding `policies: [...]`.',
+        type: 'array',
+        items: { anyOf: [{ type: 'string', minLength: 1 }, POLICY_SCHEMA] },
+      },
+      admissionPolicies: stringOrList(
+        'Files or directories (relative to this file) with ValidatingAdmissionPolicies, their bindings and parameter objects, evaluated against the linted objects (like --policy).',
+      ),
     },
     definitions: {
       severity: { enum: [...SEVERITY_SETTINGS] },
-      ruleId: { enum: ids },
+      ruleId: policyIds ? { enum: ids } : { anyOf: [{ enum: ids }, { type: 'string', pattern: POLICY_ID_PATTERN }] },
+      ...(policyIds ? {} : { builtinRuleId: { description: 'A built-in rule (see daemonlint rules).', enum: builtinIds } }),
       rules: {
         description: 'Severity (off, info, warning, error) per rule id, or [severity, options] for rules with options.',
         type: 'object',
-        additionalProperties: false,
+        additionalProperties: policyIds ? false : policySetting,
+        ...(policyIds ? {} : { propertyNames: { pattern: POLICY_ID_PATTERN } }),
         properties: ruleEntries,
       },
     },

@@ -1,13 +1,14 @@
 /**
- * Reading one config file (through the guarded reader, with the loader's linear duplicate-key check) and the rule for
- * the files a config may name: a config found in a repository stays inside it.
+ * Reading one of daemonlint's own files, a config or a policy file (through the guarded reader, with the loader's
+ * linear duplicate-key check), and the rule for the files a config may name: a config found in a repository stays
+ * inside it.
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { LineCounter } from 'yaml';
 import { ReadError, readText } from '../io/read.js';
 import { parseDocuments } from '../load/limits.js';
-import { locateInDocument } from '../load/positions.js';
+import { locateInDocument, locateInString } from '../load/positions.js';
+import { TextModel } from '../load/text.js';
 import type { Path, Range } from '../types.js';
 import { ConfigError } from './find.js';
 
@@ -16,13 +17,15 @@ export interface Source {
   value: unknown;
   /** Locate a path in the file (1-based range); undefined positions for text that only JSON could read. */
   locate(path: Path, at?: 'key' | 'value'): Range;
+  /** The position of character `offset` of the string at `path` (a place inside an expression). */
+  locateIn(path: Path, offset: number): { line: number; column: number };
 }
 
 /** Largest config file read (a config with tens of thousands of keys is still far below it). */
 export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
 
 /** Top-level keys of a config file: a file with none of them is not a daemonlint config. */
-export const CONFIG_KEYS = ['rules', 'overrides', 'ignore', 'extends', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers', 'profile'];
+export const CONFIG_KEYS = ['rules', 'overrides', 'ignore', 'extends', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers', 'policies', 'admissionPolicies', 'profile'];
 
 /**
  * A YAML error in one line without any text of the file: parts of a message that quote the source (an alias or tag
@@ -37,38 +40,42 @@ function yamlErrorText(e: { code: string; message: string }): string {
   return (cut === -1 ? first : first.slice(0, cut)).trim() || e.code;
 }
 
-export function readSource(file: string): Source {
+/** Read and parse a config (`what`: `config`) or a policy file (`policy file`). Throws ConfigError. */
+export function readSource(file: string, what: 'config' | 'policy file' = 'config'): Source {
   let text: string;
   try {
-    text = readText(file, { maxBytes: MAX_CONFIG_BYTES, what: 'config file' });
+    text = readText(file, { maxBytes: MAX_CONFIG_BYTES, what: what === 'config' ? 'config file' : what });
   } catch (err) {
-    if (err instanceof ReadError) throw new ConfigError(`cannot read config ${file}: ${err.reason}`);
+    if (err instanceof ReadError) throw new ConfigError(`cannot read ${what} ${file}: ${err.reason}`);
     throw err;
   }
-  const lc = new LineCounter();
+  const model = new TextModel(text);
   // The loader's bounded parse: a linear duplicate-key check and the nesting limit.
-  const docs = parseDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
-  lc.addNewLine(0);
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+  const docs = parseDocuments(model.parseText, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const errors = docs.flatMap((d) => d.errors);
   if (docs.length > 1 && !errors.length) {
-    const pos = lc.linePos(docs[1]!.range?.[0] ?? 0);
-    throw new ConfigError(`${file}:${pos.line}:${pos.col}: a config file holds one YAML document; remove the second one`);
+    const pos = model.position(docs[1]!.range?.[0] ?? 0);
+    throw new ConfigError(`${file}:${pos.line}:${pos.column}: a ${what} holds one YAML document; remove the second one`);
   }
   if (errors.length) {
     const e = errors[0]!;
-    const pos = lc.linePos(e.pos[0]);
-    const what = e.code === 'DUPLICATE_KEY' ? 'a key appears twice in one mapping' : yamlErrorText(e);
-    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${what}`);
+    const pos = model.position(e.pos[0]);
+    const problem = e.code === 'DUPLICATE_KEY' ? 'a key appears twice in one mapping' : yamlErrorText(e);
+    throw new ConfigError(`${file}:${pos.line}:${pos.column}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${problem}`);
   }
   const doc = docs[0];
   let value: unknown;
   try {
     value = doc ? doc.toJS({ maxAliasCount: 100 }) : {};
   } catch {
-    throw new ConfigError(`${file}: cannot read config: it expands aliases more than 100 times`);
+    throw new ConfigError(`${file}: cannot read ${what}: it expands aliases more than 100 times`);
   }
-  return { file, value: value ?? {}, locate: (path, at = 'key') => (doc ? locateInDocument(doc, lc, path, at) : { line: 1, column: 1, endLine: 1, endColumn: 1 }) };
+  return {
+    file,
+    value: value ?? {},
+    locate: (path, at = 'key') => (doc ? locateInDocument(model, { doc, offset: 0 }, path, at) : { line: 1, column: 1, endLine: 1, endColumn: 1 }),
+    locateIn: (path, offset) => (doc ? locateInString(model, { doc, offset: 0 }, path, offset) : { line: 1, column: 1 }),
+  };
 }
 
 /** The folder a config file may reach into: its repository (the nearest folder above it holding `.git`), else the working directory when it is inside it, else its own folder. */
@@ -110,7 +117,7 @@ export function leavesBoundary(boundary: string, target: string): boolean {
 }
 
 /**
- * Why a file named by a config (`extends`, `nodes`, `crds`) may not be read, or undefined when it may. A config given on the
+ * Why a file named by a config (`extends`, `nodes`, `crds`, `policies`, `admissionPolicies`) may not be read, or undefined when it may. A config given on the
  * command line (`trusted`) may name any file; a config found in a repository only files inside that repository,
  * symbolic links resolved, so a cloned repository or a pull request cannot make daemonlint read /etc/shadow or
  * ~/.kube/config.

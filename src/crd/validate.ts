@@ -10,7 +10,7 @@ import { pathFromPointer } from '../schema/pointer.js';
 import { closest } from '../util/suggest.js';
 import type { Anchor, Fix, Path } from '../types.js';
 import { re2Engine } from './regex.js';
-import { celIssues, validationRulesFor, type CelRuleEvaluator } from './cel.js';
+import { celIssues, existingPrefix, hasValidationRules, validationRulesFor, withDefaults, type CelIssue, type CelRuleEvaluator } from './cel.js';
 import { convertCrdSchema, pruneNulls, type ConvertedSchema } from './schema.js';
 
 export interface CrIssue {
@@ -150,16 +150,31 @@ export interface ValidateInput {
   kind: string;
   object: unknown;
   sourceText?: (path: Path) => string | undefined;
-  /** Evaluates `x-kubernetes-validations` rules; without one they are not checked (see ./cel.ts). */
-  cel?: CelRuleEvaluator;
+}
+
+/** Does this CRD version's schema hold `x-kubernetes-validations` rules (CEL to evaluate)? */
+export function hasCelRules(compiled: CompiledCrd): boolean {
+  return hasValidationRules(compiled.openAPIV3Schema);
+}
+
+/**
+ * The outcome of the schema's `x-kubernetes-validations` rules on a custom resource (see ./cel.ts). `schemaValid`:
+ * whether the schema accepted the object; when it did not, only violated rules are kept (a rule failing on a value of
+ * the wrong type says nothing the schema finding does not).
+ */
+export function customResourceCelIssues(compiled: CompiledCrd, object: unknown, evaluator: CelRuleEvaluator, schemaValid: boolean): CelIssue[] {
+  if (!hasCelRules(compiled)) return [];
+  const pruned = pruneNulls(object, compiled.openAPIV3Schema);
+  // Rules see the object with its defaults filled in; findings point at what the manifest has.
+  const issues = celIssues(validationRulesFor(compiled.openAPIV3Schema, withDefaults(pruned, compiled.openAPIV3Schema)), evaluator).map((i) => ({ ...i, path: existingPrefix(pruned, i.path) }));
+  return schemaValid ? issues : issues.filter((i) => i.kind === 'violated');
 }
 
 /** Every issue of a custom resource; empty when its CRD schema accepts it. */
 export function validateCustomResource(input: ValidateInput): CrIssue[] {
   const { compiled, kind } = input;
   const object = pruneNulls(input.object, compiled.openAPIV3Schema);
-  const cel: CrIssue[] = input.cel ? celIssues(validationRulesFor(compiled.openAPIV3Schema, object), input.cel).map((i) => ({ ...i, at: 'key' })) : [];
-  if (compiled.validate(object)) return cel;
+  if (compiled.validate(object)) return [];
   const errors = [...(compiled.validate.errors ?? [])];
   const issues: CrIssue[] = explain({ schema: compiled.converted.shape, definition: compiled.converted.root, kind, object, sourceText: input.sourceText }).map((i) => ({
     path: i.path,
@@ -187,5 +202,5 @@ export function validateCustomResource(input: ValidateInput): CrIssue[] {
     const e = errors[0];
     issues.push({ path: e ? at(object, e) : [], at: 'key', message: `This ${kind} does not match its CustomResourceDefinition's schema (${e?.keyword ?? 'invalid'} at ${e?.instancePath || '/'}).` });
   }
-  return [...issues, ...cel];
+  return issues;
 }

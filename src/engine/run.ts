@@ -11,6 +11,8 @@ export interface RunOptions {
   kubeVersion?: string;
   /** CustomResourceDefinitions from `--crd` / `crds:`. */
   crds?: readonly Manifest[];
+  /** Admission policy files (`--policy`): their objects are seen by admission-policy, not linted. */
+  policyFiles?: readonly SourceFile[];
   /** Works out the run's deployment units (default: `planUnits` with no config and no disk reads). */
   plan?: (files: readonly SourceFile[]) => UnitPlan;
 }
@@ -31,10 +33,11 @@ export function isUnitRule(rule: Rule): boolean {
   return rule.meta.tags.includes('cross-resource');
 }
 
-export function createRun(files: readonly SourceFile[], opts: Pick<RunOptions, 'nodes' | 'kubeVersion' | 'crds'>): RunContext {
+export function createRun(files: readonly SourceFile[], opts: Pick<RunOptions, 'nodes' | 'kubeVersion' | 'crds' | 'policyFiles'>): RunContext {
   return {
     manifests: files.flatMap((f) => f.manifests),
     files,
+    policyManifests: opts.policyFiles?.flatMap((f) => f.manifests),
     nodes: opts.nodes,
     kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
     crds: opts.crds,
@@ -67,6 +70,7 @@ export function prepareRun(files: readonly SourceFile[], opts: RunOptions): Prep
     (u): RunContext => ({
       manifests: u.manifests,
       files: all,
+      policyManifests: run.policyManifests,
       nodes: opts.nodes,
       kubeVersion: run.kubeVersion,
       crds: run.crds,

@@ -3,21 +3,13 @@
  * this module walks the `yaml` node tree to the deepest existing node on the path
  * and returns its 1-based range.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import type { Anchor, Path, Range } from '../types.js';
+import type { ParsedDocument, TextModel } from './text.js';
 
 type Located = { node?: Node | null; pair?: Pair<unknown, unknown> };
 
-/** Format a path the way findings show it: `spec.template.spec.containers[0].ports[1]`, `labels["app.kubernetes.io/name"]`. */
-export function formatPath(path: Path): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (/^[A-Za-z_$][\w$-]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
+export { formatPath } from './format-path.js';
 
 /**
  * A YAML 1.1 merge key (`<<`). The yaml library gives its value as a Symbol (`Symbol(<<)`), not the string `'<<'`:
@@ -90,44 +82,16 @@ function walk(doc: Document, path: Path): Located {
   return located;
 }
 
-/**
- * The 1-based range of source offsets [start, end). `text` is the text the offsets are in (or just its length):
- * with it, positions at its very end stay on its last line, and a CRLF line break counts as one. A span that ends just after a line break (block collections, an
- * error running to the end of the file) ends on that line instead of at column 1 of the next one, which may not
- * exist: every range stays within the file's lines.
- */
-export function rangeOf(lc: LineCounter, start: number, end: number, text?: number | string): Range {
-  const textLength = typeof text === 'string' ? text.length : text;
-  // Back over a line break (CRLF as one) to the end of the line it closes.
-  const lineEnd = (o: number) => (typeof text === 'string' && text[o - 2] === '\r' && text[o - 1] === '\n' ? o - 2 : o - 1);
-  // An offset at the very end of a text that ends with a line break would be column 1 of a line that is not there.
-  const last = lc.lineStarts[lc.lineStarts.length - 1];
-  if (textLength !== undefined && textLength > 0 && last === textLength && lc.lineStarts.length > 1) {
-    if (start >= textLength) start = lineEnd(textLength);
-    end = Math.min(end, textLength);
-  }
-  const s = lc.linePos(start);
-  let e = lc.linePos(Math.max(start, end));
-  if (e.col === 1 && e.line > s.line) e = lc.linePos(Math.max(start, lineEnd(Math.max(start, end))));
-  if (typeof text !== 'string') return { line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
-  // A column is never past the end of its line (an offset beyond the text, or inside a CRLF break).
-  const maxCol = (line: number) => {
-    const from = lc.lineStarts[line - 1] ?? 0;
-    let to = lc.lineStarts[line] ?? text.length;
-    if (to > from && text[to - 1] === '\n') to--;
-    if (to > from && text[to - 1] === '\r') to--;
-    return to - from + 1;
-  };
-  return { line: s.line, column: Math.min(s.col, maxCol(s.line)), endLine: e.line, endColumn: Math.min(e.col, maxCol(e.line)) };
-}
-
 function nodeSpan(node: unknown): [number, number] | undefined {
   const r = (node as { range?: [number, number, number] } | null)?.range;
   return r ? [r[0], r[1]] : undefined;
 }
 
-/** Resolve an object path inside a parsed document to a 1-based range. */
-export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at: Anchor = 'key', text?: number | string): Range {
+/**
+ * The offsets [start, end) of the node at `path` inside a parsed document (relative to the text the document was
+ * parsed from): the deepest existing node on the path, then its key, value or both (`at`).
+ */
+export function spanInDocument(doc: Document, path: Path, at: Anchor = 'key'): [number, number] {
   const { pair, node } = walk(doc, path);
   const keySpan = pair ? nodeSpan(pair.key) : undefined;
   const valueSpan = nodeSpan(node);
@@ -137,9 +101,57 @@ export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at:
   else span = keySpan && valueSpan ? [keySpan[0], valueSpan[1]] : (keySpan ?? valueSpan);
   if (!span) {
     const start = doc.range?.[0] ?? 0;
-    const docSpan = nodeSpan(doc.contents) ?? ([start, start] as [number, number]);
-    span = docSpan;
+    span = nodeSpan(doc.contents) ?? [start, start];
   }
-  // A block collection's span runs to the end of its last item; keep ranges to the first line for readability.
-  return rangeOf(lc, span[0], span[1], text);
+  return span;
+}
+
+/** Resolve an object path inside a parsed document of `model`'s text to a 1-based range. */
+export function locateInDocument(model: TextModel, parsed: ParsedDocument, path: Path, at: Anchor = 'key'): Range {
+  const [start, end] = spanInDocument(parsed.doc, path, at);
+  return model.rangeOf(parsed.offset + start, parsed.offset + end);
+}
+
+/**
+ * The 1-based position of character `offset` of the string value at `path` (e.g. a column inside a CEL expression
+ * written in YAML). Exact for single-line plain and quoted scalars without escapes and for literal blocks (`|`);
+ * otherwise the start of the value.
+ */
+export function locateInString(model: TextModel, parsed: ParsedDocument, path: Path, offset: number): { line: number; column: number } {
+  const { doc } = parsed;
+  const text = model.parseText;
+  const { node } = walk(doc, path);
+  const range = (node as { range?: [number, number, number] } | null)?.range;
+  if (!range) {
+    const r = locateInDocument(model, parsed, path, 'value');
+    return { line: r.line, column: r.column };
+  }
+  const fallback = model.position(parsed.offset + range[0]);
+  if (!isScalar(node) || typeof node.value !== 'string') return fallback;
+  const value = node.value;
+  const raw = text.slice(parsed.offset + range[0], parsed.offset + range[1]);
+  const pos = (o: number) => model.position(parsed.offset + o);
+  const clamped = Math.max(0, Math.min(offset, value.length));
+  switch (node.type) {
+    case 'PLAIN':
+      return raw === value ? pos(range[0] + clamped) : fallback;
+    case 'QUOTE_SINGLE':
+    case 'QUOTE_DOUBLE':
+      return raw.slice(1, -1) === value ? pos(range[0] + 1 + clamped) : fallback;
+    case 'BLOCK_LITERAL': {
+      // Header line, then the content lines, each indented by the same amount.
+      const lines = raw.split('\n');
+      const content = lines.slice(1);
+      const indent = /^ */.exec(content.find((l) => l.trim() !== '') ?? '')![0].length;
+      const before = value.slice(0, clamped).split('\n');
+      const lineIndex = before.length - 1;
+      const line = content[lineIndex];
+      if (line === undefined || line.slice(indent) !== value.split('\n')[lineIndex]) return fallback;
+      let o = range[0] + lines[0]!.length + 1;
+      for (let i = 0; i < lineIndex; i++) o += content[i]!.length + 1;
+      return pos(o + indent + before[lineIndex]!.length);
+    }
+    default:
+      return fallback;
+  }
 }

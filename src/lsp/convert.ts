@@ -6,9 +6,10 @@ import { pathToFileURL } from 'node:url';
 import { diffLines } from 'diff';
 import { resolve } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range as LspRange, type TextEdit } from 'vscode-languageserver';
+import { TextModel } from '../load/text.js';
 import type { Finding, Severity } from '../types.js';
 import { safeText } from '../report/sanitize.js';
-import { LINKS } from '../links.js';
+import { LINKS, type Links } from '../links.js';
 
 export const SOURCE = 'daemonlint';
 
@@ -36,14 +37,15 @@ export interface DiagnosticData {
 
 /**
  * Turn a finding into a diagnostic. `root` is the absolute folder the finding's (relative) file paths are
- * relative to, used for related locations in other files.
+ * relative to, used for related locations in other files. `custom`: the finding is a custom policy's.
  */
-export function toDiagnostic(f: Finding, root: string | undefined, data: DiagnosticData, links = LINKS): Diagnostic {
+export function toDiagnostic(f: Finding, root: string | undefined, data: DiagnosticData, links: Links | undefined = LINKS, custom = false): Diagnostic {
   const d: Diagnostic = {
     range: lspRange(f),
     severity: SEVERITY[f.severity],
     code: f.ruleId,
-    ...(links ? { codeDescription: { href: links.rule(f.ruleId) } } : {}),
+    // A custom policy is documented by its definition in the repository's config, not on the project's pages.
+    ...(links && !custom ? { codeDescription: { href: links.rule(f.ruleId) } } : {}),
     source: SOURCE,
     message: safeText(f.fix ? `${f.message} (quick fix: ${f.fix.description})` : f.message),
     data,
@@ -59,15 +61,10 @@ export function toDiagnostic(f: Finding, root: string | undefined, data: Diagnos
   return d;
 }
 
-/** Convert a string offset into an LSP position. */
-export function positionAt(text: string, offset: number): { line: number; character: number } {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, character: offset - lineStart };
+/** Convert a string offset into an LSP position (0-based; LF, CRLF and a lone CR each end a line, as in LSP). */
+export function positionAt(text: string | TextModel, offset: number): { line: number; character: number } {
+  const { line, column } = (typeof text === 'string' ? new TextModel(text) : text).position(offset);
+  return { line: line - 1, character: column - 1 };
 }
 
 /** Offsets of the common prefix and suffix of two texts, never splitting a CRLF pair or a UTF-16 surrogate pair. */
@@ -102,7 +99,8 @@ function narrow(before: string, after: string): { start: number; endB: number; e
 export function minimalEdit(before: string, after: string): TextEdit | undefined {
   if (before === after) return undefined;
   const { start, endB, endA } = narrow(before, after);
-  return { range: { start: positionAt(before, start), end: positionAt(before, endB) }, newText: after.slice(start, endA) };
+  const model = new TextModel(before);
+  return { range: { start: positionAt(model, start), end: positionAt(model, endB) }, newText: after.slice(start, endA) };
 }
 
 /**

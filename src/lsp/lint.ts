@@ -5,8 +5,9 @@
  */
 import { dirname } from 'node:path';
 import { allRules } from '../../rules/index.js';
+import { loadAdmissionPolicies, unitPlanner } from '../app/lint.js';
 import { ConfigError, findConfigFile, loadConfigFor, type ResolvedConfig } from '../config/index.js';
-import { unitPlanner } from '../app/lint.js';
+import { runRules } from '../config/run.js';
 import { DEFAULT_KUBE_VERSION, lint, prepareRules, prepareRun, type LintOptions, type LintResult } from '../engine/lint.js';
 import { DEFAULT_PROFILE } from '../engine/profile.js';
 import { normalizeKubeVersion } from '../k8s/kube-version.js';
@@ -17,7 +18,7 @@ import { displayPath } from '../load/files.js';
 import { loadCrdFiles } from '../load/crds.js';
 import { isJsonInput } from '../load/json.js';
 import { loadInventory } from '../load/inventory.js';
-import type { Finding, Manifest, NodeInfo, SourceFile } from '../types.js';
+import type { Finding, Manifest, NodeInfo, Rule, SourceFile } from '../types.js';
 import type { Folder } from './workspace.js';
 
 export interface LintSettings {
@@ -30,7 +31,8 @@ export interface LintSettings {
 }
 
 export type BufferLint =
-  | { kind: 'linted'; result: LintResult }
+  /** `rules`: the built-in rules and the custom policies of the buffer's config. */
+  | { kind: 'linted'; result: LintResult; rules: readonly Rule[] }
   /** The nearest config file excludes the file (`ignore`): the CLI does not lint it either. */
   | { kind: 'ignored' }
   /** The config file (or a node inventory) is broken: the one problem to show. */
@@ -71,8 +73,18 @@ function memoConfigLookup(): ConfigLookup {
   };
 }
 
+/** What a buffer is linted with, from its config: the rules (custom policies included) and admission policy files. */
+interface Setup {
+  config: ResolvedConfig | undefined;
+  nodes: NodeInfo[] | undefined;
+  crds: Manifest[] | undefined;
+  rules: readonly Rule[];
+  policyFiles: SourceFile[];
+}
+
 export class BufferLinter {
   private readonly inventories = new Map<string, NodeInfo[]>();
+  private readonly policyFiles = new Map<string, SourceFile[]>();
   private readonly definitions = new Map<string, Manifest[]>();
 
   constructor(private readonly settings: LintSettings) {}
@@ -94,10 +106,24 @@ export class BufferLinter {
     return c;
   }
 
-  /** Forget cached inventories and CRDs (a file changed). */
+  /** Forget cached inventories, CRDs and policy files (a file changed). */
   reset(): void {
     this.inventories.clear();
     this.definitions.clear();
+    this.policyFiles.clear();
+  }
+
+  /** The config, node inventory, CRDs, rules and admission policy files for a buffer; throws on a broken config. */
+  private async setup(self: SourceFile, root: string): Promise<Setup> {
+    const config = configOf(self.absPath);
+    const nodes = config?.nodes ? this.nodes(config.nodes, config.nodesWithin) : this.nodes(this.settings.nodes);
+    const crds = this.crds(config?.crds ?? this.settings.crds);
+    const rules = config ? await runRules(allRules, [config], root) : allRules;
+    const paths = config?.admissionPolicies ?? [];
+    const key = paths.join('\0');
+    let policyFiles = this.policyFiles.get(key);
+    if (!policyFiles) this.policyFiles.set(key, (policyFiles = await loadAdmissionPolicies(paths, root)));
+    return { config, nodes, crds, rules, policyFiles };
   }
 
   private options(folder: Folder | undefined, configFor: ConfigLookup): Pick<LintOptions, 'severity' | 'options' | 'strict' | 'waivers' | 'profile'> {
@@ -122,40 +148,30 @@ export class BufferLinter {
    * the lint stops and resolves undefined.
    */
   async lint(self: SourceFile, folder: Folder | undefined, stillCurrent: () => boolean = () => true): Promise<BufferLint | undefined> {
-    let config: ResolvedConfig | undefined;
-    let nodes: NodeInfo[] | undefined;
-    let crds: Manifest[] | undefined;
+    let setup: Setup;
     try {
-      config = configOf(self.absPath);
-      nodes = config?.nodes ? this.nodes(config.nodes, config.nodesWithin) : this.nodes(this.settings.nodes);
-      crds = this.crds(config?.crds ?? this.settings.crds);
+      setup = await this.setup(self, folder?.root ?? process.cwd());
     } catch (err) {
+      // A broken config, node inventory or admission policy file: the one problem to show.
       return { kind: 'config-error', message: (err as Error).message };
     }
+    const { config } = setup;
     if (config && self.absPath && config.isIgnored(self.absPath)) return { kind: 'ignored' };
     const configFor = memoConfigLookup();
     const files = folder ? folder.files(self).filter((f) => f === self || !f.absPath || !configFor(f.absPath)?.isIgnored(f.absPath)) : [self];
-    const result = await this.run(self, files, folder, config, nodes, crds, stillCurrent, configFor);
-    return result && { kind: 'linted', result };
+    const result = await this.run(self, files, folder, setup, stillCurrent, configFor);
+    return result && { kind: 'linted', result, rules: setup.rules };
   }
 
-  private async run(
-    self: SourceFile,
-    files: SourceFile[],
-    folder: Folder | undefined,
-    config: ResolvedConfig | undefined,
-    nodes: NodeInfo[] | undefined,
-    crds: Manifest[] | undefined,
-    stillCurrent: () => boolean,
-    configFor: ConfigLookup = memoConfigLookup(),
-  ): Promise<LintResult | undefined> {
+  private async run(self: SourceFile, files: SourceFile[], folder: Folder | undefined, setup: Setup, stillCurrent: () => boolean, configFor: ConfigLookup = memoConfigLookup()): Promise<LintResult | undefined> {
+    const { config, nodes, crds, rules, policyFiles } = setup;
     // The deployment units of the workspace, worked out as the CLI does: cross-resource rules compare the buffer's
     // objects only with what is applied together with them.
     const plan = unitPlanner({ cwd: folder?.root ?? (self.absPath ? dirname(self.absPath) : '/'), clusters: config?.clusters, isIgnored: (abs) => !!configFor(abs)?.isIgnored(abs) });
     const kubeVersion = (config?.kubeVersion && normalizeKubeVersion(config.kubeVersion)) || this.settings.kubeVersion || DEFAULT_KUBE_VERSION;
-    const opts: LintOptions = { rules: allRules, nodes, crds, kubeVersion, ...this.options(folder, configFor), plan };
+    const opts: LintOptions = { rules, nodes, crds, policyFiles, kubeVersion, ...this.options(folder, configFor), plan };
     const prepared = prepareRun(files, opts);
-    await prepareRules(prepared, allRules);
+    await prepareRules(prepared, rules);
     if (!stillCurrent()) return undefined;
     const r = lint(files, opts, prepared, new Set([self]));
     const mine = (fs: Finding[]) => fs.filter((f) => f.file === self.path);
@@ -170,18 +186,14 @@ export class BufferLinter {
 
   /** The text `daemonlint --fix` would write for this buffer: safe fixes, re-linted until stable. */
   async fixAll(self: SourceFile, folder: Folder | undefined): Promise<string> {
-    let config: ResolvedConfig | undefined;
-    let nodes: NodeInfo[] | undefined;
-    let crds: Manifest[] | undefined;
+    let setup: Setup;
     try {
-      config = configOf(self.absPath);
-      nodes = config?.nodes ? this.nodes(config.nodes, config.nodesWithin) : this.nodes(this.settings.nodes);
-      crds = this.crds(config?.crds ?? this.settings.crds);
+      setup = await this.setup(self, folder?.root ?? process.cwd());
     } catch {
       return self.text;
     }
     const others = folder ? folder.files(self).slice(1) : [];
-    const outcome = await fixUntilStable([self], async ([cur]) => (await this.run(cur!, [cur!, ...others], folder, config, nodes, crds, () => true))!);
+    const outcome = await fixUntilStable([self], async ([cur]) => (await this.run(cur!, [cur!, ...others], folder, setup, () => true))!);
     return outcome.files[0]!.text;
   }
 }

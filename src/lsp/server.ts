@@ -6,6 +6,7 @@
  * dropped, never published. Cross-resource rules see every manifest of the document's workspace folder
  * (open buffers override the files on disk).
  */
+import { LINKS } from '../links.js';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -220,12 +221,13 @@ export function startServer(connection: Connection): void {
       const { findings, internalErrors } = outcome.result;
       for (const e of internalErrors) connection.console.error(`daemonlint: internal error in rule ${e.ruleId} on ${e.file}: ${(e.error as Error)?.message ?? e.error}`);
       const fixable = findings.filter((f) => f.fix && f.docIndex !== undefined);
+      const custom = new Set(outcome.rules.filter((r) => r.meta.custom).map((r) => r.meta.id));
       const bom = text.charCodeAt(0) === 0xfeff;
       states.set(uri, { version, text, file: self, folder, fixable });
       diagnostics = findings.map((f) => {
         const data: DiagnosticData = { version };
         if (f.fix && f.docIndex !== undefined) data.fix = fixable.indexOf(f);
-        const d = toDiagnostic(f, folder?.root, data);
+        const d = toDiagnostic(f, folder?.root, data, LINKS, custom.has(f.ruleId));
         // The loader drops a byte-order mark; the editor's line 1 still has it.
         if (bom) for (const p of [d.range.start, d.range.end]) if (p.line === 0) p.character++;
         return d;

@@ -2,7 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { RuleDoc } from '../rule-docs.js';
-import { firstParagraph } from '../rule-docs.js';
+import { firstParagraph, ruleDoc } from '../rule-docs.js';
 import type { Finding, Rule, Severity } from '../types.js';
 import type { Links } from '../links.js';
 import { VERSION } from '../version.js';
@@ -17,7 +17,7 @@ export interface SarifContext {
   cwd: string;
   /** Findings that were waived; reported with `suppressions`. */
   suppressed?: readonly Finding[];
-  /** Each rule's documentation (`loadRuleDoc`), for the rule descriptors' full description and help. */
+  /** Each rule's documentation (`loadRuleDoc`), for the rule descriptors' full description and help. A custom policy's is built from its definition. */
   docs?: (ruleId: string) => RuleDoc | undefined;
   /** Where the project and each rule's document are (package.json); without them no link is written. */
   links?: Links;
@@ -43,7 +43,8 @@ function descriptor(rule: Rule, doc: RuleDoc | undefined, links: Links | undefin
     ...(doc
       ? { fullDescription: { text: `${why} ${fix}` }, help: { text: helpText(doc), markdown: doc.markdown } }
       : {}),
-    ...(links ? { helpUri: links.rule(m.id) } : {}),
+    // A custom policy's documentation is its definition (in `help`); the project's pages do not describe it.
+    ...(links && !m.custom ? { helpUri: links.rule(m.id) } : {}),
     defaultConfiguration: { level: LEVEL[m.severity] },
     properties: props,
   };
@@ -128,7 +129,7 @@ export function formatSarif(findings: readonly Finding[], ctx: SarifContext): st
             version: VERSION,
             semanticVersion: VERSION,
             ...(ctx.links ? { informationUri: ctx.links.information } : {}),
-            rules: ctx.rules.map((r) => descriptor(r, ctx.docs?.(r.meta.id), ctx.links)),
+            rules: ctx.rules.map((r) => descriptor(r, r.meta.custom ? ruleDoc(r) : ctx.docs?.(r.meta.id), ctx.links)),
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(ctx.cwd.endsWith('/') ? ctx.cwd : ctx.cwd + '/').href } },
