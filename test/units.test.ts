@@ -130,7 +130,8 @@ describe('a base outside the linted paths', () => {
     const r = await lintJson(['overlays/prod'], dir);
     expect(r.code).toBe(1);
     // The patch moved the proxy onto the agent's port: the collision is found (in the base, where the agent is) …
-    expect(keys(r.findings)).toEqual(['base/agents.yaml:17:41 host-port-conflict', 'overlays/prod/proxy.yaml:9:41 host-port']);
+    // (each DaemonSet of the pair has its finding: the proxy's at the patch line that wrote its port).
+    expect(keys(r.findings)).toEqual(['base/agents.yaml:17:41 host-port-conflict', 'overlays/prod/proxy.yaml:9:41 host-port', 'overlays/prod/proxy.yaml:9:41 host-port-conflict']);
     // … and the base's comment, about a finding only a lint of the base itself makes, is not reported as unused.
     expect(r.findings.some((f) => f.ruleId === 'unused-suppression')).toBe(false);
   });
@@ -179,6 +180,7 @@ describe('a kustomization reads only inside its repository', () => {
     expect(keys(r.findings.filter((f) => f.ruleId === 'host-port-conflict' || f.ruleId === 'host-pid'))).toEqual([
       '../platform/base/proxy.yaml:17:41 host-port-conflict',
       '../platform/patch.yaml:7:7 host-pid',
+      'overlays/prod/agent.yaml:17:41 host-port-conflict',
     ]);
   });
 });
@@ -256,8 +258,10 @@ describe('real conflicts inside a unit', () => {
       'base/agents.yaml:20:15 host-port-conflict',
       'base/web.yaml:26:3 service-selects-nothing',
       'envs/dev/edge.yaml:21:15 host-port-conflict',
+      'envs/dev/edge.yaml:45:15 host-port-conflict',
       'envs/dev/edge.yaml:62:3 duplicate-object',
       'envs/dev/edge.yaml:7:3 overlapping-selectors',
+      'overlays/prod/log-port.yaml:13:15 host-port-conflict',
     ]);
     for (const f of serious) expect(f.units).toHaveLength(1);
     // The overlay's patch moved the log agent onto the metrics agent's port: the collision points at the patch.
@@ -290,7 +294,7 @@ describe('alternatives and identity', () => {
     // The same object twice in one file.
     expect(await lint({ 'both.yaml': `${ds('agent', 8080)}---\n${ds('agent', 8081)}` })).toEqual(['both.yaml:22 duplicate-object']);
     // A real collision between two different objects across files of one unit is still found.
-    expect(await lint({ 'a.yaml': ds('agent', 8080), 'b.yaml': ds('proxy', 8080) })).toEqual(['a.yaml:17 host-port-conflict']);
+    expect(await lint({ 'a.yaml': ds('agent', 8080), 'b.yaml': ds('proxy', 8080) })).toEqual(['a.yaml:17 host-port-conflict', 'b.yaml:17 host-port-conflict']);
   });
 
   it('groups directories: alternatives split, what is above them is shared, unrelated trees stay together', async () => {
@@ -317,7 +321,7 @@ describe('config clusters', () => {
       'shared/proxy.yaml': ds('proxy', 8080),
     });
     const r = await lintJson([], dir);
-    expect(keys(r.findings.filter((f) => f.severity === 'error'))).toEqual(['dev/agent.yaml:17:41 host-port-conflict']);
+    expect(keys(r.findings.filter((f) => f.severity === 'error'))).toEqual(['dev/agent.yaml:17:41 host-port-conflict', 'shared/proxy.yaml:17:41 host-port-conflict']);
     expect(r.findings.find((f) => f.ruleId === 'host-port-conflict')!.units).toEqual(['edge']);
     const bad = workdir({ '.daemonlint.yaml': 'clusters:\n  edge: {files: dev}\n', 'a.yaml': ds('agent', 1) });
     const b = await runMain([], { cwd: bad });
