@@ -281,6 +281,25 @@ describe('real conflicts inside a unit', () => {
 });
 
 describe('alternatives and identity', () => {
+  it('are found by the command line too, whether files are read in this thread or by worker threads', async () => {
+    // No kustomization and no clusters: the file-by-file pipeline reads the run first, sees copies of one object, and
+    // the run is linted again per deployment unit.
+    const dir = workdir({
+      'dev/agent.yaml': ds('agent', 8080),
+      'prod/agent.yaml': ds('agent', 8080, '\n      hostNetwork: false'),
+      'shared/proxy.yaml': ds('proxy', 9090),
+      'one/both.yaml': `${ds('twin', 7070)}---\n${ds('twin', 7071)}`,
+    });
+    for (const jobs of ['1', '2']) {
+      const r = await lintJson(['--jobs', jobs], dir);
+      expect(r.stderr).toBe('');
+      expect(keys(r.findings.filter((f) => f.severity === 'error'))).toEqual(['one/both.yaml:22:3 duplicate-object']);
+    }
+    // One plain unit (every object once) stays in the pipeline and still compares across files.
+    const plain = workdir({ 'a.yaml': ds('agent', 8080), 'b.yaml': ds('proxy', 8080) });
+    for (const jobs of ['1', '2']) expect(keys((await lintJson(['--jobs', jobs], plain)).findings.filter((f) => f.severity === 'error'))).toEqual(['a.yaml:17:41 host-port-conflict', 'b.yaml:17:41 host-port-conflict']);
+  });
+
   it('different copies of one object in different files are alternatives; in one file they are a duplicate', async () => {
     const lint = async (files: Record<string, string>) => {
       const parsed = Object.entries(files).map(([path, text]) => parseSource({ path, text }));
