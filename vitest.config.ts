@@ -28,6 +28,7 @@ const E2E = [
   'test/lsp.test.ts',
   'test/lsp-stdin.test.ts',
   'test/neovim.test.ts',
+  'test/parallel.test.ts',
   'test/package.test.ts',
   'test/precommit.test.ts',
   'test/vscode-extension.test.ts',

@@ -1,56 +1,15 @@
 // Guards against two node-level workloads claiming the same host port, or a Pod taking the kubelet's port.
-import { listNames, templatesMayShareNode } from '../src/k8s/nodes.js';
-import { claimKey, claimsCollide, describeClaim, hostPortClaims, type HostPortClaim } from '../src/k8s/ports.js';
-import { placementsOf, runWorkloads, workloadOf, type Workload } from '../src/k8s/run-index.js';
+import { hostPortCollisions } from '../src/k8s/host-ports.js';
+import { listNames } from '../src/k8s/nodes.js';
+import { claimKey, describeClaim, hostPortClaims } from '../src/k8s/ports.js';
+import { workloadOf, type Workload } from '../src/k8s/run-index.js';
 import { displayName, POD_KINDS } from '../src/k8s/workloads.js';
-import type { RunContext, Rule } from '../src/types.js';
+import type { Rule } from '../src/types.js';
 
 /** The kubelet's API port on every node. */
 export const KUBELET_PORT = 10250;
-const CLAIMS_KEY = 'host-port-conflict:claims';
-
-function claimsOf(run: RunContext, w: Workload): HostPortClaim[] {
-  let map = run.cache.get(CLAIMS_KEY) as Map<Workload, HostPortClaim[]> | undefined;
-  if (!map) run.cache.set(CLAIMS_KEY, (map = new Map()));
-  let c = map.get(w);
-  if (!c) map.set(w, (c = hostPortClaims(w.template)));
-  return c;
-}
-
-const BY_PORT_KEY = 'host-port-conflict:by-port';
-
-/** Workloads with a host-port claim, per port/protocol (`claimKey`), in run order. */
-function claimantsByPort(run: RunContext): Map<string, Workload[]> {
-  let map = run.cache.get(BY_PORT_KEY) as Map<string, Workload[]> | undefined;
-  if (map) return map;
-  map = new Map();
-  for (const w of runWorkloads(run)) {
-    for (const c of claimsOf(run, w)) {
-      const key = claimKey(c);
-      const list = map.get(key);
-      if (!list) map.set(key, [w]);
-      else if (list[list.length - 1] !== w) list.push(w);
-    }
-  }
-  run.cache.set(BY_PORT_KEY, map);
-  return map;
-}
-
-/** Workloads other than `self` with a claim on one of `claims`' ports and protocols, in run order. */
-function claimantsOf(run: RunContext, self: Workload, claims: readonly HostPortClaim[]): Workload[] {
-  const byPort = claimantsByPort(run);
-  const out = new Set<Workload>();
-  for (const c of claims) for (const w of byPort.get(claimKey(c)) ?? []) if (w !== self) out.add(w);
-  return [...out].sort((a, b) => a.index - b.index);
-}
-
-/** Nodes of the inventory both run on; undefined without an inventory. */
-function sharedNodes(run: RunContext, a: Workload, b: Workload): string[] | undefined {
-  const pa = placementsOf(run, a);
-  const pb = placementsOf(run, b);
-  if (!pa || !pb || !run.nodes?.length) return undefined;
-  return pa.filter((p, i) => p.runs && pb[i]!.runs).map((p) => p.node.name);
-}
+/** Colliding workloads named in one finding before the rest are counted. */
+const MAX_NAMED = 5;
 
 const rule: Rule = {
   meta: {
@@ -66,12 +25,16 @@ const rule: Rule = {
         '{{workload}} and {{other}} both claim host port {{ports}} on {{nodes}}: only one Pod per node can bind it, so the other stays Pending or crash-loops there. Move one of them to another port.',
       conflictNoInventory:
         '{{workload}} and {{other}} both claim host port {{ports}} on the nodes they can share (judged from their node restrictions; no node inventory): only one Pod per node can bind it, so the other stays Pending or crash-loops there. Move one of them to another port.',
+      conflictMany:
+        '{{workload}} claims host port {{ports}}, and so do {{count}} other workloads that run on some of its nodes (see the nodes in common below): {{others}}. Only one Pod per node can bind a port, so on every node they share all but one of them stay Pending or crash-loop. Give each workload its own port.',
+      conflictManyNoInventory:
+        '{{workload}} claims host port {{ports}}, and so do {{count}} other workloads that can share a node with it (judged from their node restrictions; no node inventory): {{others}}. Only one Pod per node can bind a port, so on every node they share all but one of them stay Pending or crash-loop. Give each workload its own port.',
     },
   },
   check(ctx) {
     const self = workloadOf(ctx.run, ctx.manifest);
     if (!self) return;
-    const mine = claimsOf(ctx.run, self);
+    const mine = hostPortClaims(self.template);
     if (!mine.length) return;
     const name = `${self.kind} ${displayName(ctx.manifest)}`;
     for (const c of mine) {
@@ -79,26 +42,36 @@ const rule: Rule = {
       ctx.report({ path: c.path, messageId: 'kubeletPort', data: { workload: name, claim: describeClaim(c) } });
     }
     if (self.kind !== 'DaemonSet') return;
-    // Only workloads claiming one of the same ports can collide (the kubelet port is reported above instead).
-    for (const other of claimantsOf(ctx.run, self, mine.filter((c) => c.port !== KUBELET_PORT))) {
-      // Report each pair once: on the DaemonSet that comes first, or on the DaemonSet facing a non-DaemonSet.
-      if (other.kind === 'DaemonSet' && other.index < self.index) continue;
-      const theirs = claimsOf(ctx.run, other);
-      if (!theirs.length) continue;
-      const pairs = mine.flatMap((a) => theirs.filter((b) => claimsCollide(a, b) && a.port !== KUBELET_PORT).map((b) => ({ a, b })));
-      if (!pairs.length) continue;
-      const shared = sharedNodes(ctx.run, self, other);
-      if (shared ? shared.length === 0 : !templatesMayShareNode(self.template, other.template)) continue;
-      const otherName = `${other.kind} ${displayName(other.manifest)}`;
-      const ports = pairs.map(({ a }) => `${a.port}/${a.protocol}`);
+    // Every workload this DaemonSet collides with (the kubelet port is reported above instead), found through groups of
+    // identical claimants: one finding per DaemonSet naming the first few and counting the rest, never one per pair.
+    const { count, first, ports } = hostPortCollisions(ctx.run, self, MAX_NAMED, KUBELET_PORT);
+    if (!count) return;
+    const label = (w: Workload) => `${w.kind} ${displayName(w.manifest)}`;
+    const path = mine.find((c) => c.port !== KUBELET_PORT && ports.includes(claimKey(c)))!.path;
+    const related = first.flatMap((c) =>
+      c.pairs.map(({ theirs }) => ({
+        manifest: c.other.manifest,
+        path: theirs.path,
+        message: `${label(c.other)} claims ${describeClaim(theirs)}${count > 1 && c.shared ? ` (nodes in common: ${listNames(c.shared)})` : ''}`,
+      })),
+    );
+    const one = first[0]!;
+    if (count === 1) {
+      const data = { workload: name, other: label(one.other), ports: ports.join(', ') };
       ctx.report({
-        path: pairs[0]!.a.path,
-        ...(shared
-          ? { messageId: 'conflict', data: { workload: name, other: otherName, ports: [...new Set(ports)].join(', '), nodes: listNames(shared) } }
-          : { messageId: 'conflictNoInventory', data: { workload: name, other: otherName, ports: [...new Set(ports)].join(', ') } }),
-        related: pairs.map(({ b }) => ({ manifest: other.manifest, path: b.path, message: `${otherName} claims ${describeClaim(b)}` })),
+        path,
+        ...(one.shared ? { messageId: 'conflict', data: { ...data, nodes: listNames(one.shared) } } : { messageId: 'conflictNoInventory', data }),
+        related,
       });
+      return;
     }
+    const others = `${first.map((c) => label(c.other)).join(', ')}${count > first.length ? ` and ${count - first.length} more` : ''}`;
+    ctx.report({
+      path,
+      messageId: one.shared ? 'conflictMany' : 'conflictManyNoInventory',
+      data: { workload: name, ports: ports.join(', '), count, others },
+      related,
+    });
   },
 };
 export default rule;

@@ -1,9 +1,9 @@
 // Guards against node-local Services whose Pods do not run on every node: clients there lose the Service.
 import { describeReasonShort, listNames, analyzeTemplate, onlyLinuxRestricted, type ExclusionReason } from '../src/k8s/nodes.js';
-import { localService } from '../src/k8s/nodes-local-traffic.js';
+import { localPolicyField } from '../src/k8s/nodes-local-traffic.js';
 import { groupNodes, listGroups, type NodeGroup } from '../src/k8s/nodes-pools.js';
-import { placementsOf, type Workload } from '../src/k8s/run-index.js';
-import { displayName } from '../src/k8s/workloads.js';
+import { perSelection, placementsOf, sharedSelection, type Workload } from '../src/k8s/run-index.js';
+import { displayName, isRecord } from '../src/k8s/workloads.js';
 import type { NodeInfo, Path, RelatedReport, RunContext, Rule } from '../src/types.js';
 
 /** Up to this many uncovered nodes are named one by one; beyond it, by the groups they form. */
@@ -25,9 +25,17 @@ function reasonPath(w: Workload, r: ExclusionReason): Path {
   return r.kind === 'taint' ? w.constraints.tolerationsPath : r.path;
 }
 
+/** The first five names and how many more: a Service in front of many workloads still gets a short message. */
 function names(ws: readonly Workload[]): string {
-  return ws.map((w) => w.manifest.ref.name ?? '(unnamed)').join(', ');
+  return listNames(ws.map((w) => w.manifest.ref.name ?? '(unnamed)'));
 }
+
+const KINDS_KEY = 'local-traffic-gap:kinds';
+const GAPS_KEY = 'local-traffic-gap:gaps';
+const ANALYSES_KEY = 'local-traffic-gap:analyses';
+
+/** Workloads described one by one in a finding (as related locations); the rest are counted. */
+const MAX_DESCRIBED = 5;
 
 const rule: Rule = {
   meta: {
@@ -60,87 +68,107 @@ const rule: Rule = {
     },
   },
   check(ctx) {
-    const ls = localService(ctx.run, ctx.manifest);
-    if (!ls) return;
-    const { field, daemons, others } = ls;
+    const spec = ctx.object.spec;
+    if (!isRecord(spec)) return;
+    const field = localPolicyField(spec);
+    if (!field) return;
+    const selected = sharedSelection(ctx.run, ctx.manifest);
+    if (!selected.length) return;
     const svc = `Service ${displayName(ctx.manifest)}`;
     const path = ['spec', field];
     const external = field === 'externalTrafficPolicy';
+    // Everything below depends on the selection only: worked out once for all Services with the same selector.
+    const { daemons, others, daemonNames, otherNames, otherKinds } = perSelection(ctx.run, KINDS_KEY, selected, () => {
+      const daemons = selected.filter((w) => w.kind === 'DaemonSet');
+      const others = selected.filter((w) => w.kind !== 'DaemonSet');
+      return { daemons, others, daemonNames: names(daemons), otherNames: names(others), otherKinds: [...new Set(others.map((w) => w.kind))].join('/') };
+    });
 
     if (!daemons.length) {
-      const kinds = [...new Set(others.map((w) => w.kind))].join('/');
+      const kinds = otherKinds;
       ctx.report({
         path,
         messageId: external ? 'notPerNodeExternal' : 'notPerNode',
-        data: { service: svc, workloads: `${kinds} ${names(others)}`, verb: others.length === 1 ? 'does' : 'do' },
-        related: others.map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
+        data: { service: svc, workloads: `${kinds} ${otherNames}`, verb: others.length === 1 ? 'does' : 'do' },
+        related: others.slice(0, MAX_DESCRIBED).map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
       });
       return;
     }
 
     const nodes = ctx.run.nodes;
     if (nodes && nodes.length) {
-      const placements = daemons.map((w) => ({ w, p: placementsOf(ctx.run, w)! }));
-      const uncovered = nodes.map((n, i) => ({ n, i })).filter(({ i }) => placements.every(({ p }) => !p[i]!.runs));
-      if (!uncovered.length) return;
-      // Few nodes are named; many are described by the groups they form (`the 300 nodes of pool gpu-a100`).
-      const byGroup = uncovered.length > LISTED ? groupOfNode(ctx.run, daemons) : undefined;
-      const describe = (list: readonly NodeInfo[]) => (byGroup ? listGroups([...new Set(list.map((n) => byGroup.get(n)!))]) : listNames(list.map((n) => n.name)));
-      const reasons = new Set<string>();
-      const related: RelatedReport[] = [];
-      const relatedSeen = new Map<RelatedReport['manifest'], Set<string>>();
-      for (const { w, p } of placements) {
-        // Short reasons of the uncovered nodes, each with the nodes (in order) where it applies.
-        const nodesOf = new Map<string, NodeInfo[]>();
-        for (const { n, i } of uncovered) {
-          const here = new Set<string>();
-          for (const r of p[i]!.reasons) {
-            const short = describeReasonShort(r);
-            if (here.has(short)) continue;
-            here.add(short);
-            const list = nodesOf.get(short);
-            if (list) list.push(n);
-            else nodesOf.set(short, [n]);
+      const gaps = perSelection(ctx.run, GAPS_KEY, selected, () => {
+        const placements = daemons.map((w) => ({ w, p: placementsOf(ctx.run, w)! }));
+        const uncovered = nodes.map((n, i) => ({ n, i })).filter(({ i }) => placements.every(({ p }) => !p[i]!.runs));
+        if (!uncovered.length) return null; // Not undefined: perSelection keeps it too.
+        // Few nodes are named; many are described by the groups they form (`the 300 nodes of pool gpu-a100`).
+        const byGroup = uncovered.length > LISTED ? groupOfNode(ctx.run, daemons) : undefined;
+        const describe = (list: readonly NodeInfo[]) => (byGroup ? listGroups([...new Set(list.map((n) => byGroup.get(n)!))]) : listNames(list.map((n) => n.name)));
+        const reasons = new Set<string>();
+        const related: RelatedReport[] = [];
+        const relatedSeen = new Map<RelatedReport['manifest'], Set<string>>();
+        // Why: the first DaemonSets one by one, the rest counted.
+        for (const { w, p } of placements.slice(0, MAX_DESCRIBED)) {
+          // Short reasons of the uncovered nodes, each with the nodes (in order) where it applies.
+          const nodesOf = new Map<string, NodeInfo[]>();
+          for (const { n, i } of uncovered) {
+            const here = new Set<string>();
+            for (const r of p[i]!.reasons) {
+              const short = describeReasonShort(r);
+              if (here.has(short)) continue;
+              here.add(short);
+              const list = nodesOf.get(short);
+              if (list) list.push(n);
+              else nodesOf.set(short, [n]);
+            }
+          }
+          for (const { i } of uncovered) {
+            for (const r of p[i]!.reasons) {
+              const short = describeReasonShort(r);
+              reasons.add(daemons.length > 1 ? `${w.manifest.ref.name}: ${short}` : short);
+              let seen = relatedSeen.get(w.manifest);
+              if (!seen) relatedSeen.set(w.manifest, (seen = new Set()));
+              if (seen.has(short)) continue;
+              seen.add(short);
+              related.push({ manifest: w.manifest, path: reasonPath(w, r), message: `DaemonSet ${w.manifest.ref.name}: ${short} (${describe(nodesOf.get(short)!)})` });
+            }
           }
         }
-        for (const { i } of uncovered) {
-          for (const r of p[i]!.reasons) {
-            const short = describeReasonShort(r);
-            reasons.add(daemons.length > 1 ? `${w.manifest.ref.name}: ${short}` : short);
-            let seen = relatedSeen.get(w.manifest);
-            if (!seen) relatedSeen.set(w.manifest, (seen = new Set()));
-            if (seen.has(short)) continue;
-            seen.add(short);
-            related.push({ manifest: w.manifest, path: reasonPath(w, r), message: `DaemonSet ${w.manifest.ref.name}: ${short} (${describe(nodesOf.get(short)!)})` });
-          }
-        }
-      }
-      const where = describe(uncovered.map(({ n }) => n));
-      const ds = daemons.length === 1 ? `DaemonSet ${names(daemons)} does not run there` : `none of DaemonSets ${names(daemons)} runs there`;
+        return { byGroup: byGroup !== undefined, where: describe(uncovered.map(({ n }) => n)), reasons, related };
+      });
+      if (!gaps) return;
+      const ds = daemons.length === 1 ? `DaemonSet ${daemonNames} does not run there` : `none of DaemonSets ${daemonNames} runs there`;
+      const more = daemons.length > MAX_DESCRIBED ? `; ${daemons.length - MAX_DESCRIBED} more DaemonSets not described here` : '';
       // Many nodes: the pooled wording names groups (`the 300 nodes of pool gpu-a100`), few: the nodes themselves.
-      const messageId = byGroup ? (external ? 'uncoveredPoolsExternal' : 'uncoveredPools') : external ? 'uncoveredExternal' : 'uncovered';
-      const data = { service: svc, absent: ds, reasons: [...reasons].join('; ') };
+      const messageId = gaps.byGroup ? (external ? 'uncoveredPoolsExternal' : 'uncoveredPools') : external ? 'uncoveredExternal' : 'uncovered';
+      const data = { service: svc, absent: ds, reasons: [...gaps.reasons].join('; ') + more };
       ctx.report({
         path,
         messageId,
-        data: byGroup ? { groups: where, ...data } : { nodes: where, ...data },
-        related,
+        data: gaps.byGroup ? { groups: gaps.where, ...data } : { nodes: gaps.where, ...data },
+        related: gaps.related,
       });
       return;
     }
 
     // No inventory: judge from the templates alone.
-    const analyses = daemons.map((w) => ({ w, a: analyzeTemplate(w.template) }));
-    if (analyses.some(({ a }) => !a.restricted)) return;
-    const what = analyses.map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`).join(', and ');
-    // Kept off Windows nodes and nothing else: a gap only in a cluster that has them, which the templates cannot tell.
-    const linuxOnly = analyses.every(({ a }) => onlyLinuxRestricted(a));
+    const { analyses, everyRestricted, linuxOnly } = perSelection(ctx.run, ANALYSES_KEY, selected, () => {
+      const analyses = daemons.map((w) => ({ w, a: analyzeTemplate(w.template) }));
+      // Kept off Windows nodes and nothing else: a gap only in a cluster that has them, which the templates cannot tell.
+      return { analyses, everyRestricted: analyses.every(({ a }) => a.restricted), linuxOnly: analyses.every(({ a }) => onlyLinuxRestricted(a)) };
+    });
+    if (!everyRestricted) return;
+    const what =
+      analyses
+        .slice(0, MAX_DESCRIBED)
+        .map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`)
+        .join(', and ') + (analyses.length > MAX_DESCRIBED ? `, and ${analyses.length - MAX_DESCRIBED} more DaemonSets are restricted too` : '');
     ctx.report({
       path,
       ...(linuxOnly ? { severity: 'info' as const } : {}),
       messageId: linuxOnly ? (external ? 'linuxOnlyExternal' : 'linuxOnly') : external ? 'restrictedExternal' : 'restricted',
       data: { service: svc, restrictions: what },
-      related: analyses.flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
+      related: analyses.slice(0, MAX_DESCRIBED).flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
     });
   },
 };

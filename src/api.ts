@@ -126,8 +126,8 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
     return {
       findings: r.findings.map(publicFinding),
       suppressed: r.suppressed.map(publicFinding),
-      files: r.files.length,
-      objects: r.files.reduce((n, f) => n + f.manifests.length, 0),
+      files: r.fileCount,
+      objects: r.objectCount,
       errors,
       exitCode: verdict.exitCode,
       reason: verdictReason(verdict, r.findings.length > 0),

@@ -11,7 +11,7 @@ import { safeDiffText, safeText } from './report/sanitize.js';
 import { PathError, describeFsError, readStdin } from './load/files.js';
 import { loadRuleDoc, ruleDoc } from './rule-docs.js';
 import { FAIL_ON_VALUES, verdictOf, verdictReason, type Verdict } from './app/verdict.js';
-import { COVERAGE_FORMATS, REPORT_FORMATS, type Finding, type ReportFormat, type Rule, type SourceFile } from './types.js';
+import { COVERAGE_FORMATS, REPORT_FORMATS, type Finding, type ReportFormat, type Rule } from './types.js';
 import { commandHelp, mainHelp, nearCommand, parseCommandLine } from './cli/args.js';
 import { COMMANDS, type COVERAGE_OPTIONS, DEFAULT_TIMEOUT_SECONDS, type LINT_OPTIONS, SUBCOMMANDS, type CommandName, type OptionValues } from './cli/options.js';
 import { closest } from './util/suggest.js';
@@ -19,6 +19,8 @@ import { LINKS } from './links.js';
 import { VERSION } from './version.js';
 
 export { UsageError } from './app/errors.js';
+/** The entry of a worker thread (dist/worker.cjs loads this bundle and calls it). */
+export { workerMain } from './app/workers.js';
 
 type Values = OptionValues<typeof LINT_OPTIONS>;
 type CoverageValues = OptionValues<typeof COVERAGE_OPTIONS>;
@@ -85,8 +87,8 @@ interface RenderExtras {
   width?: number;
 }
 
-async function render(format: ReportFormat, findings: Finding[], files: SourceFile[], color: boolean, cwd: string, rules: readonly Rule[], suppressed: Finding[] = [], extras: RenderExtras = {}): Promise<string> {
-  const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), color, suppressed, ...extras };
+async function render(format: ReportFormat, findings: Finding[], counts: { files: number; objects: number }, color: boolean, cwd: string, rules: readonly Rule[], suppressed: Finding[] = [], extras: RenderExtras = {}): Promise<string> {
+  const ctx = { ...counts, color, suppressed, ...extras };
   switch (format) {
     case 'text':
       return (await import('./report/text.js')).formatText(findings, ctx);
@@ -190,9 +192,12 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     noConfig: values['no-config'],
     baseline: values.baseline,
     writeBaseline: values['write-baseline'],
+    keepFiles: Boolean(values.fix || values['fix-dry-run']),
+    jobs: jobsOf(values.jobs),
     profile,
   });
   let { files, findings, suppressed, internalErrors } = linted;
+  let counts = { files: linted.fileCount, objects: linted.objectCount };
   const { readErrors } = linted;
   const failOn = oneOf('fail-on', values['fail-on'] ?? linted.failOn, FAIL_ON_VALUES, 'error');
   const outOfTime = unfinishedLine(linted.unfinished, timeout);
@@ -228,7 +233,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
       const verdict = verdictOf({ findings, shown, failOn, readErrors: readErrors.length, internalErrors: internalErrors.length, unfinished: linted.unfinished.length, outOfTime: outcome.outOfTime, timeout });
       if (format === 'text') writeOut(values.output ? diff : safeDiffText(diff), values, io, 'diff');
       else {
-        writeOut(await render(format, shown, files, false, io.cwd, linted.rules, suppressed, { verdict }), values, io, format);
+        writeOut(await render(format, shown, counts, false, io.cwd, linted.rules, suppressed, { verdict }), values, io, format);
         io.stderr(safeDiffText(diff));
       }
       for (const e of readErrors) io.stderr(line(e));
@@ -266,6 +271,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
       files = files.map((f, i) => (notWritten.has(f.path) ? linted.files[i]! : f));
       ({ findings, suppressed, internalErrors } = await linted.relint(files));
     }
+    counts = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0) };
     // stdin: the fixed text goes to stdout, so the report goes to stderr (or --output).
     const stdinFile = files.find((f) => !f.absPath && positionals.includes('-'));
     if (stdinFile) {
@@ -287,7 +293,7 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
   const color = useColor(values, io) && !reportToStderr;
   // Wrapped to the terminal only when the report goes to it.
   const width = io.isTTY && !values.output && !reportToStderr ? io.columns : undefined;
-  const report = await render(format, shown, files, color, io.cwd, linted.rules, suppressed, { verdict, width });
+  const report = await render(format, shown, counts, color, io.cwd, linted.rules, suppressed, { verdict, width });
   if (reportToStderr) io.stderr(report);
   else writeOut(report, values, io, format);
   for (const e of [...readErrors, ...writeErrors]) io.stderr(line(e));
@@ -313,6 +319,13 @@ function unfinishedLine(unfinished: readonly string[], timeout: number, verb: 'l
 }
 
 export { DEFAULT_TIMEOUT_SECONDS };
+
+function jobsOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !(n >= 1 && n <= 64)) throw new UsageError(`--jobs must be a whole number from 1 to 64 (got "${value}")`);
+  return n;
+}
 
 function timeoutOf(value: string | undefined): number {
   if (value === undefined) return DEFAULT_TIMEOUT_SECONDS;

@@ -3,6 +3,7 @@
  * Rules never compute line numbers: they report a path inside the object and the
  * positions module turns it into a source range.
  */
+import type { TextModel } from './load/text.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -159,12 +160,22 @@ export interface LoadProblem {
   range: Range;
 }
 
+/** How a file is named in a run: enough for per-file settings (config) and reports. */
+export interface FileRef {
+  /** Display path: relative to cwd, forward slashes (or the --stdin-filename). */
+  path: string;
+  /** Absolute path on disk; absent for stdin. */
+  absPath?: string;
+}
+
 export interface SourceFile {
   /** Display path: relative to cwd, forward slashes (or the --stdin-filename). */
   path: string;
   /** Absolute path on disk; absent for stdin. */
   absPath?: string;
   text: string;
+  /** The file's text model: line index, offset↔position conversion, parsed documents (src/load/text.ts). */
+  readonly model: TextModel;
   manifests: Manifest[];
   problems: LoadProblem[];
   /** Resolve an object path (inside document `docIndex`) to a source range. */
@@ -195,6 +206,12 @@ export interface RunContext {
   kubeVersion: string;
   /** CustomResourceDefinitions given with `--crd` or `crds:` in config (read, not linted). */
   crds?: readonly Manifest[];
+  /**
+   * Every CustomResourceDefinition of the whole run, those of the linted files first (in run order), then `crds`. Set
+   * when `manifests` holds only part of the run (a file checked on its own, src/app/pipeline.ts): the CRD index is
+   * then built from it, so a custom resource is checked against a CRD in another file as in a run of all files.
+   */
+  runCrds?: readonly Manifest[];
   /**
    * Objects no Kubernetes API would recognise (an apiVersion no version serves, a kind its apiVersion never had), each
    * with the id of the rule that reports it. Other rules do not lint them (unless that rule is off for the file): what

@@ -237,8 +237,8 @@ spec: "nothing"
   });
 });
 
-describe('report each pair once', () => {
-  it('host-port-conflict and overlapping-selectors report on the first object only', async () => {
+describe('one finding per object, never one per pair', () => {
+  it('host-port-conflict reports each colliding DaemonSet once, overlapping-selectors each overlap on the first controller', async () => {
     const ds = (name: string) => `apiVersion: apps/v1
 kind: DaemonSet
 metadata: {name: ${name}}
@@ -254,9 +254,10 @@ spec:
 `;
     const findings = await lintTexts({ 'a.yaml': ds('a'), 'b.yaml': ds('b'), 'c.yaml': ds('c') });
     const keys = (id: string) => findings.filter((f) => f.ruleId === id).map((f) => `${f.file} ${f.related!.map((r) => r.file).join(',')}`);
-    // Three DaemonSets: three port-conflict pairs, each reported once on the earlier side; overlapping selectors are
-    // reported once per controller, naming every later controller it overlaps.
-    expect(keys('host-port-conflict')).toEqual(['a.yaml b.yaml', 'a.yaml c.yaml', 'b.yaml c.yaml']);
+    // Three DaemonSets on one port: one finding on each, naming the two others (output grows with the objects, not with
+    // the pairs); overlapping selectors are reported once per controller, naming every later controller it overlaps.
+    expect(keys('host-port-conflict')).toEqual(['a.yaml b.yaml,c.yaml', 'b.yaml a.yaml,c.yaml', 'c.yaml a.yaml,b.yaml']);
+    expect(findings.find((f) => f.ruleId === 'host-port-conflict')!.message).toContain('and so do 2 other workloads');
     expect(keys('overlapping-selectors')).toEqual(['a.yaml b.yaml,c.yaml', 'b.yaml c.yaml']);
   });
 });

@@ -7,7 +7,7 @@ import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, readFileSync, re
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReadError, beginRun, readGuarded, readText } from '../src/io/read.js';
+import { ReadError, beginRun, readGuarded, readText, recordInputs, takeInputs, wasReadThisRun } from '../src/io/read.js';
 import { WriteError, checkOutputTarget, lintedRoots, replaceFile, writeOutput } from '../src/io/write.js';
 import type { RunResult } from './helpers/cli.js';
 import { BAD_DAEMONSET as DS, workdir } from './helpers/manifests.js';
@@ -71,6 +71,30 @@ describe('the guarded reader', () => {
     expect(() => readText(join(dir, 'big.yaml'), { maxBytes: 1000, what: 'baseline' })).toThrow(/over the 0 MiB limit|over the/);
     writeFileSync(join(dir, 'bin.json'), Buffer.from([0x7b, 0, 0x7d]));
     expect(() => readText(join(dir, 'bin.json'), { maxBytes: 1000, what: 'baseline' })).toThrow('it is a binary file, not a baseline');
+  });
+
+  it('reads a file whole whatever its size against the first read (sized by fstat), and one that grew since', () => {
+    const dir = workdir({ 'small.yaml': 'a: 1\n', 'big.yaml': 'x'.repeat(3 << 20) });
+    expect(readGuarded(join(dir, 'small.yaml'), { maxBytes: 1 << 20 }).bytes.toString()).toBe('a: 1\n');
+    expect(readGuarded(join(dir, 'big.yaml'), { maxBytes: 16 << 20 }).bytes.length).toBe(3 << 20);
+    expect(readGuarded(join(dir, 'big.yaml'), { maxBytes: (3 << 20) - 1 })).toMatchObject({ tooLarge: true });
+  });
+
+  it('the inputs a worker thread read are handed over to the main thread (takeInputs, recordInputs)', () => {
+    const dir = workdir({ 'a.yaml': 'a: 1\n' });
+    beginRun();
+    const { stat } = readGuarded(join(dir, 'a.yaml'), { maxBytes: 1000 });
+    expect(wasReadThisRun(stat)).toBe(true);
+    const ids = takeInputs();
+    expect(ids).toHaveLength(1);
+    expect(wasReadThisRun(stat)).toBe(false);
+    expect(takeInputs()).toEqual([]);
+    recordInputs(ids);
+    expect(wasReadThisRun(stat)).toBe(true);
+    // A read that is not recorded (positions read again) is no input.
+    beginRun();
+    readGuarded(join(dir, 'a.yaml'), { maxBytes: 1000, record: false });
+    expect(wasReadThisRun(stat)).toBe(false);
   });
 
   it('a FIFO or a device named as a manifest, an extends, a node inventory or a baseline: one line, exit 2, no hang', () => {

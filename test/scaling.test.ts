@@ -29,6 +29,7 @@ import { describeRequirement, failedRequirements, parseLabelSelector, selectorMa
 import { displayName, isRecord, type PodTemplate } from '../src/k8s/workloads.js';
 import { parseSource } from '../src/load/parse.js';
 import { closest, defaultMaxDistance, editDistance } from '../src/util/suggest.js';
+import { INVENTORY, corpus, rng } from './helpers/cross-corpus.js';
 import type { Finding, Manifest, NodeInfo, Path, Range, RelatedReport, Rule, RunContext, SourceFile, Suppression } from '../src/types.js';
 
 // ------------------------------------------------------------------ brute-force references
@@ -101,7 +102,7 @@ function refReasonPath(w: Workload, r: ExclusionReason): Path {
 }
 
 function refNames(ws: readonly Workload[]): string {
-  return ws.map((w) => w.manifest.ref.name ?? '(unnamed)').join(', ');
+  return listNames(ws.map((w) => w.manifest.ref.name ?? '(unnamed)'));
 }
 
 function refDescribePort(p: DeclaredPort): string {
@@ -157,26 +158,43 @@ const referenceRules: Rule[] = [
       ctx.report({ path: c.path, messageId: 'kubeletPort', data: { workload: name, claim: describeClaim(c) } });
     }
     if (self.kind !== 'DaemonSet') return;
+    // Every other workload it collides with, in run order; one finding naming the first five and counting the rest.
+    const colliding: { other: Workload; pairs: { a: HostPortClaim; b: HostPortClaim }[]; shared?: string[] }[] = [];
     for (const other of runWorkloads(ctx.run)) {
       if (other === self) continue;
-      // Report each pair once: on the DaemonSet that comes first, or on the DaemonSet facing a non-DaemonSet.
-      if (other.kind === 'DaemonSet' && other.index < self.index) continue;
       const theirs = refClaimsOf(ctx.run, other);
-      if (!theirs.length) continue;
       const pairs = mine.flatMap((a) => theirs.filter((b) => claimsCollide(a, b) && a.port !== KUBELET_PORT).map((b) => ({ a, b })));
       if (!pairs.length) continue;
       const shared = refSharedNodes(ctx.run, self, other);
       if (shared ? shared.length === 0 : !templatesMayShareNode(self.template, other.template)) continue;
-      const otherName = `${other.kind} ${displayName(other.manifest)}`;
-      const ports = [...new Set(pairs.map(({ a }) => `${a.port}/${a.protocol}`))].join(', ');
-      ctx.report({
-        path: pairs[0]!.a.path,
-        ...(shared
-          ? { messageId: 'conflict', data: { workload: name, other: otherName, ports, nodes: listNames(shared) } }
-          : { messageId: 'conflictNoInventory', data: { workload: name, other: otherName, ports } }),
-        related: pairs.map(({ b }) => ({ manifest: other.manifest, path: b.path, message: `${otherName} claims ${describeClaim(b)}` })),
-      });
+      colliding.push({ other, pairs, ...(shared ? { shared } : {}) });
     }
+    if (!colliding.length) return;
+    const collidingPorts = new Set(colliding.flatMap((c) => c.pairs.map(({ a }) => `${a.port}/${a.protocol}`)));
+    const ports = [...new Set(mine.map((c) => `${c.port}/${c.protocol}`))].filter((p) => collidingPorts.has(p));
+    const path = mine.find((c) => c.port !== KUBELET_PORT && collidingPorts.has(`${c.port}/${c.protocol}`))!.path;
+    const label = (w: Workload) => `${w.kind} ${displayName(w.manifest)}`;
+    const shown = colliding.slice(0, 5);
+    const related = shown.flatMap((c) =>
+      c.pairs.map(({ b }) => ({ manifest: c.other.manifest, path: b.path, message: `${label(c.other)} claims ${describeClaim(b)}${colliding.length > 1 && c.shared ? ` (nodes in common: ${listNames(c.shared)})` : ''}` })),
+    );
+    const one = colliding[0]!;
+    if (colliding.length === 1) {
+      const data = { workload: name, other: label(one.other), ports: ports.join(', ') };
+      ctx.report({
+        path,
+        ...(one.shared ? { messageId: 'conflict', data: { ...data, nodes: listNames(one.shared) } } : { messageId: 'conflictNoInventory', data }),
+        related,
+      });
+      return;
+    }
+    const others = `${shown.map((c) => label(c.other)).join(', ')}${colliding.length > 5 ? ` and ${colliding.length - 5} more` : ''}`;
+    ctx.report({
+      path,
+      messageId: one.shared ? 'conflictMany' : 'conflictManyNoInventory',
+      data: { workload: name, ports: ports.join(', '), count: colliding.length, others },
+      related,
+    });
   },
   },
   {
@@ -238,9 +256,11 @@ const referenceRules: Rule[] = [
     const selected = refSelectedWorkloads(ctx.run, ctx.manifest);
     if (!selected.length) return;
     const declared = selected.flatMap((w) => declaredPorts(w.template).map((p) => ({ w, p })));
-    const who = selected.map((w) => `${w.kind} ${w.manifest.ref.name ?? '(unnamed)'}`).join(', ');
+    // However many workloads the Service selects, a finding names the first five and counts the rest.
+    const who = listNames(selected.map((w) => `${w.kind} ${w.manifest.ref.name ?? '(unnamed)'}`));
+    const shown = selected.slice(0, 5);
     const svc = `Service ${displayName(ctx.manifest)}`;
-    const listDeclared = () => (declared.length ? `declared: ${[...new Set(declared.map(({ p }) => refDescribePort(p)))].join(', ')}` : 'no container declares any port');
+    const listDeclared = () => (declared.length ? `declared: ${listNames([...new Set(declared.map(({ p }) => refDescribePort(p)))], 10)}` : 'no container declares any port');
     spec.ports.forEach((port: unknown, i: number) => {
       if (!isRecord(port)) return;
       const protocol = typeof port.protocol === 'string' && port.protocol !== '' ? port.protocol : 'TCP';
@@ -257,7 +277,7 @@ const referenceRules: Rule[] = [
           ...(otherProto
             ? { messageId: 'namedPortOtherProtocol', data: { ...data, container: otherProto.p.container, otherProtocol: otherProto.p.protocol } }
             : { messageId: 'namedPort', data: { ...data, declared: listDeclared() } }),
-          related: selected.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
+          related: shown.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
         });
         return;
       }
@@ -269,7 +289,7 @@ const referenceRules: Rule[] = [
         severity: 'info',
         messageId: 'numericPort',
         data: { service: svc, port: label, number: n, protocol, workloads: who, declared: listDeclared() },
-        related: selected.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
+        related: shown.map((w) => ({ manifest: w.manifest, path: w.template.specPath.concat('containers'), message: `containers of ${w.kind} ${w.manifest.ref.name ?? ''}` })),
       });
     });
   },
@@ -294,7 +314,7 @@ const referenceRules: Rule[] = [
         path,
         messageId: field === 'internalTrafficPolicy' ? 'notPerNode' : 'notPerNodeExternal',
         data: { service: svc, workloads: `${kinds} ${refNames(others)}`, verb: others.length === 1 ? 'does' : 'do' },
-        related: others.map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
+        related: others.slice(0, 5).map((w) => ({ manifest: w.manifest, path: ['kind'], message: `${w.kind} ${w.manifest.ref.name ?? ''} runs a fixed number of replicas, not one per node` })),
       });
       return;
     }
@@ -306,7 +326,7 @@ const referenceRules: Rule[] = [
       if (!uncovered.length) return;
       const reasons: string[] = [];
       const related: RelatedReport[] = [];
-      for (const { w, p } of placements) {
+      for (const { w, p } of placements.slice(0, 5)) {
         for (const { i } of uncovered) {
           for (const r of p[i]!.reasons) {
             const short = describeReasonShort(r);
@@ -323,7 +343,12 @@ const referenceRules: Rule[] = [
       ctx.report({
         path,
         messageId: field === 'internalTrafficPolicy' ? 'uncovered' : 'uncoveredExternal',
-        data: { nodes: listNames(uncovered.map(({ n }) => n.name)), service: svc, absent: ds, reasons: reasons.join('; ') },
+        data: {
+          nodes: listNames(uncovered.map(({ n }) => n.name)),
+          service: svc,
+          absent: ds,
+          reasons: reasons.join('; ') + (daemons.length > 5 ? `; ${daemons.length - 5} more DaemonSets not described here` : ''),
+        },
         related,
       });
       return;
@@ -332,14 +357,18 @@ const referenceRules: Rule[] = [
     // No inventory: judge from the templates alone.
     const analyses = daemons.map((w) => ({ w, a: analyzeTemplate(w.template) }));
     if (analyses.some(({ a }) => !a.restricted)) return;
-    const what = analyses.map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`).join(', and ');
+    const what =
+      analyses
+        .slice(0, 5)
+        .map(({ w, a }) => `DaemonSet ${w.manifest.ref.name} runs only on nodes matching ${a.summary}`)
+        .join(', and ') + (analyses.length > 5 ? `, and ${analyses.length - 5} more DaemonSets are restricted too` : '');
     const linuxOnly = analyses.every(({ a }) => onlyLinuxRestricted(a));
     ctx.report({
       path,
       ...(linuxOnly ? { severity: 'info' as const } : {}),
       messageId: linuxOnly ? (field === 'internalTrafficPolicy' ? 'linuxOnly' : 'linuxOnlyExternal') : field === 'internalTrafficPolicy' ? 'restricted' : 'restrictedExternal',
       data: { service: svc, restrictions: what },
-      related: analyses.flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
+      related: analyses.slice(0, 5).flatMap(({ w, a }) => a.restrictions.map((r) => ({ manifest: w.manifest, path: r.path, message: `DaemonSet ${w.manifest.ref.name} is restricted by ${r.summary}` }))),
     });
   },
   },
@@ -578,135 +607,9 @@ function refCommentDirectives(file: SourceFile): CommentDirective[] {
   return out;
 }
 
-// ------------------------------------------------------------------ generated corpora
-
-/** mulberry32: reproducible corpora from a seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// ------------------------------------------------------------------ generated corpora (test/helpers/cross-corpus.ts)
 
 const CROSS_RULES = ['overlapping-selectors', 'host-port-conflict', 'service-selects-nothing', 'service-target-port', 'local-traffic-gap'];
-const NAMESPACES = ['team-a', 'team-b', 'team-c', 'team-d', 'team-e'];
-// Few keys and values, so that selectors overlap, match and nearly match often; `constructor` and `toString` are
-// Object.prototype members (every label map answers for them).
-const KEYS = ['app', 'tier', 'role', 'team', 'constructor'];
-const VALUES = ['a', 'b', 'c', 'd'];
-const KINDS = ['DaemonSet', 'DaemonSet', 'Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController', 'Pod', 'Job', 'CronJob'];
-const PORTS = [53, 80, 443, 8080, 9100, 10250];
-const HOST_IPS = [undefined, undefined, '', '0.0.0.0', '::', '10.0.0.1', '10.0.0.2'];
-
-function corpus(seed: number, docs: number): { path: string; text: string }[] {
-  const r = rng(seed);
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  const chance = (p: number) => r() < p;
-  const labels = (): Record<string, string> => {
-    const out: Record<string, string> = {};
-    const n = 1 + Math.floor(r() * 3);
-    for (let i = 0; i < n; i++) out[pick(KEYS)] = pick(VALUES);
-    return out;
-  };
-  const ports = () =>
-    Array.from({ length: Math.floor(r() * 3) }, (_, j) => {
-      const p: Record<string, unknown> = { containerPort: pick(PORTS) };
-      if (chance(0.6)) p.name = `p-${pick(VALUES)}${j}`;
-      if (chance(0.4)) p.hostPort = pick(PORTS);
-      const ip = pick(HOST_IPS);
-      if (ip !== undefined) p.hostIP = ip;
-      if (chance(0.3)) p.protocol = pick(['TCP', 'UDP', 'SCTP']);
-      return p;
-    });
-  const template = (tl: Record<string, string>) => {
-    const spec: Record<string, unknown> = { containers: [{ name: 'main', image: 'registry.example.com/x:1', ports: ports() }] };
-    if (chance(0.3)) spec.containers = [...(spec.containers as unknown[]), { name: 'side', image: 'registry.example.com/y:1', ports: ports() }];
-    if (chance(0.3)) spec.hostNetwork = true;
-    if (chance(0.3)) spec.nodeSelector = { zone: pick(['z1', 'z2']) };
-    if (chance(0.2)) spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: pick(['In', 'NotIn']), values: [pick(['z1', 'z2'])] }] }] } } };
-    if (chance(0.4)) spec.tolerations = [{ key: 'dedicated', operator: 'Exists', effect: 'NoSchedule' }];
-    return { metadata: { labels: tl }, spec };
-  };
-  const selectorFor = (tl: Record<string, string>): unknown => {
-    const matchLabels: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tl)) if (chance(0.7)) matchLabels[k] = chance(0.85) ? v : pick(VALUES);
-    const sel: Record<string, unknown> = {};
-    if (Object.keys(matchLabels).length || chance(0.5)) sel.matchLabels = matchLabels;
-    if (chance(0.35)) {
-      sel.matchExpressions = Array.from({ length: 1 + Math.floor(r() * 2) }, () => {
-        const op = pick(['In', 'In', 'NotIn', 'Exists', 'DoesNotExist', 'Bogus']);
-        const e: Record<string, unknown> = { key: pick(KEYS), operator: op };
-        if (op === 'In' || op === 'NotIn') e.values = chance(0.1) ? [] : [pick(VALUES), pick(VALUES)];
-        return e;
-      });
-    }
-    return sel;
-  };
-  const objects: Record<string, unknown>[] = [];
-  for (let i = 0; i < docs; i++) {
-    const namespace = pick(NAMESPACES);
-    const metadata: Record<string, unknown> = { name: `o-${i}` };
-    if (namespace !== 'team-e' || chance(0.5)) metadata.namespace = namespace; // team-e often falls back to default.
-    if (chance(0.05)) metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'owner', uid: 'u', controller: true }];
-    if (chance(0.25)) {
-      // A Service: map selector (sometimes with a Object.prototype key, sometimes matching nothing or only elsewhere).
-      const selector: Record<string, string> = {};
-      const n = Math.floor(r() * 3);
-      for (let j = 0; j < n; j++) selector[chance(0.05) ? 'toString' : pick(KEYS)] = chance(0.1) ? 'zz' : pick(VALUES);
-      const spec: Record<string, unknown> = {
-        selector,
-        ports: Array.from({ length: 1 + Math.floor(r() * 3) }, (_, j) => {
-          const p: Record<string, unknown> = { name: `s${j}`, port: pick(PORTS) };
-          const t = r();
-          if (t < 0.4) p.targetPort = `p-${pick(VALUES)}${Math.floor(r() * 3)}`;
-          else if (t < 0.7) p.targetPort = pick(PORTS);
-          if (chance(0.2)) p.protocol = pick(['TCP', 'UDP']);
-          return p;
-        }),
-      };
-      if (chance(0.3)) spec.internalTrafficPolicy = 'Local';
-      if (chance(0.2)) Object.assign(spec, { type: pick(['NodePort', 'LoadBalancer', 'ClusterIP']), externalTrafficPolicy: 'Local' });
-      if (chance(0.03)) spec.type = 'ExternalName';
-      objects.push({ apiVersion: 'v1', kind: 'Service', metadata, spec });
-      continue;
-    }
-    const kind = pick(KINDS);
-    const tl = labels();
-    const t = template(tl);
-    if (kind === 'Pod') {
-      objects.push({ apiVersion: 'v1', kind, metadata: { ...metadata, labels: tl }, spec: t.spec });
-    } else if (kind === 'Job') {
-      objects.push({ apiVersion: 'batch/v1', kind, metadata, spec: { template: t } });
-    } else if (kind === 'CronJob') {
-      objects.push({ apiVersion: 'batch/v1', kind, metadata, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: t } } } });
-    } else if (kind === 'ReplicationController') {
-      const spec: Record<string, unknown> = { template: t };
-      if (chance(0.6)) spec.selector = Object.fromEntries(Object.entries(tl).filter(() => chance(0.7)));
-      objects.push({ apiVersion: 'v1', kind, metadata, spec });
-    } else {
-      objects.push({ apiVersion: 'apps/v1', kind, metadata, spec: { selector: selectorFor(tl), template: t } });
-    }
-  }
-  // Files of 1–6 documents.
-  const files: { path: string; text: string }[] = [];
-  for (let i = 0; i < objects.length; ) {
-    const n = 1 + Math.floor(r() * 6);
-    files.push({ path: `c${seed}/f-${files.length}.yaml`, text: objects.slice(i, i + n).map((o) => stringify(o)).join('---\n') });
-    i += n;
-  }
-  return files;
-}
-
-const INVENTORY: NodeInfo[] = [
-  { name: 'n1', labels: { zone: 'z1' }, taints: [] },
-  { name: 'n2', labels: { zone: 'z2' }, taints: [] },
-  { name: 'n3', labels: { zone: 'z1' }, taints: [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }] },
-  { name: 'n4', labels: {}, taints: [] },
-];
 
 async function lintWith(rules: Rule[], files: { path: string; text: string }[], nodes?: NodeInfo[]): Promise<Finding[]> {
   const parsed = files.map((f) => parseSource({ path: f.path, text: f.text }));

@@ -54,7 +54,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     const annotations = getBooleanInput(env, 'annotations', true);
 
     // The same loading, config discovery (or the `config` input), baseline and linting as the CLI.
-    const { rules, files, findings, suppressed, readErrors, internalErrors, failOn: configFailOn } = await lintPaths({
+    const { rules, fileCount, objectCount, findings, suppressed, readErrors, internalErrors, failOn: configFailOn } = await lintPaths({
       paths,
       cwd: workspace,
       readStdin: async () => Buffer.alloc(0),
@@ -68,7 +68,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     });
     // The input wins, then the config's failOn, then error.
     const failOn = (failOnInput || configFailOn || 'error') as FailOn;
-    const ctx = { files: files.length, objects: files.reduce((n, f) => n + f.manifests.length, 0), suppressed, color: !env.NO_COLOR };
+    const ctx = { files: fileCount, objects: objectCount, suppressed, color: !env.NO_COLOR };
 
     const problems = [
       ...readErrors.map((e) => `daemonlint: ${e}`),

@@ -5,12 +5,13 @@
 import { basename, resolve } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { CONFIG_NAMES, ConfigError } from '../config/find.js';
-import { lintAsync, type LintResult } from '../engine/lint.js';
+import { lintAsync, type LintOptions, type LintResult } from '../engine/lint.js';
 import type { Profile } from '../engine/profile.js';
 import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
 import type { FailOn, Finding, Manifest, NodeInfo, Rule, SourceFile } from '../types.js';
 import { DEFAULT_KUBE_VERSION, normalizeKubeVersion, supportedRange } from '../k8s/kube-version.js';
+import { withinDeadline } from './deadline.js';
 import { UsageError } from './errors.js';
 
 export { UsageError } from './errors.js';
@@ -37,20 +38,6 @@ export async function loadInputs(
   const walkErrors: string[] = [];
   const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors), opts);
   return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors], unfinished: loaded.unfinished ?? [] };
-}
-
-/** `p`'s value, or undefined when the deadline passes first (or `p` fails because it did). */
-async function withinDeadline<T>(p: Promise<T>, deadline: number | undefined): Promise<T | undefined> {
-  if (deadline === undefined) return p;
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
-  });
-  try {
-    return await Promise.race([p.catch((err) => (Date.now() >= deadline ? undefined : Promise.reject(err))), late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Read expanded targets (absolute paths, `-` for stdin) into SourceFiles. */
@@ -178,6 +165,13 @@ export interface LintPathsOptions {
   writeBaseline?: string;
   /** `--timeout`: seconds the run may take before the files not yet linted are given up (and named). */
   timeout?: number;
+  /**
+   * Keep every parsed file in the result (`files`), as `--fix` needs them; otherwise a file's text is let go once it
+   * is checked (src/app/pipeline.ts) and `files` is empty.
+   */
+  keepFiles?: boolean;
+  /** `--jobs`: threads that read and check files (1: none besides the main one; default: by the amount of work). */
+  jobs?: number;
   /** `--profile`: the severity profile of every file, whatever the configs say. */
   profile?: Profile;
 }
@@ -185,7 +179,11 @@ export interface LintPathsOptions {
 export interface LintPathsResult {
   /** The rules of the run: the built-in ones and the custom policies of its configs (reports describe them). */
   rules: readonly Rule[];
+  /** The parsed files, with `keepFiles` (else empty). */
   files: SourceFile[];
+  /** Files read and Kubernetes objects found (for summaries). */
+  fileCount: number;
+  objectCount: number;
   findings: Finding[];
   readErrors: string[];
   internalErrors: LintResult['internalErrors'];
@@ -230,33 +228,45 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
       opts.nodes !== undefined
         ? await loadNodes(opts.nodes, opts.cwd, { deadline })
         : await loadNodes(config.settings.nodes, opts.cwd, { deadline, within: config.settings.nodesWithin });
-    const crds = await loadCrds(opts.crds ?? config.settings.crds, opts.cwd, deadline);
+    const crdPaths = opts.crds ?? (config.settings.crds ? [...config.settings.crds] : undefined);
+    const crds = await loadCrds(crdPaths, opts.cwd, deadline);
     const policyFiles = await loadAdmissionPolicies(opts.policies ?? config.settings.admissionPolicies, opts.cwd, deadline);
-    const { files, readErrors, unfinished: notRead = [] } = await loadTargets(
-      // Config files and the baseline are daemonlint's own files, not manifests.
-      targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t))),
-      { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline },
-    );
+    // Config files and the baseline are daemonlint's own files, not manifests.
+    const lintTargets = targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t)));
     const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd, deadline) })) : undefined;
-    const relint = async (fs: SourceFile[]): Promise<RunOutcome> => {
-      const r = await lintAsync(fs, { rules: config.rules, nodes, kubeVersion, crds, policyFiles, ...config.lintOptions, deadline });
+    const withBaseline = (r: RunOutcome): RunOutcome => {
       if (!baseline) return r;
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };
     };
-    const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
-    return {
-      rules: config.rules,
-      files,
-      findings,
-      suppressed,
-      readErrors: [...walkErrors, ...readErrors],
-      internalErrors,
-      failOn: config.settings.failOn,
-      relint,
-      unfinished: [...unfinished, ...notRead],
-      deadline,
+    const lintOptions: LintOptions = { rules: config.rules, nodes, kubeVersion, crds, policyFiles, ...config.lintOptions, deadline };
+    const relint = async (fs: SourceFile[]): Promise<RunOutcome> => withBaseline(await lintAsync(fs, lintOptions));
+    const common = { rules: config.rules, failOn: config.settings.failOn, relint, deadline };
+    const inMemory = async (): Promise<LintPathsResult> => {
+      const { files, readErrors, unfinished: notRead = [] } = await loadTargets(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline });
+      const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
+      const objectCount = files.reduce((n, f) => n + f.manifests.length, 0);
+      return { ...common, files, fileCount: files.length, objectCount, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, unfinished: [...unfinished, ...notRead] };
     };
+    // Admission policies judge whole objects of every file against each other: such runs are linted in memory.
+    if (opts.keepFiles || policyFiles.length) return await inMemory();
+    const { workerCount, lintInWorkers } = await import('./workers.js');
+    const count = workerCount(lintTargets, opts.jobs);
+    const out =
+      count >= 2
+        ? await lintInWorkers(
+            lintTargets,
+            count,
+            { cwd: opts.cwd, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, stdinFilename: opts.stdinFilename, crds: crdPaths, profile: opts.profile },
+            { readStdin: opts.readStdin },
+            lintOptions,
+          )
+        : await (await import('./pipeline.js')).lintInProcess(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin }, lintOptions);
+    // A ValidatingAdmissionPolicy or binding in one of several files applies to the objects of the others, which the
+    // file-by-file pipeline did not show it: lint again in memory (stdin cannot be read twice, so not with stdin).
+    if (out.admission && out.fileCount > 1 && !lintTargets.includes('-')) return await inMemory();
+    const { findings, suppressed, internalErrors } = withBaseline(out);
+    return { ...common, files: [], fileCount: out.fileCount, objectCount: out.objectCount, findings, suppressed, readErrors: [...walkErrors, ...out.readErrors], internalErrors, unfinished: out.unfinished };
   } catch (err) {
     // Config and baseline problems are usage errors: one line, exit 2.
     if (err instanceof ConfigError || (err as Error)?.name === 'BaselineError') throw new UsageError((err as Error).message.split(`${opts.cwd}/`).join(''));

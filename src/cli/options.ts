@@ -99,6 +99,7 @@ export const LINT_OPTIONS = {
   'no-color': noColor,
   color,
   timeout,
+  jobs: { type: 'string', value: 'N', help: 'threads that read and check files (default: every core when there are several MiB to read, else 1); 1 keeps everything in one thread' },
   debug,
   version: { type: 'boolean', short: 'v', help: 'print the version' },
   help,

@@ -9,7 +9,7 @@ import { DEFAULT_PROFILE, type Profile } from '../engine/profile.js';
 import type { Waiver } from '../engine/suppress.js';
 import { displayPath } from '../load/files.js';
 import type { PolicySpec } from '../policy/spec.js';
-import type { FailOn, Rule, SourceFile } from '../types.js';
+import type { FailOn, FileRef, Rule } from '../types.js';
 import { ConfigError, findConfigFile } from './find.js';
 import type { ResolvedConfig } from './index.js';
 
@@ -91,7 +91,7 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
   // One lookup per directory and run: a later run in the same process (the exported API) sees edited config files.
   const byDir = new Map<string, ResolvedConfig>();
   const configFor = (abs: string): ResolvedConfig => fixed ?? loadConfigFor(abs, opts.rules, byDir);
-  const absOf = (file: SourceFile): string => file.absPath ?? (file.path === (opts.stdinFilename ?? '<stdin>') ? stdinAbs : resolve(opts.cwd, file.path));
+  const absOf = (file: FileRef): string => file.absPath ?? (file.path === (opts.stdinFilename ?? '<stdin>') ? stdinAbs : resolve(opts.cwd, file.path));
 
   // Read every config now, so a broken one is reported before anything is linted.
   const configs = new Set<ResolvedConfig>();

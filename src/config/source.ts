@@ -5,10 +5,10 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { LineCounter } from 'yaml';
 import { ReadError, readText } from '../io/read.js';
 import { parseDocuments } from '../load/limits.js';
 import { locateInDocument, locateInString } from '../load/positions.js';
+import { TextModel } from '../load/text.js';
 import type { Path, Range } from '../types.js';
 import { ConfigError } from './find.js';
 
@@ -49,21 +49,19 @@ export function readSource(file: string, what: 'config' | 'policy file' = 'confi
     if (err instanceof ReadError) throw new ConfigError(`cannot read ${what} ${file}: ${err.reason}`);
     throw err;
   }
-  const lc = new LineCounter();
+  const model = new TextModel(text);
   // The loader's bounded parse: a linear duplicate-key check and the nesting limit.
-  const docs = parseDocuments(text, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
-  lc.addNewLine(0);
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
+  const docs = parseDocuments(model.parseText, { prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const errors = docs.flatMap((d) => d.errors);
   if (docs.length > 1 && !errors.length) {
-    const pos = lc.linePos(docs[1]!.range?.[0] ?? 0);
-    throw new ConfigError(`${file}:${pos.line}:${pos.col}: a ${what} holds one YAML document; remove the second one`);
+    const pos = model.position(docs[1]!.range?.[0] ?? 0);
+    throw new ConfigError(`${file}:${pos.line}:${pos.column}: a ${what} holds one YAML document; remove the second one`);
   }
   if (errors.length) {
     const e = errors[0]!;
-    const pos = lc.linePos(e.pos[0]);
+    const pos = model.position(e.pos[0]);
     const problem = e.code === 'DUPLICATE_KEY' ? 'a key appears twice in one mapping' : yamlErrorText(e);
-    throw new ConfigError(`${file}:${pos.line}:${pos.col}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${problem}`);
+    throw new ConfigError(`${file}:${pos.line}:${pos.column}: invalid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${problem}`);
   }
   const doc = docs[0];
   let value: unknown;
@@ -75,8 +73,8 @@ export function readSource(file: string, what: 'config' | 'policy file' = 'confi
   return {
     file,
     value: value ?? {},
-    locate: (path, at = 'key') => (doc ? locateInDocument(doc, lc, path, at) : { line: 1, column: 1, endLine: 1, endColumn: 1 }),
-    locateIn: (path, offset) => (doc ? locateInString(doc, lc, text, path, offset) : { line: 1, column: 1 }),
+    locate: (path, at = 'key') => (doc ? locateInDocument(model, { doc, offset: 0 }, path, at) : { line: 1, column: 1, endLine: 1, endColumn: 1 }),
+    locateIn: (path, offset) => (doc ? locateInString(model, { doc, offset: 0 }, path, offset) : { line: 1, column: 1 }),
   };
 }
 

@@ -2,6 +2,8 @@
  * CustomResourceDefinitions of a run: the CRD objects among the linted files and those given with `--crd` / `crds:`,
  * indexed by API group and kind, with each version's schema as the API server would use it.
  */
+import { parseApiVersion } from '../k8s/api-availability.js';
+import { BUILTIN_GROUPS } from '../k8s/api-versions.js';
 import { isRecord } from '../k8s/workloads.js';
 import type { Manifest, Path, RunContext } from '../types.js';
 
@@ -33,7 +35,7 @@ export interface Crd {
   versions: CrdVersion[];
 }
 
-function isCrd(m: Manifest): boolean {
+export function isCrd(m: Pick<Manifest, 'ref'>): boolean {
   return m.ref.kind === 'CustomResourceDefinition' && (CRD_API_VERSIONS as readonly string[]).includes(m.ref.apiVersion);
 }
 
@@ -117,9 +119,43 @@ export class CrdIndex {
 
 const INDEX = 'crd:index';
 
-/** The CRD index of a run (its linted objects first, then `--crd` / `crds:`), built once and kept in `run.cache`. */
+/**
+ * The CRD index of a run (its linted objects first, then `--crd` / `crds:`; `runCrds` when the run context holds only
+ * part of the run), built once and kept in `run.cache`.
+ */
 export function crdIndexOf(run: RunContext): CrdIndex {
   let index = run.cache.get(INDEX) as CrdIndex | undefined;
-  if (!index) run.cache.set(INDEX, (index = new CrdIndex([...run.manifests, ...(run.crds ?? [])])));
+  if (!index) run.cache.set(INDEX, (index = new CrdIndex(run.runCrds ?? [...run.manifests, ...(run.crds ?? [])])));
   return index;
+}
+
+/**
+ * The group and kind of an object in a group that is not built in (a custom resource, or a misspelt built-in group):
+ * what the CRD index is asked about it (`lookup`, `kindsOf`). Undefined for built-in objects.
+ */
+export function customKindOf(ref: Manifest['ref']): { group: string; kind: string } | undefined {
+  const p = parseApiVersion(ref.apiVersion);
+  if (!p || p.group === '' || BUILTIN_GROUPS.has(p.group)) return undefined;
+  return { group: p.group, kind: ref.kind };
+}
+
+/** The custom kinds (customKindOf) of some objects, each once. */
+export function customKinds(manifests: Iterable<Pick<Manifest, 'ref'>>): { group: string; kind: string }[] {
+  const out = new Map<string, { group: string; kind: string }>();
+  for (const m of manifests) {
+    const c = customKindOf(m.ref);
+    if (c) out.set(`${c.group}\u0000${c.kind}`, c);
+  }
+  return [...out.values()];
+}
+
+/**
+ * True when two CRD indexes give the same answers about these custom kinds: the same CRD (the same object) for each,
+ * and the same kinds for each group. A file checked with the CRDs it sees alone is then checked exactly as in a run
+ * that sees every CRD.
+ */
+export function sameAnswers(a: CrdIndex, b: CrdIndex, kinds: readonly { group: string; kind: string }[]): boolean {
+  return kinds.every(
+    ({ group, kind }) => a.lookup(group, kind)?.manifest === b.lookup(group, kind)?.manifest && a.kindsOf(group).join('\u0000') === b.kindsOf(group).join('\u0000'),
+  );
 }

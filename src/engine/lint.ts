@@ -5,13 +5,17 @@ import { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 import { builtinKind } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
 import { DEFAULT_PROFILE, profiled, type Profile } from './profile.js';
-import { UNUSED_SUPPRESSION, applySuppressions, type Waiver } from './suppress.js';
+import { UNUSED_SUPPRESSION, applySuppressions, type FileFacts, type Waiver } from './suppress.js';
 import type {
+  Anchor,
+  FileRef,
   Finding,
   Manifest,
   MessageData,
   NodeInfo,
   ObjectRef,
+  Path,
+  Range,
   RelatedLocation,
   Report,
   Rule,
@@ -25,15 +29,15 @@ export type SeveritySetting = Severity | 'off';
 export interface LintOptions {
   rules: readonly Rule[];
   /** Per-rule severity overrides (`off` disables). Looked up by rule id, then by file when given a function. */
-  severity?: (ruleId: string, file: SourceFile) => SeveritySetting | undefined;
+  severity?: (ruleId: string, file: FileRef) => SeveritySetting | undefined;
   /** Per-rule options. */
-  options?: (ruleId: string, file: SourceFile) => Record<string, unknown> | undefined;
+  options?: (ruleId: string, file: FileRef) => Record<string, unknown> | undefined;
   nodes?: readonly NodeInfo[];
   kubeVersion?: string;
   /** Rules that annotations and comments may not suppress (config `strict`), per file. */
-  strict?: (ruleId: string, file: SourceFile) => boolean;
+  strict?: (ruleId: string, file: FileRef) => boolean;
   /** Config waivers that apply to a file. */
-  waivers?: (file: SourceFile) => readonly Waiver[];
+  waivers?: (file: FileRef) => readonly Waiver[];
   /** CustomResourceDefinitions from `--crd` / `crds:` (custom resources of the run are checked against them too). */
   crds?: readonly Manifest[];
   /** Time budget (`Date.now()` value): files not finished by then are listed in `unfinished` instead of linted. */
@@ -41,7 +45,7 @@ export interface LintOptions {
   /** Admission policy files (`--policy`): their objects are seen by admission-policy, not linted. */
   policyFiles?: readonly SourceFile[];
   /** The severity profile of a file (config `profile`, `--profile`): `default` unless set. */
-  profile?: (file: SourceFile) => Profile;
+  profile?: (file: FileRef) => Profile;
 }
 
 export interface LintResult {
@@ -86,25 +90,43 @@ function appliesTo(rule: Rule, ref: ObjectRef): boolean {
   return kind !== undefined && kinds.includes(kind);
 }
 
-/** Build a finding for a report made on a manifest. */
-export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Report): Finding {
-  const range = m.file.locate(m.docIndex, [...m.base, ...r.path], r.at);
+/**
+ * Rules that compare objects with each other (tagged `cross-resource`): they need every object of the run, so they run
+ * once every file is parsed (in the main thread when files are parsed by worker threads). Every other rule looks at
+ * one object or one file at a time and runs where the file is parsed.
+ */
+export function comparesObjects(rule: Rule): boolean {
+  return rule.meta.tags.includes('cross-resource');
+}
+
+/** Where a report's range goes once it is known: the finding itself or one of its related locations. */
+type PlaceRange = (file: SourceFile, docIndex: number, path: Path, at: Anchor | undefined, target: Range | RelatedLocation) => void;
+
+/** Resolve a range at once (the file's text is at hand). */
+const placeNow: PlaceRange = (file, docIndex, path, at, target) => void Object.assign(target, file.locate(docIndex, path, at));
+
+const NO_RANGE = (): Range => ({ line: 0, column: 0, endLine: 0, endColumn: 0 });
+
+/** Build a finding for a report made on a manifest; its ranges are filled in by `place` (now, or later per file). */
+export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Report, place: PlaceRange = placeNow): Finding {
   const f: Finding = {
     ruleId: rule.meta.id,
     severity: r.severity && severity === rule.meta.severity ? r.severity : severity,
     message: renderMessage(rule, r.messageId, r.data),
     messageId: r.messageId,
     file: m.file.path,
-    ...range,
+    ...NO_RANGE(),
     path: formatPath(r.path),
     object: { ...m.ref },
     docIndex: m.docIndex,
     base: m.base,
   };
+  place(m.file, m.docIndex, [...m.base, ...r.path], r.at, f);
   if (r.related?.length) {
     f.related = r.related.map((rel): RelatedLocation => {
-      const rr = rel.manifest.file.locate(rel.manifest.docIndex, [...rel.manifest.base, ...rel.path], rel.at);
-      return { file: rel.manifest.file.path, line: rr.line, column: rr.column, endLine: rr.endLine, endColumn: rr.endColumn, message: rel.message };
+      const loc: RelatedLocation = { file: rel.manifest.file.path, ...NO_RANGE(), message: rel.message };
+      place(rel.manifest.file, rel.manifest.docIndex, [...rel.manifest.base, ...rel.path], rel.at, loc);
+      return loc;
     });
   }
   if (r.fix) f.fix = r.fix;
@@ -131,46 +153,65 @@ export async function lintAsync(files: readonly SourceFile[], opts: LintOptions)
   return lint(files, opts, run);
 }
 
-/** Lint already-parsed files as one run (cross-resource rules see every object of every file). */
-export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunContext = createRun(files, opts)): LintResult {
+/**
+ * Severities and options of a run's rules per file. They depend on the rule and the file only: asked once per pair
+ * (the callbacks may look for config files on disk), not once per object. Files are told apart by display path, which
+ * is unique in a run (the same file may be represented by different objects in different phases).
+ */
+export class RuleSettings {
+  #severities = new Map<string, Map<Rule, SeveritySetting>>();
+  #options = new Map<string, Map<Rule, Record<string, unknown>>>();
+  constructor(private readonly opts: LintOptions) {}
+
+  severityOf(rule: Rule, file: FileRef): SeveritySetting {
+    let m = this.#severities.get(file.path);
+    if (!m) this.#severities.set(file.path, (m = new Map()));
+    let v = m.get(rule);
+    if (v === undefined) m.set(rule, (v = this.opts.severity?.(rule.meta.id, file) ?? rule.meta.severity));
+    return v;
+  }
+
+  optionsOf(rule: Rule, file: FileRef): Record<string, unknown> {
+    let m = this.#options.get(file.path);
+    if (!m) this.#options.set(file.path, (m = new Map()));
+    let v = m.get(rule);
+    if (v === undefined) m.set(rule, (v = this.opts.options?.(rule.meta.id, file) ?? {}));
+    return v;
+  }
+}
+
+/** Findings of one part of a run, before suppressions. */
+export interface PartialResult {
+  findings: Finding[];
+  internalErrors: LintResult['internalErrors'];
+  /** Files cut short or not reached because the deadline passed (display paths, in run order). */
+  unfinished: string[];
+}
+
+/**
+ * The first part of a run, file by file: every rule's file checks, and the object checks of the rules that look at
+ * one object at a time (not `comparesObjects`). Positions are resolved at once.
+ */
+export function lintFiles(files: readonly SourceFile[], opts: LintOptions, run: RunContext, settings = new RuleSettings(opts)): PartialResult {
   const findings: Finding[] = [];
   const internalErrors: LintResult['internalErrors'] = [];
-
-  // Severities and options depend on the rule and the file only: asked once per pair (the callbacks may look for
-  // config files on disk), not once per object.
-  const severities = new Map<SourceFile, Map<Rule, SeveritySetting>>();
-  const optionSets = new Map<SourceFile, Map<Rule, Record<string, unknown>>>();
-  const severityOf = (rule: Rule, file: SourceFile): SeveritySetting => {
-    let m = severities.get(file);
-    if (!m) severities.set(file, (m = new Map()));
-    let v = m.get(rule);
-    if (v === undefined) m.set(rule, (v = opts.severity?.(rule.meta.id, file) ?? rule.meta.severity));
-    return v;
-  };
-  const optionsOf = (rule: Rule, file: SourceFile): Record<string, unknown> => {
-    let m = optionSets.get(file);
-    if (!m) optionSets.set(file, (m = new Map()));
-    let v = m.get(rule);
-    if (v === undefined) m.set(rule, (v = opts.options?.(rule.meta.id, file) ?? {}));
-    return v;
-  };
-
   const unfinished: string[] = [];
+  const rules = opts.rules.filter((r) => !comparesObjects(r));
   const late = opts.deadline === undefined ? () => false : () => Date.now() >= opts.deadline!;
   fileLoop: for (const [i, file] of files.entries()) {
     if (late()) {
-      unfinished.push(...files.slice(i).map((f) => f.path));
+      for (const f of files.slice(i)) unfinished.push(f.path);
       break;
     }
     for (const rule of opts.rules) {
       if (!rule.checkFile) continue;
-      const sev = severityOf(rule, file);
+      const sev = settings.severityOf(rule, file);
       if (sev === 'off') continue;
       try {
         rule.checkFile({
           file,
           run,
-          options: optionsOf(rule, file),
+          options: settings.optionsOf(rule, file),
           report: (p) => {
             findings.push({
               ruleId: rule.meta.id,
@@ -190,36 +231,106 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
     const profile = opts.profile?.(file) ?? DEFAULT_PROFILE;
     for (const m of file.manifests) {
       if (late()) {
-        unfinished.push(...files.slice(i).map((f) => f.path));
+        for (const f of files.slice(i)) unfinished.push(f.path);
         break fileLoop;
       }
-      // An object the API would not recognise is left to the rule that says so.
-      const owner = run.unrecognized.get(m);
-      const ownerRule = owner === undefined ? undefined : opts.rules.find((r) => r.meta.id === owner);
-      const onlyOwner = ownerRule !== undefined && severityOf(ownerRule, file) !== 'off';
-      for (const rule of opts.rules) {
-        if (!rule.check || !appliesTo(rule, m.ref)) continue;
-        if (onlyOwner && rule !== ownerRule) continue;
-        const sev = severityOf(rule, file);
-        if (sev === 'off') continue;
-        try {
-          rule.check({
-            manifest: m,
-            object: m.object,
-            run,
-            options: optionsOf(rule, file),
-            report: (r) => findings.push(findingFor(rule, sev, m, profiled(r, profile))),
-          });
-        } catch (error) {
-          internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
-        }
-      }
+      checkObject(m, rules, opts.rules, run, settings, findings, internalErrors, placeNow, profile);
     }
+  }
+  return { findings, internalErrors, unfinished };
+}
+
+function checkObject(
+  m: Manifest,
+  rules: readonly Rule[],
+  runRules: readonly Rule[],
+  run: RunContext,
+  settings: RuleSettings,
+  findings: Finding[],
+  internalErrors: LintResult['internalErrors'],
+  place: PlaceRange,
+  profile: Profile,
+): void {
+  // An object the API would not recognise is left to the rule that says so (unless that rule is off for the file).
+  const owner = run.unrecognized.get(m);
+  const ownerRule = owner === undefined ? undefined : runRules.find((r) => r.meta.id === owner);
+  const onlyOwner = ownerRule !== undefined && settings.severityOf(ownerRule, m.file) !== 'off';
+  for (const rule of rules) {
+    if (!rule.check || !appliesTo(rule, m.ref)) continue;
+    if (onlyOwner && rule !== ownerRule) continue;
+    const sev = settings.severityOf(rule, m.file);
+    if (sev === 'off') continue;
+    try {
+      rule.check({
+        manifest: m,
+        object: m.object,
+        run,
+        options: settings.optionsOf(rule, m.file),
+        report: (r) => findings.push(findingFor(rule, sev, m, profiled(r, profile), place)),
+      });
+    } catch (error) {
+      internalErrors.push({ ruleId: rule.meta.id, file: m.file.path, error });
+    }
+  }
+}
+
+/** A file whose text may be released once its positions are resolved (see app/pipeline.ts). */
+interface Releasable {
+  release?(): void;
+}
+
+/**
+ * The second part of a run: the object checks of the rules that compare objects (`comparesObjects`), over `targets`
+ * (the objects of the files being linted; `run` may hold more). Positions are resolved afterwards, file by file, so
+ * that a file whose text was let go is read once, and only when one of its objects has something to point at.
+ */
+export function lintAcross(targets: readonly Manifest[], opts: LintOptions, run: RunContext, settings = new RuleSettings(opts)): PartialResult {
+  const findings: Finding[] = [];
+  const internalErrors: LintResult['internalErrors'] = [];
+  const unfinished: string[] = [];
+  const rules = opts.rules.filter(comparesObjects);
+  const late = opts.deadline === undefined ? () => false : () => Date.now() > opts.deadline!;
+  const pending = new Map<SourceFile, { docIndex: number; path: Path; at: Anchor | undefined; target: Range | RelatedLocation }[]>();
+  const later: PlaceRange = (file, docIndex, path, at, target) => {
+    const list = pending.get(file);
+    if (list) list.push({ docIndex, path, at, target });
+    else pending.set(file, [{ docIndex, path, at, target }]);
+  };
+  for (const [i, m] of targets.entries()) {
+    if (late()) {
+      const seen = new Set<string>();
+      for (const t of targets.slice(i)) if (!seen.has(t.file.path)) seen.add(t.file.path), unfinished.push(t.file.path);
+      break;
+    }
+    checkObject(m, rules, opts.rules, run, settings, findings, internalErrors, later, opts.profile?.(m.file) ?? DEFAULT_PROFILE);
+  }
+  for (const [file, list] of pending) {
+    try {
+      for (const p of list) placeNow(file, p.docIndex, p.path, p.at, p.target);
+    } finally {
+      (file as Releasable).release?.();
+    }
+  }
+  return { findings, internalErrors, unfinished };
+}
+
+/**
+ * The end of a run: suppressions applied to every finding (from both parts), unused suppressions reported, findings
+ * sorted, and the findings of unfinished files dropped.
+ */
+export function finishLint(parts: readonly PartialResult[], files: readonly (SourceFile | FileFacts)[], opts: LintOptions, settings = new RuleSettings(opts)): LintResult {
+  const findings: Finding[] = [];
+  const internalErrors: LintResult['internalErrors'] = [];
+  const unfinished: string[] = [];
+  for (const p of parts) {
+    for (const f of p.findings) findings.push(f);
+    for (const e of p.internalErrors) internalErrors.push(e);
+    for (const u of p.unfinished) if (!unfinished.includes(u)) unfinished.push(u);
   }
   const unusedRule = opts.rules.find((r) => r.meta.id === UNUSED_SUPPRESSION);
   const result = applySuppressions(findings, files, {
     ruleIds: opts.rules.map((r) => r.meta.id),
-    unusedSeverity: (file) => (!unusedRule ? undefined : file ? severityOf(unusedRule, file) : unusedRule.meta.severity),
+    unusedSeverity: (file) => (!unusedRule ? undefined : file ? settings.severityOf(unusedRule, file) : unusedRule.meta.severity),
     unusedMessage: (messageId, data) => renderMessage(unusedRule!, messageId, data),
     strict: opts.strict,
     waivers: opts.waivers,
@@ -233,4 +344,18 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunCo
     return { findings: result.findings.filter(done), suppressed: result.suppressed.filter(done), internalErrors, unfinished };
   }
   return { findings: result.findings, suppressed: result.suppressed, internalErrors };
+}
+
+/** Lint already-parsed files as one run (cross-resource rules see every object of `run`, by default these files'). */
+export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunContext = createRun(files, opts)): LintResult {
+  const settings = new RuleSettings(opts);
+  const local = lintFiles(files, opts, run, settings);
+  const cut = new Set(local.unfinished);
+  const across = lintAcross(
+    files.filter((f) => !cut.has(f.path)).flatMap((f) => f.manifests),
+    opts,
+    run,
+    settings,
+  );
+  return finishLint([local, across], files, opts, settings);
 }

@@ -15,7 +15,7 @@ import { Parser } from 'yaml';
 import { Minimatch } from 'minimatch';
 import { podTemplate, isRecord } from '../k8s/workloads.js';
 import { closest } from '../util/suggest.js';
-import type { Finding, Manifest, MessageData, Path, Range, Severity, SourceFile, Suppression } from '../types.js';
+import type { FileRef, Finding, Manifest, MessageData, ObjectRef, Path, Range, Severity, SourceFile, Suppression } from '../types.js';
 
 /** Rule id under which unused and useless suppressions are reported. */
 export const UNUSED_SUPPRESSION = 'unused-suppression';
@@ -53,24 +53,6 @@ export function parseRuleList(text: string): { rules: string[]; reason?: string 
   return { rules, reason };
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** 1-based line of an offset. */
-function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0,
-    hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-
 interface CstComment {
   offset: number;
   source: string;
@@ -105,7 +87,7 @@ export function commentDirectives(file: SourceFile): CommentDirective[] {
     directiveCache.set(file, out);
     return out;
   }
-  const starts = lineStarts(text);
+  const model = file.model;
   const comments: CstComment[] = [];
   const docStarts: number[] = [];
   try {
@@ -117,7 +99,8 @@ export function commentDirectives(file: SourceFile): CommentDirective[] {
     directiveCache.set(file, out);
     return out;
   }
-  const lastLine = starts.length;
+  // Lines as the model counts them, a final empty line after a trailing line break included.
+  const lastLine = model.lineStarts.length;
   // A directive's scope ends with its YAML document: the line before the next document's start.
   const docEndLine = (offset: number): number => {
     // First document start after `offset` (document starts are in order).
@@ -129,13 +112,11 @@ export function commentDirectives(file: SourceFile): CommentDirective[] {
       else lo = mid + 1;
     }
     const next = docStarts[lo];
-    return next === undefined ? lastLine : Math.max(lineOf(starts, next) - 1, lineOf(starts, offset));
+    return next === undefined ? lastLine : Math.max(model.lineOf(next) - 1, model.lineOf(offset));
   };
   // Lines holding only a comment or nothing are skipped by disable-next-line.
   const isBlankOrComment = (line: number): boolean => {
-    const s = starts[line - 1]!;
-    const e = line < starts.length ? starts[line]! - 1 : text.length;
-    const t = text.slice(s, e).trim();
+    const t = model.lineText(line).trim();
     return t === '' || t.startsWith('#');
   };
   // nextCode[l]: the first line at or after l that is not blank or a comment (lastLine + 1 when none); computed once,
@@ -155,8 +136,7 @@ export function commentDirectives(file: SourceFile): CommentDirective[] {
     if (!m) continue;
     const kind = m[1] as DirectiveKind;
     const { rules, reason } = parseRuleList(m[2] ?? '');
-    const line = lineOf(starts, c.offset);
-    const col = c.offset - starts[line - 1]! + 1;
+    const { line, column: col } = model.position(c.offset);
     const d: CommentDirective = { kind, rules, range: { line, column: col, endLine: line, endColumn: col + c.source.trimEnd().length } };
     if (reason) d.reason = reason;
     if (kind === 'disable-line') {
@@ -247,17 +227,65 @@ export interface Waiver {
   origin: { file: string; range: Range };
 }
 
+/** An ignore annotation as suppression needs it: where its object is, what it names, where to report it unused. */
+export interface AnnotationFact {
+  docIndex: number;
+  base: Path;
+  rules: string[];
+  reason?: string;
+  /** The annotation's range (set when it names rules, i.e. when it can be reported as unused). */
+  range?: Range;
+}
+
+/** An object of a file as config waivers see it. */
+export interface ObjectFact {
+  docIndex: number;
+  base: Path;
+  ref: ObjectRef;
+  namespace: string;
+}
+
+/**
+ * What suppression needs to know about one file, without its text or objects: computed where the file is parsed (a
+ * worker thread, for large runs) and kept for the end of the run, when every rule has reported.
+ */
+export interface FileFacts extends FileRef {
+  comments: CommentDirective[];
+  annotations: AnnotationFact[];
+  objects: ObjectFact[];
+}
+
+/** The suppression facts of a parsed file. */
+export function suppressionFacts(file: SourceFile): FileFacts {
+  const annotations: AnnotationFact[] = [];
+  for (const m of file.manifests) {
+    for (const a of annotationDirectives(m)) {
+      const fact: AnnotationFact = { docIndex: m.docIndex, base: m.base, rules: a.rules };
+      if (a.reason) fact.reason = a.reason;
+      if (a.rules.length) fact.range = file.locate(m.docIndex, [...m.base, ...a.path], 'node');
+      annotations.push(fact);
+    }
+  }
+  return {
+    path: file.path,
+    ...(file.absPath !== undefined ? { absPath: file.absPath } : {}),
+    comments: commentDirectives(file),
+    annotations,
+    objects: file.manifests.map((m) => ({ docIndex: m.docIndex, base: m.base, ref: m.ref, namespace: m.namespace })),
+  };
+}
+
 export interface SuppressOptions {
   /** Every rule id of the run (unknown ids in waivers are reported). */
   ruleIds: readonly string[];
   /** Severity of `unused-suppression` for a file, or `off`; undefined when the rule is not part of the run. */
-  unusedSeverity: (file: SourceFile | undefined) => Severity | 'off' | undefined;
+  unusedSeverity: (file: FileRef | undefined) => Severity | 'off' | undefined;
   /** Renders a message of the `unused-suppression` rule (called only when `unusedSeverity` gives a severity). */
   unusedMessage: (messageId: string, data: MessageData) => string;
   /** Rules that annotations and comments may not suppress, for a file. */
-  strict?: (ruleId: string, file: SourceFile) => boolean;
+  strict?: (ruleId: string, file: FileRef) => boolean;
   /** Config waivers that apply to a file. */
-  waivers?: (file: SourceFile) => readonly Waiver[];
+  waivers?: (file: FileRef) => readonly Waiver[];
 }
 
 export interface SuppressResult {
@@ -297,14 +325,14 @@ interface SuppressEntry {
 interface FileIndex {
   /** The comment directives (not `enable`) naming `ruleId` whose lines include `line`, in file order. */
   commentsCovering(ruleId: string, line: number): { d: CommentDirective; e: SuppressEntry }[];
-  annotationsByDoc: Map<number, { a: AnnotationDirective; e: SuppressEntry }[]>;
-  manifestsByDoc: Map<number, Manifest[]>;
+  annotationsByDoc: Map<number, { a: AnnotationFact; e: SuppressEntry }[]>;
+  objectsByDoc: Map<number, ObjectFact[]>;
 }
 
 function indexFile(
-  file: SourceFile,
+  file: FileFacts,
   comments: readonly { d: CommentDirective; e: SuppressEntry }[],
-  annotations: readonly { a: AnnotationDirective; e: SuppressEntry }[],
+  annotations: readonly { a: AnnotationFact; e: SuppressEntry }[],
 ): FileIndex {
   type Item = { d: CommentDirective; e: SuppressEntry; order: number };
   // Per rule: one-line directives by line, and range directives sorted by first line with the running maximum of
@@ -351,26 +379,27 @@ function indexFile(
     }
     return out.length > 1 ? out.sort((a, b) => a.order - b.order) : out;
   };
-  const annotationsByDoc = new Map<number, { a: AnnotationDirective; e: SuppressEntry }[]>();
+  const annotationsByDoc = new Map<number, { a: AnnotationFact; e: SuppressEntry }[]>();
   for (const x of annotations) {
-    const l = annotationsByDoc.get(x.a.manifest.docIndex);
+    const l = annotationsByDoc.get(x.a.docIndex);
     if (l) l.push(x);
-    else annotationsByDoc.set(x.a.manifest.docIndex, [x]);
+    else annotationsByDoc.set(x.a.docIndex, [x]);
   }
-  const manifestsByDoc = new Map<number, Manifest[]>();
-  for (const m of file.manifests) {
-    const l = manifestsByDoc.get(m.docIndex);
+  const objectsByDoc = new Map<number, ObjectFact[]>();
+  for (const m of file.objects) {
+    const l = objectsByDoc.get(m.docIndex);
     if (l) l.push(m);
-    else manifestsByDoc.set(m.docIndex, [m]);
+    else objectsByDoc.set(m.docIndex, [m]);
   }
-  return { commentsCovering, annotationsByDoc, manifestsByDoc };
+  return { commentsCovering, annotationsByDoc, objectsByDoc };
 }
 
 /**
  * Split a run's findings into reported and suppressed ones, and report unused suppressions (as findings of
  * `unused-suppression`, which are never suppressed themselves).
  */
-export function applySuppressions(findings: readonly Finding[], files: readonly SourceFile[], opts: SuppressOptions): SuppressResult {
+export function applySuppressions(findings: readonly Finding[], sources: readonly (SourceFile | FileFacts)[], opts: SuppressOptions): SuppressResult {
+  const files = sources.map((f) => ('comments' in f ? f : suppressionFacts(f)));
   const kept: Finding[] = [];
   const suppressed: Finding[] = [];
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -378,27 +407,27 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
 
   // Per file: comment directives and annotations, each with a per-rule "used" record.
   type Entry = SuppressEntry;
-  const comments = new Map<SourceFile, { d: CommentDirective; e: Entry }[]>();
-  const annotations = new Map<SourceFile, { a: AnnotationDirective; e: Entry }[]>();
+  const comments = new Map<FileFacts, { d: CommentDirective; e: Entry }[]>();
+  const annotations = new Map<FileFacts, { a: AnnotationFact; e: Entry }[]>();
   const entry = (rules: string[]): Entry => ({ rules, used: new Set(), strictHit: new Set() });
   for (const file of files) {
     comments.set(
       file,
-      commentDirectives(file)
+      file.comments
         .filter((d) => d.kind !== 'enable')
         .map((d) => ({ d, e: entry(d.rules) })),
     );
     annotations.set(
       file,
-      file.manifests.flatMap(annotationDirectives).map((a) => ({ a, e: entry(a.rules) })),
+      file.annotations.map((a) => ({ a, e: entry(a.rules) })),
     );
   }
   // One entry per waiver as written (its place in its config file), however many files, folders or config layers
   // hand it over: a waiver is unused only when no file of the whole run uses it, and is reported once.
-  type WaiverUse = { w: Waiver; used: Set<string>; objectSeen: boolean; file?: SourceFile };
+  type WaiverUse = { w: Waiver; used: Set<string>; objectSeen: boolean; file?: FileFacts };
   const waiverUse = new Map<string, WaiverUse>();
   const useOf = new Map<Waiver, WaiverUse>();
-  const usage = (w: Waiver, file: SourceFile): WaiverUse => {
+  const usage = (w: Waiver, file: FileFacts): WaiverUse => {
     let u = useOf.get(w);
     if (!u) {
       const key = JSON.stringify([w.origin.file, w.origin.range.line, w.origin.range.column, w.kind, w.name, w.namespace, w.rules]);
@@ -411,21 +440,21 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
   for (const file of files) {
     for (const w of opts.waivers?.(file) ?? []) {
       const u = usage(w, file);
-      if (!u.objectSeen && file.manifests.some((m) => waiverMatchesObject(w, m.ref, m.namespace))) u.objectSeen = true;
+      if (!u.objectSeen && file.objects.some((m) => waiverMatchesObject(w, m.ref, m.namespace))) u.objectSeen = true;
     }
   }
 
   // Lookups per finding go through per-file indexes, so that a file with many findings and many waivers costs
   // their sum, not their product: comment directives by rule (one-line ones by line; ranges sorted by first line),
   // annotations and manifests by document.
-  const fileIndexes = new Map<SourceFile, FileIndex>();
-  const fileIndex = (file: SourceFile): FileIndex => {
+  const fileIndexes = new Map<FileFacts, FileIndex>();
+  const fileIndex = (file: FileFacts): FileIndex => {
     let fx = fileIndexes.get(file);
     if (!fx) fileIndexes.set(file, (fx = indexFile(file, comments.get(file) ?? [], annotations.get(file) ?? [])));
     return fx;
   };
-  const strictCache = new Map<SourceFile, Map<string, boolean>>();
-  const strictFor = (ruleId: string, file: SourceFile): boolean => {
+  const strictCache = new Map<FileFacts, Map<string, boolean>>();
+  const strictFor = (ruleId: string, file: FileFacts): boolean => {
     let m = strictCache.get(file);
     if (!m) strictCache.set(file, (m = new Map()));
     let v = m.get(ruleId);
@@ -451,14 +480,14 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
     }
     if (f.docIndex !== undefined) {
       for (const { a, e } of fx.annotationsByDoc.get(f.docIndex) ?? []) {
-        if (!a.rules.includes(f.ruleId) || !sameBase(f.base, a.manifest.base)) continue;
+        if (!a.rules.includes(f.ruleId) || !sameBase(f.base, a.base)) continue;
         if (strict) e.strictHit.add(f.ruleId);
         else {
           e.used.add(f.ruleId);
           waived.push({ kind: 'inSource', source: 'annotation', ...(a.reason ? { justification: a.reason } : {}) });
         }
       }
-      const m = fx.manifestsByDoc.get(f.docIndex)?.find((x) => sameBase(f.base, x.base));
+      const m = fx.objectsByDoc.get(f.docIndex)?.find((x) => sameBase(f.base, x.base));
       for (const w of m ? (opts.waivers?.(file) ?? []) : []) {
         if (!w.rules.includes(f.ruleId) || !waiverMatchesObject(w, m!.ref, m!.namespace)) continue;
         usage(w, file).used.add(f.ruleId);
@@ -471,7 +500,7 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
 
   // Unused suppressions.
   /** `what` is the suppression; `reasons` why it has no effect (undefined: it has an effect). */
-  const report = (file: SourceFile | undefined, displayFile: string, range: Range, what: string, reasons: { text: string; unknown: boolean } | undefined) => {
+  const report = (file: FileFacts | undefined, displayFile: string, range: Range, what: string, reasons: { text: string; unknown: boolean } | undefined) => {
     if (!reasons) return;
     const sev = opts.unusedSeverity(file);
     if (sev === undefined || sev === 'off') return;
@@ -506,7 +535,7 @@ export function applySuppressions(findings: readonly Finding[], files: readonly 
     for (const { a, e } of annotations.get(file) ?? []) {
       if (!e.rules.length) continue;
       const reasons = explain(e, strictOf);
-      if (reasons) report(file, file.path, file.locate(a.manifest.docIndex, [...a.manifest.base, ...a.path], 'node'), `${IGNORE_ANNOTATION} annotation`, reasons);
+      if (reasons && a.range) report(file, file.path, a.range, `${IGNORE_ANNOTATION} annotation`, reasons);
     }
   }
   for (const { w, ...u } of waiverUse.values()) {

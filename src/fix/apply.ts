@@ -16,8 +16,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Document } from 'yaml';
 import { decodeJson, isJsonText } from '../load/json.js';
-import { PARSE_OPTIONS, MAX_ALIAS_COUNT } from '../load/parse.js';
 import { parseDocuments } from '../load/limits.js';
+import { TextModel } from '../load/text.js';
+import { MAX_ALIAS_COUNT, PARSE_OPTIONS } from '../load/yaml-options.js';
 import type { Fix, FixEdit, Path } from '../types.js';
 import { editSplices } from './edits.js';
 import type { Style } from './render.js';
@@ -115,8 +116,9 @@ function parseText(text: string, style: Style): Parsed | undefined {
     }
     return { units, values: decoded.values };
   }
-  // The loader's bounded parse: linear duplicate-key check and nesting limit, so a fix never costs more than linting.
-  const docs = parseDocuments(text, PARSE_OPTIONS);
+  // The loader's bounded parse (the text model's): linear duplicate-key check and nesting limit, so a fix never costs
+  // more than linting.
+  const docs = new TextModel(text).documents();
   const values = docValues(docs);
   if (!values) return undefined;
   return { units: docs.map((doc) => ({ doc, offset: 0, text })), values };

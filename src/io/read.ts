@@ -113,6 +113,18 @@ export function wasReadThisRun(st: Stats): boolean {
   return inputs?.has(`${st.dev}:${st.ino}`) ?? false;
 }
 
+/** The identities recorded since the last call, forgotten here (a worker thread hands them to the main thread). */
+export function takeInputs(): string[] {
+  const ids = inputs ? [...inputs] : [];
+  inputs?.clear();
+  return ids;
+}
+
+/** Record identities another thread recorded (see takeInputs) as inputs of this thread's run. */
+export function recordInputs(ids: readonly string[]): void {
+  for (const id of ids) inputs?.add(id);
+}
+
 const CHUNK = 1 << 20;
 let sleeper: Int32Array | undefined;
 function sleep(ms: number): void {
@@ -149,9 +161,13 @@ export function readGuarded(path: string, opts: ReadOptions): ReadResult {
     // The size may change while reading: read at most one byte past the limit, enough to tell.
     const chunks: Buffer[] = [];
     let total = 0;
+    // The first read is sized for the file as fstat saw it (plus one byte, to see its end), and the read that checks
+    // for the end after a short one is small: a 1 MiB buffer for every small manifest made a run of thousands of
+    // files allocate gigabytes.
+    let next = Math.max(st.size + 1, 4096);
     while (total <= opts.maxBytes) {
       if (opts.deadline !== undefined && Date.now() > opts.deadline) throw timedOut(display);
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, opts.maxBytes + 1 - total));
+      const chunk = Buffer.allocUnsafe(Math.min(next, CHUNK, opts.maxBytes + 1 - total));
       let n: number;
       try {
         n = readSync(fd, chunk, 0, chunk.length, null);
@@ -161,6 +177,7 @@ export function readGuarded(path: string, opts: ReadOptions): ReadResult {
       if (n === 0) break;
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
       total += n;
+      next = n < chunk.length ? 4096 : CHUNK;
     }
     const bytes = Buffer.concat(chunks, total);
     if (total > opts.maxBytes) return { bytes: Buffer.alloc(0), tooLarge: true, size: total, stat: st };

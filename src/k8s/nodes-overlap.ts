@@ -80,6 +80,15 @@ function requirementSets(c: NodeConstraints): NodeRequirement[][] | undefined {
 }
 
 /**
+ * A key equal for node constraints whose label and name restrictions are the same (requirement paths aside): two such
+ * templates share nodes with exactly the same other templates (see templatesMayShareNode).
+ */
+export function nodeSharingKey(c: NodeConstraints): string {
+  const sets = requirementSets(c);
+  return sets ? JSON.stringify(sets.map((set) => set.map((r) => [r.key, r.operator, r.values, r.field]))) : 'nowhere';
+}
+
+/**
  * Whether some node could satisfy the node restrictions of both templates (labels and names only:
  * taints are unknown without an inventory). Errs on the side of "yes".
  */

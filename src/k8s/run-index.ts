@@ -43,10 +43,12 @@ interface RunIndex {
   workloads: Workload[];
   byManifest: Map<Manifest, Workload>;
   namespaces: Map<string, LabelIndex>;
-  /** Every workload of the run, across namespaces. */
-  all: LabelIndex;
+  /** Every workload of the run, across namespaces (built on first use: one rule needs it, for a hint). */
+  all?: LabelIndex;
   /** `selectedWorkloads` per Service (two rules ask for the same Service). */
-  selected: Map<Manifest, Workload[]>;
+  selected: Map<Manifest, readonly Workload[]>;
+  /** Selections by namespace and selector: Services with the same selector share one (and what rules derive from it). */
+  selections: Map<string, readonly Workload[]>;
 }
 
 const INDEX_KEY = 'daemonlint:k8s:run-index';
@@ -87,31 +89,41 @@ function addToLabelIndex(ix: LabelIndex, w: Workload): void {
   }
 }
 
+/** A workload whose node constraints are worked out when first asked for (most rules never ask). */
+class RunWorkload implements Workload {
+  readonly kind: string;
+  readonly namespace: string;
+  #constraints: NodeConstraints | undefined;
+  constructor(
+    readonly manifest: Manifest,
+    readonly index: number,
+    readonly template: PodTemplate,
+    readonly labels: Record<string, string>,
+    readonly selector: ParsedSelector | undefined,
+  ) {
+    this.kind = manifest.ref.kind;
+    this.namespace = manifest.namespace;
+  }
+  get constraints(): NodeConstraints {
+    return (this.#constraints ??= nodeConstraints(this.template));
+  }
+}
+
 function runIndex(run: RunContext): RunIndex {
   const cached = run.cache.get(INDEX_KEY) as RunIndex | undefined;
   if (cached) return cached;
-  const ix: RunIndex = { workloads: [], byManifest: new Map(), namespaces: new Map(), all: emptyLabelIndex(), selected: new Map() };
+  const ix: RunIndex = { workloads: [], byManifest: new Map(), namespaces: new Map(), selected: new Map(), selections: new Map() };
   run.manifests.forEach((manifest, index) => {
     const template = podTemplate(manifest);
     if (!template) return;
     const labels = labelsOf(template.metadata);
-    const w: Workload = {
-      manifest,
-      index,
-      kind: manifest.ref.kind,
-      namespace: manifest.namespace,
-      template,
-      labels,
-      selector: controllerSelector(manifest, labels),
-      constraints: nodeConstraints(template),
-    };
+    const w: Workload = new RunWorkload(manifest, index, template, labels, controllerSelector(manifest, labels));
     ix.workloads.push(w);
     // The same manifest object twice in a run is one workload to `workloadOf` (the first, as a linear search finds).
     if (!ix.byManifest.has(manifest)) ix.byManifest.set(manifest, w);
     let ns = ix.namespaces.get(w.namespace);
     if (!ns) ix.namespaces.set(w.namespace, (ns = emptyLabelIndex()));
     addToLabelIndex(ns, w);
-    addToLabelIndex(ix.all, w);
   });
   run.cache.set(INDEX_KEY, ix);
   return ix;
@@ -133,7 +145,12 @@ export function namespaceIndex(run: RunContext, namespace: string): LabelIndex {
 
 /** The workloads of the whole run with their label indexes. */
 export function runLabelIndex(run: RunContext): LabelIndex {
-  return runIndex(run).all;
+  const ix = runIndex(run);
+  if (!ix.all) {
+    ix.all = emptyLabelIndex();
+    for (const w of ix.workloads) addToLabelIndex(ix.all, w);
+  }
+  return ix.all;
 }
 
 export function workloadsInNamespace(run: RunContext, namespace: string): Workload[] {
@@ -196,14 +213,40 @@ export function serviceSelector(service: Record<string, any>): ParsedSelector | 
 
 /** Workloads in the Service's namespace whose Pod template labels its selector matches (cached per Service). */
 export function selectedWorkloads(run: RunContext, service: Manifest): Workload[] {
+  return sharedSelection(run, service).slice();
+}
+
+/**
+ * The workloads a Service selects (as selectedWorkloads), as one frozen array shared by every Service of the namespace
+ * with the same selector: n Services in front of the same n workloads cost n, and a rule can cache what it derives
+ * from a selection (keyed by the array) instead of working it out again for each Service.
+ */
+export function sharedSelection(run: RunContext, service: Manifest): readonly Workload[] {
   const ix = runIndex(run);
   let out = ix.selected.get(service);
   if (!out) {
     const sel = serviceSelector(service.object);
-    out = sel ? matchingWorkloads(namespaceIndex(run, service.namespace), sel).filter((w) => w.kind !== 'Job' && w.kind !== 'CronJob') : [];
+    if (!sel) out = NO_WORKLOADS;
+    else {
+      const key = JSON.stringify([service.namespace, sel.requirements.map((r) => [r.key, r.operator, r.values])]);
+      out = ix.selections.get(key);
+      if (!out) {
+        out = Object.freeze(matchingWorkloads(namespaceIndex(run, service.namespace), sel).filter((w) => w.kind !== 'Job' && w.kind !== 'CronJob'));
+        ix.selections.set(key, out);
+      }
+    }
     ix.selected.set(service, out);
   }
-  return out.slice();
+  return out;
+}
+
+/** A value derived from a shared selection (see sharedSelection), worked out once per selection and `key`. */
+export function perSelection<T>(run: RunContext, key: string, selection: readonly Workload[], make: () => T): T {
+  let map = run.cache.get(key) as WeakMap<readonly Workload[], T> | undefined;
+  if (!map) run.cache.set(key, (map = new WeakMap()));
+  let v = map.get(selection);
+  if (v === undefined) map.set(selection, (v = make()));
+  return v;
 }
 
 /** Where a workload's Pods can run on the run's node inventory (undefined without one). */

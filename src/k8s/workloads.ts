@@ -101,6 +101,14 @@ export function getAt(obj: unknown, path: Path): unknown {
 }
 
 /** The Pod template of a workload object, or undefined when the kind has none or it is not a mapping. */
+/** The template's spec and metadata paths, one frozen pair per kind (shared by every object of the kind: never modify). */
+const TEMPLATE_PATHS = new Map<string, { spec: Path; metadata: Path }>();
+function templatePaths(kind: string, tp: Path): { spec: Path; metadata: Path } {
+  let p = TEMPLATE_PATHS.get(kind);
+  if (!p) TEMPLATE_PATHS.set(kind, (p = { spec: Object.freeze([...tp, 'spec']), metadata: Object.freeze([...tp, 'metadata']) }));
+  return p;
+}
+
 export function podTemplate(m: Manifest): PodTemplate | undefined {
   const kind = builtinKind(m.ref);
   const tp = kind === undefined ? undefined : templatePathOf(kind);
@@ -109,12 +117,8 @@ export function podTemplate(m: Manifest): PodTemplate | undefined {
   if (!isRecord(template)) return undefined;
   const spec = template.spec;
   if (!isRecord(spec)) return undefined;
-  return {
-    spec,
-    specPath: [...tp, 'spec'],
-    metadata: isRecord(template.metadata) ? template.metadata : {},
-    metadataPath: [...tp, 'metadata'],
-  };
+  const paths = templatePaths(m.ref.kind, tp);
+  return { spec, specPath: paths.spec, metadata: isRecord(template.metadata) ? template.metadata : {}, metadataPath: paths.metadata };
 }
 
 export interface ContainerRef {

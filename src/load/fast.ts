@@ -179,6 +179,13 @@ function isDocumentMarker(text: string, at: number): boolean {
  * scan) give undefined.
  */
 export function documentStarts(text: string, count: number): number[] | undefined {
+  const starts = markerStarts(text);
+  if (!starts || starts.length !== count) return undefined;
+  return starts;
+}
+
+/** Where documents start by their markers (see documentStarts), whatever their number; undefined with lone CRs. */
+function markerStarts(text: string): number[] | undefined {
   if (/\r(?!\n)/.test(text)) return undefined;
   const markers: number[] = [];
   if (text.startsWith('---') && isDocumentMarker(text, 0)) markers.push(0);
@@ -186,7 +193,26 @@ export function documentStarts(text: string, count: number): number[] | undefine
   // Content before the first marker (anything but blank lines and comments) is a document without a marker.
   const head = text.slice(0, markers.length ? markers[0] : text.length);
   const starts = /^[ \t]*[^\s#]/m.test(head) ? [0, ...markers] : markers;
-  if (starts.length !== count) return undefined;
-  if (count) starts[0] = 0;
+  if (starts.length) starts[0] = 0;
   return starts;
+}
+
+/**
+ * fastDocuments, with where each document starts. A text of several documents is decoded one document at a time
+ * (cut at its markers, see documentStarts), so that the event list of only one document is in memory at once; when
+ * a piece does not decode as exactly one document, the whole text is decoded at once instead.
+ */
+export function fastDecode(text: string): { values: unknown[]; starts: number[] | undefined } | undefined {
+  const marks = text.startsWith('...') || text.includes('\n...') ? undefined : markerStarts(text);
+  if (marks && marks.length > 1) {
+    const values: unknown[] = [];
+    for (let k = 0; k < marks.length; k++) {
+      const one = fastDocuments(text.slice(marks[k], marks[k + 1] ?? text.length));
+      if (!one || one.length !== 1) break;
+      values.push(one[0]);
+    }
+    if (values.length === marks.length) return { values, starts: marks };
+  }
+  const values = fastDocuments(text);
+  return values && { values, starts: documentStarts(text, values.length) };
 }

@@ -272,6 +272,23 @@ export function fromBuffer(buf: Buffer, display: string, abs?: string, maxBytes:
   return parseSource({ path: display, absPath: abs, text: decoded.text });
 }
 
+/**
+ * The text of a file read again (for positions, after the first read's text was let go), exactly as `loadFile` reads
+ * it (decoded, byte-order mark removed); undefined when it cannot be read or is not text any more.
+ */
+export function readTextAgain(abs: string, opts: LoadFileOptions = {}): string | undefined {
+  let read;
+  try {
+    read = readGuarded(abs, { maxBytes: opts.maxBytes ?? MAX_FILE_BYTES, deadline: opts.deadline, record: false });
+  } catch {
+    return undefined;
+  }
+  if (read.tooLarge) return undefined;
+  const decoded = decodeText(read.bytes);
+  if ('error' in decoded) return undefined;
+  return decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
+}
+
 /** Read stdin, stopping once it is over MAX_FILE_BYTES (fromBuffer then reports it as too large). */
 export async function readStdin(deadline?: number): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -132,7 +132,7 @@ export function parseDocuments(text: string, options: YamlOptions, lineCounter?:
       );
     } else if (checkKeys) {
       const dups = duplicateKeyErrors(doc);
-      if (dups.length) doc.errors.push(...dups);
+      for (const d of dups) doc.errors.push(d); // Not push(...dups): too many arguments overflow the stack.
     }
   });
   return docs;

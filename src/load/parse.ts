@@ -3,33 +3,16 @@
  * YAML is decoded with YAML 1.1 scalar rules, the way kubectl decodes manifests
  * (unquoted yes/no/on/off are booleans; timestamps stay strings).
  */
-import { LineCounter, isMap, isPair, isSeq, type Document, type ParseOptions, type DocumentOptions, type SchemaOptions, type ToJSOptions } from 'yaml';
+import { isMap, isPair, isSeq, type Document } from 'yaml';
 import type { LoadProblem, Manifest, ObjectRef, Path, Range, SourceFile } from '../types.js';
-import { documentStarts, fastDocuments } from './fast.js';
+import { fastDecode } from './fast.js';
 import { decodeJson, isJsonInput } from './json.js';
 import { parseDocuments } from './limits.js';
-import { locateInDocument, rangeOf } from './positions.js';
-import { lineOf, lineStarts as lineStartsOf, syntaxProblems } from './syntax-errors.js';
+import { TextModel } from './text.js';
+import { MAX_ALIAS_COUNT, PARSE_OPTIONS, TO_JS } from './yaml-options.js';
+import { syntaxProblems } from './syntax-errors.js';
 
-/** Largest alias expansion allowed when turning a document into an object. */
-export const MAX_ALIAS_COUNT = 1000;
-
-type TagLike = { tag?: string; format?: string };
-
-/** How manifests are parsed (YAML 1.1 scalars, as kubectl); fixes re-parse with the same options. */
-export const PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
-  version: '1.1',
-  uniqueKeys: true,
-  prettyErrors: false,
-  strict: false,
-  // Never print library warnings (e.g. a collection used as a key) to the user's stderr; errors are still collected.
-  logLevel: 'error',
-  // kubectl's YAML 1.1 decoder has no sexagesimal numbers and keeps timestamps as strings.
-  customTags: (tags) =>
-    (tags as TagLike[]).filter((t) => t.tag !== 'tag:yaml.org,2002:timestamp' && t.format !== 'TIME') as typeof tags,
-};
-
-const TO_JS: ToJSOptions = { maxAliasCount: MAX_ALIAS_COUNT };
+export { MAX_ALIAS_COUNT, PARSE_OPTIONS } from './yaml-options.js';
 
 /** Lines that only make sense in an unrendered Helm/Go template. */
 const TEMPLATE_MARKER = /\{\{-?\s*(?:if|else|end|range|with|define|include|template|toYaml|tpl|\.Values|\.Release|\.Chart|\.Capabilities|\$\.Values|-?\s*\/\*)\b/;
@@ -61,12 +44,6 @@ function refOf(obj: Record<string, any>): ObjectRef | undefined {
   return ref;
 }
 
-/** Give a line counter every line start of `text` (for positions of a text the yaml parser did not read). */
-function fillLineCounter(lc: LineCounter, text: string): void {
-  lc.addNewLine(0);
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lc.addNewLine(i + 1);
-}
-
 /**
  * Where a Go template directive is part of the YAML structure, or undefined when every one is inside a scalar value or
  * a comment. `helm template` output carries templates as data (an Alertmanager or Prometheus config in a ConfigMap):
@@ -84,8 +61,8 @@ function structuralTemplate(text: string): number | undefined {
   if (errors.length) {
     if (markers.length) return markers[0];
     // Another action is a template only where it breaks its own line.
-    const starts = lineStartsOf(text);
-    const line = (offset: number) => lineOf(starts, offset);
+    const lines = new TextModel(text);
+    const line = (offset: number) => lines.lineOf(offset);
     const broken = new Set(errors.map((e) => line(e.pos[0])));
     const hit = actions.find((a) => broken.has(line(a)));
     if (hit !== undefined) return hit;
@@ -102,13 +79,6 @@ function structuralTemplate(text: string): number | undefined {
     else if (isPair(node)) stack.push(node.key, node.value);
   }
   return markers.find((m) => flowMaps.has(m) || flowMaps.has(m + 1));
-}
-
-function countLines(text: string): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  // A trailing newline does not start a new line an editor would show.
-  return text.endsWith('\n') ? n - 1 || 1 : n;
 }
 
 export interface ParseInput {
@@ -135,15 +105,14 @@ export function yamlValues(text: string): unknown[] | undefined {
 export function parseSource(input: ParseInput): SourceFile {
   let original = input.text;
   if (original.charCodeAt(0) === 0xfeff) original = original.slice(1);
-  // Lone carriage returns are line breaks (to YAML 1.1, kubectl's decoder and editors alike), but not to the yaml
-  // library: it reads a copy where each is a line feed. Same length, so every offset and column is the same.
-  const text = original.includes('\r') ? original.replace(/\r(?!\n)/g, '\n') : original;
-  let lc = new LineCounter();
   const problems: LoadProblem[] = [];
   const manifests: Manifest[] = [];
-  let docs: Document[] = [];
-  /** False while the file was decoded by the fast pass only: the node tree is built on the first `locate`. */
-  let haveNodes = true;
+  // Replaced by a model that knows where each document starts when the fast pass or the JSON decoder decodes the file.
+  let model = new TextModel(original);
+  // Lone carriage returns are line breaks (to YAML 1.1, kubectl's decoder and editors alike), but not to the yaml
+  // library: it reads a copy where each is a line feed. Same length, so every offset and column is the same.
+  const text = model.parseText;
+  let lineCount: number | undefined;
 
   const file: SourceFile = {
     path: input.path,
@@ -151,62 +120,25 @@ export function parseSource(input: ParseInput): SourceFile {
     text: original,
     manifests,
     problems,
-    lineCount: countLines(text),
+    get model() {
+      return model;
+    },
+    get lineCount() {
+      return lineCount ?? model.lineCount;
+    },
+    set lineCount(n: number) {
+      lineCount = n;
+    },
     locate(docIndex: number, path: Path, at) {
-      if (!haveNodes) {
-        // Positions come from the yaml library's node tree, built only for the documents with something to point at.
-        const one = starts && documentAlone(docIndex);
-        if (one) return locateInDocument(one.doc, one.lc, path, at, text.slice(one.start));
-        haveNodes = true;
-        lc = new LineCounter();
-        docs = parseDocuments(text, PARSE_OPTIONS);
-        fillLineCounter(lc, text);
-        if (!Array.isArray(docs)) docs = [];
-      }
-      const doc = docs[docIndex];
-      if (!doc) return emptyRange();
-      return locateInDocument(doc, lc, path, at, text);
+      // Positions are worked out only for the documents with something to point at (text.ts).
+      return model.locate(docIndex, path, at);
     },
   };
 
-  const toRange = (start: number, end: number): Range => rangeOf(lc, start, end, text);
-
-  /** Fast-pass files: where each document starts (see documentStarts), and the documents parsed on their own so far. */
-  let starts: number[] | undefined;
-  const alone = new Map<number, { doc: Document; lc: LineCounter; start: number } | undefined>();
-  let lineStarts: number[] | undefined;
-  /**
-   * Document `docIndex` parsed by itself from its slice of the text, with a line counter that gives positions in the
-   * whole text (line starts shifted by the slice's offset; linePos is a binary search, so shifting every start and
-   * every offset alike gives the same lines and columns). Undefined when the slice does not parse as exactly one
-   * document without errors: the caller then parses the whole file.
-   */
-  function documentAlone(docIndex: number): { doc: Document; lc: LineCounter; start: number } | undefined {
-    if (alone.has(docIndex)) return alone.get(docIndex);
-    let found: { doc: Document; lc: LineCounter; start: number } | undefined;
-    const start = starts![docIndex];
-    if (start !== undefined) {
-      const end = starts![docIndex + 1] ?? text.length;
-      // The fast pass gave up on any repeated key, so the duplicate-key check has nothing to find here.
-      const parsed = parseDocuments(text.slice(start, end), { ...PARSE_OPTIONS, uniqueKeys: false });
-      if (Array.isArray(parsed) && parsed.length === 1 && !parsed[0]!.errors.length) {
-        if (!lineStarts) {
-          lineStarts = [0];
-          for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-        }
-        const shifted = new LineCounter();
-        shifted.lineStarts = start ? lineStarts.map((s) => s - start) : lineStarts;
-        found = { doc: parsed[0]!, lc: shifted, start };
-      }
-    }
-    alone.set(docIndex, found);
-    return found;
-  }
+  const toRange = (start: number, end: number): Range => model.rangeOf(start, end);
 
   const idx = TEMPLATE_MARKER.test(text) || TEMPLATE_ACTION.test(text) ? structuralTemplate(text) : undefined;
   if (idx !== undefined) {
-    // Positions need the line table even though nothing is parsed.
-    fillLineCounter(lc, text);
     const end = text.indexOf('\n', idx);
     problems.push({
       ruleId: 'unrendered-template',
@@ -220,7 +152,6 @@ export function parseSource(input: ParseInput): SourceFile {
   if (isJsonInput(input.path, text)) {
     // kubectl reads this as JSON (json.ts): strict, positions from the decoder; the node tree of each value is
     // parsed on its own when a finding needs a position.
-    fillLineCounter(lc, text);
     const decoded = decodeJson(text);
     if ('error' in decoded) {
       problems.push({
@@ -236,8 +167,7 @@ export function parseSource(input: ParseInput): SourceFile {
         message: `Duplicate key ${JSON.stringify(d.key)}: the same key appears twice in one object; kubectl rejects the object and, at best, one value silently wins. Keep one.`,
         range: toRange(d.start, d.end),
       });
-    haveNodes = false;
-    starts = decoded.spans.map((span) => span[0]);
+    model = new TextModel(original, decoded.spans.map((span) => span[0]), { json: true });
     decoded.values.forEach((value, docIndex) => {
       if (isObjectLike(value)) addObject(value, [], docIndex);
     });
@@ -245,11 +175,10 @@ export function parseSource(input: ParseInput): SourceFile {
   }
 
   // Fast pass: most files decode exactly without the yaml library's node tree (see fast.ts).
-  const fast = input.fast === false ? undefined : fastDocuments(text);
+  const fast = input.fast === false ? undefined : fastDecode(text);
   if (fast) {
-    haveNodes = false;
-    starts = documentStarts(text, fast.length);
-    fast.forEach((value, docIndex) => {
+    model = new TextModel(original, fast.starts);
+    fast.values.forEach((value, docIndex) => {
       if (isObjectLike(value)) addObject(value, [], docIndex);
     });
     return file;
@@ -257,21 +186,19 @@ export function parseSource(input: ParseInput): SourceFile {
 
   let parsed: Document[];
   try {
-    // Line starts from the text itself: the parser misses line breaks inside some broken tokens (a stray U+FEFF).
-    parsed = parseDocuments(text, PARSE_OPTIONS);
-    fillLineCounter(lc, text);
+    // Line starts from the text itself (the model's): the parser misses line breaks inside some broken tokens (a stray
+    // U+FEFF).
+    parsed = model.documents();
   } catch (err) {
     problems.push({ ruleId: 'yaml-syntax', message: `The file could not be parsed as YAML: ${firstLine(String((err as Error).message ?? err))}`, range: emptyRange() });
     return file;
   }
   if (!Array.isArray(parsed)) parsed = [];
 
-  let textLines: number[] | undefined;
   parsed.forEach((doc, docIndex) => {
-    docs.push(doc);
     if (doc.errors.length) {
       // One problem per cause (syntax-errors.ts).
-      for (const p of syntaxProblems(doc.errors, text, (textLines ??= lineStartsOf(text))))
+      for (const p of syntaxProblems(doc.errors, text, (offset) => model.lineOf(offset)))
         problems.push({ ruleId: 'yaml-syntax', message: p.message, range: toRange(p.start, p.end) });
       if (doc.errors.some((err) => err.code !== 'DUPLICATE_KEY')) return;
     }

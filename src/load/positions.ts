@@ -3,8 +3,9 @@
  * this module walks the `yaml` node tree to the deepest existing node on the path
  * and returns its 1-based range.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import type { Anchor, Path, Range } from '../types.js';
+import type { ParsedDocument, TextModel } from './text.js';
 
 type Located = { node?: Node | null; pair?: Pair<unknown, unknown> };
 
@@ -81,44 +82,16 @@ function walk(doc: Document, path: Path): Located {
   return located;
 }
 
-/**
- * The 1-based range of source offsets [start, end). `text` is the text the offsets are in (or just its length):
- * with it, positions at its very end stay on its last line, and a CRLF line break counts as one. A span that ends just after a line break (block collections, an
- * error running to the end of the file) ends on that line instead of at column 1 of the next one, which may not
- * exist: every range stays within the file's lines.
- */
-export function rangeOf(lc: LineCounter, start: number, end: number, text?: number | string): Range {
-  const textLength = typeof text === 'string' ? text.length : text;
-  // Back over a line break (CRLF as one) to the end of the line it closes.
-  const lineEnd = (o: number) => (typeof text === 'string' && text[o - 2] === '\r' && text[o - 1] === '\n' ? o - 2 : o - 1);
-  // An offset at the very end of a text that ends with a line break would be column 1 of a line that is not there.
-  const last = lc.lineStarts[lc.lineStarts.length - 1];
-  if (textLength !== undefined && textLength > 0 && last === textLength && lc.lineStarts.length > 1) {
-    if (start >= textLength) start = lineEnd(textLength);
-    end = Math.min(end, textLength);
-  }
-  const s = lc.linePos(start);
-  let e = lc.linePos(Math.max(start, end));
-  if (e.col === 1 && e.line > s.line) e = lc.linePos(Math.max(start, lineEnd(Math.max(start, end))));
-  if (typeof text !== 'string') return { line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
-  // A column is never past the end of its line (an offset beyond the text, or inside a CRLF break).
-  const maxCol = (line: number) => {
-    const from = lc.lineStarts[line - 1] ?? 0;
-    let to = lc.lineStarts[line] ?? text.length;
-    if (to > from && text[to - 1] === '\n') to--;
-    if (to > from && text[to - 1] === '\r') to--;
-    return to - from + 1;
-  };
-  return { line: s.line, column: Math.min(s.col, maxCol(s.line)), endLine: e.line, endColumn: Math.min(e.col, maxCol(e.line)) };
-}
-
 function nodeSpan(node: unknown): [number, number] | undefined {
   const r = (node as { range?: [number, number, number] } | null)?.range;
   return r ? [r[0], r[1]] : undefined;
 }
 
-/** Resolve an object path inside a parsed document to a 1-based range. */
-export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at: Anchor = 'key', text?: number | string): Range {
+/**
+ * The offsets [start, end) of the node at `path` inside a parsed document (relative to the text the document was
+ * parsed from): the deepest existing node on the path, then its key, value or both (`at`).
+ */
+export function spanInDocument(doc: Document, path: Path, at: Anchor = 'key'): [number, number] {
   const { pair, node } = walk(doc, path);
   const keySpan = pair ? nodeSpan(pair.key) : undefined;
   const valueSpan = nodeSpan(node);
@@ -128,11 +101,15 @@ export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at:
   else span = keySpan && valueSpan ? [keySpan[0], valueSpan[1]] : (keySpan ?? valueSpan);
   if (!span) {
     const start = doc.range?.[0] ?? 0;
-    const docSpan = nodeSpan(doc.contents) ?? ([start, start] as [number, number]);
-    span = docSpan;
+    span = nodeSpan(doc.contents) ?? [start, start];
   }
-  // A block collection's span runs to the end of its last item; keep ranges to the first line for readability.
-  return rangeOf(lc, span[0], span[1], text);
+  return span;
+}
+
+/** Resolve an object path inside a parsed document of `model`'s text to a 1-based range. */
+export function locateInDocument(model: TextModel, parsed: ParsedDocument, path: Path, at: Anchor = 'key'): Range {
+  const [start, end] = spanInDocument(parsed.doc, path, at);
+  return model.rangeOf(parsed.offset + start, parsed.offset + end);
 }
 
 /**
@@ -140,22 +117,20 @@ export function locateInDocument(doc: Document, lc: LineCounter, path: Path, at:
  * written in YAML). Exact for single-line plain and quoted scalars without escapes and for literal blocks (`|`);
  * otherwise the start of the value.
  */
-export function locateInString(doc: Document, lc: LineCounter, text: string, path: Path, offset: number): { line: number; column: number } {
+export function locateInString(model: TextModel, parsed: ParsedDocument, path: Path, offset: number): { line: number; column: number } {
+  const { doc } = parsed;
+  const text = model.parseText;
   const { node } = walk(doc, path);
   const range = (node as { range?: [number, number, number] } | null)?.range;
   if (!range) {
-    const r = locateInDocument(doc, lc, path, 'value', text);
+    const r = locateInDocument(model, parsed, path, 'value');
     return { line: r.line, column: r.column };
   }
-  const start = lc.linePos(range[0]);
-  const fallback = { line: start.line, column: start.col };
+  const fallback = model.position(parsed.offset + range[0]);
   if (!isScalar(node) || typeof node.value !== 'string') return fallback;
   const value = node.value;
-  const raw = text.slice(range[0], range[1]);
-  const pos = (o: number) => {
-    const p = lc.linePos(o);
-    return { line: p.line, column: p.col };
-  };
+  const raw = text.slice(parsed.offset + range[0], parsed.offset + range[1]);
+  const pos = (o: number) => model.position(parsed.offset + o);
   const clamped = Math.max(0, Math.min(offset, value.length));
   switch (node.type) {
     case 'PLAIN':

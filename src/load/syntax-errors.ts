@@ -17,30 +17,11 @@ function firstLine(message: string): string {
   return line.replace(/ at line \d+, column \d+:?\s*$/, '').trim();
 }
 
-/** The line (0-based) of an offset, by binary search in the sorted line starts. */
-export function lineOf(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
-/** Line starts of a text (offsets). */
-export function lineStarts(text: string): number[] {
-  const out = [0];
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) out.push(i + 1);
-  return out;
-}
-
 /**
  * The problems of one document's errors, in order: every duplicate key, and for the other errors the first one on each
- * line. `starts` are the text's line starts.
+ * line. `lineOf` gives the line of an offset (the file's text model).
  */
-export function syntaxProblems(errors: readonly YAMLError[], text: string, starts: readonly number[]): SyntaxProblem[] {
+export function syntaxProblems(errors: readonly YAMLError[], text: string, lineOf: (offset: number) => number): SyntaxProblem[] {
   const out: SyntaxProblem[] = [];
   const linesWithError = new Set<number>();
   const others = errors.filter((e) => e.code !== 'DUPLICATE_KEY');
@@ -57,7 +38,7 @@ export function syntaxProblems(errors: readonly YAMLError[], text: string, start
       });
       continue;
     }
-    const line = lineOf(starts, start);
+    const line = lineOf(start);
     if (linesWithError.has(line)) continue; // A consequence of the error already reported on this line.
     // The parser's own bookkeeping, not a description of the text: say only what is known, or nothing when another
     // error already explains the document.

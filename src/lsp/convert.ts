@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { diffLines } from 'diff';
 import { resolve } from 'node:path';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Range as LspRange, type TextEdit } from 'vscode-languageserver';
+import { TextModel } from '../load/text.js';
 import type { Finding, Severity } from '../types.js';
 import { safeText } from '../report/sanitize.js';
 import { LINKS, type Links } from '../links.js';
@@ -60,15 +61,10 @@ export function toDiagnostic(f: Finding, root: string | undefined, data: Diagnos
   return d;
 }
 
-/** Convert a string offset into an LSP position. */
-export function positionAt(text: string, offset: number): { line: number; character: number } {
-  let line = 0;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, character: offset - lineStart };
+/** Convert a string offset into an LSP position (0-based; LF, CRLF and a lone CR each end a line, as in LSP). */
+export function positionAt(text: string | TextModel, offset: number): { line: number; character: number } {
+  const { line, column } = (typeof text === 'string' ? new TextModel(text) : text).position(offset);
+  return { line: line - 1, character: column - 1 };
 }
 
 /** Offsets of the common prefix and suffix of two texts, never splitting a CRLF pair or a UTF-16 surrogate pair. */
@@ -103,7 +99,8 @@ function narrow(before: string, after: string): { start: number; endB: number; e
 export function minimalEdit(before: string, after: string): TextEdit | undefined {
   if (before === after) return undefined;
   const { start, endB, endA } = narrow(before, after);
-  return { range: { start: positionAt(before, start), end: positionAt(before, endB) }, newText: after.slice(start, endA) };
+  const model = new TextModel(before);
+  return { range: { start: positionAt(model, start), end: positionAt(model, endB) }, newText: after.slice(start, endA) };
 }
 
 /**

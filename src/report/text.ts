@@ -48,7 +48,9 @@ export function formatText(findings: readonly Finding[], ctx: ReportContext): st
     f.severity === 'error' ? paint('red', 'error  ') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('blue', 'info   ');
   const lines: string[] = [];
   let current: string | undefined;
-  const posWidth = Math.max(0, ...findings.map((f) => `${f.line}:${f.column}`.length));
+  // A loop, not Math.max(...): a spread of hundreds of thousands of arguments overflows the stack.
+  let posWidth = 0;
+  for (const f of findings) posWidth = Math.max(posWidth, `${f.line}:${f.column}`.length);
   // `  pos  severity  ` before each message.
   const indent = ' '.repeat(2 + posWidth + 2 + 7 + 2);
   const room = ctx.width !== undefined ? ctx.width - indent.length : 0;

@@ -1,5 +1,5 @@
 /** Paths from schema validators: JSON pointers into an object, and the source text of a value in a manifest. */
-import type { Manifest, Path, SourceFile } from '../types.js';
+import type { Manifest, Path } from '../types.js';
 
 /** Turn an ajv instance path (`/spec/containers/0`) into an object path (numbers for list items). */
 export function pathFromPointer(obj: unknown, pointer: string): Path {
@@ -18,23 +18,11 @@ export function pathFromPointer(obj: unknown, pointer: string): Path {
   return out;
 }
 
-const lineStarts = new WeakMap<SourceFile, number[]>();
-
-function offsetsOf(file: SourceFile): number[] {
-  let starts = lineStarts.get(file);
-  if (!starts) {
-    starts = [0];
-    for (let i = file.text.indexOf('\n'); i !== -1; i = file.text.indexOf('\n', i + 1)) starts.push(i + 1);
-    lineStarts.set(file, starts);
-  }
-  return starts;
-}
-
 /** The source text of the value at `path` of a manifest (single-line values only), e.g. to tell `yes` from `true`. */
 export function sourceText(m: Manifest, path: Path): string | undefined {
   const r = m.file.locate(m.docIndex, [...m.base, ...path], 'value');
   if (r.line !== r.endLine) return undefined;
-  const start = offsetsOf(m.file)[r.line - 1];
-  if (start === undefined) return undefined;
-  return m.file.text.slice(start + r.column - 1, start + r.endColumn - 1);
+  // Offsets from the file's text model (its one line index: lone CR line breaks counted as the positions count them).
+  const model = m.file.model;
+  return m.file.text.slice(model.offsetAt(r.line, r.column), model.offsetAt(r.line, r.endColumn));
 }
