@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseAllDocuments, stringify } from 'yaml';
 import { CORPUS_ROOT } from './helpers/sarif.js';
+import { rng as prng } from './helpers/random.js';
 
 export const CORPUS = join(CORPUS_ROOT, 'real');
 
@@ -18,17 +19,6 @@ export function corpusFiles(): { name: string; text: string }[] {
     .map((name) => ({ name, text: readFileSync(join(CORPUS, name), 'utf8') }));
 }
 
-/** mulberry32: a small deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 

@@ -41,11 +41,11 @@ describe('the summary line agrees with the exit code', () => {
   it('--timeout: the files not linted fail the run, and the summary says so', async () => {
     const dir = workdir({ 'a.yaml': WARNING_ONLY });
     // stdin whose writer never closes it: given up at the deadline.
-    const r = await runMain(['--no-config', '--timeout', '0.3', 'a.yaml', '-'], { cwd: dir, readStdin: () => new Promise<Buffer>(() => undefined) });
+    const r = await runMain(['--no-config', '--timeout', '0.3', '-', 'a.yaml'], { cwd: dir, readStdin: () => new Promise<Buffer>(() => undefined) });
     expect(r.code).toBe(2);
-    // Linting starts once every input is read: stdin held it up, so neither file was linted.
-    expect(lastLine(r.stdout)).toBe('✖ no problems found (1 file, 1 object); failed: 2 files not linted (the time budget of 0.3 s ran out)');
-    expect(r.stderr).toMatch(/not linted: a\.yaml, <stdin>;/);
+    // stdin comes first and holds the run up until the deadline: neither input was linted.
+    expect(lastLine(r.stdout)).toBe('✖ no problems found (0 files, 0 objects); failed: 2 files not linted (the time budget of 0.3 s ran out)');
+    expect(r.stderr).toMatch(/not linted: <stdin>, a\.yaml;/);
   });
 
   it('an unreadable path fails the run, and the summary says so', async () => {

@@ -8,21 +8,11 @@ import { parseSource } from '../src/load/parse.js';
 import { definitionOf, explain, loadSchema, loadValidators } from '../src/schema/index.js';
 import { AJV_OPTIONS, buildGroupSchema } from '../scripts/gen-schemas.mjs';
 import type { JsonSchemaDocument } from '../src/schema/index.js';
+import { rng as prng } from './helpers/random.js';
 
 const require = createRequire(import.meta.url);
 const Ajv = require('ajv').default as new (opts: Record<string, unknown>) => { compile(s: unknown): ((d: unknown) => boolean) & { errors?: unknown } };
 
-/** A small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Slot = { parent: Record<string, unknown> | unknown[]; key: string | number };
 

@@ -23,6 +23,7 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { ROOT } from './helpers/cli.js';
+import { BAD_DAEMONSET } from './helpers/manifests.js';
 import { packageExtension, stageExtension } from '../scripts/build-vscode.mjs';
 
 /** The entries of a zip archive (a .vsix is one): name → content, read from its central directory. */
@@ -103,22 +104,7 @@ describe('the packaged VS Code extension', () => {
     }
     const folder = join(work, 'workspace');
     mkdirSync(folder);
-    const text = `apiVersion: apps/v1
-kind: DaemonSet
-metadata:
-  name: agent
-spec:
-  selector:
-    matchLabels: {app: agent}
-  template:
-    metadata:
-      labels: {app: agent}
-    spec:
-      restartPolicy: Never
-      containers:
-        - name: agent
-          image: example/agent:1.0
-`;
+    const text = BAD_DAEMONSET;
     writeFileSync(join(folder, 'agent.yaml'), text);
     // As VS Code starts it (TransportKind.stdio): `node dist/server.js --stdio`, with no daemonlint on PATH.
     const child = spawn(process.execPath, [join(extension, 'dist', 'server.js'), '--stdio', `--clientProcessId=${process.pid}`], {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadInventory } from '../../src/load/inventory.js';
 import type { NodeInfo } from '../../src/types.js';
+import { rng as random } from './random.js';
 
 export type Provider = 'eks' | 'gke' | 'aks';
 
@@ -52,17 +53,6 @@ export const POOLS: readonly PoolSpec[] = [
   { name: 'general-b', instanceType: 'm6i.2xlarge', weight: 10 },
 ];
 
-/** A small deterministic pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Nodes per pool: proportional to the weights, at least one each, summing to `nodes`. */
 function sizes(pools: readonly PoolSpec[], nodes: number): number[] {

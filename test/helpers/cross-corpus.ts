@@ -2,18 +2,9 @@
 // restrictions, for the tests of the rules that compare objects (test/scaling.test.ts, test/view.test.ts).
 import { stringify } from 'yaml';
 import type { NodeInfo } from '../../src/types.js';
+import { rng } from './random.js';
+export { rng };
 
-/** mulberry32: reproducible corpora from a seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMESPACES = ['team-a', 'team-b', 'team-c', 'team-d', 'team-e'];
 // Few keys and values, so that selectors overlap, match and nearly match often; `constructor` and `toString` are
