@@ -25,6 +25,7 @@ const E2E = [
   'test/guarantees.test.ts',
   'test/guarantees-lsp.test.ts',
   'test/hostile.test.ts',
+  'test/kustomize.test.ts',
   'test/lsp.test.ts',
   'test/lsp-stdin.test.ts',
   'test/neovim.test.ts',
@@ -69,9 +70,9 @@ export default defineConfig({
       include: ['src/**/*.ts', 'rules/**/*.ts'],
       reporter: ['text-summary'],
       reportsDirectory: 'coverage',
-      // Just below what the whole suite measures (88.92 / 82.22 / 91.99 / 91.79 %: statements, branches, functions, lines): a change that leaves
+      // Just below what the whole suite measures (89.88 / 83.22 / 92.91 / 93.12 %: statements, branches, functions, lines): a change that leaves
       // code untested fails `npm test`. Raise them as tests are added; never lower them to get a change in.
-      thresholds: { statements: 88.5, branches: 81.5, functions: 91.5, lines: 91.5 },
+      thresholds: { statements: 89.8, branches: 82.5, functions: 92.8, lines: 93 },
     },
   },
 });

@@ -6,6 +6,7 @@ import crdSchema from './crd-schema.js';
 import customResourceSchema from './custom-resource-schema.js';
 import daemonsetNoNodes from './daemonset-no-nodes.js';
 import dangerousCapabilities from './dangerous-capabilities.js';
+import duplicateObject from './duplicate-object.js';
 import fieldAvailability from './field-availability.js';
 import hostIpc from './host-ipc.js';
 import hostNetwork from './host-network.js';
@@ -14,6 +15,7 @@ import hostNetworkPortMismatch from './host-network-port-mismatch.js';
 import hostPid from './host-pid.js';
 import hostPort from './host-port.js';
 import hostPortConflict from './host-port-conflict.js';
+import kustomization from './kustomization.js';
 import localTrafficGap from './local-traffic-gap.js';
 import missingPriorityClass from './missing-priority-class.js';
 import nodeNamePinned from './node-name-pinned.js';
@@ -34,4 +36,4 @@ import unusedSuppression from './unused-suppression.js';
 import yamlSyntax from './yaml-syntax.js';
 
 /** Every rule, sorted by id. */
-export const allRules: readonly Rule[] = [admissionPolicy, apiVersion, crdSchema, customResourceSchema, daemonsetNoNodes, dangerousCapabilities, fieldAvailability, hostIpc, hostNetwork, hostNetworkDnsPolicy, hostNetworkPortMismatch, hostPid, hostPort, hostPortConflict, localTrafficGap, missingPriorityClass, nodeNamePinned, overlappingSelectors, privilegeEscalationConflict, privilegedContainer, privilegedWithCapabilities, restartPolicy, schema, selectorMismatch, sensitiveHostPath, serviceSelectsNothing, serviceTargetPort, surgeHostPort, unknownCapability, unrenderedTemplate, unusedSuppression, yamlSyntax];
+export const allRules: readonly Rule[] = [admissionPolicy, apiVersion, crdSchema, customResourceSchema, daemonsetNoNodes, dangerousCapabilities, duplicateObject, fieldAvailability, hostIpc, hostNetwork, hostNetworkDnsPolicy, hostNetworkPortMismatch, hostPid, hostPort, hostPortConflict, kustomization, localTrafficGap, missingPriorityClass, nodeNamePinned, overlappingSelectors, privilegeEscalationConflict, privilegedContainer, privilegedWithCapabilities, restartPolicy, schema, selectorMismatch, sensitiveHostPath, serviceSelectsNothing, serviceTargetPort, surgeHostPort, unknownCapability, unrenderedTemplate, unusedSuppression, yamlSyntax];

@@ -31,6 +31,8 @@ export interface Finding {
   related?: { file: string; line: number; column: number; endLine?: number; endColumn?: number; message: string }[];
   /** A fix exists (`daemonlint --fix` applies it unless `safe` is false). */
   fix?: { description: string; safe: boolean };
+  /** The deployment units a cross-resource finding was made in, when the run has more than one. */
+  units?: string[];
   /** How a suppressed finding was waived (only in `suppressed`). */
   suppressions?: { kind: 'inSource' | 'external'; source: string; justification?: string }[];
 }
@@ -56,6 +58,10 @@ export interface LintOptions {
   profile?: 'default' | 'strict';
   /** Time budget in seconds (`--timeout`, default 300). */
   timeout?: number;
+  /** Also lint what `.gitignore` files ignore when walking directories (`--no-ignore`). */
+  noIgnore?: boolean;
+  /** A directory without Kubernetes objects is not an error (`--allow-empty`); otherwise lint() rejects with a LintError. */
+  allowEmpty?: boolean;
 }
 
 export interface LintReport {
@@ -86,6 +92,7 @@ function publicFinding(f: InternalFinding): Finding {
   if (f.messageId) out.messageId = f.messageId;
   if (f.object) out.object = { ...f.object };
   if (f.related?.length) out.related = f.related.map((r) => ({ ...r }));
+  if (f.units?.length) out.units = [...f.units];
   if (f.fix) out.fix = { description: f.fix.description, safe: f.fix.safe !== false };
   if (f.suppressions?.length) out.suppressions = f.suppressions.map((s) => ({ ...s }));
   return out;
@@ -115,6 +122,8 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
       baseline: options.baseline,
       profile: options.profile,
       timeout,
+      noIgnore: options.noIgnore,
+      allowEmpty: options.allowEmpty,
     });
     const failOn = options.failOn ?? r.failOn ?? 'error';
     const verdict = verdictOf({ findings: r.findings, failOn, readErrors: r.readErrors.length, internalErrors: r.internalErrors.length, unfinished: r.unfinished.length, timeout });

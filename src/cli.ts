@@ -192,6 +192,8 @@ async function lintCommand(values: Values, positionals: string[], io: CliIO): Pr
     noConfig: values['no-config'],
     baseline: values.baseline,
     writeBaseline: values['write-baseline'],
+    noIgnore: values['no-ignore'],
+    allowEmpty: values['allow-empty'],
     keepFiles: Boolean(values.fix || values['fix-dry-run']),
     jobs: jobsOf(values.jobs),
     profile,
@@ -355,6 +357,7 @@ async function coverageCommand(values: CoverageValues, positionals: string[], io
     color: useColor(values, io),
     width,
     timeout,
+    noIgnore: values['no-ignore'],
   });
   writeOut(output, values, io, `coverage-${format}`);
   for (const e of readErrors) io.stderr(line(e));

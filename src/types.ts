@@ -100,6 +100,8 @@ export interface Finding {
   suppressions?: Suppression[];
   /** Index of the YAML document holding the object (set for object findings; lets a fix find its document). */
   docIndex?: number;
+  /** The deployment units a cross-resource finding was made in, when the run has more than one (see src/units). */
+  units?: string[];
   /** Path of the object inside its document (`[]`, or `['items', i]` in a List); fix paths are relative to it. */
   base?: Path;
 }
@@ -150,6 +152,29 @@ export interface Manifest {
   ref: ObjectRef;
   /** `namespace` or `default`. */
   namespace: string;
+  /**
+   * Set on an object built for a deployment unit (the output of a Kustomize build): `file`, `docIndex` and `base`
+   * name the resource it was built from, `object` is the result, and the trace says where each part of it was
+   * written (the resource, a patch, the kustomization).
+   */
+  trace?: Trace;
+  /** A partial object (a Kustomize patch): only what it contains is checked, never what it leaves out. */
+  partial?: boolean;
+}
+
+/** A node of a source file: an object of one of its documents, and a path inside that object. */
+export interface Origin {
+  file: SourceFile;
+  docIndex: number;
+  /** Path of the object inside its document (as `Manifest.base`). */
+  base: Path;
+  path: Path;
+}
+
+/** Where the parts of a built object come from. */
+export interface Trace {
+  /** The source node behind `path` of the built object (the deepest node of the path that exists). */
+  origin(object: Record<string, any>, path: Path): Origin;
 }
 
 /** A problem found while reading a file (not tied to an object). */
@@ -158,6 +183,9 @@ export interface LoadProblem {
   severity?: Severity;
   message: string;
   range: Range;
+  /** The reporting rule's message id and its data, when the rule has several messages (else the rule words it from `message`). */
+  messageId?: string;
+  data?: MessageData;
 }
 
 /** How a file is named in a run: enough for per-file settings (config) and reports. */
@@ -220,6 +248,21 @@ export interface RunContext {
   unrecognized: Map<Manifest, string>;
   /** Scratch space for cross-resource rules to cache per-run indexes. */
   cache: Map<string, unknown>;
+  /**
+   * For cross-resource rules: the deployment unit whose objects `manifests` holds (one object per identity, the
+   * last definition). Absent in the run that per-object rules see.
+   */
+  unit?: UnitContext;
+  /** Problems met while working out the deployment units (a kustomization that cannot be built), by file. */
+  unitProblems?: ReadonlyMap<SourceFile, readonly LoadProblem[]>;
+}
+
+/** A deployment unit as cross-resource rules see it. */
+export interface UnitContext {
+  /** Shown in findings when the run has more than one unit. */
+  name: string;
+  /** Definitions replaced by a later one with the same identity within the unit, keyed by the one that won. */
+  shadowed: ReadonlyMap<Manifest, readonly Manifest[]>;
 }
 
 export interface RuleContext {

@@ -350,6 +350,12 @@ spec:
     expect(missing.code).toBe(2);
     expect(missing.stdout).toMatch(/^::error::daemonlint: nope\.yaml: no such file or directory/m);
     expect(missing.stderr).toBe('');
+    // A folder without any Kubernetes object is a mistake, unless allow-empty says it is not.
+    const empty = workspace({ 'docs/notes.yaml': 'title: notes\n' });
+    const none = runAction(empty, { paths: 'docs' });
+    expect(none.code).toBe(2);
+    expect(none.stdout).toMatch(/^::error::daemonlint: no Kubernetes objects found in docs/m);
+    expect(runAction(empty, { paths: 'docs', 'allow-empty': 'true' }).code).toBe(0);
   });
 });
 

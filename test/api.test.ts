@@ -60,4 +60,17 @@ spec:
     expect(await severity()).toBe('info');
     expect(await severity('strict')).toBe('warning');
   });
+
+  it('lints per deployment unit (findings name their units); an empty directory rejects unless allowEmpty; noIgnore reads ignored files', async () => {
+    const cm = (level: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: agent, namespace: edge}\ndata: {level: ${level}}\n`;
+    const dir = workdir({ 'empty/notes.txt': 'not yaml', 'envs/a/x.yaml': `${cm('info')}---\n${cm('debug')}`, 'envs/b/x.yaml': cm('warn') });
+    // The two environments are alternatives; the ConfigMap defined twice in one of them is a duplicate there.
+    const r = await lint(['envs'], { cwd: dir, noConfig: true });
+    expect(r.findings.map((f) => [f.ruleId, f.file, f.line, f.units])).toEqual([['duplicate-object', 'envs/a/x.yaml', 8, ['envs/a']]]);
+    await expect(lint(['empty'], { cwd: dir, noConfig: true })).rejects.toThrow(/no Kubernetes objects found in empty/);
+    expect((await lint(['empty'], { cwd: dir, noConfig: true, allowEmpty: true })).exitCode).toBe(0);
+    const ignored = workdir({ '.gitignore': 'out/\n', 'out/a.yaml': BAD_DAEMONSET, 'ok.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' });
+    expect((await lint(['.'], { cwd: ignored, noConfig: true })).findings).toEqual([]);
+    expect((await lint(['.'], { cwd: ignored, noConfig: true, noIgnore: true })).findings.map((f) => f.file)).toContain('out/a.yaml');
+  });
 });

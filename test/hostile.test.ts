@@ -63,11 +63,15 @@ const keys = (fs: JsonFinding[]) => fs.map((f) => `${f.ruleId} ${f.line}:${f.col
 describe('hostile text', () => {
   it('empty file, only comments, only --- and only ... lines: nothing to report, exit 0', () => {
     const dir = workdir({ 'empty.yaml': '', 'comments.yaml': '# a\n   # b\n#\n', 'dashes.yaml': '---\n---\n--- \n---\n', 'dots.yaml': '...\n---\n...\n' });
-    const r = lintJson(['.'], { cwd: dir });
+    const r = lintJson(['--allow-empty', '.'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.findings).toEqual([]);
     expect(r.summary).toMatchObject({ files: 4, objects: 0 });
     expectCleanStderr(r);
+    // Named one by one (as pre-commit passes them), files without objects are never an error either.
+    const named = lintJson(['empty.yaml', 'comments.yaml', 'dashes.yaml', 'dots.yaml'], { cwd: dir });
+    expect(named.code).toBe(0);
+    expectCleanStderr(named);
   });
 
   it('a UTF-8 BOM is not part of line 1: positions stay exact', () => {

@@ -321,7 +321,9 @@ spec:
     // The config changes on disk: open documents are linted again with it.
     writeFileSync(join(root, '.daemonlint.yaml'), 'rules:\n  restart-policy: "off"\nignore: [generated]\n');
     await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(join(root, '.daemonlint.yaml')).href, type: 2 }] });
-    await s.waitFor(agent, (p) => p.diagnostics.length > 0 && byRule(p, 'restart-policy').length === 0, 'restart-policy off');
+    // (The identical copy in legacy/ is the same object applied twice, not a second controller: nothing else is left.)
+    const off = await s.waitFor(agent, (p) => byRule(p, 'restart-policy').length === 0, 'restart-policy off');
+    expect(off.diagnostics).toEqual([]);
 
     // The ignored file and the config file were never reported on.
     expect(s.published.filter((p) => p.uri === generated || p.uri === configUri)).toEqual([]);
@@ -504,6 +506,29 @@ spec:
     writeFileSync(join(root, 'ds.yaml'), DAEMONSET.replace('      nodeSelector: {example.com/logging: enabled}\n', ''));
     await s.conn.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: ds, type: 2 }] });
     await s.waitFor(svc, (p) => byRule(p, 'local-traffic-gap').length === 0, 'gap gone after the file changed on disk');
+    expect(await shutdown(s)).toBe(0);
+  });
+
+  it('compares a buffer only with what is deployed with it: environment copies are not one cluster', async () => {
+    const hostPort = DAEMONSET.replace("ports: [{name: forward, containerPort: 24224}]", "ports: [{name: forward, containerPort: 24224, hostPort: 24224}]");
+    const proxy = hostPort.replace('name: agent\n  namespace', 'name: proxy\n  namespace').replace(/\{app: agent\}/g, '{app: proxy}');
+    const root = workspace({
+      'envs/dev/agent.yaml': hostPort,
+      'envs/prod/agent.yaml': hostPort.replace('example/agent:1.0', 'example/agent:0.9'),
+      'envs/dev/proxy.yaml': proxy,
+    });
+    const prod = pathToFileURL(join(root, 'envs/prod/agent.yaml')).href;
+    const dev = pathToFileURL(join(root, 'envs/dev/agent.yaml')).href;
+    const s = startServer(root);
+    await initialize(s, root);
+    await open(s, prod, hostPort.replace('example/agent:1.0', 'example/agent:0.9'));
+    const p = await s.waitFor(prod, (x) => byRule(x, 'restart-policy').length > 0, 'prod linted');
+    // The dev copy and the dev proxy are another environment: no collision for the production copy.
+    expect(byRule(p, 'host-port-conflict')).toEqual([]);
+    await open(s, dev, hostPort);
+    // In dev, the proxy really takes the agent's port: reported, naming the unit.
+    const d = await s.waitFor(dev, (x) => byRule(x, 'host-port-conflict').length > 0, 'dev collision');
+    expect(byRule(d, 'host-port-conflict')[0]!.message).toContain('(deployment unit envs/dev)');
     expect(await shutdown(s)).toBe(0);
   });
 

@@ -13,6 +13,7 @@ import { loadFixtureInventory } from './helpers/inventory.js';
 /** Messages no fixture can produce, with the reason. */
 const UNREACHABLE_MESSAGES: Record<string, Record<string, string>> = {
   schema: { mismatch: 'fallback for a disagreement of the explainer with the validator (test/schema-corpus.test.ts checks it never appears)' },
+  kustomization: { outsideRepository: 'needs a path outside the repository, which fixtures (inside it) cannot hold: test/units.test.ts checks it through the CLI' },
 };
 
 describe('rule metadata', () => {

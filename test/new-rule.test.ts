@@ -66,7 +66,7 @@ describe('npm run new-rule', () => {
       expect(existsSync(join(dir, f)), f).toBe(true);
     const index = readFileSync(join(dir, 'rules', 'index.ts'), 'utf8');
     expect(index).toContain("import exampleCheck from './example-check.js';");
-    expect(index).toMatch(/dangerousCapabilities, exampleCheck, fieldAvailability, hostIpc/);
+    expect(index).toMatch(/dangerousCapabilities, duplicateObject, exampleCheck, fieldAvailability, hostIpc/);
 
     // The rule compiles against the real sources and reports nothing until its check is written.
     const out = await build({ entryPoints: [join(dir, 'rules', 'example-check.ts')], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'silent' });

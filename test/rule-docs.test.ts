@@ -34,7 +34,8 @@ describe('rule documentation examples', () => {
       expect(doc!.examples.filter((e) => e.kind === 'valid').length, 'a Valid example').toBeGreaterThan(0);
       for (const ex of doc!.examples) {
         const where = `docs/rules/${id}.md:${ex.line} (${ex.kind})`;
-        const file = parseSource({ path: `${id}.yaml`, text: ex.code });
+        // In a folder of its own (nothing beside it), so that a kustomization example is built as one.
+        const file = parseSource({ path: `${id}.yaml`, absPath: join(mkdtempSync(join(tmpdir(), 'daemonlint-doc-')), `${id}.yaml`), text: ex.code });
         const kubeVersion = kubeVersionDirective(ex.code, where);
         const { findings, suppressed, internalErrors } = await lintAsync([file], { rules: allRules, nodes, kubeVersion });
         expect(internalErrors, where).toEqual([]);

@@ -8,6 +8,10 @@ declare module '*/build-inputs.mjs' {
   export const FINGERPRINT_FILE: string;
   export function buildFingerprint(): string;
 }
+declare module '*/gen-merge-keys.mjs' {
+  export const MERGE_KEYS_FILE: string;
+  export function mergeKeysSource(): string;
+}
 declare module '*/build-action.mjs' {
   export const ACTION_BUNDLE: string;
   export function buildActionBundle(pkg?: Record<string, unknown>): Promise<string>;

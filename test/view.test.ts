@@ -9,6 +9,7 @@ import { comparesObjects, lintAsync } from '../src/engine/lint.js';
 import { comparisonView } from '../src/k8s/view.js';
 import { parseSource } from '../src/load/parse.js';
 import type { Finding, NodeInfo, SourceFile } from '../src/types.js';
+import type { UnitPlan } from '../src/units/plan.js';
 import { INVENTORY, corpus } from './helpers/cross-corpus.js';
 import { FIXTURES } from './helpers/fixtures.js';
 import { ROOT } from './helpers/cli.js';
@@ -23,8 +24,20 @@ function viewed(file: SourceFile): SourceFile {
   return copy;
 }
 
+/**
+ * Views serve the file-by-file pipeline (src/app/pipeline.ts), which lints runs of one plain deployment unit: the rules
+ * compare every object of the run with every other. The same here, rather than units worked out from whole objects.
+ */
+const oneUnit = (files: readonly SourceFile[]): UnitPlan => ({
+  units: [{ name: '.', source: 'directory', manifests: files.flatMap((f) => f.manifests), shadowed: new Map() }],
+  context: [],
+  patches: [],
+  partial: new Set(),
+  problems: new Map(),
+});
+
 async function findings(files: SourceFile[], nodes?: NodeInfo[]): Promise<Finding[]> {
-  const r = await lintAsync(files, { rules: comparing, nodes });
+  const r = await lintAsync(files, { rules: comparing, nodes, plan: oneUnit });
   expect(r.internalErrors).toEqual([]);
   return [...r.findings, ...r.suppressed];
 }

@@ -52,6 +52,7 @@ export async function runAction(io: ActionIO): Promise<number> {
     const format = oneOf('format', getInput(env, 'format', 'text'), FORMATS);
     const sarifInput = getInput(env, 'sarif-file', 'daemonlint.sarif');
     const annotations = getBooleanInput(env, 'annotations', true);
+    const allowEmpty = getBooleanInput(env, 'allow-empty', false);
 
     // The same loading, config discovery (or the `config` input), baseline and linting as the CLI.
     const { rules, fileCount, objectCount, findings, suppressed, readErrors, internalErrors, failOn: configFailOn } = await lintPaths({
@@ -64,6 +65,7 @@ export async function runAction(io: ActionIO): Promise<number> {
       kubeVersion,
       config,
       baseline,
+      allowEmpty,
       profile,
     });
     // The input wins, then the config's failOn, then error.

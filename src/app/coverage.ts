@@ -6,7 +6,7 @@ import type { CoverageBy } from '../coverage/model.js';
 import { beginRun } from '../io/read.js';
 import { PathError } from '../load/files.js';
 import { UsageError } from './errors.js';
-import { loadInputs, loadNodes } from './lint.js';
+import { loadInputs, loadNodes, unitPlanner } from './lint.js';
 
 export interface CoverageRunOptions {
   paths: string[];
@@ -22,6 +22,8 @@ export interface CoverageRunOptions {
   color: boolean;
   /** Text width; the default width when absent. */
   width?: number;
+  /** Also read what .gitignore files ignore (`--no-ignore`). */
+  noIgnore?: boolean;
   /** Time budget in seconds for reading the inputs (`--timeout`); none when absent. */
   timeout?: number;
 }
@@ -46,10 +48,11 @@ export async function coverageRun(opts: CoverageRunOptions): Promise<CoverageRun
     if (err instanceof InventoryError || err instanceof PathError) throw new UsageError(err.message);
     throw err;
   }
-  const { files, readErrors, unfinished } = await loadInputs(opts.paths, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline });
+  const { files, readErrors, unfinished } = await loadInputs(opts.paths, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline, noIgnore: opts.noIgnore });
   const { renderCoverage } = await import('../coverage/index.js');
-  // One unit for now: every object of the run.
+  // DaemonSets as each deployment unit deploys them (an overlay's patches applied), one row per distinct result.
+  const { units } = unitPlanner({ cwd: opts.cwd, stdinFilename: opts.stdinFilename, deadline, isIgnored: opts.noIgnore ? undefined : undefined })(files);
   const manifests = files.flatMap((f) => f.manifests);
-  const output = renderCoverage(manifests, nodes, opts.format, { color: opts.color, width: opts.width, by: opts.by, added });
+  const output = renderCoverage(manifests, nodes, opts.format, { color: opts.color, width: opts.width, by: opts.by, added, units });
   return { output, readErrors, unfinished };
 }

@@ -2,13 +2,18 @@
  * The application layer: what a lint of paths means, independent of who asked. The command line (src/cli.ts), the
  * GitHub Action (src/action) and programmatic callers all go through here; none of them imports another's entry point.
  */
-import { basename, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { allRules } from '../../rules/index.js';
 import { CONFIG_NAMES, ConfigError } from '../config/find.js';
 import { lintAsync, type LintOptions, type LintResult } from '../engine/lint.js';
 import type { Profile } from '../engine/profile.js';
 import { beginRun } from '../io/read.js';
 import { PathError, displayPath, expandPaths, fromBuffer, loadFile } from '../load/files.js';
+import type { ClusterSetting } from '../config/index.js';
+import { leavesBoundary, repositoryOf } from '../config/source.js';
+import { KUSTOMIZATION_NAMES } from '../units/kustomize/build.js';
+import { planUnits, type UnitPlan } from '../units/plan.js';
 import type { FailOn, Finding, Manifest, NodeInfo, Rule, SourceFile } from '../types.js';
 import { DEFAULT_KUBE_VERSION, normalizeKubeVersion, supportedRange } from '../k8s/kube-version.js';
 import { withinDeadline } from './deadline.js';
@@ -33,10 +38,10 @@ export function resolveKubeVersion(requested: string | undefined): string {
  */
 export async function loadInputs(
   positionals: string[],
-  opts: { cwd: string; stdinFilename?: string; readStdin: (deadline?: number) => Promise<Buffer>; deadline?: number },
+  opts: { cwd: string; stdinFilename?: string; readStdin: (deadline?: number) => Promise<Buffer>; deadline?: number; noIgnore?: boolean },
 ): Promise<{ files: SourceFile[]; readErrors: string[]; unfinished: string[] }> {
   const walkErrors: string[] = [];
-  const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors), opts);
+  const loaded = await loadTargets(expandPaths(positionals, opts.cwd, walkErrors, { gitignore: !opts.noIgnore }), opts);
   return { files: loaded.files, readErrors: [...walkErrors, ...loaded.readErrors], unfinished: loaded.unfinished ?? [] };
 }
 
@@ -68,6 +73,42 @@ export async function loadTargets(
     }
   }
   return { files, readErrors };
+}
+
+/**
+ * How a run works out its deployment units: the config's `clusters`, then Kustomize (reading bases and patches
+ * outside the linted paths from disk), then directories.
+ */
+export function unitPlanner(opts: {
+  cwd: string;
+  clusters?: readonly ClusterSetting[];
+  stdinFilename?: string;
+  isIgnored?: (abs: string) => boolean;
+  deadline?: number;
+}): (files: readonly SourceFile[]) => UnitPlan {
+  const absOf = (f: SourceFile) => f.absPath ?? resolve(opts.cwd, f.path === '<stdin>' ? (opts.stdinFilename ?? '<stdin>') : f.path);
+  return (files) =>
+    planUnits(files, {
+      clusters: opts.clusters?.map((c) => ({ name: c.name, match: (f: SourceFile) => c.match(absOf(f)) })),
+      display: (abs) => displayPath(abs, opts.cwd),
+      // A kustomization reads only inside its repository (symbolic links resolved), as a found config does: a cloned
+      // repository or a pull request cannot make daemonlint read ~/.kube/config through `resources: [../../..]`.
+      // What the run was given (named, or under a directory named) is always used.
+      outside: (abs, fromDir) => {
+        const root = repositoryOf(fromDir, opts.cwd);
+        return leavesBoundary(root, abs) ? displayPath(root, opts.cwd) : undefined;
+      },
+      readFile: (abs) => {
+        if (opts.isIgnored?.(abs)) return undefined;
+        try {
+          // Through the guarded reader, with the run's deadline; not an input named by the user (no stdin advice).
+          return loadFile(abs, opts.cwd, { deadline: opts.deadline, stdinHint: false });
+        } catch (err) {
+          if (err instanceof PathError) return undefined;
+          throw err;
+        }
+      },
+    });
 }
 
 /**
@@ -174,6 +215,67 @@ export interface LintPathsOptions {
   jobs?: number;
   /** `--profile`: the severity profile of every file, whatever the configs say. */
   profile?: Profile;
+  /** `--no-ignore`: also lint what `.gitignore` files ignore. */
+  noIgnore?: boolean;
+  /** `--allow-empty`: a directory without Kubernetes objects is not an error. */
+  allowEmpty?: boolean;
+}
+
+/**
+ * The directory arguments (the working directory when no path is given) under which no file holds a Kubernetes
+ * object or anything to report: most likely the wrong directory. Files named explicitly never count.
+ */
+export function emptyDirectories(paths: readonly string[], cwd: string, filled: readonly string[]): string[] {
+  const dirs = (paths.length ? paths : ['.']).filter((p) => {
+    if (p === '-') return false;
+    try {
+      return statSync(resolve(cwd, p)).isDirectory();
+    } catch {
+      return false;
+    }
+  });
+  return dirs.filter((d) => {
+    const abs = resolve(cwd, d);
+    return !filled.some((f) => f === abs || f.startsWith(abs.endsWith(sep) ? abs : abs + sep));
+  });
+}
+
+/** The files (absolute paths) holding a Kubernetes object or something to report. */
+function filledPaths(files: readonly SourceFile[]): string[] {
+  return files.flatMap((f) => (f.absPath && (f.manifests.length || f.problems.length) ? [f.absPath] : []));
+}
+
+/** A directory argument without Kubernetes objects is most likely the wrong one: a usage error unless --allow-empty. */
+function refuseEmpty(opts: LintPathsOptions, filled: readonly string[]): void {
+  const empty = emptyDirectories(opts.paths, opts.cwd, filled);
+  if (!empty.length) return;
+  const where = empty.length === 1 ? (empty[0] === '.' ? 'the current directory' : empty[0]) : empty.join(', ');
+  throw new UsageError(`no Kubernetes objects found in ${where}${opts.noIgnore ? '' : ' (files ignored by .gitignore are skipped; --no-ignore reads them)'}; name the directory or files holding your manifests, or pass --allow-empty`);
+}
+
+/**
+ * Whether a run has several deployment units that are known from paths alone: config `clusters`, or a kustomization
+ * among the targets or beside one of them (its build reads the target). Runs of a single plain unit go through the
+ * memory-bounded pipeline, which tells afterwards whether copies of one object (alternative directories) or rendered
+ * Helm output call for the per-unit lint after all.
+ */
+function severalUnits(targets: readonly string[], clusters: readonly ClusterSetting[] | undefined): boolean {
+  if (clusters?.length) return true;
+  const names: readonly string[] = KUSTOMIZATION_NAMES;
+  const dirs = new Set<string>();
+  for (const t of targets) {
+    if (t === '-') continue;
+    if (names.includes(basename(t))) return true;
+    dirs.add(dirname(t));
+  }
+  for (const d of dirs) for (const n of names) if (existsSync(join(d, n))) return true;
+  return false;
+}
+
+/** A reader of stdin that reads it once and answers again with what it read. */
+function onceOnly(read: (deadline?: number) => Promise<Buffer>): (deadline?: number) => Promise<Buffer> {
+  let first: Promise<Buffer> | undefined;
+  return (deadline) => (first ??= read(deadline));
 }
 
 export interface LintPathsResult {
@@ -218,7 +320,7 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
   try {
     // Unreadable directories are reported (exit 2) while everything else is still linted.
     const walkErrors: string[] = [];
-    const targets = expandPaths(opts.paths, opts.cwd, walkErrors);
+    const targets = expandPaths(opts.paths, opts.cwd, walkErrors, { gitignore: !opts.noIgnore });
     const { createRunConfig } = await import('../config/run.js');
     const ownFiles = new Set([opts.baseline, opts.writeBaseline].filter((p): p is string => !!p).map((p) => resolve(opts.cwd, p)));
     const config = await createRunConfig({ cwd: opts.cwd, rules: allRules, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, targets, stdinFilename: opts.stdinFilename, profile: opts.profile });
@@ -234,22 +336,28 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
     // Config files and the baseline are daemonlint's own files, not manifests.
     const lintTargets = targets.filter((t) => t === '-' || (!config.isIgnored(t) && !CONFIG_NAMES.includes(basename(t) as never) && !ownFiles.has(t)));
     const baseline = opts.baseline ? await import('../engine/baseline.js').then((b) => ({ b, data: b.readBaseline(opts.baseline!, opts.cwd, deadline) })) : undefined;
+    // Stdin cannot be read twice: what was read is kept for a second, in-memory lint of the run (see below).
+    const readStdin = onceOnly(opts.readStdin);
     const withBaseline = (r: RunOutcome): RunOutcome => {
       if (!baseline) return r;
       const split = baseline.b.applyBaseline(r.findings, baseline.data, opts.cwd, opts.baseline!);
       return { findings: split.findings, suppressed: [...r.suppressed, ...split.suppressed], internalErrors: r.internalErrors, unfinished: r.unfinished };
     };
-    const lintOptions: LintOptions = { rules: config.rules, nodes, kubeVersion, crds, policyFiles, ...config.lintOptions, deadline };
+    const plan = unitPlanner({ cwd: opts.cwd, clusters: config.settings.clusters, stdinFilename: opts.stdinFilename, isIgnored: (abs) => config.isIgnored(abs), deadline });
+    // `plan` serves the in-memory lint (per deployment unit); the file-by-file pipeline lints one unit.
+    const lintOptions: LintOptions = { rules: config.rules, nodes, kubeVersion, crds, policyFiles, ...config.lintOptions, deadline, plan };
     const relint = async (fs: SourceFile[]): Promise<RunOutcome> => withBaseline(await lintAsync(fs, lintOptions));
     const common = { rules: config.rules, failOn: config.settings.failOn, relint, deadline };
     const inMemory = async (): Promise<LintPathsResult> => {
-      const { files, readErrors, unfinished: notRead = [] } = await loadTargets(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin, deadline });
+      const { files, readErrors, unfinished: notRead = [] } = await loadTargets(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin, deadline });
+      if (!opts.allowEmpty && !notRead.length) refuseEmpty(opts, filledPaths(files));
       const { findings, suppressed, internalErrors, unfinished = [] } = await relint(files);
       const objectCount = files.reduce((n, f) => n + f.manifests.length, 0);
       return { ...common, files, fileCount: files.length, objectCount, findings, suppressed, readErrors: [...walkErrors, ...readErrors], internalErrors, unfinished: [...unfinished, ...notRead] };
     };
-    // Admission policies judge whole objects of every file against each other: such runs are linted in memory.
-    if (opts.keepFiles || policyFiles.length) return await inMemory();
+    // Admission policies judge whole objects of every file against each other, and a run of several deployment units
+    // (config `clusters`, a kustomization) is linted unit by unit: such runs are linted in memory.
+    if (opts.keepFiles || policyFiles.length || severalUnits(lintTargets, config.settings.clusters)) return await inMemory();
     const { workerCount, lintInWorkers } = await import('./workers.js');
     const count = workerCount(lintTargets, opts.jobs);
     const out =
@@ -258,13 +366,17 @@ export async function lintPaths(opts: LintPathsOptions): Promise<LintPathsResult
             lintTargets,
             count,
             { cwd: opts.cwd, configFile: opts.config, trustConfigFile: opts.trustConfig, noConfig: opts.noConfig, stdinFilename: opts.stdinFilename, crds: crdPaths, profile: opts.profile },
-            { readStdin: opts.readStdin },
+            { readStdin },
             lintOptions,
           )
-        : await (await import('./pipeline.js')).lintInProcess(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin: opts.readStdin }, lintOptions);
+        : await (await import('./pipeline.js')).lintInProcess(lintTargets, { cwd: opts.cwd, stdinFilename: opts.stdinFilename, readStdin }, lintOptions);
     // A ValidatingAdmissionPolicy or binding in one of several files applies to the objects of the others, which the
     // file-by-file pipeline did not show it: lint again in memory (stdin cannot be read twice, so not with stdin).
     if (out.admission && out.fileCount > 1 && !lintTargets.includes('-')) return await inMemory();
+    // An object defined twice (environment copies in sibling directories, or a duplicate) or rendered Helm output
+    // (findings name their templates): the run is linted again in memory, per deployment unit.
+    if (out.units) return await inMemory();
+    if (!opts.allowEmpty && !out.unfinished.length) refuseEmpty(opts, out.filled);
     const { findings, suppressed, internalErrors } = withBaseline(out);
     return { ...common, files: [], fileCount: out.fileCount, objectCount: out.objectCount, findings, suppressed, readErrors: [...walkErrors, ...out.readErrors], internalErrors, unfinished: out.unfinished };
   } catch (err) {

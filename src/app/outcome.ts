@@ -9,6 +9,7 @@ import { suppressionFacts, type FileFacts } from '../engine/suppress.js';
 import { comparisonView } from '../k8s/view.js';
 import { PathError, readTextAgain } from '../load/files.js';
 import { TextModel } from '../load/text.js';
+import { helmSources } from '../units/helm.js';
 import type { Anchor, LoadProblem, Manifest, ObjectRef, Path, Range, RunContext, SourceFile } from '../types.js';
 
 /** An object of a file as plain data: its place in the file, its reference and (a view of) its content. */
@@ -34,6 +35,10 @@ export interface FileOutcome {
   crds?: ObjectOutcome[];
   /** Group and kind of each custom kind of its objects (custom-resources.ts), when it has any. */
   customs?: { group: string; kind: string }[];
+  /** It has problems of its own (a file without objects but with something to report is not an empty one). */
+  problems?: true;
+  /** It is rendered Helm output (`# Source:` comments): findings name their templates (src/units/helm.ts). */
+  helm?: true;
   /**
    * How to know the text again when it is read for positions: its SHA-1, where its documents start and whether they
    * are strict JSON values (the text model's `json`).
@@ -84,6 +89,8 @@ export async function checkParsedFile(file: SourceFile, opts: LintOptions, setti
     objects: file.manifests.map((m) => plain(m, comparisonView(m.object))),
     ...(crds.length ? { crds } : {}),
     ...(customs.length ? { customs } : {}),
+    ...(file.problems.length ? { problems: true as const } : {}),
+    ...(helmSources(file) ? { helm: true as const } : {}),
     // The hash is taken only when the text is let go (`release`).
     source: { hash: '', ...(docStarts ? { docStarts: [...docStarts] } : {}), ...(file.model.json ? { json: true as const } : {}) },
   };

@@ -19,6 +19,7 @@ import type { FileFacts } from '../engine/suppress.js';
 import { PathError, displayPath, fromBuffer, loadFile } from '../load/files.js';
 import { isInheritedDescriptorPath } from '../io/read.js';
 import type { Manifest, ObjectRef, RunContext, SourceFile } from '../types.js';
+import { identityOf } from '../units/identity.js';
 import { withEveryCrd } from './custom-resources.js';
 import { withinDeadline } from './deadline.js';
 import { ReleasedFile, checkParsedFile, manifestsOf, release, type FileOutcome, type TargetResult } from './outcome.js';
@@ -54,6 +55,13 @@ export interface RunOutput extends LintResult {
   unfinished: string[];
   /** Some file holds a ValidatingAdmissionPolicy or binding: it applies to other files' objects too (app/lint.ts). */
   admission: boolean;
+  /**
+   * The run is more than one plain deployment unit: an object is defined twice (copies of it in alternative
+   * directories, or a duplicate) or a file is rendered Helm output. app/lint.ts lints such runs in memory, per unit.
+   */
+  units: boolean;
+  /** The files (absolute paths) that hold an object or something to report (for the empty-directory check). */
+  filled: string[];
 }
 
 const ADMISSION_KINDS = new Set(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']);
@@ -73,6 +81,9 @@ export async function finishRun(given: RunInput, opts: LintOptions, settings: Ru
   let fileCount = 0;
   let objectCount = 0;
   let admission = false;
+  let units = false;
+  const identities = new Set<string>();
+  const filled: string[] = [];
   input.names.forEach((name, i) => {
     const r = input.results[i];
     if (!r || 'notReached' in r) {
@@ -87,6 +98,15 @@ export async function finishRun(given: RunInput, opts: LintOptions, settings: Ru
     fileCount++;
     objectCount += outcome.objects.length;
     if (!admission) admission = outcome.objects.some((o) => ADMISSION_KINDS.has(o.ref.kind));
+    if (outcome.absPath !== undefined && (outcome.objects.length || outcome.problems)) filled.push(outcome.absPath);
+    if (outcome.helm) units = true;
+    for (const o of outcome.objects) {
+      if (units) break;
+      const id = identityOf(o);
+      if (id === undefined) continue;
+      if (identities.has(id)) units = true;
+      else identities.add(id);
+    }
     parts.push(outcome.local);
     facts.push({ ...outcome.facts, objects: outcome.objects });
     if (outcome.local.unfinished.length) return;
@@ -98,11 +118,12 @@ export async function finishRun(given: RunInput, opts: LintOptions, settings: Ru
       if (owner !== undefined) unrecognized.set(m, owner);
     });
   });
+  identities.clear();
   const run: RunContext = { manifests, files: [], nodes: opts.nodes, kubeVersion: opts.kubeVersion!, crds: opts.crds, unrecognized, cache: new Map() };
   for (const rule of opts.rules) if (rule.prepare && comparesObjects(rule)) await rule.prepare(run);
   parts.push(lintAcross(manifests, opts, run, settings));
   const result = finishLint(parts, facts, opts, settings);
-  return { ...result, readErrors, fileCount, objectCount, admission, unfinished: [...(result.unfinished ?? []), ...notReached] };
+  return { ...result, readErrors, fileCount, objectCount, admission, units, filled, unfinished: [...(result.unfinished ?? []), ...notReached] };
 }
 
 /**

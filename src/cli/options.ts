@@ -52,6 +52,7 @@ const timeout = { type: 'string', value: 'SECONDS', default: `${DEFAULT_TIMEOUT_
 const noColor = { type: 'boolean', help: 'no colours (also NO_COLOR=1); colour is used only on a terminal or with FORCE_COLOR' } as const satisfies OptionSpec;
 const color = { type: 'boolean', help: 'colour even when stdout is not a terminal', hidden: true } as const satisfies OptionSpec;
 const debug = { type: 'boolean', help: 'print stack traces for internal errors' } as const satisfies OptionSpec;
+const noIgnore = { type: 'boolean', help: 'also read what .gitignore files ignore when walking directories' } as const satisfies OptionSpec;
 
 /*
  * Options of a lint run (`daemonlint [options] [paths...]`).
@@ -92,6 +93,8 @@ export const LINT_OPTIONS = {
   },
   config: { type: 'string', value: 'FILE', help: 'use FILE instead of the nearest .daemonlint.yaml/.yml/.json' },
   'no-config': { type: 'boolean', help: 'ignore config files' },
+  'no-ignore': noIgnore,
+  'allow-empty': { type: 'boolean', help: 'a directory without Kubernetes objects is not an error' },
   baseline: { type: 'string', value: 'FILE', help: 'report only findings not recorded in FILE (see --write-baseline)' },
   'write-baseline': { type: 'string', value: 'FILE', help: 'record the current findings in FILE and exit 0' },
   fix: { type: 'boolean', help: 'apply safe fixes in place (stdin: print the fixed text; the report goes to stderr)' },
@@ -120,6 +123,7 @@ export const COVERAGE_OPTIONS = {
     help: 'nodes to add (a Node manifest, or a pool template with name, count, labels, taints): which DaemonSets and node-local Services they affect; repeatable',
   },
   'stdin-filename': stdinFilename,
+  'no-ignore': noIgnore,
   'no-color': noColor,
   color,
   timeout,

@@ -69,6 +69,14 @@ export interface ResolvedConfig {
   failOn?: FailOn;
   /** The severity profile (`profile`), when a config file sets one. */
   profile?: Profile;
+  /** Deployment units declared in `clusters`: a name and whether a file (absolute path) belongs to it. */
+  clusters?: readonly ClusterSetting[];
+}
+
+/** One `clusters` entry. */
+export interface ClusterSetting {
+  name: string;
+  match: (abs: string) => boolean;
 }
 
 /** One config file after validation, with paths resolved against its directory. */
@@ -90,6 +98,7 @@ interface Layer {
   nodesWithin?: string;
   crds?: string[];
   failOn?: FailOn;
+  clusters?: ClusterSetting[];
   profile?: Profile;
   extends: string[];
 }
@@ -238,6 +247,11 @@ function readLayer(file: string, rules: readonly Rule[], trusted: boolean, stack
   if (c.crds !== undefined) layer.crds = list(c.crds).map((p) => resolve(dir, p));
   if (c.admissionPolicies !== undefined) layer.admissionPolicies = list(c.admissionPolicies).map((p) => resolve(dir, p));
   if (typeof c.failOn === 'string') layer.failOn = c.failOn as FailOn;
+  if (c.clusters && typeof c.clusters === 'object')
+    layer.clusters = Object.entries(c.clusters as Record<string, string | string[]>).map(([name, globs]) => {
+      const matchers = list(globs).map((g) => globMatcher(g, dir));
+      return { name, match: (abs: string) => matchers.some((m) => m(abs)) };
+    });
   if (typeof c.profile === 'string') layer.profile = c.profile as Profile;
   return layer;
 }
@@ -339,6 +353,7 @@ function resolveLayers(file: string, layers: Layer[], rules: readonly Rule[]): R
     if (l.crds !== undefined) resolved.crds = l.crds;
     if (l.admissionPolicies !== undefined) resolved.admissionPolicies = l.admissionPolicies;
     if (l.failOn !== undefined) resolved.failOn = l.failOn;
+    if (l.clusters !== undefined) resolved.clusters = l.clusters;
     if (l.profile !== undefined) resolved.profile = l.profile;
   }
   return resolved;

@@ -11,7 +11,7 @@ import { displayPath } from '../load/files.js';
 import type { PolicySpec } from '../policy/spec.js';
 import type { FailOn, FileRef, Rule } from '../types.js';
 import { ConfigError, findConfigFile } from './find.js';
-import type { ResolvedConfig } from './index.js';
+import type { ClusterSetting, ResolvedConfig } from './index.js';
 
 export interface RunConfigOptions {
   cwd: string;
@@ -33,7 +33,7 @@ export interface RunConfigOptions {
 
 export interface RunConfig {
   /** Run-wide settings: from `--config`, else the working directory's config, else the one config every file shares. */
-  settings: { kubeVersion?: string; nodes?: readonly string[]; nodesWithin?: string; crds?: readonly string[]; admissionPolicies?: readonly string[]; failOn?: FailOn; file?: string };
+  settings: { kubeVersion?: string; nodes?: readonly string[]; nodesWithin?: string; crds?: readonly string[]; admissionPolicies?: readonly string[]; failOn?: FailOn; file?: string; clusters?: readonly ClusterSetting[] };
   /** The rules of the run: the built-in ones, then the custom policies of every config read (compiled). */
   rules: readonly Rule[];
   /** True when the file (absolute path) is excluded by an `ignore` glob of its config. */
@@ -111,7 +111,7 @@ export async function createRunConfig(opts: RunConfigOptions): Promise<RunConfig
     return d;
   };
   return {
-    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, nodesWithin: runLevel.nodesWithin, crds: runLevel.crds, admissionPolicies: runLevel.admissionPolicies, failOn: runLevel.failOn, file: runLevel.file },
+    settings: { kubeVersion: runLevel.kubeVersion, nodes: runLevel.nodes, nodesWithin: runLevel.nodesWithin, crds: runLevel.crds, admissionPolicies: runLevel.admissionPolicies, failOn: runLevel.failOn, file: runLevel.file, clusters: runLevel.clusters },
     rules,
     isIgnored: (abs) => configFor(abs).isIgnored(abs),
     lintOptions: {

@@ -15,7 +15,7 @@ export const SEVERITY_SETTINGS = ['off', 'info', 'warning', 'error'] as const;
 const KUBE_VERSION_PATTERN = `^v?1\\.(${Array.from({ length: NEWEST_KUBE_MINOR - OLDEST_KUBE_MINOR + 1 }, (_, i) => OLDEST_KUBE_MINOR + i).join('|')})(\\.[0-9]+)?$`;
 
 /** Top-level keys of a config file. */
-export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers', 'policies', 'admissionPolicies', 'profile'] as const;
+export const CONFIG_KEYS = ['$schema', 'extends', 'rules', 'overrides', 'ignore', 'kubeVersion', 'nodes', 'crds', 'failOn', 'strict', 'waivers', 'clusters', 'policies', 'admissionPolicies', 'profile'] as const;
 
 const stringOrList = (description: string) => ({
   description,
@@ -93,6 +93,14 @@ export function configSchema(rules: readonly Rule[], policyIds?: readonly string
         description: 'Files not linted at all: globs relative to this file\'s directory (a directory name ignores everything below it).',
         type: 'array',
         items: { type: 'string', minLength: 1 },
+      },
+      clusters: {
+        description:
+          'Deployment units: what is applied together. Each entry names a unit and lists its files (globs relative to this file\'s directory, as in `overrides`); cross-resource rules compare objects only within a unit. Files in no entry are grouped by Kustomize and by directory.',
+        type: 'object',
+        minProperties: 1,
+        propertyNames: { minLength: 1 },
+        additionalProperties: stringOrList('Globs of the files applied together in this unit.'),
       },
       kubeVersion: {
         description: `Kubernetes version to check API availability against, ${supportedRange()} (like --kube-version); the strict schemas are those of ${SCHEMA_KUBE_VERSION} whatever the version.`,

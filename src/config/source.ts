@@ -80,15 +80,19 @@ export function readSource(file: string, what: 'config' | 'policy file' = 'confi
 
 /** The folder a config file may reach into: its repository (the nearest folder above it holding `.git`), else the working directory when it is inside it, else its own folder. */
 export function configBoundary(file: string): string {
-  let dir = dirname(file);
+  return repositoryOf(dirname(file));
+}
+
+/** The repository of a folder: the nearest folder at or above it holding `.git`, else the working directory when it is inside it, else the folder itself. */
+export function repositoryOf(folder: string, cwd: string = process.cwd()): string {
+  let dir = folder;
   for (;;) {
     if (existsSync(join(dir, '.git'))) return dir;
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;
   }
-  const cwd = process.cwd();
-  return isInsideDir(cwd, file) ? cwd : dirname(file);
+  return isInsideDir(cwd, folder) ? cwd : folder;
 }
 
 function isInsideDir(dir: string, file: string): boolean {

@@ -85,7 +85,10 @@ export function validateSource(src: Source, v: ValidateFunction, ruleIds: readon
   // A rule entry that is neither a severity nor a tuple: say what is allowed rather than an ajv branch message.
   // `required` inside an anyOf (a waiver's kind/name/namespace) is explained by the anyOf error itself.
   const e = bestError(errors.filter((x) => !(x.keyword === 'required' && x.schemaPath.includes('/anyOf/'))));
-  const d = describeError(e, ruleIds);
+  let d = describeError(e, ruleIds);
+  // A clusters entry is a glob or a list of globs: one message for any wrong shape below it.
+  if (d.path[0] === 'clusters' && d.path.length >= 2 && e.keyword !== 'additionalProperties')
+    d = { path: d.path.slice(0, 2), at: 'value', message: 'must be a glob or a list of globs (the files of this unit)' };
   const path = d.path;
   const ruleEntry = path.length >= 2 && path[path.length - 2] === 'rules' && typeof path[path.length - 1] === 'string' && e.keyword !== 'additionalProperties';
   let message = d.message;

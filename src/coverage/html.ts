@@ -75,12 +75,14 @@ table.legend ul, #why ul, .what-if ul { margin: 0; padding-left: 18px; }
 const num = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, word: string) => `${num(n)} ${word}${n === 1 ? '' : 's'}`;
 
+/** A DaemonSet as named on the page: with the deployment units it is deployed in as shown, when the run has several. */
+const id = (d: { namespace: string; name: string; units?: string[] }) => `${d.namespace}/${d.name}${d.units ? ` (${d.units.join(', ')})` : ''}`;
+
 export function renderHtml(report: CoverageReport): string {
   // Every string of the model (names, labels, taints, files, reasons) made safe before any is placed in the page.
   const r = safeStrings(report);
   const out: string[] = [];
   const title = 'DaemonSet coverage';
-  const id = (d: { namespace: string; name: string }) => `${d.namespace}/${d.name}`;
   out.push('<!DOCTYPE html>');
   out.push('<html lang="en"><head><meta charset="utf-8">');
   out.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
@@ -141,7 +143,7 @@ function tableHtml(r: CoverageReport, total: number): string[] {
       return `<td class="skip" data-group="${c.group}"><a href="#why-${di}" title="${e(c.reasons.join('; '))}">skipped</a></td>`;
     });
     out.push(
-      `<tr data-daemonset="${e(`${d.namespace}/${d.name}`)}"><th scope="row" class="ds">${e(`${d.namespace}/${d.name}`)}<span class="src">${e(`${d.file}:${d.line}`)}</span></th><td class="total${d.runsOn === 0 ? ' none' : ''}">${num(d.runsOn!)}</td>${cells.join('')}</tr>`,
+      `<tr data-daemonset="${e(`${d.namespace}/${d.name}`)}"><th scope="row" class="ds">${e(id(d))}<span class="src">${e(`${d.file}:${d.line}`)}</span></th><td class="total${d.runsOn === 0 ? ' none' : ''}">${num(d.runsOn!)}</td>${cells.join('')}</tr>`,
     );
   });
   out.push('</tbody>');
@@ -176,7 +178,7 @@ function whyHtml(r: CoverageReport): string[] {
   if (!skipped.length) return [];
   const out = [`<section id="why"><h2>Why DaemonSets skip ${r.by === 'node' ? 'nodes' : 'node groups'}</h2><p class="note">Each reason once, with the ${r.by === 'node' ? 'nodes' : 'groups'} it applies to. In the table, hover over a skipped cell for its reasons, or follow it here.</p>`];
   for (const { d, di } of skipped) {
-    out.push(`<div class="why" id="why-${di}"><h3>${e(`${d.namespace}/${d.name}`)} <span class="src">${e(`${d.file}:${d.line}`)}</span></h3><ul>`);
+    out.push(`<div class="why" id="why-${di}"><h3>${e(id(d))} <span class="src">${e(`${d.file}:${d.line}`)}</span></h3><ul>`);
     // Each reason once, with the groups it keeps the DaemonSet off.
     for (const { reasons, groups } of reasonsOf(d)) {
       const nodes = nodesOf(groups.map((gi) => r.groups[gi]!));

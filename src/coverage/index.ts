@@ -11,7 +11,7 @@ import { renderHtml } from './html.js';
 import { buildCoverage, type CoverageOptions } from './model.js';
 import { renderText } from './text.js';
 
-export { buildCoverage, type CoverageReport, type CoverageRow, type CoverageCell, type CoverageGroup, type CoverageOptions, type WhatIf } from './model.js';
+export { buildCoverage, type CoverageReport, type CoverageRow, type CoverageCell, type CoverageGroup, type CoverageOptions, type CoverageUnit, type WhatIf } from './model.js';
 export { escapeHtml } from './html.js';
 export { DEFAULT_WIDTH } from './layout.js';
 
@@ -26,7 +26,7 @@ export interface RenderOptions extends CoverageOptions {
 }
 
 export function renderCoverage(manifests: readonly Manifest[], nodes: readonly NodeInfo[] | undefined, format: CoverageFormat, opts: RenderOptions): string {
-  const report = buildCoverage(manifests, nodes, { by: opts.by, added: opts.added });
+  const report = buildCoverage(manifests, nodes, { by: opts.by, added: opts.added, units: opts.units });
   switch (format) {
     case 'json':
       return safeJson(JSON.stringify(report, null, 2)) + '\n';

@@ -13,6 +13,7 @@ import { localService, missingLocalEndpoint, type LocalPolicyField } from '../k8
 import { groupNodes, type GroupNaming, type NodeGroup } from '../k8s/nodes-pools.js';
 import { builtinKind, podTemplate } from '../k8s/workloads.js';
 import type { AddedNodes } from '../load/inventory.js';
+import { originOf } from '../units/trace.js';
 import type { CoverageGrouping, Manifest, NodeInfo, RunContext } from '../types.js';
 
 /** `--by`: one column per node group or per node. */
@@ -23,6 +24,17 @@ export interface CoverageOptions {
   by?: CoverageBy;
   /** Nodes that would be added (`--add-node`): shown as their own groups, with a what-if section each. */
   added?: readonly AddedNodes[];
+  /**
+   * The run's deployment units (src/units), each with its objects as deployed (a Kustomize overlay's with its patches
+   * applied). With more than one, each unit's DaemonSets are covered as that unit deploys them, one row per distinct
+   * result naming its units, and added nodes are judged per unit.
+   */
+  units?: readonly CoverageUnit[];
+}
+
+export interface CoverageUnit {
+  name: string;
+  manifests: readonly Manifest[];
 }
 
 export interface CoverageGroup {
@@ -70,6 +82,8 @@ export interface CoverageRow {
   cells?: CoverageCell[];
   /** Number of nodes it runs on (only when there are nodes). */
   runsOn?: number;
+  /** The deployment units it is deployed in as shown, when the run has more than one (sorted). */
+  units?: string[];
 }
 
 export interface LocalServiceDrop {
@@ -112,7 +126,41 @@ export interface CoverageReport {
 }
 
 const id = (m: Manifest) => `${m.namespace}/${m.ref.name ?? '(unnamed)'}`;
-const lineOf = (m: Manifest) => m.file.locate(m.docIndex, [...m.base, 'metadata', 'name']).line;
+/** Where a node of an object was written (for a built object: the resource, patch or kustomization that wrote it). */
+const whereOf = (m: Manifest, path: readonly (string | number)[]) => {
+  const at = originOf(m, [...path]);
+  return { file: at.file.path, line: at.file.locate(at.docIndex, [...at.base, ...at.path]).line };
+};
+
+/**
+ * The DaemonSets to cover: those of `manifests`, or with several units, each unit's, one per distinct object (a
+ * source object shared by units, or built alike in them), with the units it is in.
+ */
+function daemonSetsOf(manifests: readonly Manifest[], units: readonly CoverageUnit[] | undefined): { list: Manifest[]; unitsOf: Map<Manifest, string[]>; aliases: Map<Manifest, Manifest> } {
+  const unitsOf = new Map<Manifest, string[]>();
+  const aliases = new Map<Manifest, Manifest>();
+  if (!units || units.length < 2) return { list: manifests.filter((m) => builtinKind(m.ref) === 'DaemonSet'), unitsOf, aliases };
+  const byKey = new Map<string, Manifest>();
+  const list: Manifest[] = [];
+  for (const u of units) {
+    for (const m of u.manifests) {
+      if (builtinKind(m.ref) !== 'DaemonSet') continue;
+      const key = m.trace ? JSON.stringify([whereOf(m, ['metadata', 'name']), m.object]) : `${m.file.path}\0${m.docIndex}\0${m.base.join('\0')}`;
+      const had = byKey.get(key);
+      if (had) {
+        aliases.set(m, had);
+        const names = unitsOf.get(had)!;
+        if (!names.includes(u.name)) names.push(u.name);
+        continue;
+      }
+      byKey.set(key, m);
+      unitsOf.set(m, [u.name]);
+      list.push(m);
+    }
+  }
+  for (const names of unitsOf.values()) names.sort();
+  return { list, unitsOf, aliases };
+}
 
 function toGroup(g: NodeGroup, source: AddedNodes | undefined): CoverageGroup {
   const out: CoverageGroup = {
@@ -140,7 +188,11 @@ function toGroup(g: NodeGroup, source: AddedNodes | undefined): CoverageGroup {
 export function buildCoverage(manifests: readonly Manifest[], nodes: readonly NodeInfo[] | undefined, opts: CoverageOptions = {}): CoverageReport {
   const by = opts.by ?? 'pool';
   const added = opts.added ?? [];
-  const daemonSets = manifests.filter((m) => builtinKind(m.ref) === 'DaemonSet');
+  const { list: daemonSets, unitsOf, aliases } = daemonSetsOf(manifests, opts.units);
+  const label = (m: Manifest) => {
+    const names = unitsOf.get(aliases.get(m) ?? m);
+    return names ? `${id(m)} (${names.join(', ')})` : id(m);
+  };
   const analyses = new Map(daemonSets.map((m) => [m, podTemplate(m)] as const).map(([m, t]) => [m, t && analyzeTemplate(t)] as const));
   const constraints = [...analyses.values()].filter((a) => a !== undefined).map((a) => a.constraints);
 
@@ -174,7 +226,8 @@ export function buildCoverage(manifests: readonly Manifest[], nodes: readonly No
   const rows: CoverageRow[] = [];
   for (const m of daemonSets) {
     const a = analyses.get(m);
-    const base = { namespace: m.namespace, name: m.ref.name ?? '(unnamed)', file: m.file.path, line: lineOf(m) };
+    const names = unitsOf.get(m);
+    const base = { namespace: m.namespace, name: m.ref.name ?? '(unnamed)', ...whereOf(m, ['metadata', 'name']), ...(names ? { units: names } : {}) };
     if (!a) {
       rows.push({
         ...base,
@@ -214,7 +267,7 @@ export function buildCoverage(manifests: readonly Manifest[], nodes: readonly No
     addedNodes: total - (nodes?.length ?? 0),
     groups,
     daemonSets: rows,
-    whatIf: whatIf(manifests, daemonSets, grouped, groups, placements),
+    whatIf: whatIf(opts.units && opts.units.length > 1 ? opts.units.map((u) => u.manifests) : [manifests], daemonSets, grouped, groups, placements, label),
   };
 }
 
@@ -224,30 +277,42 @@ function place(c: NodeConstraints, g: NodeGroup, group: number): CoverageCell {
   return { group, runs: p.runs, reasons: p.reasons.map(g.count > 1 ? describeGroupReason : describeReason) };
 }
 
+/**
+ * What adding each group of added nodes changes. `scopes` are the sets of objects applied together (the units):
+ * a node-local Service is judged with the DaemonSets of its own unit.
+ */
 function whatIf(
-  manifests: readonly Manifest[],
+  scopes: readonly (readonly Manifest[])[],
   daemonSets: readonly Manifest[],
   grouped: readonly NodeGroup[],
   groups: readonly CoverageGroup[],
   placements: Map<Manifest, { runs: boolean; reasons: string[] }[]>,
+  label: (m: Manifest) => string,
 ): WhatIf[] {
   const addedGroups = groups.map((g, i) => (g.added ? i : -1)).filter((i) => i >= 0);
   if (!addedGroups.length) return [];
-  const run: RunContext = { manifests, files: [...new Set(manifests.map((m) => m.file))], kubeVersion: DEFAULT_KUBE_VERSION, unrecognized: new Map(), cache: new Map() };
-  const services = manifests.map((m) => (builtinKind(m.ref) === 'Service' ? localService(run, m) : undefined)).filter((s) => s !== undefined && s.daemons.length > 0);
-  const sorted = [...daemonSets].sort((a, b) => id(a).localeCompare(id(b)));
+  const services = scopes.flatMap((manifests) => {
+    const run: RunContext = { manifests, files: [...new Set(manifests.map((m) => m.file))], kubeVersion: DEFAULT_KUBE_VERSION, unrecognized: new Map(), cache: new Map() };
+    return manifests.map((m) => (builtinKind(m.ref) === 'Service' ? localService(run, m) : undefined)).filter((s) => s !== undefined && s.daemons.length > 0);
+  });
+  const sorted = [...daemonSets].sort((a, b) => label(a).localeCompare(label(b)));
   return addedGroups.map((group) => {
     const out: WhatIf = { group, runs: [], skips: [], services: [] };
     for (const m of sorted) {
       const cell = placements.get(m)![group]!;
-      if (cell.runs) out.runs.push(id(m));
-      else out.skips.push({ daemonSet: id(m), reasons: cell.reasons });
+      if (cell.runs) out.runs.push(label(m));
+      else out.skips.push({ daemonSet: label(m), reasons: cell.reasons });
     }
+    const listed = new Set<string>();
     for (const ls of services) {
       if (!missingLocalEndpoint(ls!, grouped[group]!.nodes[0]!)) continue;
       const s = ls!.manifest;
-      const line = s.file.locate(s.docIndex, [...s.base, 'spec', ls!.field]).line;
-      out.services.push({ namespace: s.namespace, name: s.ref.name ?? '(unnamed)', file: s.file.path, line, field: ls!.field, daemonSets: ls!.daemons.map((w) => id(w.manifest)) });
+      const at = whereOf(s, ['spec', ls!.field]);
+      const entry: LocalServiceDrop = { namespace: s.namespace, name: s.ref.name ?? '(unnamed)', ...at, field: ls!.field, daemonSets: ls!.daemons.map((w) => label(w.manifest)) };
+      const key = JSON.stringify(entry);
+      if (listed.has(key)) continue; // The same Service judged alike in several units.
+      listed.add(key);
+      out.services.push(entry);
     }
     out.services.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`) || a.file.localeCompare(b.file) || a.line - b.line);
     return out;

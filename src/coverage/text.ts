@@ -16,7 +16,8 @@ export interface TextOptions {
   width?: number;
 }
 
-const idOf = (d: { namespace: string; name: string }) => `${d.namespace}/${d.name}`;
+/** A DaemonSet as named in the text: with its deployment units when the run has several. */
+const idOf = (d: { namespace: string; name: string; units?: string[] }) => `${d.namespace}/${d.name}${d.units ? ` (${d.units.join(', ')})` : ''}`;
 
 export function renderText(report: CoverageReport, opts: TextOptions): string {
   // Names, labels, taints, files and reasons come from the manifests and the inventory: every string made safe to

@@ -1,9 +1,12 @@
 /**
  * Runs rules over loaded files and turns their path-based reports into positioned findings.
  */
-import { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 import { builtinKind } from '../k8s/workloads.js';
 import { formatPath } from '../load/positions.js';
+import { addTemplateSources } from '../units/helm.js';
+import { originOf } from '../units/trace.js';
+import type { UnitPlan } from '../units/plan.js';
+import { describeUnits, isUnitRule, prepareRules, prepareRun, type PreparedRun } from './run.js';
 import { DEFAULT_PROFILE, profiled, type Profile } from './profile.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type FileFacts, type Waiver } from './suppress.js';
 import type {
@@ -44,6 +47,11 @@ export interface LintOptions {
   deadline?: number;
   /** Admission policy files (`--policy`): their objects are seen by admission-policy, not linted. */
   policyFiles?: readonly SourceFile[];
+  /**
+   * Works out the run's deployment units for `lint`/`lintAsync` (default: `planUnits` with no config and no disk
+   * reads). The file-by-file parts (`lintFiles`, `lintAcross`) see one unit: every object given.
+   */
+  plan?: (files: readonly SourceFile[]) => UnitPlan;
   /** The severity profile of a file (config `profile`, `--profile`): `default` unless set. */
   profile?: (file: FileRef) => Profile;
 }
@@ -58,6 +66,7 @@ export interface LintResult {
   unfinished?: string[];
 }
 
+export { createRun, describeUnits, isUnitRule, prepareRules, prepareRun, type PreparedRun } from './run.js';
 export { DEFAULT_KUBE_VERSION } from '../k8s/kube-version.js';
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -107,50 +116,43 @@ const placeNow: PlaceRange = (file, docIndex, path, at, target) => void Object.a
 
 const NO_RANGE = (): Range => ({ line: 0, column: 0, endLine: 0, endColumn: 0 });
 
-/** Build a finding for a report made on a manifest; its ranges are filled in by `place` (now, or later per file). */
+/**
+ * Build a finding for a report made on a manifest (built objects are reported where the offending field was written);
+ * its ranges are filled in by `place` (now, or later per file).
+ */
 export function findingFor(rule: Rule, severity: Severity, m: Manifest, r: Report, place: PlaceRange = placeNow): Finding {
+  const o = originOf(m, r.path);
   const f: Finding = {
     ruleId: rule.meta.id,
     severity: r.severity && severity === rule.meta.severity ? r.severity : severity,
     message: renderMessage(rule, r.messageId, r.data),
     messageId: r.messageId,
-    file: m.file.path,
+    file: o.file.path,
     ...NO_RANGE(),
-    path: formatPath(r.path),
+    path: formatPath(m.trace ? o.path : r.path),
     object: { ...m.ref },
-    docIndex: m.docIndex,
-    base: m.base,
+    docIndex: o.docIndex,
+    base: o.base,
   };
-  place(m.file, m.docIndex, [...m.base, ...r.path], r.at, f);
+  place(o.file, o.docIndex, [...o.base, ...o.path], r.at, f);
   if (r.related?.length) {
     f.related = r.related.map((rel): RelatedLocation => {
-      const loc: RelatedLocation = { file: rel.manifest.file.path, ...NO_RANGE(), message: rel.message };
-      place(rel.manifest.file, rel.manifest.docIndex, [...rel.manifest.base, ...rel.path], rel.at, loc);
+      const ro = originOf(rel.manifest, rel.path);
+      const loc: RelatedLocation = { file: ro.file.path, ...NO_RANGE(), message: rel.message };
+      place(ro.file, ro.docIndex, [...ro.base, ...ro.path], rel.at, loc);
       return loc;
     });
   }
-  if (r.fix) f.fix = r.fix;
+  // A fix edits the object it was computed on: only meaningful when that is the source object itself.
+  if (r.fix && !m.trace) f.fix = r.fix;
   return f;
 }
 
-export function createRun(files: readonly SourceFile[], opts: Pick<LintOptions, 'nodes' | 'kubeVersion' | 'crds' | 'policyFiles'>): RunContext {
-  return {
-    manifests: files.flatMap((f) => f.manifests),
-    files,
-    policyManifests: opts.policyFiles?.flatMap((f) => f.manifests),
-    nodes: opts.nodes,
-    kubeVersion: opts.kubeVersion ?? DEFAULT_KUBE_VERSION,
-    crds: opts.crds,
-    unrecognized: new Map(),
-    cache: new Map(),
-  };
-}
-
-/** Lint a run, first awaiting every rule's `prepare` (which may load code lazily). */
+/** Lint a run in memory, per deployment unit, first awaiting every rule's `prepare` (which may load code lazily). */
 export async function lintAsync(files: readonly SourceFile[], opts: LintOptions): Promise<LintResult> {
-  const run = createRun(files, opts);
-  for (const rule of opts.rules) if (rule.prepare) await rule.prepare(run);
-  return lint(files, opts, run);
+  const prepared = prepareRun(files, opts);
+  await prepareRules(prepared, opts.rules);
+  return lint(files, opts, prepared);
 }
 
 /**
@@ -346,16 +348,206 @@ export function finishLint(parts: readonly PartialResult[], files: readonly (Sou
   return { findings: result.findings, suppressed: result.suppressed, internalErrors };
 }
 
-/** Lint already-parsed files as one run (cross-resource rules see every object of `run`, by default these files'). */
-export function lint(files: readonly SourceFile[], opts: LintOptions, run: RunContext = createRun(files, opts)): LintResult {
+/** A source object's place in its file: document and path inside the document. */
+const slotOf = (m: Manifest) => `${m.docIndex}\0${m.base.join('\0')}`;
+
+const samePathPrefix = (prefix: Path, path: Path) => prefix.length <= path.length && prefix.every((s, i) => path[i] === s);
+
+/**
+ * Lint already-parsed files. Per-file and per-object rules see each source object once (a patch: what it changes
+ * in the objects it patches); cross-resource rules see each deployment unit on its own. `only` limits the findings
+ * to some files (an editor's buffer).
+ */
+export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: PreparedRun | RunContext = prepareRun(files, opts), only?: ReadonlySet<SourceFile>): LintResult {
+  const { plan, run, unitRuns } = 'plan' in prepared ? prepared : { ...prepareRun(files, opts), run: prepared };
+  const findings: Finding[] = [];
+  const internalErrors: LintResult['internalErrors'] = [];
+  const objectRules = opts.rules.filter((r) => !isUnitRule(r));
+  const unitRules = opts.rules.filter(isUnitRule);
+  const wanted = (f: SourceFile) => !only || only.has(f);
+
   const settings = new RuleSettings(opts);
-  const local = lintFiles(files, opts, run, settings);
-  const cut = new Set(local.unfinished);
-  const across = lintAcross(
-    files.filter((f) => !cut.has(f.path)).flatMap((f) => f.manifests),
-    opts,
-    run,
-    settings,
-  );
-  return finishLint([local, across], files, opts, settings);
+  const severityOf = (rule: Rule, file: FileRef): SeveritySetting => settings.severityOf(rule, file);
+  const optionsOf = (rule: Rule, file: FileRef): Record<string, unknown> => settings.optionsOf(rule, file);
+  const profiles = new Map<SourceFile, Profile>();
+  const profileOf = (file: SourceFile): Profile => {
+    let p = profiles.get(file);
+    if (p === undefined) profiles.set(file, (p = opts.profile?.(file) ?? DEFAULT_PROFILE));
+    return p;
+  };
+  /** Check one object; `file` is the file whose settings apply (a patch's for what it changed). */
+  const checkObject = (rule: Rule, m: Manifest, r: RunContext, sev: Severity, sink: (f: Finding, at: Path) => void, file: SourceFile) => {
+    const profile = profileOf(file);
+    try {
+      rule.check!({
+        manifest: m,
+        object: m.object,
+        run: r,
+        options: optionsOf(rule, m.file),
+        report: (rep) => sink(findingFor(rule, sev, m, profiled(rep, profile)), originOf(m, rep.path).path),
+      });
+    } catch (error) {
+      internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
+    }
+  };
+
+  // An object the API would not recognise is left to the rule that says so (unless that rule is off for the file).
+  // A built object (a patch's target, a unit's object) is recognised or not as the source object it was built from.
+  const sources = new Map<SourceFile, Map<string, Manifest>>();
+  const sourceOf = (m: Manifest): Manifest | undefined => {
+    if (!m.trace) return m;
+    let bySlot = sources.get(m.file);
+    if (!bySlot) sources.set(m.file, (bySlot = new Map(m.file.manifests.map((s) => [slotOf(s), s]))));
+    return bySlot.get(slotOf(m));
+  };
+  const ownerOf = (m: Manifest, file: SourceFile): Rule | undefined => {
+    if (!run.unrecognized.size) return undefined;
+    const src = sourceOf(m);
+    const owner = run.unrecognized.get(m) ?? (src && run.unrecognized.get(src));
+    const rule = owner === undefined ? undefined : opts.rules.find((r) => r.meta.id === owner);
+    return rule && severityOf(rule, file) !== 'off' ? rule : undefined;
+  };
+
+  const unfinished: string[] = [];
+  const late = opts.deadline === undefined ? () => false : () => Date.now() >= opts.deadline!;
+  fileLoop: for (const [i, file] of files.entries()) {
+    if (late()) {
+      unfinished.push(...files.slice(i).map((f) => f.path));
+      break;
+    }
+    if (!wanted(file)) continue;
+    for (const rule of opts.rules) {
+      if (!rule.checkFile) continue;
+      const sev = severityOf(rule, file);
+      if (sev === 'off') continue;
+      try {
+        rule.checkFile({
+          file,
+          run,
+          options: optionsOf(rule, file),
+          report: (p) => {
+            findings.push({
+              ruleId: rule.meta.id,
+              severity: p.severity && sev === rule.meta.severity ? p.severity : sev,
+              message: renderMessage(rule, p.messageId, p.data),
+              messageId: p.messageId,
+              file: file.path,
+              ...p.range,
+              path: '',
+            });
+          },
+        });
+      } catch (error) {
+        internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
+      }
+    }
+    for (const m of file.manifests) {
+      if (late()) {
+        unfinished.push(...files.slice(i).map((f) => f.path));
+        break fileLoop;
+      }
+      if (plan.partial.has(m)) continue; // A patch is checked through the objects it changes (below).
+      const ownerRule = ownerOf(m, file);
+      for (const rule of objectRules) {
+        if (!rule.check || !appliesTo(rule, m.ref)) continue;
+        if (ownerRule && rule !== ownerRule) continue;
+        const sev = severityOf(rule, file);
+        if (sev === 'off') continue;
+        checkObject(rule, m, run, sev, (f) => findings.push(f), file);
+      }
+    }
+  }
+
+  // A patch is a partial object: lint what it changes, i.e. the objects it patched, keeping only findings on nodes
+  // the patch wrote. What it leaves out is never reported (its target has it).
+  const seen = new Set<string>();
+  const keyOf = (f: Finding) => `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}\0${f.endLine}\0${f.endColumn}\0${f.message}`;
+  for (const p of plan.patches) {
+    if (!wanted(p.at.file) || late()) continue;
+    const inPatch = (f: Finding, at: Path) => f.file === p.at.file.path && f.docIndex === p.at.docIndex && samePathPrefix(p.at.path, at);
+    for (const t of p.targets) {
+      if (ownerOf(t, p.at.file)) continue; // Reported on the object the patch targets, by the rule that owns it.
+      for (const rule of objectRules) {
+        if (!rule.check || !appliesTo(rule, t.ref)) continue;
+        const sev = severityOf(rule, p.at.file);
+        if (sev === 'off') continue;
+        checkObject(rule, t, run, sev, (f, at) => {
+          if (!inPatch(f, at)) return;
+          const key = keyOf(f);
+          if (seen.has(key)) return;
+          seen.add(key);
+          findings.push(f);
+        }, p.at.file);
+      }
+    }
+  }
+
+  // Cross-resource rules, once per unit. The same finding from several units (a base shared by overlays) is one
+  // finding naming every unit.
+  const named = plan.units.length > 1;
+  const byKey = new Map<string, Finding>();
+  const placeOwner = new Map<string, number>();
+  const onlyPaths = only && new Set([...only].map((f) => f.path));
+  unitRuns.forEach((ur, ui) => {
+    if (late()) return;
+    const unit = plan.units[ui]!;
+    // A unit's indexes are dropped once it is done: memory stays that of the largest unit, not of all of them.
+    const done = () => ur.cache.clear();
+    // An object the API server would reject is not in the cluster: cross-resource rules neither check it nor compare
+    // other objects with it (api-version reports it).
+    if (run.unrecognized.size) ur.manifests = ur.manifests.filter((m) => !ownerOf(m, m.file));
+    for (const m of ur.manifests) {
+      // For an editor's buffer: only objects from it, or built objects (a patch in it may have written them).
+      if (only && !only.has(m.file) && !m.trace) continue;
+      for (const rule of unitRules) {
+        if (!rule.check || !appliesTo(rule, m.ref)) continue;
+        const sev = severityOf(rule, m.file);
+        if (sev === 'off') continue;
+        checkObject(rule, m, ur, sev, (f) => {
+          if (onlyPaths && !onlyPaths.has(f.file)) return;
+          // Across units, one finding per rule and place: the first unit's findings there, naming every unit where
+          // they read the same (a base shared by overlays); other units' different wording at that place is dropped.
+          const place = `${f.ruleId}\0${f.file}\0${f.line}\0${f.column}\0${f.endLine}\0${f.endColumn}`;
+          const key = `${place}\0${f.message}`;
+          const had = byKey.get(key);
+          if (had) {
+            if (named && !had.units!.includes(unit.name)) had.units!.push(unit.name);
+            return;
+          }
+          const owner = placeOwner.get(place);
+          if (owner !== undefined && owner !== ui) return;
+          placeOwner.set(place, ui);
+          if (named) f.units = [unit.name];
+          byKey.set(key, f);
+          findings.push(f);
+        }, m.file);
+      }
+    }
+    done();
+  });
+  for (const f of byKey.values()) if (f.units) f.message = `${f.message} (${describeUnits(f.units, plan.units.length)})`;
+
+  const unusedRule = opts.rules.find((r) => r.meta.id === UNUSED_SUPPRESSION);
+  addTemplateSources(findings, files);
+  const result = applySuppressions(findings, only ? files.filter(wanted) : [...files, ...plan.context], {
+    ruleIds: opts.rules.map((r) => r.meta.id),
+    unusedSeverity: (file) => (!unusedRule ? undefined : file ? severityOf(unusedRule, file) : unusedRule.meta.severity),
+    unusedMessage: (messageId, data) => renderMessage(unusedRule!, messageId, data),
+    strict: opts.strict,
+    waivers: opts.waivers,
+  });
+  if (plan.context.length) {
+    // Files read only to complete a unit were not linted object by object: their suppressions cannot be judged unused.
+    const context = new Set(plan.context.map((f) => f.path));
+    result.findings = result.findings.filter((f) => f.ruleId !== UNUSED_SUPPRESSION || !context.has(f.file));
+  }
+  result.findings.sort(compareFindings);
+  result.suppressed.sort(compareFindings);
+  if (unfinished.length) {
+    // A file cut short has partial findings (and suppressions that look unused): report none of them.
+    const cut = new Set(unfinished);
+    const done = (f: Finding) => !cut.has(f.file);
+    return { findings: result.findings.filter(done), suppressed: result.suppressed.filter(done), internalErrors, unfinished };
+  }
+  return { findings: result.findings, suppressed: result.suppressed, internalErrors };
 }

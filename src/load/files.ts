@@ -3,12 +3,13 @@
  * Problems that stop a path from being read are `PathError`s (exit 2); problems with a file's
  * content become findings.
  */
-import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
 import { Minimatch } from 'minimatch';
 import type { Range, SourceFile } from '../types.js';
 import { ReadError, describeFsError, readGuarded } from '../io/read.js';
-import { parseSource } from './parse.js';
+import { parseSource, yamlValues } from './parse.js';
 
 export const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
 const SKIPPED_DIRS = new Set(['node_modules', '.git']);
@@ -19,6 +20,30 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 export class PathError extends Error {}
+
+const CHART_FILE = 'Chart.yaml';
+
+/** True when `abs` is the Chart.yaml of a chart source folder (it has a templates/ directory beside it). */
+function isChartSource(abs: string): boolean {
+  if (basename(abs) !== CHART_FILE) return false;
+  try {
+    return statSync(join(dirname(abs), 'templates')).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The one note a chart source folder gets, on its Chart.yaml: its templates are not linted, its rendered output is. */
+function noteChartSource(file: SourceFile, abs: string, cwd: string): void {
+  const chart = yamlValues(file.text)?.[0] as { name?: unknown } | undefined;
+  const name = typeof chart?.name === 'string' ? chart.name : basename(dirname(abs));
+  const dir = displayPath(dirname(abs), cwd);
+  file.problems.push({
+    ruleId: 'unrendered-template',
+    message: `${dir} is the source of Helm chart ${name}: its templates/ are Go templates, not manifests, and were not linted. Lint what the chart renders: \`helm template RELEASE ${dir} | daemonlint -\`.`,
+    range: file.locate(0, ['name'], 'key'),
+  });
+}
 
 export { describeFsError } from '../io/read.js';
 
@@ -40,7 +65,60 @@ function hasGlobMagic(p: string): boolean {
 /** Where walkDir records directories it cannot read instead of throwing. */
 type WalkErrors = { errors: string[]; cwd: string };
 
-function walkDir(dir: string, out: string[], seen: Set<string>, filter?: (abs: string) => boolean, report?: WalkErrors): void {
+/** The `.gitignore` rules in force in a directory: each file's rules, relative to its directory, outermost first. */
+type IgnoreStack = readonly { dir: string; rules: Ignore }[];
+
+/** A `.gitignore` larger than this is not read (it is not a list of patterns someone wrote). */
+const MAX_GITIGNORE_BYTES = 1024 * 1024;
+
+function readGitignore(dir: string): Ignore | undefined {
+  const file = join(dir, '.gitignore');
+  if (!existsSync(file)) return undefined;
+  try {
+    // Through the guarded reader: a .gitignore that is a FIFO, a device or huge is not a list of patterns.
+    const read = readGuarded(file, { maxBytes: MAX_GITIGNORE_BYTES });
+    return read.tooLarge ? undefined : ignore().add(read.bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when git would ignore `abs` (a directory when `isDir`) under these rules; the deepest matching rule wins. */
+function gitIgnored(stack: IgnoreStack, abs: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const { dir, rules } of stack) {
+    const rel = relative(dir, abs).split(sep).join('/');
+    if (!rel || rel.startsWith('..')) continue;
+    const r = rules.test(isDir ? `${rel}/` : rel);
+    if (r.ignored) ignored = true;
+    else if (r.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+/**
+ * The `.gitignore` files that apply to a directory from above it: those of its parent directories up to the
+ * repository root (the first holding `.git`), outermost first. Undefined when the directory is not in a repository
+ * and has no `.gitignore` above it.
+ */
+function gitignoresAbove(dir: string): IgnoreStack {
+  const found: { dir: string; rules: Ignore }[] = [];
+  let cur = dirname(dir);
+  for (let last = dir; cur !== last; last = cur, cur = dirname(cur)) {
+    const rules = readGitignore(cur);
+    if (rules) found.unshift({ dir: cur, rules });
+    if (existsSync(join(cur, '.git'))) break;
+  }
+  return found;
+}
+
+/** The rules for walking a directory named on the command line: none from above when they ignore it itself (it was asked for). */
+function rulesFor(dir: string): IgnoreStack {
+  const above = gitignoresAbove(dir);
+  return gitIgnored(above, dir, true) ? [] : above;
+}
+
+function walkDir(dir: string, out: string[], seen: Set<string>, filter?: (abs: string) => boolean, report?: WalkErrors, ignores?: IgnoreStack): void {
   let real: string;
   try {
     real = realpathSync(dir);
@@ -59,6 +137,12 @@ function walkDir(dir: string, out: string[], seen: Set<string>, filter?: (abs: s
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // A Helm chart's source: its templates are Go templates, not manifests (Chart.yaml carries one note instead).
+  const chart = entries.some((e) => e.name === CHART_FILE && (e.isFile() || e.isSymbolicLink()));
+  if (ignores) {
+    const own = readGitignore(dir);
+    if (own) ignores = [...ignores, { dir, rules: own }];
+  }
   for (const e of entries) {
     const full = join(dir, e.name);
     let isDir = e.isDirectory();
@@ -73,8 +157,10 @@ function walkDir(dir: string, out: string[], seen: Set<string>, filter?: (abs: s
       isDir = st.isDirectory();
       isFile = st.isFile();
     }
+    if (ignores?.length && (isDir || isFile) && gitIgnored(ignores, full, isDir)) continue;
     if (isDir) {
-      if (!SKIPPED_DIRS.has(e.name)) walkDir(full, out, seen, filter, report);
+      if (chart && e.name === 'templates') continue;
+      if (!SKIPPED_DIRS.has(e.name)) walkDir(full, out, seen, filter, report, ignores);
     } else if (isFile && (filter ? filter(full) : MANIFEST_EXTENSIONS.test(e.name))) {
       out.push(full);
     }
@@ -82,7 +168,7 @@ function walkDir(dir: string, out: string[], seen: Set<string>, filter?: (abs: s
 }
 
 /** Expand a glob pattern: walk from its static prefix and keep matching files. */
-function expandGlob(pattern: string, cwd: string, errors?: string[]): string[] {
+function expandGlob(pattern: string, cwd: string, errors?: string[], gitignore = true): string[] {
   const absPattern = isAbsolute(pattern) ? pattern : join(cwd, pattern);
   const parts = absPattern.split(/[\\/]/);
   const staticParts: string[] = [];
@@ -98,15 +184,23 @@ function expandGlob(pattern: string, cwd: string, errors?: string[]): string[] {
   } catch {
     return out;
   }
-  walkDir(base, out, new Set(), (abs) => mm.match(abs.split(sep).join('/')), errors && { errors, cwd });
+  walkDir(base, out, new Set(), (abs) => mm.match(abs.split(sep).join('/')), errors && { errors, cwd }, gitignore ? rulesFor(base) : undefined);
   return out;
+}
+
+export interface ExpandOptions {
+  /** Skip what `.gitignore` files ignore while walking directories and globs (default true; `--no-ignore`). */
+  gitignore?: boolean;
 }
 
 /**
  * Turn command-line paths into a sorted, de-duplicated list of files (and `-` for stdin). A directory that cannot be
  * read throws a PathError, or, when `errors` is given, is recorded there (one line each) and the walk goes on.
+ * Directories and globs are walked without what `.gitignore` files ignore (see ExpandOptions); files named
+ * explicitly are always kept.
  */
-export function expandPaths(paths: readonly string[], cwd: string, errors?: string[]): string[] {
+export function expandPaths(paths: readonly string[], cwd: string, errors?: string[], options: ExpandOptions = {}): string[] {
+  const gitignore = options.gitignore !== false;
   const out: string[] = [];
   const seen = new Set<string>();
   const add = (f: string) => {
@@ -130,14 +224,14 @@ export function expandPaths(paths: readonly string[], cwd: string, errors?: stri
     }
     if (st?.isDirectory()) {
       const found: string[] = [];
-      walkDir(abs, found, new Set(), undefined, errors && { errors, cwd });
+      walkDir(abs, found, new Set(), undefined, errors && { errors, cwd }, gitignore ? rulesFor(abs) : undefined);
       found.forEach(add);
     } else if (st?.isSocket() || st?.isBlockDevice()) {
       throw new PathError(`${p} is a ${st.isSocket() ? 'socket' : 'block device'}, not a file; give files, directories or globs`);
     } else if (st) {
       add(abs);
     } else if (hasGlobMagic(p)) {
-      const found = expandGlob(p, cwd, errors).sort();
+      const found = expandGlob(p, cwd, errors, gitignore).sort();
       if (!found.length) throw new PathError(`no files match ${p}`);
       found.forEach(add);
     } else {
@@ -262,7 +356,9 @@ export function loadFile(abs: string, cwd: string, opts: LoadFileOptions = {}): 
     throw new PathError(`cannot read ${display}: ${describeFsError(err)}`);
   }
   if (read.tooLarge) return tooLarge(display, abs, maxBytes, read.size);
-  return fromBuffer(read.bytes, display, abs, maxBytes);
+  const file = fromBuffer(read.bytes, display, abs, maxBytes);
+  if (isChartSource(abs)) noteChartSource(file, abs, cwd);
+  return file;
 }
 
 export function fromBuffer(buf: Buffer, display: string, abs?: string, maxBytes: number = MAX_FILE_BYTES): SourceFile {

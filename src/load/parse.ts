@@ -22,6 +22,9 @@ const TEMPLATE_MARKER = /\{\{-?\s*(?:if|else|end|range|with|define|include|templ
  */
 const TEMPLATE_ACTION = /(?:^[ \t]*(?:-[ \t]+)?|:[ \t]+)(\{\{)/m;
 
+/** Jinja (Salt, Ansible) tags: a statement or comment tag, or an expression over Salt's pillar, grains or salt. */
+const JINJA_MARKER = /\{%-?\s*(?:if|for|set|macro|import|from|include|raw|block|extends|with|filter|call|endif|endfor|else|elif)\b|\{#-?\s|\{\{-?\s*(?:pillar|grains|salt|opts)\b/;
+
 function emptyRange(): Range {
   return { line: 1, column: 1, endLine: 1, endColumn: 1 };
 }
@@ -137,13 +140,18 @@ export function parseSource(input: ParseInput): SourceFile {
 
   const toRange = (start: number, end: number): Range => model.rangeOf(start, end);
 
-  const idx = TEMPLATE_MARKER.test(text) || TEMPLATE_ACTION.test(text) ? structuralTemplate(text) : undefined;
+  // Go template directives count where they break the YAML or sit where a value is (see structuralTemplate); Jinja
+  // tags (Salt, Ansible) in a file without Go directives always do.
+  // (`{{ … }}` alone is both languages' syntax: Jinja when only Jinja's own tags or variables are there.)
+  const jinja = !TEMPLATE_MARKER.test(text) && JINJA_MARKER.test(text);
+  const idx = jinja ? text.search(JINJA_MARKER) : TEMPLATE_MARKER.test(text) || TEMPLATE_ACTION.test(text) ? structuralTemplate(text) : undefined;
   if (idx !== undefined) {
     const end = text.indexOf('\n', idx);
     problems.push({
       ruleId: 'unrendered-template',
-      message:
-        'This file contains Go template directives ({{ … }}) and is a chart template, not a manifest; it was not linted. Render it first, e.g. `helm template RELEASE CHART | daemonlint -`.',
+      message: jinja
+        ? 'This file contains Jinja template tags ({% … %}, {{ pillar… }}), as Salt or Ansible render them, and is a template, not a manifest; it was not linted. Render it first and lint the output.'
+        : 'This file contains Go template directives ({{ … }}) and is a chart template, not a manifest; it was not linted. Render it first, e.g. `helm template RELEASE CHART | daemonlint -`.',
       range: toRange(idx, end === -1 ? text.length : end),
     });
     return file;

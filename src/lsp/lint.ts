@@ -5,10 +5,10 @@
  */
 import { dirname } from 'node:path';
 import { allRules } from '../../rules/index.js';
-import { loadAdmissionPolicies } from '../app/lint.js';
+import { loadAdmissionPolicies, unitPlanner } from '../app/lint.js';
 import { ConfigError, findConfigFile, loadConfigFor, type ResolvedConfig } from '../config/index.js';
 import { runRules } from '../config/run.js';
-import { DEFAULT_KUBE_VERSION, createRun, lint, type LintOptions, type LintResult } from '../engine/lint.js';
+import { DEFAULT_KUBE_VERSION, lint, prepareRules, prepareRun, type LintOptions, type LintResult } from '../engine/lint.js';
 import { DEFAULT_PROFILE } from '../engine/profile.js';
 import { normalizeKubeVersion } from '../k8s/kube-version.js';
 import type { Waiver } from '../engine/suppress.js';
@@ -165,12 +165,15 @@ export class BufferLinter {
 
   private async run(self: SourceFile, files: SourceFile[], folder: Folder | undefined, setup: Setup, stillCurrent: () => boolean, configFor: ConfigLookup = memoConfigLookup()): Promise<LintResult | undefined> {
     const { config, nodes, crds, rules, policyFiles } = setup;
+    // The deployment units of the workspace, worked out as the CLI does: cross-resource rules compare the buffer's
+    // objects only with what is applied together with them.
+    const plan = unitPlanner({ cwd: folder?.root ?? (self.absPath ? dirname(self.absPath) : '/'), clusters: config?.clusters, isIgnored: (abs) => !!configFor(abs)?.isIgnored(abs) });
     const kubeVersion = (config?.kubeVersion && normalizeKubeVersion(config.kubeVersion)) || this.settings.kubeVersion || DEFAULT_KUBE_VERSION;
-    const opts: LintOptions = { rules, nodes, crds, policyFiles, kubeVersion, ...this.options(folder, configFor) };
-    const run = createRun(files, opts);
-    for (const rule of rules) if (rule.prepare) await rule.prepare(run);
+    const opts: LintOptions = { rules, nodes, crds, policyFiles, kubeVersion, ...this.options(folder, configFor), plan };
+    const prepared = prepareRun(files, opts);
+    await prepareRules(prepared, rules);
     if (!stillCurrent()) return undefined;
-    const r = lint([self], opts, run);
+    const r = lint(files, opts, prepared, new Set([self]));
     const mine = (fs: Finding[]) => fs.filter((f) => f.file === self.path);
     return { findings: mine(r.findings), suppressed: mine(r.suppressed), internalErrors: r.internalErrors };
   }

@@ -22,6 +22,7 @@ export function formatJson(findings: readonly Finding[], ctx: ReportContext): st
       };
       if (f.messageId) o.messageId = f.messageId;
       if (f.object) o.object = f.object;
+      if (f.units?.length) o.units = f.units.map(safeText);
       if (f.related?.length) o.related = f.related.map((r) => ({ ...r, message: safeText(r.message) }));
       if (f.fix) o.fix = { description: f.fix.description };
       return o;

@@ -97,6 +97,7 @@ export function formatSarif(findings: readonly Finding[], ctx: SarifContext): st
     };
     const ri = index.get(f.ruleId);
     if (ri !== undefined) result.ruleIndex = ri;
+    if (f.units?.length) result.properties = { units: f.units };
     if (f.related?.length) {
       result.relatedLocations = f.related.map((r, id) => ({
         id,

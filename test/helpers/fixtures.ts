@@ -142,7 +142,8 @@ export function findingKeys(findings: readonly Finding[]): string[] {
 export async function lintCase(c: FixtureCase, nodes?: readonly NodeInfo[], ruleId?: string): Promise<Finding[]> {
   return lintSources(
     c,
-    c.files.map((f) => parseSource({ path: f.path, text: f.text })),
+    // With their absolute paths, so that a case's kustomization finds its resources and patches.
+    c.files.map((f) => parseSource({ path: f.path, absPath: join(FIXTURES, f.path), text: f.text })),
     nodes,
     ruleId,
   );
@@ -165,7 +166,7 @@ async function lintSources(c: FixtureCase, files: SourceFile[], nodes?: readonly
  * changed, by path relative to test/fixtures, and the rule's findings after fixing.
  */
 export async function fixCase(c: FixtureCase, ruleId: string, nodes?: readonly NodeInfo[]): Promise<{ changed: Map<string, string>; after: Finding[] }> {
-  const sources = c.files.map((f) => parseSource({ path: f.path, text: f.text }));
+  const sources = c.files.map((f) => parseSource({ path: f.path, absPath: join(FIXTURES, f.path), text: f.text }));
   const outcome = await fixUntilStable(sources, async (files) => ({ findings: (await lintSources(c, files, nodes, ruleId)).filter((f) => f.ruleId === ruleId) }));
   return { changed: new Map(outcome.changed.map((ch) => [ch.original.path, ch.text])), after: outcome.result.findings };
 }
