@@ -20,7 +20,7 @@ type Checked = { outcome: FileOutcome; model?: TextModel };
 
 /** Check a file again with every CRD of the run; its text is the one first checked, or the file is named as changed. */
 async function checkAgain(r: Checked, opts: LintOptions, settings: RuleSettings, runCrds: readonly Manifest[]): Promise<TargetResult> {
-  if (opts.deadline !== undefined && Date.now() > opts.deadline) return { notReached: true };
+  if (opts.deadline !== undefined && Date.now() >= opts.deadline) return { notReached: true };
   const { outcome } = r;
   const text = r.model ? r.model.text : outcome.absPath !== undefined ? readTextAgain(outcome.absPath) : undefined;
   if (text === undefined || (!r.model && textHash(text) !== outcome.source.hash))

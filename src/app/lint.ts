@@ -52,24 +52,25 @@ export async function loadTargets(
 ): Promise<{ files: SourceFile[]; readErrors: string[]; unfinished?: string[] }> {
   const files: SourceFile[] = [];
   const readErrors: string[] = [];
+  const late = () => opts.deadline !== undefined && Date.now() >= opts.deadline;
+  const rest = (i: number) => targets.slice(i).map((x) => (x === '-' ? (opts.stdinFilename ?? '<stdin>') : displayPath(x, opts.cwd)));
   for (const [i, t] of targets.entries()) {
-    if (opts.deadline !== undefined && Date.now() > opts.deadline) {
-      // Out of time: the rest are named, not read.
-      const unfinished = targets.slice(i).map((x) => (x === '-' ? (opts.stdinFilename ?? '<stdin>') : displayPath(x, opts.cwd)));
-      return { files, readErrors, unfinished };
-    }
+    // Out of time: the rest are named, not read.
+    if (late()) return { files, readErrors, unfinished: rest(i) };
     if (t === '-') {
       // Bounded by the deadline too: a writer that never closes stdin does not hang the run.
       const buf = await withinDeadline(opts.readStdin(opts.deadline), opts.deadline);
-      if (!buf) return { files, readErrors, unfinished: targets.slice(i).map((x) => (x === '-' ? (opts.stdinFilename ?? '<stdin>') : displayPath(x, opts.cwd))) };
+      if (!buf) return { files, readErrors, unfinished: rest(i) };
       files.push(fromBuffer(buf, opts.stdinFilename ?? '<stdin>'));
       continue;
     }
     try {
       files.push(loadFile(t, opts.cwd, { deadline: opts.deadline }));
     } catch (err) {
-      if (err instanceof PathError) readErrors.push(err.message);
-      else throw err;
+      if (!(err instanceof PathError)) throw err;
+      // A read the deadline cut short: not linted in time, like the files after it.
+      if (late()) return { files, readErrors, unfinished: rest(i) };
+      readErrors.push(err.message);
     }
   }
   return { files, readErrors };

@@ -28,12 +28,14 @@ export type { FileOutcome, TargetResult } from './outcome.js';
 
 /** Read, parse and check one target (an absolute path; stdin is read by the caller). */
 export async function checkTarget(abs: string, cwd: string, opts: LintOptions, settings: RuleSettings, keep: boolean): Promise<TargetResult> {
-  if (opts.deadline !== undefined && Date.now() > opts.deadline) return { notReached: true };
+  const late = () => opts.deadline !== undefined && Date.now() >= opts.deadline;
+  if (late()) return { notReached: true };
   let file: SourceFile;
   try {
     file = loadFile(abs, cwd, { deadline: opts.deadline });
   } catch (err) {
-    if (err instanceof PathError) return { readError: err.message };
+    // A read the deadline cut short: the file was not linted in time (not a file that cannot be read).
+    if (err instanceof PathError) return late() ? { notReached: true } : { readError: err.message };
     throw err;
   }
   const outcome = await checkParsedFile(file, opts, settings);
@@ -153,7 +155,7 @@ export async function lintInProcess(
   const keep = new KeepBudget(ctx.keepBytes);
   const strings = new StringPool();
   for (const t of targets) {
-    if (opts.deadline !== undefined && Date.now() > opts.deadline) break;
+    if (opts.deadline !== undefined && Date.now() >= opts.deadline) break;
     if (t === '-') {
       results.push(await checkStdin(ctx, opts, settings));
       continue;

@@ -110,7 +110,7 @@ export async function lintInWorkers(
   const stdin = targets.indexOf('-');
   if (stdin !== -1) results[stdin] = await checkStdin({ stdinFilename: setup.stdinFilename, readStdin: ctx.readStdin }, opts, settings);
   const queue = targets.flatMap((t, i) => (t === '-' ? [] : [{ id: i, target: t }]));
-  const late = () => opts.deadline !== undefined && Date.now() > opts.deadline;
+  const late = () => opts.deadline !== undefined && Date.now() >= opts.deadline;
   const data: WorkerSetup = { ...setup, targets: [...targets], kubeVersion: opts.kubeVersion!, nodes: plainNodes(opts.nodes), deadline: opts.deadline };
   const workers: Worker[] = [];
   // This thread checks files too (one thread fewer to start, and its outcomes need no copying): `count` threads in

@@ -291,7 +291,7 @@ export function lintAcross(targets: readonly Manifest[], opts: LintOptions, run:
   const internalErrors: LintResult['internalErrors'] = [];
   const unfinished: string[] = [];
   const rules = opts.rules.filter(comparesObjects);
-  const late = opts.deadline === undefined ? () => false : () => Date.now() > opts.deadline!;
+  const late = opts.deadline === undefined ? () => false : () => Date.now() >= opts.deadline!;
   const pending = new Map<SourceFile, { docIndex: number; path: Path; at: Anchor | undefined; target: Range | RelatedLocation }[]>();
   const later: PlaceRange = (file, docIndex, path, at, target) => {
     const list = pending.get(file);
