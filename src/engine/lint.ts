@@ -190,6 +190,35 @@ export interface PartialResult {
   unfinished: string[];
 }
 
+/** The rules that check a whole file (`checkFile`: syntax, templates, suppressions) over one file. */
+function checkFileRules(file: SourceFile, rules: readonly Rule[], run: RunContext, settings: RuleSettings, findings: Finding[], internalErrors: LintResult['internalErrors']): void {
+  for (const rule of rules) {
+    if (!rule.checkFile) continue;
+    const sev = settings.severityOf(rule, file);
+    if (sev === 'off') continue;
+    try {
+      rule.checkFile({
+        file,
+        run,
+        options: settings.optionsOf(rule, file),
+        report: (p) => {
+          findings.push({
+            ruleId: rule.meta.id,
+            severity: p.severity && sev === rule.meta.severity ? p.severity : sev,
+            message: renderMessage(rule, p.messageId, p.data),
+            messageId: p.messageId,
+            file: file.path,
+            ...p.range,
+            path: '',
+          });
+        },
+      });
+    } catch (error) {
+      internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
+    }
+  }
+}
+
 /**
  * The first part of a run, file by file: every rule's file checks, and the object checks of the rules that look at
  * one object at a time (not `comparesObjects`). Positions are resolved at once.
@@ -205,31 +234,7 @@ export function lintFiles(files: readonly SourceFile[], opts: LintOptions, run: 
       for (const f of files.slice(i)) unfinished.push(f.path);
       break;
     }
-    for (const rule of opts.rules) {
-      if (!rule.checkFile) continue;
-      const sev = settings.severityOf(rule, file);
-      if (sev === 'off') continue;
-      try {
-        rule.checkFile({
-          file,
-          run,
-          options: settings.optionsOf(rule, file),
-          report: (p) => {
-            findings.push({
-              ruleId: rule.meta.id,
-              severity: p.severity && sev === rule.meta.severity ? p.severity : sev,
-              message: renderMessage(rule, p.messageId, p.data),
-              messageId: p.messageId,
-              file: file.path,
-              ...p.range,
-              path: '',
-            });
-          },
-        });
-      } catch (error) {
-        internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
-      }
-    }
+    checkFileRules(file, opts.rules, run, settings, findings, internalErrors);
     const profile = opts.profile?.(file) ?? DEFAULT_PROFILE;
     for (const m of file.manifests) {
       if (late()) {
@@ -416,31 +421,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
       break;
     }
     if (!wanted(file)) continue;
-    for (const rule of opts.rules) {
-      if (!rule.checkFile) continue;
-      const sev = severityOf(rule, file);
-      if (sev === 'off') continue;
-      try {
-        rule.checkFile({
-          file,
-          run,
-          options: optionsOf(rule, file),
-          report: (p) => {
-            findings.push({
-              ruleId: rule.meta.id,
-              severity: p.severity && sev === rule.meta.severity ? p.severity : sev,
-              message: renderMessage(rule, p.messageId, p.data),
-              messageId: p.messageId,
-              file: file.path,
-              ...p.range,
-              path: '',
-            });
-          },
-        });
-      } catch (error) {
-        internalErrors.push({ ruleId: rule.meta.id, file: file.path, error });
-      }
-    }
+    checkFileRules(file, opts.rules, run, settings, findings, internalErrors);
     for (const m of file.manifests) {
       if (late()) {
         unfinished.push(...files.slice(i).map((f) => f.path));
