@@ -11,14 +11,9 @@
  */
 import { getScalarValue, parseEvents } from 'js-yaml';
 import type { Anchor, Path } from '../types.js';
-import { resolvePlain } from './fast.js';
+import { MAPPING, PLAIN, POP, SCALAR, SEQUENCE, resolvePlain } from './fast.js';
 
-// js-yaml's event ids and scalar styles (as in fast.ts).
-const SEQUENCE = 2;
-const MAPPING = 3;
-const SCALAR = 4;
-const POP = 6;
-const PLAIN = 1;
+// js-yaml's styles beside those fast.ts reads: quoted scalars, and flow collections.
 const SINGLE = 2;
 const DOUBLE = 3;
 const FLOW = 2;

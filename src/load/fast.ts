@@ -13,12 +13,12 @@
 import { getScalarValue, parseEvents } from 'js-yaml';
 
 // js-yaml's event ids and scalar styles (EVENT_ID, SCALAR_STYLE), inlined so this module reads no tables at run time.
-const DOCUMENT = 1;
-const SEQUENCE = 2;
-const MAPPING = 3;
-const SCALAR = 4;
-const POP = 6;
-const PLAIN = 1;
+export const DOCUMENT = 1;
+export const SEQUENCE = 2;
+export const MAPPING = 3;
+export const SCALAR = 4;
+export const POP = 6;
+export const PLAIN = 1;
 
 /** Deepest nesting the fast pass decodes; deeper documents go to the `yaml` path and its limits. */
 export const FAST_MAX_DEPTH = 100;
