@@ -218,8 +218,8 @@ describe('a config from a repository reads nothing outside it (issue 20)', () =>
       expect(load(repo), text).toMatch(re);
     }
     // Inside the repository, and through a link that stays inside it: fine.
-    symlinkSync(join(repo, 'ci'), join(repo, 'shared'));
-    writeFileSync(join(repo, 'deploy.yaml'), 'extends: [./ci/base.yaml, ./shared/base.yaml]\n');
+    symlinkSync(join(repo, 'ci'), join(repo, 'common'));
+    writeFileSync(join(repo, 'deploy.yaml'), 'extends: [./ci/base.yaml, ./common/base.yaml]\n');
     expect(load(repo, 'deploy.yaml')).toBe('loaded');
     // The same config given on the command line may name files anywhere; what it extends is checked again.
     writeFileSync(join(repo, '.daemonlint.yaml'), `extends: ${join(outside, 'base.yaml')}\n`);
