@@ -18,7 +18,7 @@ function stagesOf(f: FieldFact): string {
 }
 
 /** The places a fact applies to in an object: paths of the field's holder. */
-function holders(f: FieldFact, kind: string, spec: { specPath: Path; containers: { path: Path; init: boolean }[] } | undefined): Path[] {
+function holders(f: FieldFact, kind: string, spec: { specPath: Path; containers: readonly { path: Path; init: boolean }[] } | undefined): Path[] {
   switch (f.scope) {
     case 'object':
       return f.kinds?.includes(kind) ? [[]] : [];

@@ -6,7 +6,7 @@ const SYSTEM_TAINT_PREFIXES = ['node-role.kubernetes.io/', 'node.kubernetes.io/'
 const SYSTEM_TAINT_KEYS = ['CriticalAddonsOnly'];
 
 /** Why a template looks like an infrastructure agent (empty when it does not). */
-export function agentSignals(spec: Record<string, any>, containers: { container: Record<string, any> }[]): string[] {
+export function agentSignals(spec: Record<string, any>, containers: readonly { container: Record<string, any> }[]): string[] {
   const out: string[] = [];
   if (spec.hostNetwork === true) out.push('hostNetwork');
   const privileged = containers

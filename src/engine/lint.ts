@@ -227,7 +227,7 @@ export function lintFiles(files: readonly SourceFile[], opts: LintOptions, run: 
   const findings: Finding[] = [];
   const internalErrors: LintResult['internalErrors'] = [];
   const unfinished: string[] = [];
-  const rules = opts.rules.filter((r) => !comparesObjects(r));
+  const checks = new ObjectChecks(opts.rules.filter((r) => !comparesObjects(r)), settings);
   const late = opts.deadline === undefined ? () => false : () => Date.now() >= opts.deadline!;
   fileLoop: for (const [i, file] of files.entries()) {
     if (late()) {
@@ -241,15 +241,51 @@ export function lintFiles(files: readonly SourceFile[], opts: LintOptions, run: 
         for (const f of files.slice(i)) unfinished.push(f.path);
         break fileLoop;
       }
-      checkObject(m, rules, opts.rules, run, settings, findings, internalErrors, placeNow, profile);
+      checkObject(m, checks, opts.rules, run, settings, findings, internalErrors, placeNow, profile);
     }
   }
   return { findings, internalErrors, unfinished };
 }
 
+/** A rule that checks objects, with its severity and options for one file. */
+interface ObjectCheck {
+  rule: Rule;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+/**
+ * The rules that check an object, with their severity and options: worked out once per file and API version and kind
+ * (what `appliesTo` and the settings depend on), not once per object.
+ */
+class ObjectChecks {
+  #byFile = new Map<string, Map<string, ObjectCheck[]>>();
+  constructor(
+    private readonly rules: readonly Rule[],
+    private readonly settings: RuleSettings,
+  ) {}
+
+  of(m: Manifest): ObjectCheck[] {
+    let byType = this.#byFile.get(m.file.path);
+    if (!byType) this.#byFile.set(m.file.path, (byType = new Map()));
+    const type = `${m.ref.apiVersion}\u0000${m.ref.kind}`;
+    let list = byType.get(type);
+    if (!list) {
+      list = [];
+      for (const rule of this.rules) {
+        if (!rule.check || !appliesTo(rule, m.ref)) continue;
+        const severity = this.settings.severityOf(rule, m.file);
+        if (severity !== 'off') list.push({ rule, severity, options: this.settings.optionsOf(rule, m.file) });
+      }
+      byType.set(type, list);
+    }
+    return list;
+  }
+}
+
 function checkObject(
   m: Manifest,
-  rules: readonly Rule[],
+  checks: ObjectChecks,
   runRules: readonly Rule[],
   run: RunContext,
   settings: RuleSettings,
@@ -262,18 +298,15 @@ function checkObject(
   const owner = run.unrecognized.get(m);
   const ownerRule = owner === undefined ? undefined : runRules.find((r) => r.meta.id === owner);
   const onlyOwner = ownerRule !== undefined && settings.severityOf(ownerRule, m.file) !== 'off';
-  for (const rule of rules) {
-    if (!rule.check || !appliesTo(rule, m.ref)) continue;
+  for (const { rule, severity, options } of checks.of(m)) {
     if (onlyOwner && rule !== ownerRule) continue;
-    const sev = settings.severityOf(rule, m.file);
-    if (sev === 'off') continue;
     try {
-      rule.check({
+      rule.check!({
         manifest: m,
         object: m.object,
         run,
-        options: settings.optionsOf(rule, m.file),
-        report: (r) => findings.push(findingFor(rule, sev, m, profiled(r, profile), place)),
+        options,
+        report: (r) => findings.push(findingFor(rule, severity, m, profiled(r, profile), place)),
       });
     } catch (error) {
       internalErrors.push({ ruleId: rule.meta.id, file: m.file.path, error });
@@ -295,7 +328,7 @@ export function lintAcross(targets: readonly Manifest[], opts: LintOptions, run:
   const findings: Finding[] = [];
   const internalErrors: LintResult['internalErrors'] = [];
   const unfinished: string[] = [];
-  const rules = opts.rules.filter(comparesObjects);
+  const checks = new ObjectChecks(opts.rules.filter(comparesObjects), settings);
   const late = opts.deadline === undefined ? () => false : () => Date.now() >= opts.deadline!;
   const pending = new Map<SourceFile, { docIndex: number; path: Path; at: Anchor | undefined; target: Range | RelatedLocation }[]>();
   const later: PlaceRange = (file, docIndex, path, at, target) => {
@@ -309,7 +342,7 @@ export function lintAcross(targets: readonly Manifest[], opts: LintOptions, run:
       for (const t of targets.slice(i)) if (!seen.has(t.file.path)) seen.add(t.file.path), unfinished.push(t.file.path);
       break;
     }
-    checkObject(m, rules, opts.rules, run, settings, findings, internalErrors, later, opts.profile?.(m.file) ?? DEFAULT_PROFILE);
+    checkObject(m, checks, opts.rules, run, settings, findings, internalErrors, later, opts.profile?.(m.file) ?? DEFAULT_PROFILE);
   }
   for (const [file, list] of pending) {
     try {

@@ -23,7 +23,9 @@ export const POOL_LABELS: readonly string[] = [
 
 const ROLE_PREFIX = 'node-role.kubernetes.io/';
 
-const collator = new Intl.Collator('en', { numeric: true });
+/** Numeric-aware ordering of names, made on first use (creating a collator costs milliseconds at start-up). */
+let collator: Intl.Collator | undefined;
+const compareNames = (a: string, b: string): number => (collator ??= new Intl.Collator('en', { numeric: true })).compare(a, b);
 
 /** No label value is the usual one (a tie between values). */
 const NO_VALUE = '\u0000none';
@@ -122,7 +124,7 @@ function poolOf(nodes: readonly NodeInfo[]): NodeGroup['pool'] {
       }
       values.add(v);
     }
-    if (all) return { key, values: [...values].sort(collator.compare) };
+    if (all) return { key, values: [...values].sort(compareNames) };
   }
   return undefined;
 }
@@ -164,7 +166,7 @@ export function groupNodes(constraints: readonly NodeConstraints[], nodes: reado
     groups.push(g);
   });
   describeGroups(groups, reads);
-  if (!opts.byNode) groups.sort((a, b) => (a.partition === b.partition ? collator.compare(a.name, b.name) : a.partition < b.partition ? -1 : 1));
+  if (!opts.byNode) groups.sort((a, b) => (a.partition === b.partition ? compareNames(a.name, b.name) : a.partition < b.partition ? -1 : 1));
   else groups.sort((a, b) => (a.partition === b.partition ? 0 : a.partition < b.partition ? -1 : 1));
   return groups;
 }

@@ -6,7 +6,6 @@
 import { CONTROLLER_KINDS, namespaceIndex, push, workloadOf, type Workload } from './run-index.js';
 import { describeRequirement, selectorMatches } from './selectors.js';
 import { isRecord } from './workloads.js';
-import { nodeConstraints } from './nodes-model.js';
 import { nodeSharingKey, templatesMayShareNode } from './nodes-overlap.js';
 import type { Manifest, RunContext } from '../types.js';
 
@@ -56,7 +55,7 @@ function groups(run: RunContext): Groups {
       if (!w.selector || !(CONTROLLER_KINDS as readonly string[]).includes(w.kind) || ownedByController(w)) continue;
       const sel = w.selector;
       // DaemonSets also by where they may run: whether two of them share a node decides whether they overlap.
-      const placement = w.kind === 'DaemonSet' ? nodeSharingKey(nodeConstraints(w.template)) : '';
+      const placement = w.kind === 'DaemonSet' ? nodeSharingKey(w.constraints) : '';
       const signature = JSON.stringify([ns, sel.errors, sel.requirements.map((r) => [r.key, r.operator, r.values, describeRequirement(r)]), Object.entries(w.labels).sort(), w.kind === 'DaemonSet', placement]);
       let g = bySignature.get(signature);
       if (!g) {

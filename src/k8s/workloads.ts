@@ -100,7 +100,6 @@ export function getAt(obj: unknown, path: Path): unknown {
   return cur;
 }
 
-/** The Pod template of a workload object, or undefined when the kind has none or it is not a mapping. */
 /** The template's spec and metadata paths, one frozen pair per kind (shared by every object of the kind: never modify). */
 const TEMPLATE_PATHS = new Map<string, { spec: Path; metadata: Path }>();
 function templatePaths(kind: string, tp: Path): { spec: Path; metadata: Path } {
@@ -109,7 +108,22 @@ function templatePaths(kind: string, tp: Path): { spec: Path; metadata: Path } {
   return p;
 }
 
+/** Pod templates by object: most rules ask for the same object's template (null: it has none). */
+const TEMPLATES = new WeakMap<Manifest, PodTemplate | null>();
+
+/**
+ * The Pod template of a workload object, or undefined when the kind has none or it is not a mapping. One object per
+ * manifest, shared by every rule that asks: never modify it.
+ */
 export function podTemplate(m: Manifest): PodTemplate | undefined {
+  const known = TEMPLATES.get(m);
+  if (known !== undefined) return known ?? undefined;
+  const t = templateOf(m);
+  TEMPLATES.set(m, t ?? null);
+  return t;
+}
+
+function templateOf(m: Manifest): PodTemplate | undefined {
   const kind = builtinKind(m.ref);
   const tp = kind === undefined ? undefined : templatePathOf(kind);
   if (!tp) return undefined;
@@ -128,8 +142,16 @@ export interface ContainerRef {
   index: number;
 }
 
-/** Regular and init containers of a Pod spec, with their paths. Non-mapping entries are skipped. */
-export function containersOf(t: PodTemplate): ContainerRef[] {
+/** Containers by template (a template from `podTemplate` is one object per manifest). */
+const CONTAINERS = new WeakMap<PodTemplate, readonly ContainerRef[]>();
+
+/**
+ * Regular and init containers of a Pod spec, with their paths. Non-mapping entries are skipped. One list per template,
+ * shared by every rule that asks: never modify it.
+ */
+export function containersOf(t: PodTemplate): readonly ContainerRef[] {
+  const known = CONTAINERS.get(t);
+  if (known) return known;
   const out: ContainerRef[] = [];
   for (const field of ['initContainers', 'containers'] as const) {
     const list = t.spec[field];
@@ -138,6 +160,7 @@ export function containersOf(t: PodTemplate): ContainerRef[] {
       if (isRecord(c)) out.push({ container: c, path: [...t.specPath, field, index], init: field === 'initContainers', index });
     });
   }
+  CONTAINERS.set(t, out);
   return out;
 }
 
