@@ -9,6 +9,9 @@
 //                                 bench/corpora/results-quick.json
 //   npm run bench -- --ci         like --quick, and exits 1 when a ratio is worse than its target by more than 50%
 //   npm run bench -- --runs N     rounds per measurement (default 7; 3 for 20,000 documents, 1 for 200,000)
+//   KUBECONFORM=/path/to/kubeconform npm run bench
+//                                 also times kubeconform on the 2,000-agent file, in the same rounds as daemonlint
+//                                 (without KUBECONFORM: a kubeconform on the PATH, if any; nothing is downloaded)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -16,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './corpus.mjs';
 import { generateAgents } from './agents.mjs';
+import { generateKubeconformSchemas } from './kubeconform-schemas.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
@@ -30,7 +34,7 @@ const runsArg = argv.indexOf('--runs');
 const RUNS = runsArg !== -1 ? Math.max(1, Number(argv[runsArg + 1])) : 7;
 
 /** Targets of issue 7, and how far a --ci run may miss them (machines are noisy). */
-const TARGETS = { R1: 2.0, R2: 1.7, R3: 20, rss20k: 400, scaling: 11, schemaShare: 1 / 3, agentsR1: 2.0, agentsRss20k: 400, agentsScaling: 11, agentsCores: 1.3 };
+const TARGETS = { R1: 2.0, R2: 1.7, R3: 20, rss20k: 400, scaling: 11, schemaShare: 1 / 3, agentsR1: 2.0, agentsRss20k: 400, agentsScaling: 11, agentsCores: 1.3, kubeconform: 2.0 };
 const CI_SLACK = 1.5;
 
 const median = (xs) => {
@@ -67,8 +71,8 @@ function sideBySide(commands, runs) {
 }
 
 /** The median over rounds of a/b, each round's two runs taken next to each other. */
-function ratio(a, b) {
-  return median(a.map((x, i) => x.wall / b[i].wall));
+function ratio(a, b, key = 'wall') {
+  return median(a.map((x, i) => x[key] / b[i][key]));
 }
 
 /** Bundle an in-process benchmark script (TypeScript under bench/) with esbuild. */
@@ -103,10 +107,38 @@ function schemaShare(dir) {
   return JSON.parse(r.stdout);
 }
 
-/** A kubeconform binary on the PATH (never downloaded: the benchmark runs offline), or undefined. */
-function kubeconform() {
-  const r = spawnSync('sh', ['-c', 'command -v kubeconform'], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+/**
+ * kubeconform, for the comparison on the 2,000-agent file: the binary named by $KUBECONFORM, else the one on the PATH
+ * (never downloaded: the benchmark runs offline), run against JSON schemas generated here from the repository's
+ * Kubernetes OpenAPI documents (bench/kubeconform-schemas.mjs), so that it downloads nothing either. One run first
+ * checks that it validated every document of the file against a schema; otherwise it is left out, with the reason.
+ * Returns { cmd, args, version, summary } or { skipped: reason }.
+ */
+function kubeconform(file, docs) {
+  let bin = process.env.KUBECONFORM;
+  if (bin && !existsSync(bin)) return { skipped: `KUBECONFORM=${bin} does not exist` };
+  if (!bin) {
+    const r = spawnSync('sh', ['-c', 'command -v kubeconform'], { encoding: 'utf8' });
+    bin = r.status === 0 ? r.stdout.trim() : '';
+    if (!bin) return { skipped: 'no kubeconform binary (set KUBECONFORM or put it on the PATH; the benchmark never downloads it)' };
+  }
+  const version = spawnSync(bin, ['-v'], { encoding: 'utf8' });
+  if (version.error || version.status !== 0) return { skipped: `${bin} -v failed: ${version.error?.message ?? version.stderr.trim()}` };
+  const schemas = generateKubeconformSchemas(join(CORPORA, 'kubeconform-schemas'));
+  // -strict: unknown fields and duplicate keys are errors, as daemonlint's schema check has them. Every kind of the
+  // file has a schema, so no -ignore-missing-schemas: a document without one counts as an error and fails the check.
+  const args = ['-summary', '-strict', '-kubernetes-version', schemas.kubernetesVersion, '-schema-location', schemas.template, file];
+  const r = spawnSync(bin, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const m = /Summary: (\d+) resources? found in (\d+) files? - Valid: (\d+), Invalid: (\d+), Errors: (\d+), Skipped: (\d+)/.exec(r.stdout ?? '');
+  const said = (r.stderr || r.stdout || '').trim().split('\n')[0];
+  if (!m) return { skipped: `${bin} printed no summary (exit ${r.status})${said ? `: ${said}` : ''}` };
+  const [found, , valid, invalid, errors, skipped] = m.slice(1).map(Number);
+  const summary = { found, valid, invalid, errors, skipped };
+  if (found !== docs || errors || skipped) {
+    const first = r.stdout.split('\n').find((l) => / - .* (failed validation|is invalid)/.test(l)) ?? '';
+    return { skipped: `${bin} did not validate all ${docs} documents (${m[0]})${first ? `: ${first}` : ''}` };
+  }
+  return { cmd: bin, args, version: version.stdout.trim(), summary };
 }
 
 if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
@@ -144,6 +176,7 @@ const agentSets = quick
   ? [{ docs: 2000, perFile: 2000 }]
   : [{ docs: 2000, perFile: 2000 }, { docs: 20000, perFile: 20000 }, { docs: 200000, perFile: 1000 }];
 results.agents = {};
+let kc;
 for (const { docs, perFile } of agentSets) {
   const dir = join(CORPORA, `agents-${docs}`);
   const stats = generateAgents(dir, docs, { perFile });
@@ -154,16 +187,23 @@ for (const { docs, perFile } of agentSets) {
     { cmd: nodeCmd, args: [join(HERE, 'jsyaml-baseline.mjs'), dir] },
   ];
   // Several files: also one thread only (--jobs 1), to show what the worker threads bring.
-  if (stats.files > 1) commands.push({ cmd: nodeCmd, args: [BIN, '--no-color', '--jobs', '1', dir] });
-  const [a, b, c] = sideBySide(commands, runs);
+  const oneThread = stats.files > 1 ? commands.push({ cmd: nodeCmd, args: [BIN, '--no-color', '--jobs', '1', dir] }) - 1 : -1;
+  // The 2,000-agent file: kubeconform in the same rounds (issue 14 compares CPU times on this file).
+  if (docs === 2000) {
+    kc = kubeconform(dir, docs);
+    if (kc.skipped) results.kubeconformSkipped = kc.skipped;
+  }
+  const withKc = docs === 2000 && kc.cmd ? commands.push({ cmd: kc.cmd, args: kc.args }) - 1 : -1;
+  const samples = sideBySide(commands, runs);
+  const [a, b] = samples;
   const s = summarize(a);
-  results.agents[docs] = { ...s, ...stats, jsyaml: summarize(b), ratio: ratio(a, b), cpuRatio: s.cpu / summarize(b).cpu, ...(c ? { oneThread: summarize(c) } : {}) };
-}
-const kc = kubeconform();
-if (kc) {
-  log('bench: kubeconform on the 2,000-agent file…');
-  const [k] = sideBySide([{ cmd: kc, args: ['-summary', '-ignore-missing-schemas', join(CORPORA, 'agents-2000')] }], RUNS);
-  results.kubeconform = { path: kc, ...summarize(k) };
+  results.agents[docs] = { ...s, ...stats, jsyaml: summarize(b), ratio: ratio(a, b), cpuRatio: s.cpu / summarize(b).cpu, ...(oneThread > 0 ? { oneThread: summarize(samples[oneThread]) } : {}) };
+  if (withKc > 0) {
+    const k = samples[withKc];
+    // Per round: kubeconform's CPU (or wall) time over daemonlint's, the two runs taken one after the other.
+    const args = kc.args.map((x) => (x.startsWith(ROOT) ? x.slice(ROOT.length + 1) : x));
+    results.kubeconform = { path: kc.cmd, version: kc.version, args, check: kc.summary, ...summarize(k), cpuRatio: ratio(k, a, 'cpu'), wallRatio: ratio(k, a) };
+  }
 }
 
 // R1 is stated on 2,000 documents; quick runs state it on the largest small corpus (start-up weighs more there).
@@ -199,8 +239,9 @@ rows.push(['node -e 0', '-', '-', f(results.node.wall), f(results.node.cpu), f(r
 for (const [n, c] of Object.entries(results.agents)) {
   rows.push([`agents ${n}`, String(c.files), f(c.bytes / 1e6), f(c.wall), f(c.cpu), f(c.rss, 0), f(Number(n) / c.wall, 0), f(c.jsyaml.wall), f(c.jsyaml.cpu), f(c.ratio), f(c.cpuRatio)]);
   if (c.oneThread) rows.push([`  --jobs 1`, String(c.files), f(c.bytes / 1e6), f(c.oneThread.wall), f(c.oneThread.cpu), f(c.oneThread.rss, 0), f(Number(n) / c.oneThread.wall, 0), '-', '-', '-', '-']);
+  const k = n === '2000' && results.kubeconform;
+  if (k) rows.push(['  kubeconform', String(c.files), f(c.bytes / 1e6), f(k.wall), f(k.cpu), f(k.rss, 0), f(Number(n) / k.wall, 0), '-', '-', '-', '-']);
 }
-if (results.kubeconform) rows.push(['kubeconform 2000', '1', '-', f(results.kubeconform.wall), f(results.kubeconform.cpu), f(results.kubeconform.rss, 0), '-', '-', '-', '-', '-']);
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 const table = rows.map((r) => r.map((c, i) => (i ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ')).join('\n');
 
@@ -211,6 +252,11 @@ const checks = [
   { id: 'schema', what: `schema share of linting, ${results.schema.docs} docs`, value: results.ratios.schemaShare, target: TARGETS.schemaShare, unit: '' },
 ];
 checks.push({ id: 'A-R1', what: 'agents: daemonlint ÷ js-yaml, 2,000 docs', value: results.ratios.agentsR1, target: TARGETS.agentsR1, unit: 'x' });
+// How many times daemonlint's CPU time kubeconform takes on the same file (higher is better for daemonlint).
+if (results.kubeconform) {
+  results.ratios.kubeconform = results.kubeconform.cpuRatio;
+  checks.push({ id: 'K', what: 'kubeconform CPU ÷ daemonlint CPU, 2,000 agents', value: results.ratios.kubeconform, target: TARGETS.kubeconform, unit: 'x', higherIsBetter: true });
+}
 if (!quick) {
   checks.push({ id: 'RSS', what: 'peak RSS, 20,000 docs', value: results.ratios.rss20k, target: TARGETS.rss20k, unit: ' MB' });
   checks.push({ id: 'scale', what: 'wall 20,000 ÷ 2,000 docs', value: results.ratios.scaling, target: TARGETS.scaling, unit: 'x' });
@@ -227,7 +273,8 @@ results.checks = checks;
 
 console.log(`\n${table}\n`);
 for (const c of checks) console.log(`${c.id.padEnd(5)} ${c.what.padEnd(48)} ${f(c.value)}${c.unit}  (target ${c.exact ? '=' : c.higherIsBetter ? '>=' : '<='} ${f(c.target)}${c.unit})  ${c.status}`);
-if (!results.kubeconform) console.log('kubeconform: not on the PATH (the benchmark never downloads it); no comparison with it');
+if (kc?.skipped) console.log(`K     kubeconform comparison skipped: ${kc.skipped}`);
+else if (results.kubeconform) console.log(`kubeconform ${results.kubeconform.version}: ${results.kubeconform.path} ${results.kubeconform.args.join(' ')}`);
 console.log('(wall ratios are the targets; cpu ratios say the same without the noise of other processes on the machine)');
 console.log(`\nmachine: ${results.machine.nproc} cores, ${results.machine.cpu}, Node ${results.machine.node}; medians of ${RUNS} rounds`);
 
@@ -248,9 +295,10 @@ console.log(`\nmachine: ${results.machine.nproc} cores, ${results.machine.cpu}, 
   md.push(`| \`node -e 0\` | | | ${n(results.node.wall)} | ${n(results.node.cpu)} | ${n(results.node.rss, 0)} | | | | |`);
   for (const [k, c] of Object.entries(results.agents)) {
     md.push(`| agents, ${Number(k).toLocaleString('en')} documents | ${c.files} | ${mb(c.bytes)} | ${n(c.wall)} | ${n(c.cpu)} | ${n(c.rss, 0)} | ${n(c.jsyaml.wall)} | ${n(c.jsyaml.cpu)} | ${n(c.ratio)} | ${n(c.cpuRatio)} |`);
+    const kc = k === '2000' && results.kubeconform;
+    if (kc) md.push(`| kubeconform ${kc.version} \`-strict\`, agents 2,000 documents | ${c.files} | ${mb(c.bytes)} | ${n(kc.wall)} | ${n(kc.cpu)} | ${n(kc.rss, 0)} | | | | |`);
     if (c.oneThread) md.push(`| agents, ${Number(k).toLocaleString('en')} documents, \`--jobs 1\` | ${c.files} | ${mb(c.bytes)} | ${n(c.oneThread.wall)} | ${n(c.oneThread.cpu)} | ${n(c.oneThread.rss, 0)} | | | | |`);
   }
-  if (results.kubeconform) md.push(`| kubeconform, agents 2,000 | 1 | | ${n(results.kubeconform.wall)} | ${n(results.kubeconform.cpu)} | ${n(results.kubeconform.rss, 0)} | | | | |`);
   md.push('', '| check | value | target | |', '|---|---|---|---|');
   for (const c of checks) md.push(`| ${c.id}: ${c.what} | ${n(c.value)}${c.unit} | ${c.exact ? '=' : c.higherIsBetter ? '>=' : '<='} ${n(c.target)}${c.unit} | ${c.status} |`);
   mkdirSync(CORPORA, { recursive: true });
