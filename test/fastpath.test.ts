@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { documentStarts, fastDocuments, resolvePlain } from '../src/load/fast.js';
+import { documentStarts, fastDecode, fastDocuments, resolvePlain } from '../src/load/fast.js';
 import { parseSource, yamlValues } from '../src/load/parse.js';
 import type { SourceFile } from '../src/types.js';
 import { CORPUS_ROOT } from './helpers/sarif.js';
@@ -277,6 +277,23 @@ describe('the fast pass', () => {
     const docs = sampleDocuments(11, 150);
     for (const d of docs) expect(checkText(d)).toBe('fast');
     expect(checkText(docs.join('---\n'))).toBe('fast');
+  }, 120_000);
+
+  it('decodes the same whatever the size of the pieces a text is decoded in', () => {
+    // Large texts are decoded a few documents at a time (FAST_PIECE_CHARS); one document per piece, a few per piece
+    // and the whole text at once must give the same values and document starts, or all give up.
+    const texts = [
+      ...CORPUS_FILES.map((f) => readFileSync(f, 'utf8').replace(/^\ufeff/, '')).filter((t) => t.includes('\n---')),
+      sampleDocuments(7, 60).join('---\n'),
+      '# head\n---\na: 1\n---\n---\nb: 2\n# tail\n',
+      'a: 1\n---\nb: [2\n---\nc: 3\n',
+      'a: 1\n---\nb: &x 2\n---\nc: *x\n',
+    ];
+    expect(texts.length).toBeGreaterThan(20);
+    for (const t of texts) {
+      const whole = fastDecode(t, Number.MAX_SAFE_INTEGER);
+      for (const piece of [1, 64, 1024]) expect(fastDecode(t, piece), `piece ${piece}`).toEqual(whole);
+    }
   }, 120_000);
 
   it('agrees on generated documents', () => {

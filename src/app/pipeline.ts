@@ -207,9 +207,16 @@ export class StringPool {
 /** Runs that read no more text than this keep it for positions instead of reading files twice. */
 export const KEEP_TEXT_CHARS = 32 * 1024 * 1024;
 
+/**
+ * Kept models also keep the event trees of the documents that had findings (cross-resource findings often point at the
+ * same documents), while those documents add up to no more than this.
+ */
+const KEEP_TREE_CHARS = 2 * 1024 * 1024;
+
 /** Keeps the text models of checked files until their texts add up to a budget; lets the later ones go. */
 export class KeepBudget {
   #chars = 0;
+  #treeChars = 0;
   constructor(private readonly budget: number = KEEP_TEXT_CHARS) {}
 
   /** True once the run has read more text than the budget (a large run). */
@@ -222,7 +229,10 @@ export class KeepBudget {
     this.#chars += r.model.text.length;
     // A pipe this process inherited (`<(…)`) cannot be read again: always kept.
     if (this.#chars <= this.budget || (r.outcome.absPath !== undefined && isInheritedDescriptorPath(r.outcome.absPath))) {
-      r.model.trim(); // The text stays; its parses are made again only for the positions still to come.
+      // The text stays; its parses are made again only for the positions still to come.
+      const keepTrees = this.#treeChars + r.model.treeChars <= KEEP_TREE_CHARS;
+      if (keepTrees) this.#treeChars += r.model.treeChars;
+      r.model.trim(keepTrees);
       return r;
     }
     release(r.outcome, r.model);

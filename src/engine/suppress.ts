@@ -193,7 +193,16 @@ export interface AnnotationDirective {
 }
 
 /** The `daemonlint.io/ignore` annotations of an object: on its own metadata and on its Pod template's. */
-export function annotationDirectives(m: Manifest): AnnotationDirective[] {
+export function annotationDirectives(m: Manifest): readonly AnnotationDirective[] {
+  let out = annotationCache.get(m);
+  if (!out) annotationCache.set(m, (out = readAnnotationDirectives(m)));
+  return out;
+}
+
+/** Directives by object: suppressions and unused-suppression both ask for every object's. */
+const annotationCache = new WeakMap<Manifest, readonly AnnotationDirective[]>();
+
+function readAnnotationDirectives(m: Manifest): AnnotationDirective[] {
   const out: AnnotationDirective[] = [];
   const places: { metadata: unknown; path: Path }[] = [{ metadata: m.object.metadata, path: ['metadata'] }];
   const t = podTemplate(m);

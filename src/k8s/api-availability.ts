@@ -32,10 +32,22 @@ export interface ParsedApiVersion {
 
 /** `apps/v1` → {group: apps, version: v1}; `v1` → core group; undefined for text that is not `[group/]version`. */
 export function parseApiVersion(apiVersion: string): ParsedApiVersion | undefined {
+  // A run has few distinct apiVersions and asks about each for every object: parsed once (results are frozen).
+  const known = PARSED.get(apiVersion);
+  if (known !== undefined) return known ?? undefined;
   const parts = apiVersion.split('/');
-  if (parts.length > 2 || parts.some((p) => !p || /\s/.test(p))) return undefined;
-  return parts.length === 1 ? { group: '', version: parts[0]! } : { group: parts[0]!, version: parts[1]! };
+  const parsed =
+    parts.length > 2 || parts.some((p) => !p || /\s/.test(p))
+      ? undefined
+      : Object.freeze(parts.length === 1 ? { group: '', version: parts[0]! } : { group: parts[0]!, version: parts[1]! });
+  if (PARSED.size >= MAX_PARSED) PARSED.clear();
+  PARSED.set(apiVersion, parsed ?? null);
+  return parsed;
 }
+
+const PARSED = new Map<string, ParsedApiVersion | null>();
+/** Bound on the cache: apiVersions are written by users, and a long-running editor sees many. */
+const MAX_PARSED = 1024;
 
 const ALPHA = /^v\d+alpha\d+$/;
 

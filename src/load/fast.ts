@@ -198,18 +198,30 @@ function markerStarts(text: string): number[] | undefined {
 }
 
 /**
- * fastDocuments, with where each document starts. A text of several documents is decoded one document at a time
- * (cut at its markers, see documentStarts), so that the event list of only one document is in memory at once; when
- * a piece does not decode as exactly one document, the whole text is decoded at once instead.
+ * Documents are decoded in pieces of about this many characters (whole documents, cut at their markers): each call of
+ * js-yaml's parser has a fixed cost that thousands of small documents decoded one by one would pay thousands of times,
+ * while decoding a large text at once keeps the event list of all of it in memory.
  */
-export function fastDecode(text: string): { values: unknown[]; starts: number[] | undefined } | undefined {
+export const FAST_PIECE_CHARS = 2 * 1024 * 1024;
+
+/**
+ * fastDocuments, with where each document starts. A text of several documents is decoded a piece of whole documents
+ * at a time (cut at their markers, see documentStarts, FAST_PIECE_CHARS), so that the event list of only one piece is
+ * in memory at once; when a piece does not decode as exactly its number of documents, the whole text is decoded at
+ * once instead.
+ */
+export function fastDecode(text: string, pieceChars = FAST_PIECE_CHARS): { values: unknown[]; starts: number[] | undefined } | undefined {
   const marks = text.startsWith('...') || text.includes('\n...') ? undefined : markerStarts(text);
   if (marks && marks.length > 1) {
     const values: unknown[] = [];
-    for (let k = 0; k < marks.length; k++) {
-      const one = fastDocuments(text.slice(marks[k], marks[k + 1] ?? text.length));
-      if (!one || one.length !== 1) break;
-      values.push(one[0]);
+    for (let k = 0; k < marks.length; ) {
+      // Whole documents from the k-th, up to the piece size (at least one).
+      let next = k + 1;
+      while (next < marks.length && marks[next]! - marks[k]! < pieceChars) next++;
+      const piece = fastDocuments(text.slice(marks[k], marks[next] ?? text.length));
+      if (!piece || piece.length !== next - k) break;
+      for (const v of piece) values.push(v);
+      k = next;
     }
     if (values.length === marks.length) return { values, starts: marks };
   }

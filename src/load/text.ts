@@ -160,15 +160,22 @@ export class TextModel {
   }
 
   /**
-   * Let go of every parse kept so far (the whole file's, the documents parsed on their own, the event trees): they
-   * are made again if asked for. For a model kept after its file was checked, when only a few positions may follow.
+   * Let go of every parse kept so far (the whole file's, the documents parsed on their own and, unless `keepTrees`,
+   * the event trees): they are made again if asked for. For a model kept after its file was checked, when only a few
+   * positions may follow (often in the documents that already had findings, whose trees `keepTrees` keeps).
    */
-  trim(): void {
+  trim(keepTrees = false): void {
     this.#docs = undefined;
     this.#alone.clear();
     this.#aloneChars = 0;
+    if (keepTrees) return;
     this.#trees.clear();
     this.#treeChars = 0;
+  }
+
+  /** Characters of the documents whose event trees are kept (what `trim(true)` keeps). */
+  get treeChars(): number {
+    return this.#treeChars;
   }
 
   /** Every document of the file, parsed once (on first use) with the loader's options. Do not modify them. */
