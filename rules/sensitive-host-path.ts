@@ -14,7 +14,7 @@ interface Use {
 }
 
 /** The finding one mount gives, or undefined when it is not sensitive as mounted. */
-function judge(m: HostMount, extra: readonly string[], cni: boolean): Pick<Use, 'messageId' | 'data'> | undefined {
+function judge(m: HostMount, extra: readonly string[], cni: () => boolean): Pick<Use, 'messageId' | 'data'> | undefined {
   const p = m.hostPath;
   if (!m.inside) {
     const socket = runtimeSocket(p);
@@ -27,7 +27,9 @@ function judge(m: HostMount, extra: readonly string[], cni: boolean): Pick<Use, 
   if (hit) {
     if (hit.secret) return { messageId: m.readOnly ? 'secretRead' : 'secretPath', data: { holds: hit.why } };
     if (m.readOnly) return undefined;
-    const narrower = cni ? cniDirBelow(p) : undefined;
+    // The container's role (costly to work out) matters only for a writable mount above the CNI directories.
+    const below = cniDirBelow(p);
+    const narrower = below !== undefined && cni() ? below : undefined;
     if (narrower) return { messageId: 'cniParent', data: { holds: hit.why, narrower } };
     return { messageId: 'systemPath', data: { holds: hit.why } };
   }
@@ -88,8 +90,8 @@ const rule: Rule = {
       // A privileged container has every device and can mount any node filesystem itself: a hostPath mount adds
       // nothing it could not reach, and readOnly would not hold it. privileged-container reports the privilege.
       if (isPrivileged(ref.container)) continue;
-      const g = containerRole(t, ref);
-      const cni = isSure(g, 'cni-installer', 'network-agent');
+      let cniAgent: boolean | undefined;
+      const cni = () => (cniAgent ??= isSure(containerRole(t, ref), 'cni-installer', 'network-agent'));
       for (const m of hostMountsOf(ref, volumes)) {
         const verdict = judge(m, extra, cni);
         if (!verdict) continue;
