@@ -209,9 +209,9 @@ export const KEEP_TEXT_CHARS = 32 * 1024 * 1024;
 
 /**
  * Kept models also keep the event trees of the documents that had findings (cross-resource findings often point at the
- * same documents), while those documents add up to no more than this.
+ * same documents), while those documents add up to no more than this: a tree takes some 25 times its text.
  */
-const KEEP_TREE_CHARS = 2 * 1024 * 1024;
+const KEEP_TREE_CHARS = 256 * 1024;
 
 /** Keeps the text models of checked files until their texts add up to a budget; lets the later ones go. */
 export class KeepBudget {

@@ -108,19 +108,25 @@ function templatePaths(kind: string, tp: Path): { spec: Path; metadata: Path } {
   return p;
 }
 
-/** Pod templates by object: most rules ask for the same object's template (null: it has none). */
-const TEMPLATES = new WeakMap<Manifest, PodTemplate | null>();
+/**
+ * The last object asked about and its template: every rule asks for the template of the object being checked, one
+ * object after the other. (Remembering only the last one keeps nothing alive for the rest of a large run.)
+ */
+let lastManifest: Manifest | undefined;
+let lastObject: unknown;
+let lastTemplate: PodTemplate | undefined;
 
 /**
- * The Pod template of a workload object, or undefined when the kind has none or it is not a mapping. One object per
- * manifest, shared by every rule that asks: never modify it.
+ * The Pod template of a workload object, or undefined when the kind has none or it is not a mapping. The same object
+ * for consecutive calls on one manifest, shared by the rules that ask: never modify it.
  */
 export function podTemplate(m: Manifest): PodTemplate | undefined {
-  const known = TEMPLATES.get(m);
-  if (known !== undefined) return known ?? undefined;
-  const t = templateOf(m);
-  TEMPLATES.set(m, t ?? null);
-  return t;
+  if (m !== lastManifest || m.object !== lastObject) {
+    lastManifest = m;
+    lastObject = m.object;
+    lastTemplate = templateOf(m);
+  }
+  return lastTemplate;
 }
 
 function templateOf(m: Manifest): PodTemplate | undefined {
@@ -142,16 +148,16 @@ export interface ContainerRef {
   index: number;
 }
 
-/** Containers by template (a template from `podTemplate` is one object per manifest). */
-const CONTAINERS = new WeakMap<PodTemplate, readonly ContainerRef[]>();
+/** The last template asked about and its containers (see `podTemplate`). */
+let lastContainersOf: PodTemplate | undefined;
+let lastContainers: readonly ContainerRef[] = [];
 
 /**
- * Regular and init containers of a Pod spec, with their paths. Non-mapping entries are skipped. One list per template,
- * shared by every rule that asks: never modify it.
+ * Regular and init containers of a Pod spec, with their paths. Non-mapping entries are skipped. The same list for
+ * consecutive calls on one template, shared by the rules that ask: never modify it.
  */
 export function containersOf(t: PodTemplate): readonly ContainerRef[] {
-  const known = CONTAINERS.get(t);
-  if (known) return known;
+  if (t === lastContainersOf) return lastContainers;
   const out: ContainerRef[] = [];
   for (const field of ['initContainers', 'containers'] as const) {
     const list = t.spec[field];
@@ -160,7 +166,8 @@ export function containersOf(t: PodTemplate): readonly ContainerRef[] {
       if (isRecord(c)) out.push({ container: c, path: [...t.specPath, field, index], init: field === 'initContainers', index });
     });
   }
-  CONTAINERS.set(t, out);
+  lastContainersOf = t;
+  lastContainers = out;
   return out;
 }
 
