@@ -146,8 +146,10 @@ export class ReleasedFile implements SourceFile {
     return this.model.locate(docIndex, path, at);
   }
 
+  /** Once its positions are resolved: the text goes (unless kept), and a kept text's parses go (made again if asked). */
   release(): void {
     if (!this.#kept) this.#model = undefined;
+    else this.#model?.trim();
   }
 }
 
