@@ -1,5 +1,5 @@
 /**
- * A lint of many files whose memory is bounded by the largest file rather than by the total:
+ * A lint of many files whose memory follows the largest file and a small view of each object, not the total text:
  *
  * 1. Each file is read, parsed and checked on its own by the rules that look at one object or one file
  *    (`lintFiles`): in worker threads (src/app/workers.ts) when there is enough work, else here. What the rest of the
