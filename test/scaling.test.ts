@@ -22,6 +22,7 @@ import {
   type SuppressResult,
   type Waiver,
 } from '../src/engine/suppress.js';
+import { collectComments, type CstComment } from '../src/engine/directives.js';
 import { describeReasonShort, analyzeTemplate, listNames, onlyLinuxRestricted, templatesMayShareNode, type ExclusionReason } from '../src/k8s/nodes.js';
 import { claimsCollide, declaredPorts, describeClaim, type DeclaredPort, type HostPortClaim } from '../src/k8s/ports.js';
 import { CONTROLLER_KINDS, matchingWorkloads, namespaceIndex, placementsOf, runLabelIndex, runWorkloads, serviceSelector, workloadOf, type Workload } from '../src/k8s/run-index.js';
@@ -523,23 +524,6 @@ function lineOf(starts: readonly number[], offset: number): number {
     else hi = mid - 1;
   }
   return lo + 1;
-}
-interface CstComment {
-  offset: number;
-  source: string;
-}
-function collectComments(token: unknown, out: CstComment[], depth = 0): void {
-  if (!token || typeof token !== 'object' || depth > 200) return;
-  if (Array.isArray(token)) {
-    for (const t of token) collectComments(t, out, depth + 1);
-    return;
-  }
-  const t = token as Record<string, unknown>;
-  if (t.type === 'comment' && typeof t.offset === 'number' && typeof t.source === 'string') {
-    out.push({ offset: t.offset, source: t.source });
-    return;
-  }
-  for (const [k, v] of Object.entries(t)) if (k !== 'source' && typeof v === 'object') collectComments(v, out, depth + 1);
 }
 function refCommentDirectives(file: SourceFile): CommentDirective[] {
   const text = file.text;

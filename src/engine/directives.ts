@@ -42,12 +42,14 @@ export function parseRuleList(text: string): { rules: string[]; reason?: string 
   return { rules, reason };
 }
 
-interface CstComment {
+/** A comment of a file, from the `yaml` library's concrete syntax tree. */
+export interface CstComment {
   offset: number;
   source: string;
 }
 
-function collectComments(token: unknown, out: CstComment[], depth = 0): void {
+/** Every comment below a token of the concrete syntax tree, in tree order. */
+export function collectComments(token: unknown, out: CstComment[], depth = 0): void {
   if (!token || typeof token !== 'object' || depth > 200) return;
   if (Array.isArray(token)) {
     for (const t of token) collectComments(t, out, depth + 1);
