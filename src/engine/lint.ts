@@ -4,12 +4,12 @@
  */
 import { addTemplateSources } from '../units/helm.js';
 import { originOf } from '../units/trace.js';
-import type { LintOptions, LintResult, PartialResult, SeveritySetting } from './options.js';
-import { appliesTo, checkFileRules, findingFor, renderMessage, RuleSettings } from './parts.js';
+import type { LintOptions, LintResult, PartialResult } from './options.js';
+import { checkFileRules, findingFor, ObjectChecks, renderMessage, RuleSettings } from './parts.js';
 import { describeUnits, isUnitRule, prepareRules, prepareRun, type PreparedRun } from './run.js';
 import { DEFAULT_PROFILE, profiled, type Profile } from './profile.js';
 import { UNUSED_SUPPRESSION, applySuppressions, type FileFacts } from './suppress.js';
-import type { FileRef, Finding, Manifest, Path, Rule, RunContext, Severity, SourceFile } from '../types.js';
+import type { Finding, Manifest, Path, Rule, RunContext, Severity, SourceFile } from '../types.js';
 
 export type { LintOptions, LintResult, PartialResult, SeveritySetting } from './options.js';
 export { comparesObjects, findingFor, lintAcross, lintFiles, renderMessage, RuleSettings } from './parts.js';
@@ -79,8 +79,8 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
   const wanted = (f: SourceFile) => !only || only.has(f);
 
   const settings = new RuleSettings(opts);
-  const severityOf = (rule: Rule, file: FileRef): SeveritySetting => settings.severityOf(rule, file);
-  const optionsOf = (rule: Rule, file: FileRef): Record<string, unknown> => settings.optionsOf(rule, file);
+  const objectChecks = new ObjectChecks(objectRules, settings);
+  const unitChecks = new ObjectChecks(unitRules, settings);
   const profiles = new Map<SourceFile, Profile>();
   const profileOf = (file: SourceFile): Profile => {
     let p = profiles.get(file);
@@ -95,7 +95,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
         manifest: m,
         object: m.object,
         run: r,
-        options: optionsOf(rule, m.file),
+        options: settings.optionsOf(rule, m.file),
         report: (rep) => sink(findingFor(rule, sev, m, profiled(rep, profile)), originOf(m, rep.path).path),
       });
     } catch (error) {
@@ -117,7 +117,7 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
     const src = sourceOf(m);
     const owner = run.unrecognized.get(m) ?? (src && run.unrecognized.get(src));
     const rule = owner === undefined ? undefined : opts.rules.find((r) => r.meta.id === owner);
-    return rule && severityOf(rule, file) !== 'off' ? rule : undefined;
+    return rule && settings.severityOf(rule, file) !== 'off' ? rule : undefined;
   };
 
   const unfinished: string[] = [];
@@ -136,12 +136,9 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
       }
       if (plan.partial.has(m)) continue; // A patch is checked through the objects it changes (below).
       const ownerRule = ownerOf(m, file);
-      for (const rule of objectRules) {
-        if (!rule.check || !appliesTo(rule, m.ref)) continue;
+      for (const { rule, severity } of objectChecks.of(m, file)) {
         if (ownerRule && rule !== ownerRule) continue;
-        const sev = severityOf(rule, file);
-        if (sev === 'off') continue;
-        checkObject(rule, m, run, sev, (f) => findings.push(f), file);
+        checkObject(rule, m, run, severity, (f) => findings.push(f), file);
       }
     }
   }
@@ -155,11 +152,8 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
     const inPatch = (f: Finding, at: Path) => f.file === p.at.file.path && f.docIndex === p.at.docIndex && samePathPrefix(p.at.path, at);
     for (const t of p.targets) {
       if (ownerOf(t, p.at.file)) continue; // Reported on the object the patch targets, by the rule that owns it.
-      for (const rule of objectRules) {
-        if (!rule.check || !appliesTo(rule, t.ref)) continue;
-        const sev = severityOf(rule, p.at.file);
-        if (sev === 'off') continue;
-        checkObject(rule, t, run, sev, (f, at) => {
+      for (const { rule, severity } of objectChecks.of(t, p.at.file)) {
+        checkObject(rule, t, run, severity, (f, at) => {
           if (!inPatch(f, at)) return;
           const key = keyOf(f);
           if (seen.has(key)) return;
@@ -187,11 +181,8 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
     for (const m of ur.manifests) {
       // For an editor's buffer: only objects from it, or built objects (a patch in it may have written them).
       if (only && !only.has(m.file) && !m.trace) continue;
-      for (const rule of unitRules) {
-        if (!rule.check || !appliesTo(rule, m.ref)) continue;
-        const sev = severityOf(rule, m.file);
-        if (sev === 'off') continue;
-        checkObject(rule, m, ur, sev, (f) => {
+      for (const { rule, severity } of unitChecks.of(m)) {
+        checkObject(rule, m, ur, severity, (f) => {
           if (onlyPaths && !onlyPaths.has(f.file)) return;
           // Across units, one finding per rule and place: the first unit's findings there, naming every unit where
           // they read the same (a base shared by overlays); other units' different wording at that place is dropped.
@@ -215,27 +206,12 @@ export function lint(files: readonly SourceFile[], opts: LintOptions, prepared: 
   });
   for (const f of byKey.values()) if (f.units) f.message = `${f.message} (${describeUnits(f.units, plan.units.length)})`;
 
-  const unusedRule = opts.rules.find((r) => r.meta.id === UNUSED_SUPPRESSION);
   addTemplateSources(findings, files);
-  const result = applySuppressions(findings, only ? files.filter(wanted) : [...files, ...plan.context], {
-    ruleIds: opts.rules.map((r) => r.meta.id),
-    unusedSeverity: (file) => (!unusedRule ? undefined : file ? severityOf(unusedRule, file) : unusedRule.meta.severity),
-    unusedMessage: (messageId, data) => renderMessage(unusedRule!, messageId, data),
-    strict: opts.strict,
-    waivers: opts.waivers,
-  });
+  const result = finishLint([{ findings, internalErrors, unfinished }], only ? files.filter(wanted) : [...files, ...plan.context], opts, settings);
   if (plan.context.length) {
     // Files read only to complete a unit were not linted object by object: their suppressions cannot be judged unused.
     const context = new Set(plan.context.map((f) => f.path));
     result.findings = result.findings.filter((f) => f.ruleId !== UNUSED_SUPPRESSION || !context.has(f.file));
   }
-  result.findings.sort(compareFindings);
-  result.suppressed.sort(compareFindings);
-  if (unfinished.length) {
-    // A file cut short has partial findings (and suppressions that look unused): report none of them.
-    const cut = new Set(unfinished);
-    const done = (f: Finding) => !cut.has(f.file);
-    return { findings: result.findings.filter(done), suppressed: result.suppressed.filter(done), internalErrors, unfinished };
-  }
-  return { findings: result.findings, suppressed: result.suppressed, internalErrors };
+  return result;
 }

@@ -194,24 +194,25 @@ interface ObjectCheck {
  * The rules that check an object, with their severity and options: worked out once per file and API version and kind
  * (what `appliesTo` and the settings depend on), not once per object.
  */
-class ObjectChecks {
+export class ObjectChecks {
   #byFile = new Map<string, Map<string, ObjectCheck[]>>();
   constructor(
     private readonly rules: readonly Rule[],
     private readonly settings: RuleSettings,
   ) {}
 
-  of(m: Manifest): ObjectCheck[] {
-    let byType = this.#byFile.get(m.file.path);
-    if (!byType) this.#byFile.set(m.file.path, (byType = new Map()));
+  /** The checks of object `m` under the settings of `file` (its own, or a patch's for what the patch changed). */
+  of(m: Manifest, file: FileRef = m.file): ObjectCheck[] {
+    let byType = this.#byFile.get(file.path);
+    if (!byType) this.#byFile.set(file.path, (byType = new Map()));
     const type = `${m.ref.apiVersion}\u0000${m.ref.kind}`;
     let list = byType.get(type);
     if (!list) {
       list = [];
       for (const rule of this.rules) {
         if (!rule.check || !appliesTo(rule, m.ref)) continue;
-        const severity = this.settings.severityOf(rule, m.file);
-        if (severity !== 'off') list.push({ rule, severity, options: this.settings.optionsOf(rule, m.file) });
+        const severity = this.settings.severityOf(rule, file);
+        if (severity !== 'off') list.push({ rule, severity, options: this.settings.optionsOf(rule, file) });
       }
       byType.set(type, list);
     }
