@@ -1,11 +1,2 @@
-/** mulberry32: a small deterministic pseudo-random generator, so generated corpora are reproducible from a seed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The benchmark's seeded generator (mulberry32), so generated test inputs are reproducible from a seed. */
+export { rng } from '../../bench/corpus.mjs';
