@@ -5,7 +5,7 @@
 import { UsageError, lintPaths } from '../app/lint.js';
 import { FAIL_ON_VALUES, verdictOf, verdictReason, type Verdict } from '../app/verdict.js';
 import type { Profile } from '../engine/profile.js';
-import { WriteError, writeOutput } from '../io/write.js';
+import { WriteError } from '../io/write.js';
 import { LINKS } from '../links.js';
 import { safeDiffText } from '../report/sanitize.js';
 import { loadRuleDoc } from '../rule-docs.js';
@@ -75,12 +75,7 @@ export async function lintCommand(values: Values, positionals: string[], io: Cli
     // A baseline without the files that were not linted would hide their findings later.
     if (outOfTime) throw new UsageError(`${outOfTime.replace(/^daemonlint: |\n$/g, '')}; the baseline was not written`);
     const { baselineText } = await import('../engine/baseline.js');
-    try {
-      writeOutput(values['write-baseline'], baselineText(findings, io.cwd, values['write-baseline']), 'baseline', io.cwd);
-    } catch (err) {
-      if (err instanceof WriteError) throw new UsageError(err.message);
-      throw err;
-    }
+    writeOut(baselineText(findings, io.cwd, values['write-baseline']), { output: values['write-baseline'] }, io, 'baseline');
     io.stderr(line(`recorded ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${values['write-baseline']}; lint with --baseline ${values['write-baseline']} to see only new ones`));
     for (const e of readErrors) io.stderr(line(e));
     return readErrors.length || internalErrors.length ? 2 : 0;
